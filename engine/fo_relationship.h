@@ -1,0 +1,105 @@
+/*
+ * fo_relationship.h - the failover relationship model (seed: DhcpServerv4Failover).
+ *
+ * Public tier. Every property of the seed's class has a field here (or, for
+ * the read-only ones, a derivation function). Defaults are Microsoft's
+ * (reference/failover-protocol.md section 9).
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_RELATIONSHIP_H
+#define FO_RELATIONSHIP_H
+
+#include "fo_types.h"
+
+#define FO_NAME_MAX 126              /* Windows: names up to 126 characters */
+#define FO_HOST_MAX 253              /* DNS host name */
+#define FO_SECRET_MAX 255
+#define FO_MAX_RELATIONSHIPS 31      /* Windows: at most 31 relationships per server */
+#define FO_MAX_SCOPES 1024           /* scopes in one relationship */
+
+/* Defaults (Microsoft's where Microsoft has one, ISC's otherwise). */
+#define FO_DEFAULT_PORT 647
+#define FO_DEFAULT_LOAD_BALANCE_PERCENT 50
+#define FO_DEFAULT_RESERVE_PERCENT 5
+#define FO_DEFAULT_MCLT 3600                 /* MaxClientLeadTime 1 h */
+#define FO_DEFAULT_MAX_RESPONSE_DELAY 180    /* Windows tReceive 3 min */
+#define FO_DEFAULT_MAX_UNACKED_UPDATES 10    /* ISC max-unacked-updates */
+#define FO_DEFAULT_LB_MAX_SECONDS 3          /* ISC load balance max seconds */
+
+/* A failover scope: a Kea subnet4, named by its network address (seed: ScopeId). */
+typedef struct fo_scope_ref {
+	fo_ip4 scope_id;      /* network address, e.g. 10.0.0.0 */
+} fo_scope_ref;
+
+typedef struct fo_relationship {
+	/* Read/write properties of DhcpServerv4Failover. */
+	char name[FO_NAME_MAX + 1];                /* Name */
+	char partner_server[FO_HOST_MAX + 1];      /* PartnerServer: IP address or host name */
+	uint16_t partner_port;                     /* draft-12 port, 647 */
+	fo_mode mode;                              /* Mode */
+	fo_role server_role;                       /* ServerRole (HotStandby only) */
+	uint8_t load_balance_percent;              /* LoadBalancePercent: this server's share */
+	uint8_t reserve_percent;                   /* ReservePercent (HotStandby only) */
+	fo_scope_ref *scopes;                      /* ScopeId[] */
+	size_t n_scopes;
+	uint32_t mclt;                             /* MaxClientLeadTime, seconds */
+	bool auto_state_transition;                /* AutoStateTransition */
+	uint32_t state_switch_interval;            /* StateSwitchInterval, s; 0 = not set */
+	bool enable_auth;                          /* EnableAuth */
+	char shared_secret[FO_SECRET_MAX + 1];     /* never logged, never printed */
+	fo_server_type server_type;                /* ServerType */
+
+	/* This server's end of the relationship. */
+	char local_address[FO_HOST_MAX + 1];       /* listen/connect address; "" = any */
+	uint16_t local_port;                       /* listen port, 647 */
+	char server_name[FO_HOST_MAX + 1];         /* this server's name; "" = not set */
+
+	/* Protocol tuning (draft-12 / ISC names). */
+	fo_dialect dialect;
+	uint32_t max_response_delay;               /* receive timer, seconds */
+	uint32_t max_unacked_updates;
+	uint16_t load_balance_max_seconds;         /* answer any client whose secs exceeds this */
+} fo_relationship;
+
+typedef struct fo_relationship_set {
+	fo_relationship *rel;
+	size_t n;
+	char state_directory[4096];                /* persistence directory; "" = default */
+} fo_relationship_set;
+
+/* Fill `r` with Microsoft's defaults (name and partner empty, no scopes). */
+void fo_relationship_defaults(fo_relationship *r);
+
+/* Deep copy (scopes array included). */
+fo_status fo_relationship_copy(fo_relationship *dst, const fo_relationship *src);
+void fo_relationship_clear(fo_relationship *r);     /* frees scopes, zeroes the secret */
+void fo_relationship_set_clear(fo_relationship_set *set);
+
+/* The relationship that holds scope `scope_id`, or NULL. */
+const fo_relationship *fo_relationship_set_find_scope(const fo_relationship_set *set,
+    fo_ip4 scope_id);
+const fo_relationship *fo_relationship_set_find(const fo_relationship_set *set,
+    const char *name);
+
+/*
+ * The share of the hash buckets (and, in LoadBalance, of the free addresses)
+ * that the PRIMARY server of the relationship has, in percent, as seen from
+ * this server's configuration. LoadBalance: load_balance_percent is this
+ * server's share. HotStandby: the active server has all buckets.
+ */
+unsigned fo_relationship_primary_bucket_percent(const fo_relationship *r);
+
+/*
+ * The share of the free addresses owned by the SECONDARY (BACKUP state), in
+ * percent. LoadBalance: the secondary's load-balance share. HotStandby: the
+ * standby owns reserve_percent, the active the rest.
+ */
+unsigned fo_relationship_secondary_address_percent(const fo_relationship *r);
+
+/* Read-only properties of the seed, derived from this server's view. */
+const char *fo_relationship_primary_ip(const fo_relationship *r);    /* PrimaryServerIP */
+const char *fo_relationship_secondary_ip(const fo_relationship *r);  /* SecondaryServerIP */
+const char *fo_relationship_primary_name(const fo_relationship *r);  /* PrimaryServerName */
+const char *fo_relationship_secondary_name(const fo_relationship *r);/* SecondaryServerName */
+
+#endif /* FO_RELATIONSHIP_H */

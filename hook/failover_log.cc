@@ -1,0 +1,57 @@
+// failover_log.cc - the hook's Kea logger and message catalogue.
+// Written by hand: kea-msg-compiler is not packaged in Debian bookworm.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <log/log_dbglevels.h>
+#include <log/message_initializer.h>
+
+#include "failover_log.h"
+
+extern "C" {
+#include "fo_engine.h"
+}
+
+namespace kea_failover {
+
+isc::log::Logger failover_logger("failover-hooks");
+
+const isc::log::MessageID FAILOVER_LOADED = "FAILOVER_LOADED";
+const isc::log::MessageID FAILOVER_LOAD_FAILED = "FAILOVER_LOAD_FAILED";
+const isc::log::MessageID FAILOVER_UNLOADED = "FAILOVER_UNLOADED";
+const isc::log::MessageID FAILOVER_ENGINE_DEBUG = "FAILOVER_ENGINE_DEBUG";
+const isc::log::MessageID FAILOVER_ENGINE_INFO = "FAILOVER_ENGINE_INFO";
+const isc::log::MessageID FAILOVER_ENGINE_WARN = "FAILOVER_ENGINE_WARN";
+const isc::log::MessageID FAILOVER_ENGINE_ERROR = "FAILOVER_ENGINE_ERROR";
+
+namespace {
+const char* catalogue[] = {
+    "FAILOVER_LOADED", "failover hooks library loaded: %1 relationship(s) configured",
+    "FAILOVER_LOAD_FAILED", "failover configuration rejected: %1",
+    "FAILOVER_UNLOADED", "failover hooks library unloaded",
+    "FAILOVER_ENGINE_DEBUG", "%1",
+    "FAILOVER_ENGINE_INFO", "%1",
+    "FAILOVER_ENGINE_WARN", "%1",
+    "FAILOVER_ENGINE_ERROR", "%1",
+    NULL
+};
+const isc::log::MessageInitializer initializer(catalogue);
+} // namespace
+
+void
+engine_log(void*, int level, const char* msg) {
+    switch (static_cast<fo_log_level>(level)) {
+    case FO_LOG_DEBUG:
+        LOG_DEBUG(failover_logger, isc::log::DBGLVL_TRACE_BASIC, FAILOVER_ENGINE_DEBUG).arg(msg);
+        return;
+    case FO_LOG_INFO:
+        LOG_INFO(failover_logger, FAILOVER_ENGINE_INFO).arg(msg);
+        return;
+    case FO_LOG_WARN:
+        LOG_WARN(failover_logger, FAILOVER_ENGINE_WARN).arg(msg);
+        return;
+    case FO_LOG_ERROR:
+        LOG_ERROR(failover_logger, FAILOVER_ENGINE_ERROR).arg(msg);
+        return;
+    }
+}
+
+} // namespace kea_failover
