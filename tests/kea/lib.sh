@@ -67,8 +67,10 @@ fo_kea_env() {
 	export KEA_PIDFILE_DIR="$FO_TMP/run" KEA_LOCKFILE_DIR="$FO_TMP/run"
 }
 
-# fo_instantiate EXAMPLE OUT: an example configuration with the built hook's
-# path in place of @HOOKSDIR@/libdhcp_failover.so.
+# fo_instantiate EXAMPLE OUT [IFACE]: an example configuration with the built
+# hook's path in place of @HOOKSDIR@/libdhcp_failover.so, listening on IFACE
+# (default lo: `kea-dhcp4 -t` refuses interfaces that do not exist).
 fo_instantiate() {
-	sed -e "s|@HOOKSDIR@/libdhcp_failover.so|$FO_HOOK|g" "$1" >"$2"
+	sed -e "s|@HOOKSDIR@/libdhcp_failover.so|$FO_HOOK|g" "$1" |
+	    jq --arg iface "${3:-lo}" '.Dhcp4["interfaces-config"].interfaces = [$iface]' >"$2"
 }

@@ -1,0 +1,551 @@
+/*
+ * fo_config.c - the hook's parameters, validated with libyang 2.1, into
+ * fo_relationship structs.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+#include "fo_config.h"
+
+#define TOP_PATH "/" FO_YANG_TOP
+
+/*
+ * The module's scope-in-two-relationships `must` costs O(n^2) XPath
+ * comparisons in libyang (about 1.4 s for 1,000 scopes, 20 s for 4,000).
+ * The engine compiles the module with that one expression replaced by
+ * true() and makes the same check in C in O(n log n), with the same
+ * error-message and a data path that names the scope (scopes_unique()).
+ * yanglint uses the module as written.
+ */
+static const char scope_must[] =
+    "count(/kfo:failover/kfo:relationships/kfo:scope-id[. = current()]) = 1";
+static const char scope_must_msg[] =
+    "This scope-id is already part of another relationship: "
+    "a scope belongs to at most one relationship.";
+
+/* A scope-id seen while walking the tree, for the uniqueness check. */
+struct scope_seen {
+	fo_ip4 ip;
+	size_t order;                 /* document order */
+	size_t rel;                   /* index of its relationship */
+	const struct lyd_node *node;
+};
+
+struct cfg {
+	char *err;
+	size_t errlen;
+	struct scope_seen *seen;
+	size_t n_seen;
+	size_t cap_seen;
+};
+
+/* Format "<path of node>: <reason>" into c->err; returns FO_ERR_CONFIG. */
+static fo_status
+cfg_fail(struct cfg *c, const struct lyd_node *node, const char *fmt, ...)
+{
+	char *path = NULL;
+	va_list ap;
+	int n;
+
+	if (c->err == NULL || c->errlen == 0)
+		return FO_ERR_CONFIG;
+	if (node != NULL)
+		path = lyd_path(node, LYD_PATH_STD, NULL, 0);
+	n = snprintf(c->err, c->errlen, "%s: ", path != NULL ? path : TOP_PATH);
+	free(path);
+	if (n >= 0 && (size_t)n < c->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return FO_ERR_CONFIG;
+}
+
+/*
+ * Keep only the path of libyang 2.1's location sentence, e.g.
+ * `Data location "/m:a/b[name='x']", line number 1.` -> /m:a/b[name='x'].
+ * The path ends at the last double quote (a key value may hold quotes).
+ */
+static bool
+location_path(const char *loc, const char *label, const char **start, size_t *len)
+{
+	const char *p, *q;
+
+	if (loc == NULL || (p = strstr(loc, label)) == NULL)
+		return false;
+	p += strlen(label);
+	q = strrchr(p, '"');
+	if (q == NULL || q == p)
+		return false;
+	*start = p;
+	*len = (size_t)(q - p);
+	return true;
+}
+
+/* libyang quotes bad values in its messages: never for the secret. */
+static const char secret_hidden[] =
+    "invalid value (not shown: the shared secret is never printed)";
+
+static bool
+secret_path(const char *path, size_t len)
+{
+	static const char leaf[] = "/shared-secret";
+	size_t n = sizeof(leaf) - 1;
+
+	return len >= n && memcmp(path + len - n, leaf, n) == 0;
+}
+
+/* The first error libyang stored for ctx, as "<path>: <message>". */
+static fo_status
+ly_fail(struct cfg *c, const struct ly_ctx *ctx, LY_ERR rc)
+{
+	const struct ly_err_item *e, *first = ly_err_first(ctx);
+	const char *path, *line;
+	size_t len;
+
+	for (e = first; e != NULL && e->level != LY_LLERR; e = e->next)
+		;
+	if (e == NULL)
+		e = first;
+	if (c->err == NULL || c->errlen == 0)
+		return FO_ERR_CONFIG;
+	if (e == NULL || e->msg == NULL) {
+		snprintf(c->err, c->errlen, "%s: libyang error %d", TOP_PATH, (int)rc);
+		return FO_ERR_CONFIG;
+	}
+	if (location_path(e->path, "Data location \"", &path, &len) ||
+	    location_path(e->path, "Schema location \"", &path, &len) ||
+	    location_path(e->path, "Path \"", &path, &len)) {
+		snprintf(c->err, c->errlen, "%.*s: %s", (int)len, path,
+		    secret_path(path, len) && strchr(e->msg, '"') != NULL ?
+		    secret_hidden : e->msg);
+		return FO_ERR_CONFIG;
+	}
+	/* No node yet (a JSON syntax error): say where in the text. */
+	line = e->path != NULL ? strstr(e->path, "ine number ") : NULL;
+	if (line != NULL)
+		snprintf(c->err, c->errlen, "%s: %s (line %lu of the parameters)",
+		    TOP_PATH, e->msg, strtoul(line + strlen("ine number "), NULL, 10));
+	else
+		snprintf(c->err, c->errlen, "%s: %s", TOP_PATH, e->msg);
+	return FO_ERR_CONFIG;
+}
+
+/*
+ * The parameters must be exactly one JSON object: the wrapping below is
+ * textual, so anything after its closing brace would leak into the wrapper.
+ */
+static fo_status
+json_one_object(struct cfg *c, const char *s)
+{
+	size_t depth = 0, i = strspn(s, " \t\r\n");
+	bool in_str = false;
+
+	if (s[i] != '{')
+		return cfg_fail(c, NULL, "the parameters are not a JSON object");
+	for (; s[i] != '\0'; i++) {
+		if (in_str) {
+			if (s[i] == '\\' && s[i + 1] != '\0')
+				i++;
+			else if (s[i] == '"')
+				in_str = false;
+			continue;
+		}
+		if (s[i] == '"')
+			in_str = true;
+		else if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
+			break;
+	}
+	if (s[i] == '\0')
+		return cfg_fail(c, NULL, "the parameters are not a complete JSON object");
+	i++;
+	if (s[i + strspn(s + i, " \t\r\n")] != '\0')
+		return cfg_fail(c, NULL, "unexpected text after the parameters' JSON object");
+	return FO_OK;
+}
+
+/* The module text with the quadratic scope `must` disarmed (see scope_must). */
+static char *
+module_text_for_engine(void)
+{
+	const char *at = strstr(fo_yang_module_text, scope_must);
+	size_t head, total = strlen(fo_yang_module_text);
+	char *text = malloc(total + 1);
+
+	if (text == NULL)
+		return NULL;
+	if (at == NULL) {
+		memcpy(text, fo_yang_module_text, total + 1);
+		return text;
+	}
+	head = (size_t)(at - fo_yang_module_text);
+	memcpy(text, fo_yang_module_text, head);
+	strcpy(text + head, "true()");
+	strcpy(text + head + strlen("true()"), at + strlen(scope_must));
+	return text;
+}
+
+static fo_status
+ctx_new(struct cfg *c, struct ly_ctx **ctx)
+{
+	char *text = NULL;
+	fo_status st = FO_ERR_NOMEM;
+	LY_ERR rc;
+
+	*ctx = NULL;
+	if ((text = module_text_for_engine()) == NULL)
+		goto done;
+	if ((rc = ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, ctx)) != LY_SUCCESS) {
+		st = rc == LY_EMEM ? FO_ERR_NOMEM :
+		    cfg_fail(c, NULL, "cannot create a libyang context");
+		goto done;
+	}
+	if ((rc = lys_parse_mem(*ctx, text, LYS_IN_YANG, NULL)) != LY_SUCCESS) {
+		st = rc == LY_EMEM ? FO_ERR_NOMEM : ly_fail(c, *ctx, rc);
+		goto done;
+	}
+	st = FO_OK;
+done:
+	free(text);
+	if (st != FO_OK && *ctx != NULL) {
+		ly_ctx_destroy(*ctx);
+		*ctx = NULL;
+	}
+	return st;
+}
+
+/* Copy a string leaf whose byte length YANG could not bound (UTF-8). */
+static fo_status
+put_str(struct cfg *c, const struct lyd_node *n, char *dst, size_t size)
+{
+	const char *v = lyd_get_value(n);
+	size_t len = strlen(v);
+
+	if (len >= size)
+		return cfg_fail(c, n, "longer than %zu bytes in UTF-8", size - 1);
+	memcpy(dst, v, len + 1);
+	return FO_OK;
+}
+
+static uint32_t
+num(const struct lyd_node *n)
+{
+	return (uint32_t)strtoul(lyd_get_value(n), NULL, 10);
+}
+
+static bool
+is_true(const struct lyd_node *n)
+{
+	return strcmp(lyd_get_value(n), "true") == 0;
+}
+
+/* An IPv4 leaf (canonical dotted quad) to host order. */
+static fo_ip4
+ip4(const struct lyd_node *n)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, lyd_get_value(n), &a) != 1)
+		return 0;
+	return ntohl(a.s_addr);
+}
+
+/* Neither "this host", multicast, reserved nor broadcast. */
+static bool
+ip4_unicast(fo_ip4 a)
+{
+	return a != 0 && (a >> 28) < 0xe;
+}
+
+/* An address leaf that names a host: partner-server (when an IP) or local-address. */
+static fo_status
+put_host_addr(struct cfg *c, const struct lyd_node *n, char *dst, size_t size)
+{
+	const char *v = lyd_get_value(n);
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, v, &a) == 1 && !ip4_unicast(ntohl(a.s_addr)))
+		return cfg_fail(c, n, "%s is not a unicast address", v);
+	return put_str(c, n, dst, size);
+}
+
+static fo_status
+add_scope(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n)
+{
+	fo_ip4 ip = ip4(n);
+	struct scope_seen *s;
+
+	if (!ip4_unicast(ip) || (ip >> 24) == 127)
+		return cfg_fail(c, n, "%s is not the network address of a unicast subnet",
+		    lyd_get_value(n));
+	if (c->n_seen == c->cap_seen) {
+		size_t cap = c->cap_seen ? 2 * c->cap_seen : 64;
+
+		if ((s = realloc(c->seen, cap * sizeof(*s))) == NULL)
+			return FO_ERR_NOMEM;
+		c->seen = s;
+		c->cap_seen = cap;
+	}
+	s = &c->seen[c->n_seen];
+	s->ip = ip;
+	s->order = c->n_seen++;
+	s->rel = rel;
+	s->node = n;
+	r->scopes[r->n_scopes++].scope_id = ip;
+	return FO_OK;
+}
+
+static fo_status
+put_enum(struct cfg *c, const struct lyd_node *n, const char *(*name)(int),
+    int count, int *out)
+{
+	const char *v = lyd_get_value(n);
+
+	for (int i = 0; i < count; i++) {
+		if (strcmp(name(i), v) == 0) {
+			*out = i;
+			return FO_OK;
+		}
+	}
+	return cfg_fail(c, n, "unknown value \"%s\"", v);
+}
+
+static const char *mode_name(int i) { return fo_mode_name((fo_mode)i); }
+static const char *role_name(int i) { return fo_role_name((fo_role)i); }
+static const char *type_name(int i) { return fo_server_type_name((fo_server_type)i); }
+static const char *dialect_name(int i) { return fo_dialect_name((fo_dialect)i); }
+
+/* The enumeration leaves of a relationship. */
+static fo_status
+rel_enum(struct cfg *c, fo_relationship *r, const struct lyd_node *n, bool *done)
+{
+	const char *k = n->schema->name;
+	fo_status st = FO_OK;
+	int v = 0;
+
+	*done = true;
+	if (strcmp(k, "mode") == 0) {
+		if ((st = put_enum(c, n, mode_name, 2, &v)) == FO_OK)
+			r->mode = (fo_mode)v;
+	} else if (strcmp(k, "server-role") == 0) {
+		if ((st = put_enum(c, n, role_name, 2, &v)) == FO_OK)
+			r->server_role = (fo_role)v;
+	} else if (strcmp(k, "server-type") == 0) {
+		if ((st = put_enum(c, n, type_name, 2, &v)) == FO_OK)
+			r->server_type = (fo_server_type)v;
+	} else if (strcmp(k, "dialect") == 0) {
+		if ((st = put_enum(c, n, dialect_name, 3, &v)) == FO_OK)
+			r->dialect = (fo_dialect)v;
+	} else {
+		*done = false;
+	}
+	return st;
+}
+
+/* One child of a relationships entry into `r`. */
+static fo_status
+rel_leaf(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n)
+{
+	const char *k = n->schema->name;
+	bool done;
+	fo_status st = rel_enum(c, r, n, &done);
+
+	if (done)
+		return st;
+	if (strcmp(k, "name") == 0)
+		return put_str(c, n, r->name, sizeof(r->name));
+	if (strcmp(k, "partner-server") == 0)
+		return put_host_addr(c, n, r->partner_server, sizeof(r->partner_server));
+	if (strcmp(k, "local-address") == 0)
+		return put_host_addr(c, n, r->local_address, sizeof(r->local_address));
+	if (strcmp(k, "server-name") == 0)
+		return put_str(c, n, r->server_name, sizeof(r->server_name));
+	if (strcmp(k, "shared-secret") == 0)
+		return put_str(c, n, r->shared_secret, sizeof(r->shared_secret));
+	if (strcmp(k, "scope-id") == 0)
+		return add_scope(c, r, rel, n);
+	if (strcmp(k, "partner-port") == 0)
+		r->partner_port = (uint16_t)num(n);
+	else if (strcmp(k, "local-port") == 0)
+		r->local_port = (uint16_t)num(n);
+	else if (strcmp(k, "load-balance-percent") == 0)
+		r->load_balance_percent = (uint8_t)num(n);
+	else if (strcmp(k, "reserve-percent") == 0)
+		r->reserve_percent = (uint8_t)num(n);
+	else if (strcmp(k, "max-client-lead-time") == 0)
+		r->mclt = num(n);
+	else if (strcmp(k, "auto-state-transition") == 0)
+		r->auto_state_transition = is_true(n);
+	else if (strcmp(k, "state-switch-interval") == 0)
+		r->state_switch_interval = num(n);
+	else if (strcmp(k, "enable-auth") == 0)
+		r->enable_auth = is_true(n);
+	else if (strcmp(k, "max-response-delay") == 0)
+		r->max_response_delay = num(n);
+	else if (strcmp(k, "max-unacked-updates") == 0)
+		r->max_unacked_updates = num(n);
+	else if (strcmp(k, "load-balance-max-seconds") == 0)
+		r->load_balance_max_seconds = (uint16_t)num(n);
+	else
+		return cfg_fail(c, n, "node not known to the engine");
+	return FO_OK;
+}
+
+static fo_status
+rel_fill(struct cfg *c, const struct lyd_node *list, fo_relationship *r, size_t rel)
+{
+	const struct lyd_node *n;
+	size_t scopes = 0;
+	fo_status st;
+
+	fo_relationship_defaults(r);
+	LY_LIST_FOR(lyd_child(list), n)
+		if (strcmp(n->schema->name, "scope-id") == 0)
+			scopes++;
+	if (scopes > FO_MAX_SCOPES)
+		return cfg_fail(c, list, "more than %d scope-ids", FO_MAX_SCOPES);
+	if (scopes > 0 && (r->scopes = calloc(scopes, sizeof(*r->scopes))) == NULL)
+		return FO_ERR_NOMEM;
+	LY_LIST_FOR(lyd_child(list), n)
+		if ((st = rel_leaf(c, r, rel, n)) != FO_OK)
+			return st;
+	return FO_OK;
+}
+
+static int
+seen_cmp(const void *a, const void *b)
+{
+	const struct scope_seen *x = a, *y = b;
+
+	if (x->ip != y->ip)
+		return x->ip < y->ip ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* A scope in two relationships: report its later occurrence. */
+static fo_status
+scopes_unique(struct cfg *c, const fo_relationship_set *set)
+{
+	const struct scope_seen *dup = NULL, *first = NULL;
+
+	if (c->n_seen < 2)
+		return FO_OK;
+	qsort(c->seen, c->n_seen, sizeof(*c->seen), seen_cmp);
+	for (size_t i = 1; i < c->n_seen; i++) {
+		if (c->seen[i].ip == c->seen[i - 1].ip &&
+		    (dup == NULL || c->seen[i].order < dup->order)) {
+			dup = &c->seen[i];
+			first = &c->seen[i - 1];
+		}
+	}
+	if (dup == NULL)
+		return FO_OK;
+	return cfg_fail(c, dup->node, "%s (the other relationship is '%s')",
+	    scope_must_msg, set->rel[first->rel].name);
+}
+
+static fo_status
+tree_to_set(struct cfg *c, const struct lyd_node *tree, fo_relationship_set *set)
+{
+	const struct lyd_node *top = NULL, *n;
+	size_t count = 0;
+	fo_status st;
+
+	LY_LIST_FOR(tree, n)
+		if (strcmp(n->schema->name, "failover") == 0)
+			top = n;
+	if (top == NULL)
+		return FO_OK;
+	LY_LIST_FOR(lyd_child(top), n)
+		if (strcmp(n->schema->name, "relationships") == 0)
+			count++;
+	if (count > FO_MAX_RELATIONSHIPS)
+		return cfg_fail(c, top, "more than %d relationships", FO_MAX_RELATIONSHIPS);
+	if (count > 0 && (set->rel = calloc(count, sizeof(*set->rel))) == NULL)
+		return FO_ERR_NOMEM;
+	LY_LIST_FOR(lyd_child(top), n) {
+		if (strcmp(n->schema->name, "state-directory") == 0) {
+			st = put_str(c, n, set->state_directory, sizeof(set->state_directory));
+		} else if (strcmp(n->schema->name, "relationships") == 0) {
+			st = rel_fill(c, n, &set->rel[set->n], set->n);
+			set->n++;
+		} else {
+			st = cfg_fail(c, n, "node not known to the engine");
+		}
+		if (st != FO_OK)
+			return st;
+	}
+	return scopes_unique(c, set);
+}
+
+/* Parse and validate the wrapped document. */
+static fo_status
+parse_tree(struct cfg *c, struct ly_ctx *ctx, const char *params, struct lyd_node **tree)
+{
+	static const char head[] = "{\"" FO_YANG_TOP "\":";
+	size_t len = strlen(params);
+	char *doc = malloc(sizeof(head) + len + 2);
+	fo_status st;
+	LY_ERR rc;
+
+	if (doc == NULL)
+		return FO_ERR_NOMEM;
+	memcpy(doc, head, sizeof(head) - 1);
+	memcpy(doc + sizeof(head) - 1, params, len);
+	memcpy(doc + sizeof(head) - 1 + len, "}", 2);
+	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON, LYD_PARSE_STRICT | LYD_PARSE_NO_STATE,
+	    LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, tree);
+	if (rc == LY_SUCCESS)
+		st = FO_OK;
+	else
+		st = rc == LY_EMEM ? FO_ERR_NOMEM : ly_fail(c, ctx, rc);
+	free(doc);
+	return st;
+}
+
+fo_status
+fo_config_parse(const char *params_json, fo_relationship_set *out, char *err,
+    size_t errlen)
+{
+	struct cfg c = { .err = err, .errlen = errlen };
+	struct ly_ctx *ctx = NULL;
+	struct lyd_node *tree = NULL;
+	fo_relationship_set set;
+	fo_status st;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (out == NULL)
+		return FO_ERR_INVAL;
+	memset(out, 0, sizeof(*out));
+	memset(&set, 0, sizeof(set));
+	if (params_json == NULL)
+		params_json = "{}";
+	/* Process-global: libyang's validation ignores thread-local options. */
+	ly_log_options(LY_LOSTORE);
+	if ((st = json_one_object(&c, params_json)) != FO_OK)
+		goto done;
+	if ((st = ctx_new(&c, &ctx)) != FO_OK)
+		goto done;
+	if ((st = parse_tree(&c, ctx, params_json, &tree)) != FO_OK)
+		goto done;
+	if ((st = tree_to_set(&c, tree, &set)) != FO_OK)
+		goto done;
+	*out = set;
+	memset(&set, 0, sizeof(set));
+done:
+	fo_relationship_set_clear(&set);
+	free(c.seen);
+	lyd_free_all(tree);
+	if (ctx != NULL)
+		ly_ctx_destroy(ctx);
+	return st;
+}

@@ -1,0 +1,790 @@
+/*
+ * check_binding.c - unit tests of the binding table (engine/fo_binding.c).
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fo_binding.h"
+
+#define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
+
+/* --- Counting allocator that fails the Nth call ---------------------------- */
+
+static long alloc_fail_at = -1;   /* 0-based call number to fail, -1: never */
+static long alloc_calls;
+static long alloc_live;
+
+static bool
+alloc_should_fail(void)
+{
+	return alloc_calls++ == alloc_fail_at;
+}
+
+static void *
+t_malloc(size_t n)
+{
+	void *p = alloc_should_fail() ? NULL : malloc(n);
+
+	alloc_live += p != NULL;
+	return p;
+}
+
+static void *
+t_calloc(size_t nm, size_t n)
+{
+	void *p = alloc_should_fail() ? NULL : calloc(nm, n);
+
+	alloc_live += p != NULL;
+	return p;
+}
+
+static void
+t_free(void *p)
+{
+	alloc_live -= p != NULL;
+	free(p);
+}
+
+static const fo_alloc counting = { t_malloc, t_calloc, t_free };
+
+static void
+alloc_reset(long fail_at)
+{
+	alloc_fail_at = fail_at;
+	alloc_calls = 0;
+	alloc_live = 0;
+}
+
+/* --- Helpers ----------------------------------------------------------------- */
+
+static fo_client_id
+mkid(uint8_t htype, uint32_t mac, size_t cidlen, uint8_t cidfill)
+{
+	fo_client_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.htype = htype;
+	if (mac != 0) {
+		id.hlen = 6;
+		id.hw[0] = 0x52;
+		id.hw[1] = 0x54;
+		id.hw[2] = (uint8_t)(mac >> 24);
+		id.hw[3] = (uint8_t)(mac >> 16);
+		id.hw[4] = (uint8_t)(mac >> 8);
+		id.hw[5] = (uint8_t)mac;
+	}
+	id.cidlen = (uint8_t)cidlen;
+	memset(id.cid, cidfill, cidlen);
+	if (cidlen > 0)
+		id.cid[cidlen - 1] = (uint8_t)mac;
+	return id;
+}
+
+static bool
+id_equal(const fo_client_id *a, const fo_client_id *b)
+{
+	return a->htype == b->htype && a->hlen == b->hlen && a->cidlen == b->cidlen &&
+	    memcmp(a->hw, b->hw, a->hlen) == 0 && memcmp(a->cid, b->cid, a->cidlen) == 0;
+}
+
+/*
+ * Check every invariant through the public API (and the list links): lists
+ * hold exactly the entries of their state, prev links mirror next links,
+ * counts add up, client reference counts match the entries using them.
+ */
+static void
+check_invariants(const fo_bt *bt)
+{
+	size_t n = fo_bt_size(bt), total = 0, listed = 0, distinct = 0;
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *e0, *b;
+	uint32_t *refs;
+	fo_ip4 addr, prev_addr = 0;
+
+	ck_assert(fo_bt_iter_next(bt, &it, &addr, &e0));
+	ck_assert_ptr_eq(fo_bt_lookup(bt, addr), e0);
+	for (unsigned s = FO_BS_FREE; s <= FO_BS_MAX; s++) {
+		size_t c = 0;
+		const fo_binding *p = NULL;
+
+		for (b = fo_bt_list_first(bt, (fo_bstate)s); b != NULL;
+		    p = b, b = fo_bt_list_next(bt, b)) {
+			ck_assert_uint_eq(fo_binding_state(b), s);
+			ck_assert_uint_eq(b->prev, p == NULL ? UINT32_MAX : (uint32_t)(p - e0));
+			ck_assert(c++ < n);
+		}
+		ck_assert_uint_eq(c, fo_bt_count(bt, (fo_bstate)s));
+		listed += c;
+	}
+	ck_assert_uint_eq(listed, n);
+	ck_assert_ptr_null(fo_bt_list_first(bt, (fo_bstate)0));
+	ck_assert_uint_eq(fo_bt_count(bt, (fo_bstate)0), 0);
+	ck_assert_uint_eq(fo_bt_count(bt, (fo_bstate)8), 0);
+
+	refs = calloc(n + 2, sizeof(*refs));
+	ck_assert_ptr_nonnull(refs);
+	it = (fo_bt_iter)FO_BT_ITER_INIT;
+	while (fo_bt_iter_next(bt, &it, &addr, &b)) {
+		ck_assert(total == 0 || addr > prev_addr);
+		ck_assert_ptr_eq(fo_bt_lookup(bt, addr), b);
+		ck_assert_uint_eq(fo_bt_address(bt, b), addr);
+		ck_assert_uint_le(b->client, n + 1);
+		refs[b->client]++;
+		prev_addr = addr;
+		total++;
+	}
+	ck_assert_uint_eq(total, n);
+	for (size_t i = 1; i < n + 2; i++) {
+		ck_assert_uint_eq(refs[i], fo_bt_client_refs(bt, (uint32_t)i));
+		distinct += refs[i] > 0;
+	}
+	ck_assert_uint_eq(distinct, fo_bt_client_count(bt));
+	free(refs);
+}
+
+/* --- Building and lookup --------------------------------------------------- */
+
+START_TEST(test_small)
+{
+	fo_pool_range r = { IP(192, 168, 1, 10), IP(192, 168, 1, 19) };
+	fo_bt *bt;
+	const fo_binding *b;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_size(bt), 10);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 10);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), 0);
+	ck_assert_ptr_null(fo_bt_lookup(bt, IP(192, 168, 1, 9)));
+	ck_assert_ptr_null(fo_bt_lookup(bt, IP(192, 168, 1, 20)));
+	ck_assert_ptr_null(fo_bt_lookup(bt, 0));
+	ck_assert_ptr_null(fo_bt_lookup(bt, UINT32_MAX));
+	for (fo_ip4 a = IP(192, 168, 1, 10); a <= IP(192, 168, 1, 19); a++) {
+		b = fo_bt_lookup(bt, a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_uint_eq(fo_bt_address(bt, b), a);
+		ck_assert_uint_eq(fo_binding_state(b), FO_BS_FREE);
+		ck_assert_uint_eq(b->client, 0);
+		ck_assert_uint_eq(b->expiry | b->pexp_sent | b->pexp_acked | b->cltt | b->stos, 0);
+	}
+	/* FREE list starts in ascending order. */
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(192, 168, 1, 10));
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_BACKUP), 0);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_ACTIVE), 0);
+	ck_assert_uint_eq(fo_bt_address(bt, NULL), 0);
+	ck_assert_uint_eq(fo_bt_address(bt, (const fo_binding *)&r), 0);
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_slash16)
+{
+	fo_pool_range r = { IP(10, 1, 0, 0), IP(10, 1, 255, 255) };
+	fo_bt *bt;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_size(bt), 65536);
+	ck_assert_uint_lt(fo_bt_memory(bt), 4u << 20);
+	ck_assert_uint_ge(fo_bt_memory(bt), 65536 * sizeof(fo_binding));
+	for (fo_ip4 a = r.first; a <= r.last; a++)
+		ck_assert_uint_eq(fo_bt_address(bt, fo_bt_lookup(bt, a)), a);
+	ck_assert_ptr_null(fo_bt_lookup(bt, IP(10, 0, 255, 255)));
+	ck_assert_ptr_null(fo_bt_lookup(bt, IP(10, 2, 0, 0)));
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_multi_pool)
+{
+	/* Out of order, with gaps and two adjacent ranges. */
+	fo_pool_range r[] = {
+		{ IP(10, 0, 3, 0), IP(10, 0, 3, 255) },
+		{ IP(10, 0, 0, 100), IP(10, 0, 0, 199) },
+		{ IP(10, 0, 1, 0), IP(10, 0, 1, 0) },
+		{ IP(10, 0, 1, 1), IP(10, 0, 1, 9) },
+	};
+	fo_bt *bt;
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	fo_ip4 a, expect[366];
+	size_t k = 0;
+
+	ck_assert_int_eq(fo_bt_create(&bt, r, 4, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_size(bt), 100 + 1 + 9 + 256);
+	for (a = IP(10, 0, 0, 100); a <= IP(10, 0, 0, 199); a++)
+		expect[k++] = a;
+	for (a = IP(10, 0, 1, 0); a <= IP(10, 0, 1, 9); a++)
+		expect[k++] = a;
+	for (a = IP(10, 0, 3, 0); a <= IP(10, 0, 3, 255); a++)
+		expect[k++] = a;
+	ck_assert_uint_eq(k, 366);
+	k = 0;
+	while (fo_bt_iter_next(bt, &it, &a, NULL))
+		ck_assert_uint_eq(a, expect[k++]);
+	ck_assert_uint_eq(k, 366);
+	ck_assert(!fo_bt_iter_next(bt, &it, &a, NULL));
+	for (a = IP(10, 0, 0, 0); a <= IP(10, 0, 4, 0); a++) {
+		bool in = false;
+
+		for (size_t i = 0; i < 4; i++)
+			in = in || (a >= r[i].first && a <= r[i].last);
+		ck_assert_int_eq(fo_bt_lookup(bt, a) != NULL, in);
+	}
+	/* Entries are numbered in address order across the pools. */
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 1, 0)) - fo_bt_lookup(bt, IP(10, 0, 0, 100)), 100);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 3, 0)) - fo_bt_lookup(bt, IP(10, 0, 0, 100)), 110);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 100));
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_many_small_pools)
+{
+	/* 100 one-address pools in one /24 (many ranges per directory block). */
+	fo_pool_range r[101];
+	fo_bt *bt;
+
+	for (size_t i = 0; i < 100; i++)
+		r[i].first = r[i].last = IP(10, 0, 0, 2 + 2 * i);
+	r[100] = (fo_pool_range){ IP(10, 9, 0, 0), IP(10, 9, 3, 255) };
+	ck_assert_int_eq(fo_bt_create(&bt, r, 101, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_size(bt), 100 + 1024);
+	for (fo_ip4 a = IP(10, 0, 0, 0); a <= IP(10, 0, 1, 0); a++) {
+		fo_ip4 o = a & 0xff;
+		bool in = a <= IP(10, 0, 0, 200) && o >= 2 && o % 2 == 0;
+		const fo_binding *b = fo_bt_lookup(bt, a);
+
+		ck_assert_int_eq(b != NULL, in);
+		if (in)
+			ck_assert_uint_eq(fo_bt_address(bt, b), a);
+	}
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_far_pools)
+{
+	/* Pools spread over the whole address space: the directory stays small. */
+	fo_pool_range r[] = {
+		{ IP(255, 255, 255, 0), IP(255, 255, 255, 255) },
+		{ IP(1, 0, 0, 1), IP(1, 0, 0, 1) },
+		{ IP(128, 0, 0, 0), IP(128, 0, 0, 255) },
+	};
+	fo_ip4 out[] = { 0, IP(1, 0, 0, 0), IP(1, 0, 0, 2), IP(2, 0, 0, 0),
+	    IP(127, 255, 255, 255), IP(128, 0, 1, 0), IP(255, 255, 254, 255) };
+	fo_bt *bt;
+
+	ck_assert_int_eq(fo_bt_create(&bt, r, 3, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_size(bt), 513);
+	ck_assert_uint_lt(fo_bt_memory(bt), 32 * 1024);
+	for (size_t i = 0; i < 3; i++)
+		for (uint64_t a = r[i].first; a <= r[i].last; a++)
+			ck_assert_uint_eq(fo_bt_address(bt, fo_bt_lookup(bt, (fo_ip4)a)), a);
+	for (size_t i = 0; i < sizeof(out) / sizeof(out[0]); i++)
+		ck_assert_ptr_null(fo_bt_lookup(bt, out[i]));
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_invalid)
+{
+	fo_pool_range ok = { IP(10, 0, 0, 1), IP(10, 0, 0, 9) };
+	fo_pool_range rev = { IP(10, 0, 0, 9), IP(10, 0, 0, 1) };
+	fo_pool_range zero = { 0, IP(10, 0, 0, 1) };
+	fo_pool_range ovl[] = { { IP(10, 0, 0, 5), IP(10, 0, 0, 20) }, ok };
+	fo_pool_range dup[] = { ok, ok };
+	fo_pool_range touch[] = { { IP(10, 0, 0, 9), IP(10, 0, 0, 20) }, ok };
+	fo_pool_range big = { IP(1, 0, 0, 0), IP(2, 0, 0, 0) };
+	fo_pool_range all = { 1, UINT32_MAX };
+	fo_pool_range halves[] = { { IP(1, 0, 0, 0), IP(1, 127, 255, 255) },
+	    { IP(1, 128, 0, 0), IP(2, 0, 0, 0) } };
+	fo_bt *bt = (fo_bt *)&ok;
+
+	ck_assert_int_eq(fo_bt_create(NULL, &ok, 1, NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, NULL, 1, NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, &ok, 0, NULL), FO_ERR_INVAL);
+	alloc_reset(-1);
+	ck_assert_int_eq(fo_bt_create(&bt, &rev, 1, &counting), FO_ERR_INVAL);
+	ck_assert_ptr_null(bt);
+	ck_assert_int_eq(fo_bt_create(&bt, &zero, 1, &counting), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, ovl, 2, &counting), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, dup, 2, &counting), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, touch, 2, &counting), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_create(&bt, &big, 1, &counting), FO_ERR_RANGE);
+	ck_assert_int_eq(fo_bt_create(&bt, &all, 1, &counting), FO_ERR_RANGE);
+	ck_assert_int_eq(fo_bt_create(&bt, halves, 2, &counting), FO_ERR_RANGE);
+	ck_assert_int_eq(fo_bt_create(&bt, &ok, SIZE_MAX, &counting), FO_ERR_RANGE);
+	ck_assert_ptr_null(bt);
+	ck_assert_int_eq(alloc_live, 0);
+
+	/* Misuse of the other calls. */
+	ck_assert_int_eq(fo_bt_create(&bt, &ok, 1, NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_set_state(NULL, IP(10, 0, 0, 1), FO_BS_ACTIVE, fo_wall_at(1)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 1), (fo_bstate)0, fo_wall_at(1)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 1), (fo_bstate)8, fo_wall_at(1)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 10), FO_BS_ACTIVE, fo_wall_at(1)), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 1), (fo_btime)9, 5), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 0), FO_BT_CLTT, 5), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_bt_set_flags(bt, IP(10, 0, 0, 1), 0x20, 0), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_set_flags(bt, IP(10, 0, 0, 0), 1, 0), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 1), NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_get(bt, IP(10, 0, 0, 1), NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 1), NULL), FO_ERR_INVAL);
+	ck_assert_uint_eq(fo_bt_size(NULL), 0);
+	ck_assert_uint_eq(fo_bt_memory(NULL), 0);
+	ck_assert_uint_eq(fo_bt_count(NULL, FO_BS_FREE), 0);
+	ck_assert_ptr_null(fo_bt_lookup(NULL, IP(10, 0, 0, 1)));
+	ck_assert_uint_eq(fo_bt_next_free(NULL, FO_BS_FREE), 0);
+	ck_assert(!fo_bt_iter_next(NULL, NULL, NULL, NULL));
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+	fo_bt_destroy(NULL);
+}
+END_TEST
+
+/* --- States, lists, counts ------------------------------------------------- */
+
+START_TEST(test_lru)
+{
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 5) };
+	fo_bt *bt;
+	const fo_binding *b;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 1));
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 1), FO_BS_ACTIVE, fo_wall_at(100)), FO_OK);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 1))->stos, 100);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 2));
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 3), FO_BS_ACTIVE, fo_wall_at(101)), FO_OK);
+	/* Freed addresses go to the tail: .3 first, then .1. */
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 3), FO_BS_FREE, fo_wall_at(102)), FO_OK);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 1), FO_BS_FREE, fo_wall_at(103)), FO_OK);
+	{
+		const fo_ip4 order[] = { IP(10, 0, 0, 2), IP(10, 0, 0, 4), IP(10, 0, 0, 5),
+		    IP(10, 0, 0, 3), IP(10, 0, 0, 1) };
+		size_t k = 0;
+
+		for (b = fo_bt_list_first(bt, FO_BS_FREE); b != NULL; b = fo_bt_list_next(bt, b))
+			ck_assert_uint_eq(fo_bt_address(bt, b), order[k++]);
+		ck_assert_uint_eq(k, 5);
+		for (k = 0; k < 5; k++) {
+			ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), order[k]);
+			ck_assert_int_eq(fo_bt_set_state(bt, order[k], FO_BS_ACTIVE, fo_wall_at(104)), FO_OK);
+		}
+	}
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), 0);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_ACTIVE), 5);
+	/* Setting the same state keeps the place and only updates stos. */
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 2), FO_BS_BACKUP, fo_wall_at(1)), FO_OK);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 4), FO_BS_BACKUP, fo_wall_at(2)), FO_OK);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 2), FO_BS_BACKUP, fo_wall_at(3)), FO_OK);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_BACKUP), IP(10, 0, 0, 2));
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 2))->stos, 3);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), 2);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_ACTIVE), 3);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), 0);
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+/* Deterministic PRNG for the property test (xorshift32). */
+static uint32_t
+rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* The model's oldest address of state s: smallest stamp; 0 if none. */
+static fo_ip4
+model_oldest(const fo_ip4 *addr, const unsigned *st, const uint64_t *stamp, size_t n, unsigned s)
+{
+	size_t best = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (st[i] == s && (best == n || stamp[i] < stamp[best]))
+			best = i;
+	return best == n ? 0 : addr[best];
+}
+
+START_TEST(test_property)
+{
+	fo_pool_range r[] = {
+		{ IP(172, 16, 5, 0), IP(172, 16, 5, 99) },
+		{ IP(172, 16, 0, 10), IP(172, 16, 0, 109) },
+		{ IP(172, 16, 9, 200), IP(172, 16, 10, 55) },
+	};
+	enum { N = 100 + 100 + 112, OPS = 100000 };
+	fo_ip4 addr[N];
+	unsigned st[N];
+	uint64_t stamp[N], clock = 0;
+	size_t cnt[FO_BS_MAX + 1] = { 0 };
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	uint32_t seed = 0x9e3779b9u;
+	fo_bt *bt;
+	size_t n = 0;
+
+	ck_assert_int_eq(fo_bt_create(&bt, r, 3, NULL), FO_OK);
+	while (fo_bt_iter_next(bt, &it, &addr[n], NULL)) {
+		st[n] = FO_BS_FREE;
+		stamp[n] = clock++;
+		n++;
+	}
+	ck_assert_uint_eq(n, N);
+	cnt[FO_BS_FREE] = N;
+	for (unsigned op = 0; op < OPS; op++) {
+		uint32_t x = rnd(&seed);
+		size_t i = x % N;
+		unsigned s = 1 + (x >> 16) % FO_BS_MAX;
+
+		if ((x >> 8) % 10 < 3) {
+			/* Allocate: take the oldest free address of one owner. */
+			unsigned fs = (x >> 12) & 1 ? FO_BS_BACKUP : FO_BS_FREE;
+			fo_ip4 a = model_oldest(addr, st, stamp, N, fs);
+
+			ck_assert_uint_eq(fo_bt_next_free(bt, (fo_bstate)fs), a);
+			if (a == 0)
+				continue;
+			for (i = 0; addr[i] != a; i++)
+				;
+			s = FO_BS_ACTIVE;
+		}
+		ck_assert_int_eq(fo_bt_set_state(bt, addr[i], (fo_bstate)s, fo_wall_at(op)), FO_OK);
+		if (st[i] != s) {
+			cnt[st[i]]--;
+			cnt[s]++;
+			st[i] = s;
+			stamp[i] = clock++;
+		}
+		for (unsigned k = FO_BS_FREE; k <= FO_BS_MAX; k++)
+			ck_assert_uint_eq(fo_bt_count(bt, (fo_bstate)k), cnt[k]);
+		if (op % 1000 != 999)
+			continue;
+		/* Full check: each list is its state's addresses by stamp. */
+		for (unsigned k = FO_BS_FREE; k <= FO_BS_MAX; k++) {
+			uint64_t last = 0;
+			size_t c = 0;
+
+			for (const fo_binding *b = fo_bt_list_first(bt, (fo_bstate)k); b != NULL;
+			    b = fo_bt_list_next(bt, b), c++) {
+				fo_ip4 a = fo_bt_address(bt, b);
+				size_t j;
+
+				for (j = 0; addr[j] != a; j++)
+					;
+				ck_assert_uint_eq(st[j], k);
+				ck_assert(c == 0 || stamp[j] > last);
+				last = stamp[j];
+			}
+			ck_assert_uint_eq(c, cnt[k]);
+		}
+		check_invariants(bt);
+	}
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+/* --- Client store ---------------------------------------------------------- */
+
+START_TEST(test_clients)
+{
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 3, 255) };
+	fo_client_id a = mkid(1, 0xa, 0, 0), b = mkid(1, 0xb, 7, 0x01), c, got;
+	fo_client_id a6 = mkid(6, 0xa, 0, 0), cidonly = mkid(0, 0, 20, 0x33);
+	fo_client_id none;
+	fo_bt *bt;
+	uint32_t ia, ib;
+
+	memset(&none, 0, sizeof(none));
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_find(bt, &a), 0);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 1), &a), FO_OK);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 2), &a), FO_OK);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 3), &b), FO_OK);
+	ia = fo_bt_client_find(bt, &a);
+	ib = fo_bt_client_find(bt, &b);
+	ck_assert_uint_ne(ia, 0);
+	ck_assert_uint_ne(ib, 0);
+	ck_assert_uint_ne(ia, ib);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 2))->client, ia);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ia), 2);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ib), 1);
+	ck_assert_uint_eq(fo_bt_client_count(bt), 2);
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 3), &got), FO_OK);
+	ck_assert(id_equal(&got, &b));
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 4), &got), FO_OK);
+	ck_assert(id_equal(&got, &none));
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 4, 0), &got), FO_ERR_NOTFOUND);
+	/* Distinct in htype alone, or cid alone. */
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 4), &a6), FO_OK);
+	ck_assert_uint_ne(fo_bt_lookup(bt, IP(10, 0, 0, 4))->client, ia);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 5), &cidonly), FO_OK);
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 5), &got), FO_OK);
+	ck_assert(id_equal(&got, &cidonly));
+	ck_assert_uint_eq(fo_bt_client_count(bt), 4);
+	/* Setting the same identity again changes nothing. */
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 3), &b), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ib), 1);
+	/* Moving .3 to a releases b; its slot is reused by the next new one. */
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 3), &a), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ia), 3);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ib), 0);
+	ck_assert_uint_eq(fo_bt_client_find(bt, &b), 0);
+	c = mkid(1, 0xc, 255, 0xcc);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 6), &c), FO_OK);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 6))->client, ib);
+	ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 6), &got), FO_OK);
+	ck_assert(id_equal(&got, &c));
+	/* Clearing with NULL and with an empty identity. */
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 1), NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 2), &none), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_refs(bt, ia), 1);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 1))->client, 0);
+	/* A chaddr longer than 16 bytes is refused and changes nothing. */
+	c.hlen = 17;
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 6), &c), FO_ERR_INVAL);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 6))->client, ib);
+	ck_assert_uint_eq(fo_bt_client_find(bt, &c), 0);
+	ck_assert_uint_eq(fo_bt_client_find(bt, NULL), 0);
+	ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 4, 0), &a), FO_ERR_NOTFOUND);
+	check_invariants(bt);
+	/* Grow well past the first sizes, then release everything. */
+	for (uint32_t i = 0; i < 1000; i++) {
+		fo_client_id x = mkid(1, 0x1000 + i, i % 3 == 0 ? 1 + i % 200 : 0, 0x5a);
+
+		ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 0, 0, 10) + i, &x), FO_OK);
+	}
+	ck_assert_uint_eq(fo_bt_client_count(bt), 1000 + 4);
+	for (uint32_t i = 0; i < 1000; i++) {
+		fo_client_id x = mkid(1, 0x1000 + i, i % 3 == 0 ? 1 + i % 200 : 0, 0x5a);
+
+		ck_assert_int_eq(fo_bt_client(bt, IP(10, 0, 0, 10) + i, &got), FO_OK);
+		ck_assert(id_equal(&got, &x));
+		ck_assert_uint_ne(fo_bt_client_find(bt, &x), 0);
+	}
+	check_invariants(bt);
+	for (fo_ip4 ad = r.first; ad <= r.last; ad++)
+		ck_assert_int_eq(fo_bt_set_client(bt, ad, NULL), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_count(bt), 0);
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+START_TEST(test_clients_full)
+{
+	/* Every address with its own identity, replaced over and over: the
+	 * store needs one spare slot while a new identity replaces an old. */
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 3) };
+	fo_client_id x, got;
+	fo_bt *bt;
+
+	alloc_reset(-1);
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, &counting), FO_OK);
+	for (uint32_t round = 0; round < 100; round++) {
+		for (uint32_t k = 0; k < 3; k++) {
+			/* Lengths around the in-slot limit: 6 + 15, 6 + 16, 16 + 255. */
+			x = mkid(1, 1 + round * 3 + k, (size_t[]){ 15, 16, 255 }[(round + k) % 3], 0x44);
+			if ((round + k) % 3 == 2)
+				x.hlen = FO_CHADDR_MAX;
+			ck_assert_int_eq(fo_bt_set_client(bt, r.first + k, &x), FO_OK);
+			ck_assert_int_eq(fo_bt_client(bt, r.first + k, &got), FO_OK);
+			ck_assert(id_equal(&got, &x));
+		}
+		ck_assert_uint_eq(fo_bt_client_count(bt), 3);
+		check_invariants(bt);
+	}
+	/* n + 2 slots at most, and the long identities' bytes. */
+	ck_assert_uint_le(fo_bt_memory(bt), 4096);
+	fo_bt_destroy(bt);
+	ck_assert_int_eq(alloc_live, 0);
+}
+END_TEST
+
+START_TEST(test_fields)
+{
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 9) };
+	fo_binding_info in, out;
+	fo_bt *bt;
+	const fo_binding *b;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	b = fo_bt_lookup(bt, IP(10, 0, 0, 5));
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 5), FO_BT_EXPIRY, 11), FO_OK);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 5), FO_BT_PEXP_SENT, 12), FO_OK);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 5), FO_BT_PEXP_ACKED, 13), FO_OK);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 5), FO_BT_CLTT, 14), FO_OK);
+	ck_assert_int_eq(fo_bt_set_time(bt, IP(10, 0, 0, 5), FO_BT_STOS, 15), FO_OK);
+	ck_assert_uint_eq(b->expiry, 11);
+	ck_assert_uint_eq(b->pexp_sent, 12);
+	ck_assert_uint_eq(b->pexp_acked, 13);
+	ck_assert_uint_eq(b->cltt, 14);
+	ck_assert_uint_eq(b->stos, 15);
+	ck_assert_int_eq(fo_bt_set_flags(bt, IP(10, 0, 0, 5), FO_BF_UPDATE_PENDING | FO_BF_RESERVED, 0), FO_OK);
+	ck_assert_uint_eq(b->flags, FO_BF_UPDATE_PENDING | FO_BF_RESERVED);
+	ck_assert_int_eq(fo_bt_set_flags(bt, IP(10, 0, 0, 5), 0, FO_BF_UPDATE_PENDING), FO_OK);
+	ck_assert_uint_eq(b->flags, FO_BF_RESERVED);
+	ck_assert_uint_eq(fo_binding_state(b), FO_BS_FREE);
+
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_ACTIVE;
+	in.expiry = 0xfffffff0u;
+	in.pexp_sent = 2;
+	in.pexp_acked = 3;
+	in.cltt = 4;
+	in.stos = 5;
+	in.flags = FO_BF_UPDATE_PENDING;
+	in.client = mkid(1, 0x77, 9, 0x01);
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 5), &in), FO_OK);
+	ck_assert_int_eq(fo_bt_get(bt, IP(10, 0, 0, 5), &out), FO_OK);
+	ck_assert_int_eq(out.state, in.state);
+	ck_assert_uint_eq(out.expiry, in.expiry);
+	ck_assert_uint_eq(out.pexp_sent, 2);
+	ck_assert_uint_eq(out.pexp_acked, 3);
+	ck_assert_uint_eq(out.cltt, 4);
+	ck_assert_uint_eq(out.stos, 5);
+	ck_assert_uint_eq(out.flags, FO_BF_UPDATE_PENDING);
+	ck_assert(id_equal(&out.client, &in.client));
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_ACTIVE), 1);
+	ck_assert_int_eq(fo_bt_get(bt, IP(10, 0, 0, 10), &out), FO_ERR_NOTFOUND);
+
+	/* Refused updates change nothing. */
+	in.state = (fo_bstate)9;
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 5), &in), FO_ERR_INVAL);
+	in.state = FO_BS_EXPIRED;
+	in.flags = 0x40;
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 5), &in), FO_ERR_INVAL);
+	in.flags = 0;
+	in.client.hlen = 200;
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 5), &in), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 10), &in), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_bt_get(bt, IP(10, 0, 0, 5), &in), FO_OK);
+	ck_assert(in.state == out.state && in.expiry == out.expiry &&
+	    in.pexp_sent == out.pexp_sent && in.pexp_acked == out.pexp_acked &&
+	    in.cltt == out.cltt && in.stos == out.stos && in.flags == out.flags);
+	ck_assert(id_equal(&in.client, &out.client));
+
+	/* An update to FREE with no client releases the identity. */
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_FREE;
+	ck_assert_int_eq(fo_bt_update(bt, IP(10, 0, 0, 5), &in), FO_OK);
+	ck_assert_uint_eq(fo_bt_client_count(bt), 0);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 1));
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+
+	ck_assert_uint_eq(fo_wall_to_proto(fo_wall_at(-5)), 0);
+	ck_assert_uint_eq(fo_wall_to_proto(fo_wall_at(1700000000)), 1700000000u);
+	ck_assert_uint_eq(fo_wall_to_proto(fo_wall_at(INT64_C(1) << 40)), UINT32_MAX);
+}
+END_TEST
+
+/* --- Allocation failure ---------------------------------------------------- */
+
+/*
+ * Build a two-pool table and store 70 identities (cid on every other), so
+ * that the slots and buckets grow twice. Stops at the first failure, after
+ * checking that the failed call left the binding unchanged.
+ */
+static fo_status
+alloc_scenario(fo_bt **out)
+{
+	fo_pool_range r[] = { { IP(10, 0, 1, 0), IP(10, 0, 1, 99) },
+	    { IP(10, 0, 0, 0), IP(10, 0, 0, 99) } };
+	fo_binding_info in;
+	fo_status st;
+
+	if ((st = fo_bt_create(out, r, 2, &counting)) != FO_OK) {
+		ck_assert_ptr_null(*out);
+		return st;
+	}
+	for (uint32_t i = 0; i < 70; i++) {
+		fo_client_id x = mkid(1, 100 + i, i % 2 ? 30 : 0, 0x11);
+		fo_ip4 a = IP(10, 0, 0, i);
+
+		st = fo_bt_set_client(*out, a, &x);
+		if (st != FO_OK) {
+			ck_assert_uint_eq(fo_bt_lookup(*out, a)->client, 0);
+			ck_assert_uint_eq(fo_bt_client_count(*out), i);
+			return st;
+		}
+	}
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_ACTIVE;
+	in.client = mkid(1, 9999, 40, 0x22);
+	if ((st = fo_bt_update(*out, IP(10, 0, 1, 0), &in)) != FO_OK) {
+		ck_assert_uint_eq(fo_binding_state(fo_bt_lookup(*out, IP(10, 0, 1, 0))), FO_BS_FREE);
+		return st;
+	}
+	return FO_OK;
+}
+
+START_TEST(test_alloc_failure)
+{
+	long points = 0;
+
+	for (long fail = 0;; fail++) {
+		fo_bt *bt = NULL;
+		fo_status st;
+
+		alloc_reset(fail);
+		st = alloc_scenario(&bt);
+		if (bt != NULL)
+			check_invariants(bt);
+		fo_bt_destroy(bt);
+		ck_assert_int_eq(alloc_live, 0);
+		if (alloc_calls <= fail) {
+			ck_assert_int_eq(st, FO_OK);
+			break;
+		}
+		ck_assert_int_eq(st, FO_ERR_NOMEM);
+		points++;
+	}
+	/* table, ranges, directory, entries; 4 slot and 4 bucket arrays (16..128); 36 cids. */
+	ck_assert_int_eq(points, 4 + 4 + 4 + 36);
+	alloc_reset(-1);
+}
+END_TEST
+
+static Suite *
+binding_suite(void)
+{
+	Suite *s = suite_create("binding");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_small);
+	tcase_add_test(tc, test_slash16);
+	tcase_add_test(tc, test_multi_pool);
+	tcase_add_test(tc, test_many_small_pools);
+	tcase_add_test(tc, test_far_pools);
+	tcase_add_test(tc, test_invalid);
+	tcase_add_test(tc, test_lru);
+	tcase_add_test(tc, test_property);
+	tcase_add_test(tc, test_clients);
+	tcase_add_test(tc, test_clients_full);
+	tcase_add_test(tc, test_fields);
+	tcase_add_test(tc, test_alloc_failure);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(binding_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
