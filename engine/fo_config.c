@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,64 +68,153 @@ cfg_fail(struct cfg *c, const struct lyd_node *node, const char *fmt, ...)
 	return FO_ERR_CONFIG;
 }
 
-/*
- * Keep only the path of libyang 2.1's location sentence, e.g.
- * `Data location "/m:a/b[name='x']", line number 1.` -> /m:a/b[name='x'].
- * The path ends at the last double quote (a key value may hold quotes).
- */
-static bool
-location_path(const char *loc, const char *label, const char **start, size_t *len)
-{
-	const char *p, *q;
-
-	if (loc == NULL || (p = strstr(loc, label)) == NULL)
-		return false;
-	p += strlen(label);
-	q = strrchr(p, '"');
-	if (q == NULL || q == p)
-		return false;
-	*start = p;
-	*len = (size_t)(q - p);
-	return true;
-}
+/* The options of every parse of the parameters (see parse_tree()). */
+#define PARSE_OPTS (LYD_PARSE_STRICT | LYD_PARSE_NO_STATE)
+#define VALID_OPTS (LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE)
+#define DOC_HEAD "{\"" FO_YANG_TOP "\":"
+#define REL_PATH TOP_PATH "/relationships"
 
 /* libyang quotes bad values in its messages: never for the secret. */
 static const char secret_hidden[] =
     "invalid value (not shown: the shared secret is never printed)";
 
 static bool
-secret_path(const char *path, size_t len)
+secret_path(const char *path)
 {
 	static const char leaf[] = "/shared-secret";
-	size_t n = sizeof(leaf) - 1;
+	size_t len = strlen(path), n = sizeof(leaf) - 1;
 
 	return len >= n && memcmp(path + len - n, leaf, n) == 0;
+}
+
+/* A formatted string in malloc'd memory, or NULL. */
+static char *
+str_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The first error libyang stored for ctx. */
+static const struct ly_err_item *
+first_error(const struct ly_ctx *ctx)
+{
+	const struct ly_err_item *e, *first = ly_err_first(ctx);
+
+	for (e = first; e != NULL && e->level != LY_LLERR; e = e->next)
+		;
+	return e != NULL ? e : first;
+}
+
+/*
+ * The path of libyang 2.1's location sentence, malloc'd, or NULL, e.g.
+ * `Data location "/m:a/b[name='x']", line number 1.` -> /m:a/b[name='x'].
+ * The path ends at the last double quote (a key value may hold quotes).
+ * libyang 2.1.30 drops the "failover/" step from the path of a duplicate
+ * leaf (/kea-dhcp-failover:relationships[name='r1']/scope-id[...]): it is
+ * put back.
+ */
+static char *
+error_path(const struct ly_err_item *e)
+{
+	static const char *const label[] = {
+		"Data location \"", "Schema location \"", "Path \""
+	};
+	static const char mod[] = "/" FO_YANG_MODULE ":", top[] = "failover";
+	size_t n = sizeof(mod) - 1, t = sizeof(top) - 1;
+	const char *p = NULL, *q;
+	bool data = false;
+
+	for (size_t i = 0; i < 3 && p == NULL && e->path != NULL; i++) {
+		if ((p = strstr(e->path, label[i])) != NULL) {
+			p += strlen(label[i]);
+			data = i == 0;
+		}
+	}
+	if (p == NULL || (q = strrchr(p, '"')) == NULL || q == p)
+		return NULL;
+	if (data && strncmp(p, mod, n) == 0 && q - p > (ptrdiff_t)n &&
+	    !(strncmp(p + n, top, t) == 0 && (p[n + t] == '/' || p[n + t] == '"')))
+		return str_printf("%s%s/%.*s", mod, top, (int)(q - p - n), p + n);
+	return str_printf("%.*s", (int)(q - p), p);
+}
+
+/*
+ * What follows ".../relationships" and its key predicate in a path: "" or
+ * "/<steps>"; NULL for a path outside the list. *keyed: it had a predicate.
+ */
+static const char *
+rel_rest(const char *path, bool *keyed)
+{
+	size_t n = strlen(REL_PATH);
+	const char *p = path + n;
+
+	if (strncmp(path, REL_PATH, n) != 0)
+		return NULL;
+	*keyed = *p == '[';
+	while (*p == '[') {
+		for (p++; *p != '\0' && *p != ']'; p++)
+			if ((*p == '\'' || *p == '"') && (p = strchr(p + 1, *p)) == NULL)
+				return NULL;
+		if (*p++ != ']')
+			return NULL;
+	}
+	return *p == '\0' || *p == '/' ? p : NULL;
+}
+
+/*
+ * Write "<base><rest>: <reason>" into c->err. An unknown member gets its
+ * own path and says so; `pos` > 0: the entry has no valid name and is
+ * named by its position.
+ */
+static void
+report(struct cfg *c, const char *base, const char *rest, const char *msg, size_t pos)
+{
+	static const char node[] = "Node \"", not_found[] = "\" not found as a child of \"";
+	const char *x = NULL, *end = NULL;
+	bool hide = secret_path(*rest != '\0' ? rest : base) && strchr(msg, '"') != NULL;
+	char note[128] = "";
+
+	if (strncmp(msg, node, sizeof(node) - 1) == 0 &&
+	    (end = strstr(msg + sizeof(node) - 1, not_found)) != NULL)
+		x = msg + sizeof(node) - 1;
+	if (pos > 0)
+		snprintf(note, sizeof(note), " (entry %zu of relationships, counting "
+		    "from 1: its name is missing or not valid)", pos);
+	snprintf(c->err, c->errlen, "%s%s%s%.*s: %s%s%s%s", base, rest,
+	    x != NULL ? "/" : "", x != NULL ? (int)(end - x) : 0, x != NULL ? x : "",
+	    x != NULL ? "unknown parameter (" : "", hide ? secret_hidden : msg,
+	    x != NULL ? ")" : "", note);
 }
 
 /* The first error libyang stored for ctx, as "<path>: <message>". */
 static fo_status
 ly_fail(struct cfg *c, const struct ly_ctx *ctx, LY_ERR rc)
 {
-	const struct ly_err_item *e, *first = ly_err_first(ctx);
-	const char *path, *line;
-	size_t len;
+	const struct ly_err_item *e = first_error(ctx);
+	const char *line;
+	char *path;
 
-	for (e = first; e != NULL && e->level != LY_LLERR; e = e->next)
-		;
-	if (e == NULL)
-		e = first;
 	if (c->err == NULL || c->errlen == 0)
 		return FO_ERR_CONFIG;
 	if (e == NULL || e->msg == NULL) {
 		snprintf(c->err, c->errlen, "%s: libyang error %d", TOP_PATH, (int)rc);
 		return FO_ERR_CONFIG;
 	}
-	if (location_path(e->path, "Data location \"", &path, &len) ||
-	    location_path(e->path, "Schema location \"", &path, &len) ||
-	    location_path(e->path, "Path \"", &path, &len)) {
-		snprintf(c->err, c->errlen, "%.*s: %s", (int)len, path,
-		    secret_path(path, len) && strchr(e->msg, '"') != NULL ?
-		    secret_hidden : e->msg);
+	if ((path = error_path(e)) != NULL) {
+		report(c, path, "", e->msg, 0);
+		free(path);
 		return FO_ERR_CONFIG;
 	}
 	/* No node yet (a JSON syntax error): say where in the text. */
@@ -170,6 +260,194 @@ json_one_object(struct cfg *c, const char *s)
 	if (s[i + strspn(s + i, " \t\r\n")] != '\0')
 		return cfg_fail(c, NULL, "unexpected text after the parameters' JSON object");
 	return FO_OK;
+}
+
+/* Parse DOC_HEAD <pre><text, len bytes><post>} with ctx. */
+static LY_ERR
+parse_wrapped(struct ly_ctx *ctx, const char *pre, const char *text, size_t len,
+    const char *post, uint32_t popts, uint32_t vopts, struct lyd_node **tree)
+{
+	char *doc = str_printf("%s%s%.*s%s}", DOC_HEAD, pre, (int)len, text, post);
+	LY_ERR rc;
+
+	*tree = NULL;
+	if (doc == NULL)
+		return LY_EMEM;
+	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON, popts, vopts, tree);
+	free(doc);
+	return rc;
+}
+
+static size_t
+ws(const char *s, size_t i)
+{
+	return i + strspn(s + i, " \t\r\n");
+}
+
+/* The index just after the JSON value at s[i] (at most that of the NUL). */
+static size_t
+json_skip(const char *s, size_t i)
+{
+	size_t depth = 0;
+
+	if (s[i] != '"' && s[i] != '{' && s[i] != '[')
+		return i + strcspn(s + i, ",]} \t\r\n");
+	do {
+		if (s[i] == '"') {
+			for (i++; s[i] != '\0' && s[i] != '"'; i++)
+				if (s[i] == '\\' && s[i + 1] != '\0')
+					i++;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			depth--;
+		}
+		if (s[i] != '\0')
+			i++;
+	} while (depth > 0 && s[i] != '\0');
+	return i;
+}
+
+/* The value of member `key` (spelt without escapes) of the object at s[i]. */
+static bool
+json_member(const char *s, size_t i, const char *key, size_t *start, size_t *end)
+{
+	size_t klen = strlen(key), k0, k1;
+
+	if (s[i] != '{')
+		return false;
+	for (i = ws(s, i + 1); s[i] == '"'; i = ws(s, i + 1)) {
+		k0 = i;
+		k1 = json_skip(s, k0);
+		i = ws(s, k1);
+		if (s[i] != ':')
+			return false;
+		*start = ws(s, i + 1);
+		*end = json_skip(s, *start);
+		if (k1 - k0 == klen + 2 && s[k1 - 1] == '"' &&
+		    memcmp(s + k0 + 1, key, klen) == 0)
+			return true;
+		i = ws(s, *end);
+		if (s[i] != ',')
+			return false;
+	}
+	return false;
+}
+
+/* Whether the entry s[i..end), parsed alone, fails with msg at rest. */
+static bool
+entry_fails_alike(struct ly_ctx *ctx, const char *s, size_t i, size_t end,
+    const char *msg, const char *rest)
+{
+	struct lyd_node *tree = NULL;
+	const struct ly_err_item *e;
+	const char *r;
+	char *path = NULL;
+	bool same = false, keyed;
+
+	ly_err_clean(ctx, NULL);
+	if (parse_wrapped(ctx, "{\"relationships\":[", s + i, end - i, "]}",
+	    PARSE_OPTS, VALID_OPTS, &tree) == LY_SUCCESS)
+		goto done;
+	e = first_error(ctx);
+	if (e == NULL || e->msg == NULL || strcmp(e->msg, msg) != 0 ||
+	    (path = error_path(e)) == NULL)
+		goto done;
+	r = rel_rest(path, &keyed);
+	same = r != NULL && strcmp(r, rest) == 0;
+done:
+	free(path);
+	lyd_free_all(tree);
+	ly_err_clean(ctx, NULL);
+	return same;
+}
+
+/*
+ * The path of the entry at s[i], number k: keyed by its name when that is
+ * valid on its own, else REL_PATH[k] and *pos = k.
+ */
+static char *
+entry_path(struct ly_ctx *ctx, const char *s, size_t i, size_t k, size_t *pos)
+{
+	struct lyd_node *tree = NULL;
+	size_t start, end;
+	char *path = NULL;
+
+	if (json_member(s, i, "name", &start, &end) &&
+	    parse_wrapped(ctx, "{\"relationships\":[{\"name\":", s + start,
+	    end - start, "}]}", LYD_PARSE_STRICT | LYD_PARSE_ONLY, 0,
+	    &tree) == LY_SUCCESS && tree != NULL && lyd_child(tree) != NULL &&
+	    lyd_child(tree)->schema != NULL)
+		path = lyd_path(lyd_child(tree), LYD_PATH_STD, NULL, 0);
+	lyd_free_all(tree);
+	ly_err_clean(ctx, NULL);
+	if (path == NULL) {
+		*pos = k;
+		path = str_printf("%s[%zu]", REL_PATH, k);
+	}
+	return path;
+}
+
+/*
+ * libyang 2.1.30 reports what it meets in an entry of relationships before
+ * the entry's key (a bad value or an unknown member written before "name",
+ * a bad or missing name) and a missing mandatory node at
+ * ".../relationships/<rest>", without the key. The entry is the first one
+ * that, parsed alone, fails with the same message at the same <rest>.
+ * (A re-parse with LYD_PARSE_OPAQ cannot tell: in 2.1.30 it fails outright
+ * on a value of the wrong JSON type, e.g. "partner-port": "647".)
+ * Returns the entry's path, malloc'd, or NULL.
+ */
+static char *
+rel_locate(struct ly_ctx *ctx, const char *s, const char *msg, const char *rest,
+    size_t *pos)
+{
+	size_t i, end, k = 0;
+	char *found = NULL;
+
+	if (!json_member(s, ws(s, 0), "relationships", &i, &end) || s[i] != '[')
+		return NULL;
+	for (i = ws(s, i + 1); found == NULL && s[i] != '\0' && s[i] != ']';) {
+		end = json_skip(s, i);
+		k++;
+		if (entry_fails_alike(ctx, s, i, end, msg, rest))
+			found = entry_path(ctx, s, i, k, pos);
+		i = ws(s, end);
+		if (s[i] != ',')
+			break;
+		i = ws(s, i + 1);
+	}
+	return found;
+}
+
+/* The first error of a failed parse of `params`, the entry named. */
+static fo_status
+parse_fail(struct cfg *c, struct ly_ctx *ctx, const char *params, LY_ERR rc)
+{
+	const struct ly_err_item *e = first_error(ctx);
+	char *path = NULL, *msg = NULL, *entry = NULL;
+	const char *rest;
+	size_t pos = 0;
+	bool keyed = true;
+
+	if (c->err == NULL || c->errlen == 0)
+		return FO_ERR_CONFIG;
+	if (e == NULL || e->msg == NULL || (path = error_path(e)) == NULL ||
+	    (msg = strdup(e->msg)) == NULL) {
+		free(path);
+		return ly_fail(c, ctx, rc);
+	}
+	rest = rel_rest(path, &keyed);
+	if (rest != NULL && !keyed)
+		entry = rel_locate(ctx, params, msg, rest, &pos);
+	if (entry != NULL)
+		report(c, entry, rest, msg, pos);
+	else
+		report(c, path, "", msg, 0);
+	free(entry);
+	free(msg);
+	free(path);
+	return FO_ERR_CONFIG;
 }
 
 /* The module text with the quadratic scope `must` disarmed (see scope_must). */
@@ -490,25 +768,12 @@ tree_to_set(struct cfg *c, const struct lyd_node *tree, fo_relationship_set *set
 static fo_status
 parse_tree(struct cfg *c, struct ly_ctx *ctx, const char *params, struct lyd_node **tree)
 {
-	static const char head[] = "{\"" FO_YANG_TOP "\":";
-	size_t len = strlen(params);
-	char *doc = malloc(sizeof(head) + len + 2);
-	fo_status st;
-	LY_ERR rc;
+	LY_ERR rc = parse_wrapped(ctx, "", params, strlen(params), "", PARSE_OPTS,
+	    VALID_OPTS, tree);
 
-	if (doc == NULL)
-		return FO_ERR_NOMEM;
-	memcpy(doc, head, sizeof(head) - 1);
-	memcpy(doc + sizeof(head) - 1, params, len);
-	memcpy(doc + sizeof(head) - 1 + len, "}", 2);
-	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON, LYD_PARSE_STRICT | LYD_PARSE_NO_STATE,
-	    LYD_VALIDATE_PRESENT | LYD_VALIDATE_NO_STATE, tree);
 	if (rc == LY_SUCCESS)
-		st = FO_OK;
-	else
-		st = rc == LY_EMEM ? FO_ERR_NOMEM : ly_fail(c, ctx, rc);
-	free(doc);
-	return st;
+		return FO_OK;
+	return rc == LY_EMEM ? FO_ERR_NOMEM : parse_fail(c, ctx, params, rc);
 }
 
 fo_status

@@ -37,8 +37,17 @@ extern const char fo_yang_module_text[];
  *   NUL-terminated message "<YANG data path>: <reason>", e.g.
  *   "/kea-dhcp-failover:failover/relationships[name='r1']/max-client-lead-time:
  *   Unsatisfied range - value "0" is out of the allowed range."; for a
- *   failed `must` the reason is the module's error-message. Truncated to
- *   errlen - 1 bytes. The shared secret never appears in it.
+ *   failed `must` the reason is the module's error-message. An error about
+ *   one relationship names it by its key, wherever libyang met it (libyang
+ *   2.1.30 leaves the key out when the error comes before "name" in the
+ *   entry, as Kea's alphabetical key order makes common, or is a missing
+ *   mandatory node): that entry is found by parsing the entries one by one.
+ *   An entry without a valid name is named by its position,
+ *   ".../relationships[3]/name: <reason> (entry 3 of relationships,
+ *   counting from 1: its name is missing or not valid)". An unknown member
+ *   gets its own path: ".../relationships[name='r1']/mclt: unknown
+ *   parameter (Node "mclt" not found as a child of "relationships" node.)".
+ *   Truncated to errlen - 1 bytes. The shared secret never appears in it.
  *
  * Returns FO_OK, FO_ERR_CONFIG (rejected; err says why), FO_ERR_NOMEM,
  * or FO_ERR_INVAL (out is NULL).

@@ -239,3 +239,28 @@ fo_serve_lease_time(const fo_serve_view *v, uint32_t desired,
 		return 0;
 	return fo_mclt_lease_time(desired, v->mclt, now, acked_pexp);
 }
+
+/* RFC 2131 section 4.3.2: the four ways a DHCPREQUEST is sent. */
+fo_msg
+fo_msg_classify(uint8_t dhcp_type, fo_ip4 ciaddr, bool broadcast_or_relayed,
+    bool has_server_id, bool has_requested_ip)
+{
+	switch (dhcp_type) {
+	case 0:
+		return FO_MSG_BOOTP;
+	case FO_DHCPDISCOVER:
+		return FO_MSG_DISCOVER;
+	case FO_DHCPREQUEST:
+		if (has_server_id)
+			return FO_MSG_REQUEST_SELECTING;
+		if (ciaddr == 0)
+			return has_requested_ip ? FO_MSG_REQUEST_INIT_REBOOT : FO_MSG_REQUEST_SELECTING;
+		return broadcast_or_relayed ? FO_MSG_REQUEST_REBIND : FO_MSG_REQUEST_RENEW;
+	case FO_DHCPDECLINE:
+		return FO_MSG_DECLINE;
+	case FO_DHCPRELEASE:
+		return FO_MSG_RELEASE;
+	default:
+		return FO_MSG_INFORM;
+	}
+}

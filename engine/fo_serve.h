@@ -46,6 +46,23 @@ typedef enum fo_msg {
 /* "DISCOVER", "REQUEST-SELECTING", ... NULL if out of range. */
 const char *fo_msg_name(fo_msg m);
 
+/* DHCP message types (RFC 2132 option 53) that fo_msg_classify() reads. */
+#define FO_DHCPDISCOVER 1
+#define FO_DHCPREQUEST 3
+#define FO_DHCPDECLINE 4
+#define FO_DHCPRELEASE 7
+#define FO_DHCPINFORM 8
+
+/*
+ * What kind of query a packet is, from its option-53 type (0: none, BOOTP),
+ * ciaddr, whether it was broadcast or relayed, and whether it carries a
+ * server identifier (54) or a requested address (50): RFC 2131 section 4.3.2
+ * tells the REQUEST states apart this way. Unknown types map to INFORM
+ * (never load-balanced, never allocates).
+ */
+fo_msg fo_msg_classify(uint8_t dhcp_type, fo_ip4 ciaddr, bool broadcast_or_relayed,
+    bool has_server_id, bool has_requested_ip);
+
 /* What the binding table knows of one address. */
 typedef struct fo_addr_view {
 	fo_bstate state;

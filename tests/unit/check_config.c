@@ -317,11 +317,11 @@ static const struct bad {
 	  "\"server-type\": \"primary\", \"scope-id\": [\"10.0.0\"]}]}",
 	  R1 "/scope-id", "Unsatisfied pattern - \"10.0.0\" does not conform" },
 	/* 12: unknown key in a relationship */
-	{ ONE(", \"mclt\": 60"), R1,
-	  "Node \"mclt\" not found as a child of \"relationships\" node." },
+	{ ONE(", \"mclt\": 60"), R1 "/mclt: ", "unknown parameter (Node \"mclt\" "
+	  "not found as a child of \"relationships\" node.)" },
 	/* 13: unknown top-level key */
-	{ "{\"relationship\": []}", TOP,
-	  "Node \"relationship\" not found as a child of \"failover\" node." },
+	{ "{\"relationship\": []}", TOP "/relationship: ", "unknown parameter "
+	  "(Node \"relationship\" not found as a child of \"failover\" node.)" },
 	/* 14: duplicate name */
 	{ "{\"relationships\": [{" MIN_REL "}, {" MIN_REL "}]}", R1,
 	  "Duplicate instance of \"relationships\"." },
@@ -331,7 +331,7 @@ static const struct bad {
 	  "012345678901234567890123456789012345678901234567890123456789012\", "
 	  "\"partner-server\": \"10.0.0.2\", \"server-type\": \"primary\", "
 	  "\"scope-id\": [\"10.0.0.0\"]}]}",
-	  TOP "/relationships", "/name: Unsatisfied length" },
+	  TOP "/relationships[1]/name: ", "Unsatisfied length - string \"0123" },
 	/* 16: state data in configuration */
 	{ ONE(", \"state\": {\"state\": \"Normal\"}"), R1 "/state",
 	  "Unexpected data state node \"state\" found." },
@@ -348,15 +348,15 @@ static const struct bad {
 	{ ONE(", \"enable-auth\": 1"), R1 "/enable-auth", "Invalid" },
 	/* 22: missing server-type */
 	{ "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\", "
-	  "\"scope-id\": [\"10.0.0.0\"]}]}", TOP "/relationships",
+	  "\"scope-id\": [\"10.0.0.0\"]}]}", R1 "/server-type: ",
 	  "Mandatory node \"server-type\" instance does not exist." },
 	/* 23: missing partner-server */
 	{ "{\"relationships\": [{\"name\": \"r1\", \"server-type\": \"primary\", "
-	  "\"scope-id\": [\"10.0.0.0\"]}]}", TOP "/relationships",
+	  "\"scope-id\": [\"10.0.0.0\"]}]}", R1 "/partner-server: ",
 	  "Mandatory node \"partner-server\" instance does not exist." },
 	/* 24: no scope */
 	{ "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\", "
-	  "\"server-type\": \"primary\"}]}", TOP "/relationships",
+	  "\"server-type\": \"primary\"}]}", R1 "/scope-id: ",
 	  "Too few \"scope-id\" instances." },
 	/* 25: local-address equal to partner-server */
 	{ ONE(", \"local-address\": \"10.0.0.2\""), R1 "/partner-server",
@@ -417,8 +417,7 @@ static const struct bad {
 	/* 37: a scope twice in one relationship (libyang 2.1.30 drops "failover/") */
 	{ "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\", "
 	  "\"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\", \"10.0.0.0\"]}]}",
-	  "/kea-dhcp-failover:", "relationships[name='r1']/scope-id[.='10.0.0.0']: "
-	  "Duplicate instance of \"scope-id\"." },
+	  R1 "/scope-id[.='10.0.0.0']: ", "Duplicate instance of \"scope-id\"." },
 	/* 38: an incomplete document */
 	{ "{\"relationships\": [{\"name\": \"r1\"", TOP, "not a complete JSON object" },
 };
@@ -438,6 +437,125 @@ START_TEST(test_bad_document)
 	    "case %d: reason: want \"%s\", got \"%s\"", _i, b->reason, err);
 	ck_assert_msg(strstr(err, "TOPSECRET") == NULL && strstr(err, "271828") == NULL
 	    && strstr(err, "hush") == NULL, "case %d: secret leaked: %s", _i, err);
+}
+END_TEST
+
+/*
+ * Errors about one relationship name it, whatever the order of its members
+ * (libyang 2.1.30 leaves the key out of the path of what it meets before
+ * the entry's key, and out of that of a missing mandatory node). Each
+ * document has a good first relationship and a bad second one.
+ */
+#define GOOD "{\"relationships\": [{" MIN_REL "}, {"
+#define LB_REST "\"partner-server\": \"10.0.0.3\", \"server-type\": \"primary\", " \
+	"\"scope-id\": [\"10.1.0.0\"]"
+#define LB "\"name\": \"lb-test\", " LB_REST
+#define LBP TOP "/relationships[name='lb-test']"
+#define NONAME " (entry 2 of relationships, counting from 1: its name is missing " \
+	"or not valid)"
+
+static const struct second {
+	const char *json;
+	const char *err;      /* the whole message */
+} second[] = {
+	/* 0: a value out of range, before the name */
+	{ GOOD "\"max-client-lead-time\": 0, " LB "}]}",
+	  LBP "/max-client-lead-time: Unsatisfied range - value \"0\" is out of "
+	  "the allowed range." },
+	/* 1: an unknown key, before the name */
+	{ GOOD "\"max-client-lead-tim\": 0, " LB "}]}",
+	  LBP "/max-client-lead-tim: unknown parameter (Node \"max-client-lead-tim\" "
+	  "not found as a child of \"relationships\" node.)" },
+	/* 2: an unknown key, after the name */
+	{ GOOD LB ", \"max-client-lead-tim\": 0}]}",
+	  LBP "/max-client-lead-tim: unknown parameter (Node \"max-client-lead-tim\" "
+	  "not found as a child of \"relationships\" node.)" },
+	/* 3: a missing mandatory leaf */
+	{ GOOD "\"name\": \"lb-test\", \"partner-server\": \"10.0.0.3\", "
+	  "\"scope-id\": [\"10.1.0.0\"]}]}",
+	  LBP "/server-type: Mandatory node \"server-type\" instance does not exist." },
+	/* 4: no scope */
+	{ GOOD "\"name\": \"lb-test\", \"partner-server\": \"10.0.0.3\", "
+	  "\"server-type\": \"primary\"}]}",
+	  LBP "/scope-id: Too few \"scope-id\" instances." },
+	/* 5: an empty name: the entry by its position */
+	{ GOOD "\"name\": \"\", " LB_REST "}]}",
+	  TOP "/relationships[2]/name: Unsatisfied length - string \"\" length is "
+	  "not allowed." NONAME },
+	/* 6: no name */
+	{ GOOD LB_REST "}]}",
+	  TOP "/relationships[2]: List instance is missing its key \"name\"." NONAME },
+	/* 7: a name of the wrong JSON type */
+	{ GOOD "\"name\": 5, " LB_REST "}]}",
+	  TOP "/relationships[2]/name: Invalid non-string-encoded string value \"5\"."
+	  NONAME },
+	/* 8: a control character in the name */
+	{ GOOD "\"name\": \"a\\tb\", " LB_REST "}]}",
+	  TOP "/relationships[2]/name: A relationship name must not contain control "
+	  "characters." NONAME },
+	/* 9: a string for a number, before the name (an OPAQ re-parse fails here) */
+	{ GOOD "\"partner-port\": \"647\", " LB "}]}",
+	  LBP "/partner-port: Invalid non-number-encoded uint16 value \"647\"." },
+	/* 10: an unknown object, before the name */
+	{ GOOD "\"extra\": {\"a\": [1, {\"b\": \"]}\"}]}, " LB "}]}",
+	  LBP "/extra: unknown parameter (Node \"extra\" not found as a child of "
+	  "\"relationships\" node.)" },
+	/* 11: a bad secret, before the name: still not shown */
+	{ GOOD "\"shared-secret\": 271828, \"enable-auth\": true, " LB "}]}",
+	  LBP "/shared-secret: invalid value (not shown: the shared secret is never "
+	  "printed)" },
+	/* 12: state data, before the name */
+	{ GOOD "\"state\": {\"state\": \"Normal\"}, " LB "}]}",
+	  LBP "/state: Unexpected data state node \"state\" found." },
+	/* 13: a duplicate leaf: the path keeps its "failover/" step */
+	{ GOOD "\"name\": \"lb-test\", \"partner-server\": \"10.0.0.3\", "
+	  "\"server-type\": \"primary\", \"scope-id\": [\"10.1.0.0\", \"10.1.0.0\"]}]}",
+	  LBP "/scope-id[.='10.1.0.0']: Duplicate instance of \"scope-id\"." },
+	/* 14: a quote in the name */
+	{ GOOD "\"mode\": \"x\", \"name\": \"it's\", " LB_REST "}]}",
+	  TOP "/relationships[name=\"it's\"]/mode: Invalid enumeration value \"x\"." },
+	/* 15: the same error in both: the first is named */
+	{ "{\"relationships\": [{\"mode\": \"x\", " MIN_REL "}, {\"mode\": \"x\", " LB
+	  "}]}", R1 "/mode: Invalid enumeration value \"x\"." },
+	/* 16: the first has a validation error, the second a parse error */
+	{ "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\", "
+	  "\"scope-id\": [\"10.0.0.0\"]}, {\"mode\": \"x\", " LB "}]}",
+	  LBP "/mode: Invalid enumeration value \"x\"." },
+};
+
+START_TEST(test_second_relationship)
+{
+	ck_assert_msg(parse(second[_i].json) == FO_ERR_CONFIG, "case %d accepted", _i);
+	ck_assert_msg(strcmp(err, second[_i].err) == 0,
+	    "case %d:\nwant \"%s\"\ngot  \"%s\"", _i, second[_i].err, err);
+	ck_assert_msg(strstr(err, "271828") == NULL, "case %d: secret leaked", _i);
+}
+END_TEST
+
+/* In a list of 31, the bad entry is the one named. */
+START_TEST(test_named_among_many)
+{
+	static const char type[] = "\"server-type\": \"secondary\", ";
+	char *s = many(FO_MAX_RELATIONSHIPS), *p;
+
+	/* r29 loses its server-type (blanked out, same length). */
+	p = strstr(s, "\"name\": \"r29\"");
+	ck_assert_ptr_nonnull(p);
+	p = strstr(p, type);
+	ck_assert_ptr_nonnull(p);
+	memset(p, ' ', sizeof(type) - 1);
+	ck_assert_int_eq(parse(s), FO_ERR_CONFIG);
+	ck_assert_str_eq(err, TOP "/relationships[name='r29']/server-type: "
+	    "Mandatory node \"server-type\" instance does not exist.");
+	/* r17's name becomes empty: entry 18. */
+	p = strstr(s, "\"r17\"");
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, "\"\"   ", 5);
+	ck_assert_int_eq(parse(s), FO_ERR_CONFIG);
+	ck_assert_msg(strncmp(err, TOP "/relationships[18]/name: Unsatisfied length",
+	    strlen(TOP "/relationships[18]/name: Unsatisfied length")) == 0, "%s", err);
+	ck_assert_msg(strstr(err, "(entry 18 of relationships") != NULL, "%s", err);
+	free(s);
 }
 END_TEST
 
@@ -506,6 +624,9 @@ config_suite(void)
 	tcase_add_test(tc, test_max_relationships);
 	tcase_add_test(tc, test_many_scopes);
 	tcase_add_loop_test(tc, test_bad_document, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_loop_test(tc, test_second_relationship, 0,
+	    (int)(sizeof(second) / sizeof(second[0])));
+	tcase_add_test(tc, test_named_among_many);
 	tcase_add_test(tc, test_truncations);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);

@@ -40,7 +40,7 @@ static const char good[] =
 
 START_TEST(create_logs_each_relationship_without_secret)
 {
-	fo_host host = { NULL, capture };
+	fo_host host = { .log = capture };
 	fo_engine *eng = NULL;
 	char err[512] = "";
 

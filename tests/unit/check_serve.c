@@ -422,6 +422,35 @@ START_TEST(test_msg_names)
 }
 END_TEST
 
+/* RFC 2131 4.3.2: (type, ciaddr, broadcast/relayed, server-id, requested-ip) -> kind. */
+static const struct {
+	uint8_t type;
+	fo_ip4 ciaddr;
+	bool bcast, sid, req;
+	fo_msg want;
+} classify_cases[] = {
+	{ 0, 0, true, false, false, FO_MSG_BOOTP },
+	{ FO_DHCPDISCOVER, 0, true, false, true, FO_MSG_DISCOVER },
+	{ FO_DHCPREQUEST, 0, true, true, true, FO_MSG_REQUEST_SELECTING },
+	{ FO_DHCPREQUEST, 0, true, false, true, FO_MSG_REQUEST_INIT_REBOOT },
+	{ FO_DHCPREQUEST, 0x0a000005, false, false, false, FO_MSG_REQUEST_RENEW },
+	{ FO_DHCPREQUEST, 0x0a000005, true, false, false, FO_MSG_REQUEST_REBIND },
+	{ FO_DHCPREQUEST, 0x0a000005, false, true, false, FO_MSG_REQUEST_SELECTING },
+	{ FO_DHCPDECLINE, 0, true, true, true, FO_MSG_DECLINE },
+	{ FO_DHCPRELEASE, 0x0a000005, false, true, false, FO_MSG_RELEASE },
+	{ FO_DHCPINFORM, 0x0a000005, false, false, false, FO_MSG_INFORM },
+	{ 2 /* OFFER: not a query */, 0, true, false, false, FO_MSG_INFORM },
+};
+#define N_CLASSIFY (int)(sizeof(classify_cases) / sizeof(classify_cases[0]))
+
+START_TEST(test_msg_classify)
+{
+	ck_assert_str_eq(fo_msg_name(fo_msg_classify(classify_cases[_i].type,
+	    classify_cases[_i].ciaddr, classify_cases[_i].bcast, classify_cases[_i].sid,
+	    classify_cases[_i].req)), fo_msg_name(classify_cases[_i].want));
+}
+END_TEST
+
 static Suite *
 serve_suite(void)
 {
@@ -449,6 +478,7 @@ serve_suite(void)
 	tcase_add_loop_test(tc, test_lease_time, 0, FO_STATE_COUNT);
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_msg_names);
+	tcase_add_loop_test(tc, test_msg_classify, 0, N_CLASSIFY);
 	suite_add_tcase(s, tc);
 	return s;
 }
