@@ -1,0 +1,1109 @@
+/*
+ * fo_store.c - binding journals and relationship state files.
+ * Formats and policy: fo_store.h.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fo_store.h"
+
+#define HDR_SIZE 16
+#define HDR_VERSION 1
+#define BODY_MIN 29                     /* addr .. cidlen with no hw, no cid */
+#define BODY_MAX (BODY_MIN + FO_CHADDR_MAX + FO_CLIENT_ID_MAX)
+#define REC_MAX (2 + BODY_MAX + 4)
+#define READ_CHUNK (1u << 20)
+#define COMPACT_CHUNK (1u << 16)
+#define STATE_MAX 4096
+#define FILE_MODE 0640
+#define DIR_MODE 0750
+
+struct fo_journal {
+	int fd;
+	char *path;
+	char *tmp;                      /* "<path>.tmp", for compaction */
+	char *dir;                      /* directory holding path, for fsync */
+	fo_store_policy pol;
+	off_t size;                     /* bytes in the file */
+	size_t records;
+	size_t torn;
+	bool dirty;                     /* written since the last fsync */
+	bool broken;                    /* a write or fsync failed: no appends */
+	char err[512];
+};
+
+static const uint32_t crc_tab[256] = {
+	0x00000000u, 0x77073096u, 0xee0e612cu, 0x990951bau, 0x076dc419u, 0x706af48fu,
+	0xe963a535u, 0x9e6495a3u, 0x0edb8832u, 0x79dcb8a4u, 0xe0d5e91eu, 0x97d2d988u,
+	0x09b64c2bu, 0x7eb17cbdu, 0xe7b82d07u, 0x90bf1d91u, 0x1db71064u, 0x6ab020f2u,
+	0xf3b97148u, 0x84be41deu, 0x1adad47du, 0x6ddde4ebu, 0xf4d4b551u, 0x83d385c7u,
+	0x136c9856u, 0x646ba8c0u, 0xfd62f97au, 0x8a65c9ecu, 0x14015c4fu, 0x63066cd9u,
+	0xfa0f3d63u, 0x8d080df5u, 0x3b6e20c8u, 0x4c69105eu, 0xd56041e4u, 0xa2677172u,
+	0x3c03e4d1u, 0x4b04d447u, 0xd20d85fdu, 0xa50ab56bu, 0x35b5a8fau, 0x42b2986cu,
+	0xdbbbc9d6u, 0xacbcf940u, 0x32d86ce3u, 0x45df5c75u, 0xdcd60dcfu, 0xabd13d59u,
+	0x26d930acu, 0x51de003au, 0xc8d75180u, 0xbfd06116u, 0x21b4f4b5u, 0x56b3c423u,
+	0xcfba9599u, 0xb8bda50fu, 0x2802b89eu, 0x5f058808u, 0xc60cd9b2u, 0xb10be924u,
+	0x2f6f7c87u, 0x58684c11u, 0xc1611dabu, 0xb6662d3du, 0x76dc4190u, 0x01db7106u,
+	0x98d220bcu, 0xefd5102au, 0x71b18589u, 0x06b6b51fu, 0x9fbfe4a5u, 0xe8b8d433u,
+	0x7807c9a2u, 0x0f00f934u, 0x9609a88eu, 0xe10e9818u, 0x7f6a0dbbu, 0x086d3d2du,
+	0x91646c97u, 0xe6635c01u, 0x6b6b51f4u, 0x1c6c6162u, 0x856530d8u, 0xf262004eu,
+	0x6c0695edu, 0x1b01a57bu, 0x8208f4c1u, 0xf50fc457u, 0x65b0d9c6u, 0x12b7e950u,
+	0x8bbeb8eau, 0xfcb9887cu, 0x62dd1ddfu, 0x15da2d49u, 0x8cd37cf3u, 0xfbd44c65u,
+	0x4db26158u, 0x3ab551ceu, 0xa3bc0074u, 0xd4bb30e2u, 0x4adfa541u, 0x3dd895d7u,
+	0xa4d1c46du, 0xd3d6f4fbu, 0x4369e96au, 0x346ed9fcu, 0xad678846u, 0xda60b8d0u,
+	0x44042d73u, 0x33031de5u, 0xaa0a4c5fu, 0xdd0d7cc9u, 0x5005713cu, 0x270241aau,
+	0xbe0b1010u, 0xc90c2086u, 0x5768b525u, 0x206f85b3u, 0xb966d409u, 0xce61e49fu,
+	0x5edef90eu, 0x29d9c998u, 0xb0d09822u, 0xc7d7a8b4u, 0x59b33d17u, 0x2eb40d81u,
+	0xb7bd5c3bu, 0xc0ba6cadu, 0xedb88320u, 0x9abfb3b6u, 0x03b6e20cu, 0x74b1d29au,
+	0xead54739u, 0x9dd277afu, 0x04db2615u, 0x73dc1683u, 0xe3630b12u, 0x94643b84u,
+	0x0d6d6a3eu, 0x7a6a5aa8u, 0xe40ecf0bu, 0x9309ff9du, 0x0a00ae27u, 0x7d079eb1u,
+	0xf00f9344u, 0x8708a3d2u, 0x1e01f268u, 0x6906c2feu, 0xf762575du, 0x806567cbu,
+	0x196c3671u, 0x6e6b06e7u, 0xfed41b76u, 0x89d32be0u, 0x10da7a5au, 0x67dd4accu,
+	0xf9b9df6fu, 0x8ebeeff9u, 0x17b7be43u, 0x60b08ed5u, 0xd6d6a3e8u, 0xa1d1937eu,
+	0x38d8c2c4u, 0x4fdff252u, 0xd1bb67f1u, 0xa6bc5767u, 0x3fb506ddu, 0x48b2364bu,
+	0xd80d2bdau, 0xaf0a1b4cu, 0x36034af6u, 0x41047a60u, 0xdf60efc3u, 0xa867df55u,
+	0x316e8eefu, 0x4669be79u, 0xcb61b38cu, 0xbc66831au, 0x256fd2a0u, 0x5268e236u,
+	0xcc0c7795u, 0xbb0b4703u, 0x220216b9u, 0x5505262fu, 0xc5ba3bbeu, 0xb2bd0b28u,
+	0x2bb45a92u, 0x5cb36a04u, 0xc2d7ffa7u, 0xb5d0cf31u, 0x2cd99e8bu, 0x5bdeae1du,
+	0x9b64c2b0u, 0xec63f226u, 0x756aa39cu, 0x026d930au, 0x9c0906a9u, 0xeb0e363fu,
+	0x72076785u, 0x05005713u, 0x95bf4a82u, 0xe2b87a14u, 0x7bb12baeu, 0x0cb61b38u,
+	0x92d28e9bu, 0xe5d5be0du, 0x7cdcefb7u, 0x0bdbdf21u, 0x86d3d2d4u, 0xf1d4e242u,
+	0x68ddb3f8u, 0x1fda836eu, 0x81be16cdu, 0xf6b9265bu, 0x6fb077e1u, 0x18b74777u,
+	0x88085ae6u, 0xff0f6a70u, 0x66063bcau, 0x11010b5cu, 0x8f659effu, 0xf862ae69u,
+	0x616bffd3u, 0x166ccf45u, 0xa00ae278u, 0xd70dd2eeu, 0x4e048354u, 0x3903b3c2u,
+	0xa7672661u, 0xd06016f7u, 0x4969474du, 0x3e6e77dbu, 0xaed16a4au, 0xd9d65adcu,
+	0x40df0b66u, 0x37d83bf0u, 0xa9bcae53u, 0xdebb9ec5u, 0x47b2cf7fu, 0x30b5ffe9u,
+	0xbdbdf21cu, 0xcabac28au, 0x53b39330u, 0x24b4a3a6u, 0xbad03605u, 0xcdd70693u,
+	0x54de5729u, 0x23d967bfu, 0xb3667a2eu, 0xc4614ab8u, 0x5d681b02u, 0x2a6f2b94u,
+	0xb40bbe37u, 0xc30c8ea1u, 0x5a05df1bu, 0x2d02ef8du,
+};
+
+uint32_t
+fo_crc32(uint32_t crc, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	crc = ~crc;
+	while (len-- > 0)
+		crc = crc_tab[(crc ^ *p++) & 0xffu] ^ (crc >> 8);
+	return ~crc;
+}
+
+/* --- Helpers --------------------------------------------------------------- */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | (unsigned)p[1] << 8);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+#if defined(__GNUC__)
+#define PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTFLIKE(f, a)
+#endif
+
+static void seterr(char *err, size_t errlen, const char *fmt, ...) PRINTFLIKE(3, 4);
+
+/* Format into err (which may be NULL or empty). */
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static char *
+strdup_cat(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *s = malloc(la + lb + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, a, la);
+	memcpy(s + la, b, lb + 1);
+	return s;
+}
+
+/* The directory holding `path` ("." for a bare name), malloc'd. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	char *d;
+
+	if (slash == NULL)
+		return strdup_cat(".", "");
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if ((d = malloc(n + 1)) == NULL)
+		return NULL;
+	memcpy(d, path, n);
+	d[n] = '\0';
+	return d;
+}
+
+/* write(2) all of buf, through EINTR and short writes. */
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* pread(2) exactly len bytes at off; -1 with errno, or EIO on an early end. */
+static int
+pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = pread(fd, p, len, off);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+fsync_retry(int fd)
+{
+	int r;
+
+	while ((r = fsync(fd)) < 0 && errno == EINTR)
+		;
+	return r;
+}
+
+static fo_status
+fsync_dir(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		seterr(err, errlen, "%s: cannot open directory: %s", dir, strerror(errno));
+		return FO_ERR_IO;
+	}
+	if (fsync_retry(fd) < 0 && errno != EINVAL) {
+		seterr(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+		close(fd);
+		return FO_ERR_IO;
+	}
+	close(fd);
+	return FO_OK;
+}
+
+/* mkdir of one level; fsync of its parent when it was created. */
+static fo_status
+mkdir_one(char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	char *slash;
+
+	if (mkdir(dir, DIR_MODE) == 0) {
+		slash = strrchr(dir, '/');
+		if (slash == NULL)
+			return fsync_dir(".", err, errlen);
+		*slash = '\0';
+		fo_status rc = fsync_dir(slash == dir ? "/" : dir, err, errlen);
+		*slash = '/';
+		return rc;
+	}
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return FO_OK;
+	if (errno == EEXIST)
+		errno = ENOTDIR;
+	seterr(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+	return FO_ERR_IO;
+}
+
+/* mkdir -p `dir`: every missing level, mode 0750. */
+static fo_status
+mkdir_p(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	fo_status rc = FO_OK;
+	char *d, *p;
+
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return FO_OK;
+	if ((d = strdup_cat(dir, "")) == NULL)
+		return FO_ERR_NOMEM;
+	for (p = d + 1; rc == FO_OK; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (p[-1] != '/')
+			rc = mkdir_one(d, err, errlen);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(d);
+	return rc;
+}
+
+/* --- Records --------------------------------------------------------------- */
+
+static bool
+info_valid(const fo_binding_info *b)
+{
+	return b->state >= FO_BS_FREE && b->state <= FO_BS_MAX &&
+	    (b->flags & ~FO_BF_MASK) == 0 && b->client.hlen <= FO_CHADDR_MAX;
+}
+
+/* Encode one record into p (REC_MAX bytes); its size. */
+static size_t
+rec_encode(uint8_t *p, fo_ip4 addr, const fo_binding_info *b)
+{
+	const fo_client_id *c = &b->client;
+	size_t body = BODY_MIN + c->hlen + c->cidlen;
+	uint8_t *q = p + 2;
+
+	put16(p, (uint16_t)body);
+	put32(q, addr);
+	q[4] = (uint8_t)b->state;
+	q[5] = (uint8_t)b->flags;
+	put32(q + 6, b->expiry);
+	put32(q + 10, b->pexp_sent);
+	put32(q + 14, b->pexp_acked);
+	put32(q + 18, b->cltt);
+	put32(q + 22, b->stos);
+	q[26] = c->htype;
+	q[27] = c->hlen;
+	memcpy(q + 28, c->hw, c->hlen);
+	q += 28 + c->hlen;
+	*q++ = c->cidlen;
+	memcpy(q, c->cid, c->cidlen);
+	q += c->cidlen;
+	put32(q, fo_crc32(0, p, 2 + body));
+	return 2 + body + 4;
+}
+
+/* Decode a body of `len` bytes whose CRC matched; what is wrong, or NULL. */
+static const char *
+rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
+{
+	fo_client_id *c = &b->client;
+
+	memset(b, 0, sizeof(*b));
+	*addr = get32(q);
+	if (q[4] < FO_BS_FREE || q[4] > FO_BS_MAX)
+		return "bad binding state";
+	if ((q[5] & ~FO_BF_MASK) != 0)
+		return "bad flags";
+	b->state = (fo_bstate)q[4];
+	b->flags = q[5];
+	b->expiry = get32(q + 6);
+	b->pexp_sent = get32(q + 10);
+	b->pexp_acked = get32(q + 14);
+	b->cltt = get32(q + 18);
+	b->stos = get32(q + 22);
+	c->htype = q[26];
+	c->hlen = q[27];
+	if (c->hlen > FO_CHADDR_MAX || BODY_MIN + (size_t)c->hlen > len)
+		return "bad hardware address length";
+	memcpy(c->hw, q + 28, c->hlen);
+	q += 28 + c->hlen;
+	c->cidlen = *q++;
+	if (BODY_MIN + (size_t)c->hlen + c->cidlen != len)
+		return "lengths do not add up";
+	memcpy(c->cid, q, c->cidlen);
+	return NULL;
+}
+
+/* --- Reading a journal ----------------------------------------------------- */
+
+struct reader {
+	int fd;
+	off_t size;
+	uint8_t *buf;                   /* READ_CHUNK bytes */
+	off_t base;                     /* file offset of buf[0] */
+	size_t len;
+};
+
+/* Bytes [off, off + n) of the file (n <= READ_CHUNK, off + n <= size); NULL on error. */
+static const uint8_t *
+rd_get(struct reader *r, off_t off, size_t n)
+{
+	size_t want;
+
+	if (off >= r->base && off + (off_t)n <= r->base + (off_t)r->len)
+		return r->buf + (off - r->base);
+	want = r->size - off < (off_t)READ_CHUNK ? (size_t)(r->size - off) : READ_CHUNK;
+	r->len = 0;
+	if (pread_all(r->fd, r->buf, want, off) < 0)
+		return NULL;
+	r->base = off;
+	r->len = want;
+	return r->buf;
+}
+
+/* 1 when the file holds only zero bytes from `off` on, 0 if not, -1 on error. */
+static int
+rd_zeros_from(struct reader *r, off_t off)
+{
+	while (off < r->size) {
+		off_t left = r->size - off;
+		size_t n = left < (off_t)READ_CHUNK ? (size_t)left : READ_CHUNK;
+		const uint8_t *p = rd_get(r, off, n);
+
+		if (p == NULL)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != 0)
+				return 0;
+		off += (off_t)n;
+	}
+	return 1;
+}
+
+typedef enum rd_result { RD_OK, RD_TORN, RD_BAD, RD_ERR } rd_result;
+
+/* A bad record at the tail (only zeros after `after`) is torn, else corrupt. */
+static rd_result
+rd_bad_or_torn(struct reader *r, off_t after)
+{
+	int z = rd_zeros_from(r, after);
+
+	return z < 0 ? RD_ERR : z > 0 ? RD_TORN : RD_BAD;
+}
+
+/* Read the record at off: its size in *total; what is wrong in why. */
+static rd_result
+rd_record(struct reader *r, off_t off, size_t *total, fo_ip4 *addr, fo_binding_info *b,
+    char *why, size_t whylen)
+{
+	const uint8_t *p;
+	const char *bad;
+	size_t len;
+
+	if (r->size - off < 2)
+		return RD_TORN;
+	if ((p = rd_get(r, off, 2)) == NULL)
+		return RD_ERR;
+	len = get16(p);
+	if (len < BODY_MIN || len > BODY_MAX) {
+		snprintf(why, whylen, "bad length %zu", len);
+		return rd_bad_or_torn(r, off);
+	}
+	*total = 2 + len + 4;
+	if (r->size - off < (off_t)*total)
+		return RD_TORN;                 /* runs past the end: a torn write */
+	if ((p = rd_get(r, off, *total)) == NULL)
+		return RD_ERR;
+	if (fo_crc32(0, p, 2 + len) != get32(p + 2 + len)) {
+		snprintf(why, whylen, "CRC mismatch");
+		return rd_bad_or_torn(r, off + (off_t)*total);
+	}
+	if ((bad = rec_decode(p + 2, len, addr, b)) != NULL) {
+		snprintf(why, whylen, "%s", bad);
+		return RD_BAD;
+	}
+	return RD_OK;
+}
+
+/* Cut a torn tail off at `off`. */
+static fo_status
+cut_tail(fo_journal *j, off_t off, char *err, size_t errlen)
+{
+	if (ftruncate(j->fd, off) < 0 || fsync_retry(j->fd) < 0) {
+		seterr(err, errlen, "%s: cutting the torn record at offset %lld: %s", j->path,
+		    (long long)off, strerror(errno));
+		return FO_ERR_IO;
+	}
+	seterr(err, errlen, "%s: torn record at offset %lld (%lld bytes) cut off", j->path,
+	    (long long)off, (long long)(j->size - off));
+	j->torn = 1;
+	j->size = off;
+	return FO_OK;
+}
+
+/* Replay every record after the header through cb. */
+static fo_status
+replay(fo_journal *j, fo_journal_cb cb, void *ctx, char *err, size_t errlen)
+{
+	struct reader r = { j->fd, j->size, NULL, 0, 0 };
+	off_t off = HDR_SIZE;
+	fo_status rc = FO_OK;
+	fo_binding_info b;
+	char why[64] = "";
+	size_t total = 0;
+	fo_ip4 addr = 0;
+
+	if ((r.buf = malloc(READ_CHUNK)) == NULL)
+		return FO_ERR_NOMEM;
+	while (rc == FO_OK && off < j->size) {
+		switch (rd_record(&r, off, &total, &addr, &b, why, sizeof(why))) {
+		case RD_OK:
+			if (cb != NULL && (rc = cb(ctx, addr, &b)) != FO_OK) {
+				seterr(err, errlen, "%s: record %zu at offset %lld: "
+				    "replay failed: %s", j->path, j->records + 1,
+				    (long long)off, fo_status_name(rc));
+				goto done;
+			}
+			j->records++;
+			off += (off_t)total;
+			break;
+		case RD_TORN:
+			rc = cut_tail(j, off, err, errlen);
+			goto done;
+		case RD_BAD:
+			seterr(err, errlen, "%s: record %zu at offset %lld: %s", j->path,
+			    j->records + 1, (long long)off, why);
+			rc = FO_ERR_IO;
+			goto done;
+		case RD_ERR:
+			seterr(err, errlen, "%s: read: %s", j->path, strerror(errno));
+			rc = FO_ERR_IO;
+			goto done;
+		}
+	}
+done:
+	free(r.buf);
+	return rc;
+}
+
+/* --- Header ---------------------------------------------------------------- */
+
+static void
+hdr_encode(uint8_t *h)
+{
+	memcpy(h, "KFOJ", 4);
+	put16(h + 4, HDR_VERSION);
+	put16(h + 6, HDR_SIZE);
+	put32(h + 8, 0);
+	put32(h + 12, fo_crc32(0, h, 12));
+}
+
+/*
+ * Check the header of a file of j->size bytes. *fresh: the file is empty or
+ * a prefix of the header (a crash while creating it): write it anew.
+ */
+static fo_status
+hdr_check(fo_journal *j, bool *fresh, char *err, size_t errlen)
+{
+	uint8_t want[HDR_SIZE], h[HDR_SIZE];
+	size_t n = j->size < HDR_SIZE ? (size_t)j->size : HDR_SIZE;
+
+	hdr_encode(want);
+	if (pread_all(j->fd, h, n, 0) < 0) {
+		seterr(err, errlen, "%s: read: %s", j->path, strerror(errno));
+		return FO_ERR_IO;
+	}
+	*fresh = n < HDR_SIZE && memcmp(h, want, n) == 0;
+	if (*fresh)
+		return FO_OK;
+	if (memcmp(h, want, n < 4 ? n : 4) != 0) {
+		seterr(err, errlen, "%s: not a failover journal (bad magic)", j->path);
+		return FO_ERR_IO;
+	}
+	if (n < HDR_SIZE) {
+		seterr(err, errlen, "%s: truncated header (%zu bytes)", j->path, n);
+		return FO_ERR_IO;
+	}
+	if (get16(h + 4) != HDR_VERSION) {
+		seterr(err, errlen, "%s: unsupported journal version %u (this build reads %u)",
+		    j->path, get16(h + 4), HDR_VERSION);
+		return FO_ERR_IO;
+	}
+	if (memcmp(h, want, HDR_SIZE) != 0) {
+		seterr(err, errlen, "%s: bad header (size, flags or CRC)", j->path);
+		return FO_ERR_IO;
+	}
+	return FO_OK;
+}
+
+/* Write the header into an empty (or header-prefix) file, durably. */
+static fo_status
+hdr_write(fo_journal *j, char *err, size_t errlen)
+{
+	uint8_t h[HDR_SIZE];
+
+	hdr_encode(h);
+	if (ftruncate(j->fd, 0) < 0 || write_all(j->fd, h, HDR_SIZE) < 0 ||
+	    fsync_retry(j->fd) < 0) {
+		seterr(err, errlen, "%s: writing the header: %s", j->path, strerror(errno));
+		return FO_ERR_IO;
+	}
+	j->size = HDR_SIZE;
+	return fsync_dir(j->dir, err, errlen);
+}
+
+/* --- Journal --------------------------------------------------------------- */
+
+static void
+journal_free(fo_journal *j)
+{
+	if (j == NULL)
+		return;
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->path);
+	free(j->tmp);
+	free(j->dir);
+	free(j);
+}
+
+/* Allocate a journal and create its directory and file; j->size set. */
+static fo_status
+journal_create(fo_journal **out, const char *path, char *err, size_t errlen)
+{
+	fo_journal *j;
+	struct stat st;
+	fo_status rc;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return FO_ERR_NOMEM;
+	j->fd = -1;
+	j->path = strdup_cat(path, "");
+	j->tmp = strdup_cat(path, ".tmp");
+	j->dir = dir_of(path);
+	if (j->path == NULL || j->tmp == NULL || j->dir == NULL) {
+		rc = FO_ERR_NOMEM;
+		goto done;
+	}
+	if ((rc = mkdir_p(j->dir, err, errlen)) != FO_OK)
+		goto done;
+	j->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, FILE_MODE);
+	if (j->fd < 0 || fstat(j->fd, &st) < 0) {
+		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		rc = FO_ERR_IO;
+		goto done;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "%s: not a regular file", path);
+		rc = FO_ERR_IO;
+		goto done;
+	}
+	j->size = st.st_size;
+done:
+	if (rc != FO_OK) {
+		journal_free(j);
+		j = NULL;
+	}
+	*out = j;
+	return rc;
+}
+
+fo_status
+fo_journal_open(fo_journal **out, const char *path, const fo_store_policy *pol,
+    fo_journal_cb cb, void *ctx, bool *created, char *err, size_t errlen)
+{
+	fo_journal *j = NULL;
+	bool fresh = false;
+	fo_status rc;
+
+	seterr(err, errlen, "%s", "");
+	if (out == NULL || path == NULL || *path == '\0')
+		return FO_ERR_INVAL;
+	*out = NULL;
+	if ((rc = journal_create(&j, path, err, errlen)) != FO_OK)
+		return rc;
+	if (pol != NULL)
+		j->pol = *pol;
+	if ((rc = hdr_check(j, &fresh, err, errlen)) != FO_OK)
+		goto done;
+	if (fresh)
+		rc = hdr_write(j, err, errlen);
+	else
+		rc = replay(j, cb, ctx, err, errlen);
+	if (rc != FO_OK)
+		goto done;
+	if (created != NULL)
+		*created = j->records == 0;
+	*out = j;
+done:
+	if (rc != FO_OK)
+		journal_free(j);
+	return rc;
+}
+
+fo_status
+fo_journal_append(fo_journal *j, fo_ip4 addr, const fo_binding_info *b)
+{
+	uint8_t rec[REC_MAX];
+	size_t n;
+	int e;
+
+	if (j == NULL || b == NULL || !info_valid(b))
+		return FO_ERR_INVAL;
+	if (j->broken) {
+		seterr(j->err, sizeof(j->err), "%s: out of service after an earlier error",
+		    j->path);
+		return FO_ERR_IO;
+	}
+	n = rec_encode(rec, addr, b);
+	if (write_all(j->fd, rec, n) < 0) {
+		e = errno;
+		/* Cut a partial record back off, or later appends would follow it. */
+		if (ftruncate(j->fd, j->size) < 0)
+			j->broken = true;
+		seterr(j->err, sizeof(j->err), "%s: write at offset %lld: %s", j->path,
+		    (long long)j->size, strerror(e));
+		return FO_ERR_IO;
+	}
+	j->size += (off_t)n;
+	j->records++;
+	j->dirty = true;
+	if (j->pol.sync_every_append)
+		return fo_journal_sync(j);
+	return FO_OK;
+}
+
+fo_status
+fo_journal_sync(fo_journal *j)
+{
+	if (j == NULL)
+		return FO_ERR_INVAL;
+	if (!j->dirty)
+		return FO_OK;
+	if (fsync_retry(j->fd) < 0) {
+		j->broken = true;
+		seterr(j->err, sizeof(j->err), "%s: fsync: %s", j->path, strerror(errno));
+		return FO_ERR_IO;
+	}
+	j->dirty = false;
+	return FO_OK;
+}
+
+/* Write the header and one record per address of bt to fd. */
+static fo_status
+write_table(fo_journal *j, int fd, const fo_bt *bt, off_t *size, size_t *records)
+{
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *e;
+	fo_binding_info b;
+	fo_status rc = FO_OK;
+	size_t used = HDR_SIZE;
+	uint8_t *buf;
+	fo_ip4 addr;
+
+	if ((buf = malloc(COMPACT_CHUNK)) == NULL)
+		return FO_ERR_NOMEM;
+	hdr_encode(buf);
+	*size = 0;
+	*records = 0;
+	while (fo_bt_iter_next(bt, &it, &addr, &e)) {
+		if ((rc = fo_bt_get(bt, addr, &b)) != FO_OK) {
+			seterr(j->err, sizeof(j->err), "%s: reading the table: %s", j->tmp,
+			    fo_status_name(rc));
+			goto done;
+		}
+		if (COMPACT_CHUNK - used < REC_MAX) {
+			if (write_all(fd, buf, used) < 0)
+				goto fail;
+			*size += (off_t)used;
+			used = 0;
+		}
+		used += rec_encode(buf + used, addr, &b);
+		(*records)++;
+	}
+	if (write_all(fd, buf, used) < 0)
+		goto fail;
+	*size += (off_t)used;
+	if (fsync_retry(fd) == 0)
+		goto done;
+fail:
+	seterr(j->err, sizeof(j->err), "%s: %s", j->tmp, strerror(errno));
+	rc = FO_ERR_IO;
+done:
+	free(buf);
+	return rc;
+}
+
+fo_status
+fo_journal_compact(fo_journal *j, const fo_bt *bt)
+{
+	size_t records = 0;
+	off_t size = 0;
+	fo_status rc;
+	int fd;
+
+	if (j == NULL || bt == NULL)
+		return FO_ERR_INVAL;
+	fd = open(j->tmp, O_RDWR | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE);
+	if (fd < 0) {
+		seterr(j->err, sizeof(j->err), "%s: cannot create: %s", j->tmp,
+		    strerror(errno));
+		return FO_ERR_IO;
+	}
+	if ((rc = write_table(j, fd, bt, &size, &records)) != FO_OK)
+		goto fail;
+	if (rename(j->tmp, j->path) < 0) {
+		seterr(j->err, sizeof(j->err), "%s: rename to %s: %s", j->tmp, j->path,
+		    strerror(errno));
+		rc = FO_ERR_IO;
+		goto fail;
+	}
+	close(j->fd);
+	j->fd = fd;
+	j->size = size;
+	j->records = records;
+	j->dirty = false;
+	j->broken = false;
+	return fsync_dir(j->dir, j->err, sizeof(j->err));
+fail:
+	close(fd);
+	unlink(j->tmp);
+	return rc;
+}
+
+size_t
+fo_journal_records(const fo_journal *j)
+{
+	return j == NULL ? 0 : j->records;
+}
+
+bool
+fo_journal_compact_due(const fo_journal *j, size_t live)
+{
+	if (j == NULL)
+		return false;
+	if (live > (SIZE_MAX - 1024) / 2)
+		return false;
+	return j->records > 2 * live + 1024;
+}
+
+size_t
+fo_journal_torn(const fo_journal *j)
+{
+	return j == NULL ? 0 : j->torn;
+}
+
+const char *
+fo_journal_error(const fo_journal *j)
+{
+	return j == NULL ? "" : j->err;
+}
+
+void
+fo_journal_close(fo_journal *j)
+{
+	if (j == NULL)
+		return;
+	(void)fo_journal_sync(j);
+	journal_free(j);
+}
+
+/* --- State file ------------------------------------------------------------ */
+
+/* Write buf to path atomically: "<path>.tmp", fsync, rename, fsync directory. */
+static fo_status
+write_atomic(const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	char *tmp = strdup_cat(path, ".tmp"), *dir = dir_of(path);
+	fo_status rc = FO_ERR_NOMEM;
+	int fd = -1, e;
+
+	if (tmp == NULL || dir == NULL)
+		goto done;
+	if ((rc = mkdir_p(dir, err, errlen)) != FO_OK)
+		goto done;
+	rc = FO_ERR_IO;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE);
+	if (fd < 0) {
+		seterr(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if (write_all(fd, buf, len) < 0 || fsync_retry(fd) < 0) {
+		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	e = close(fd);
+	fd = -1;
+	if (e < 0) {
+		seterr(err, errlen, "%s: close: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		seterr(err, errlen, "%s: rename to %s: %s", tmp, path, strerror(errno));
+		goto fail;
+	}
+	rc = fsync_dir(dir, err, errlen);
+	goto done;
+fail:
+	unlink(tmp);
+done:
+	if (fd >= 0)
+		close(fd);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+fo_status
+fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errlen)
+{
+	const char *st, *pst;
+	char buf[512];
+	int n;
+
+	seterr(err, errlen, "%s", "");
+	if (path == NULL || *path == '\0' || s == NULL)
+		return FO_ERR_INVAL;
+	st = fo_state_name(s->state);
+	pst = fo_state_name(s->partner_state);
+	if (st == NULL || pst == NULL) {
+		seterr(err, errlen, "%s: state out of range", path);
+		return FO_ERR_INVAL;
+	}
+	n = snprintf(buf, sizeof(buf),
+	    "# kea-failover relationship state, replaced atomically\n"
+	    "version %d\nstate %s\nsince %" PRId64 "\npartner-state %s\n"
+	    "partner-since %" PRId64 "\nlast-operation %" PRId64 "\n", 1, st, s->since.sec,
+	    pst, s->partner_since.sec, s->last_operation.sec);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return FO_ERR_RANGE;
+	return write_atomic(path, buf, (size_t)n, err, errlen);
+}
+
+enum state_key { K_VERSION, K_STATE, K_SINCE, K_PSTATE, K_PSINCE, K_LASTOP, K_COUNT };
+
+static const char *const state_keys[K_COUNT] = {
+	[K_VERSION] = "version",
+	[K_STATE] = "state",
+	[K_SINCE] = "since",
+	[K_PSTATE] = "partner-state",
+	[K_PSINCE] = "partner-since",
+	[K_LASTOP] = "last-operation",
+};
+
+/* A decimal int64: optional '-', digits, nothing else. */
+static bool
+parse_i64(const char *s, int64_t *out)
+{
+	const char *p = s[0] == '-' ? s + 1 : s;
+	char *end;
+	long long v;
+
+	if (*p < '0' || *p > '9')
+		return false;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Apply one "key value" line; what is wrong, or NULL. */
+static const char *
+state_line(char *key, char *val, fo_saved_state *s, bool *seen)
+{
+	int64_t v = 0;
+	int k;
+
+	for (k = 0; k < K_COUNT && strcmp(key, state_keys[k]) != 0; k++)
+		;
+	if (k == K_COUNT)
+		return "unknown key";
+	if (seen[k])
+		return "repeated key";
+	seen[k] = true;
+	switch ((enum state_key)k) {
+	case K_VERSION:
+		return parse_i64(val, &v) && v == 1 ? NULL : "unsupported version";
+	case K_STATE:
+		return fo_state_parse(val, &s->state) ? NULL : "bad state";
+	case K_PSTATE:
+		return fo_state_parse(val, &s->partner_state) ? NULL : "bad state";
+	case K_SINCE:
+		return parse_i64(val, &s->since.sec) ? NULL : "bad time";
+	case K_PSINCE:
+		return parse_i64(val, &s->partner_since.sec) ? NULL : "bad time";
+	case K_LASTOP:
+		return parse_i64(val, &s->last_operation.sec) ? NULL : "bad time";
+	case K_COUNT:
+		break;
+	}
+	return "unknown key";
+}
+
+/* Parse the NUL-terminated text of a state file (modified in place). */
+static fo_status
+state_parse(const char *path, char *text, fo_saved_state *s, char *err, size_t errlen)
+{
+	bool seen[K_COUNT] = { false };
+	const char *why;
+	unsigned line = 0;
+	char *p = text, *nl, *sp;
+
+	for (; *p != '\0'; p = nl + 1) {
+		line++;
+		if ((nl = strchr(p, '\n')) == NULL) {
+			seterr(err, errlen, "%s: line %u: no newline at the end (truncated?)",
+			    path, line);
+			return FO_ERR_IO;
+		}
+		*nl = '\0';
+		if (*p == '#')
+			continue;
+		if ((sp = strchr(p, ' ')) == NULL) {
+			seterr(err, errlen, "%s: line %u: expected \"key value\"", path, line);
+			return FO_ERR_IO;
+		}
+		*sp = '\0';
+		if ((why = state_line(p, sp + 1, s, seen)) != NULL) {
+			seterr(err, errlen, "%s: line %u: %s: \"%.32s %.32s\"", path, line, why,
+			    p, sp + 1);
+			return FO_ERR_IO;
+		}
+	}
+	for (int k = 0; k < K_COUNT; k++) {
+		if (!seen[k]) {
+			seterr(err, errlen, "%s: missing \"%s\"", path, state_keys[k]);
+			return FO_ERR_IO;
+		}
+	}
+	s->valid = true;
+	return FO_OK;
+}
+
+/* Read a whole small file into buf (cap bytes); its length in *len. */
+static fo_status
+read_small(const char *path, char *buf, size_t cap, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = 0;
+
+	*len = 0;
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return FO_ERR_NOTFOUND;
+		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return FO_ERR_IO;
+	}
+	while (*len < cap && ((n = read(fd, buf + *len, cap - *len)) > 0 ||
+	    (n < 0 && errno == EINTR)))
+		*len += n > 0 ? (size_t)n : 0;
+	close(fd);
+	if (n < 0) {
+		seterr(err, errlen, "%s: read: %s", path, strerror(errno));
+		return FO_ERR_IO;
+	}
+	return FO_OK;
+}
+
+fo_status
+fo_state_load(const char *path, fo_saved_state *s, char *err, size_t errlen)
+{
+	char buf[STATE_MAX + 2];
+	fo_status rc;
+	size_t len;
+
+	seterr(err, errlen, "%s", "");
+	if (path == NULL || s == NULL)
+		return FO_ERR_INVAL;
+	memset(s, 0, sizeof(*s));
+	rc = read_small(path, buf, STATE_MAX + 1, &len, err, errlen);
+	if (rc == FO_ERR_NOTFOUND)
+		return FO_OK;
+	if (rc != FO_OK)
+		return rc;
+	if (len > STATE_MAX) {
+		seterr(err, errlen, "%s: larger than %d bytes", path, STATE_MAX);
+		return FO_ERR_IO;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		seterr(err, errlen, "%s: holds a NUL byte", path);
+		return FO_ERR_IO;
+	}
+	buf[len] = '\0';
+	rc = state_parse(path, buf, s, err, errlen);
+	if (rc != FO_OK)
+		memset(s, 0, sizeof(*s));
+	return rc;
+}
+
+/* --- Names ----------------------------------------------------------------- */
+
+void
+fo_store_dirname(const char *name, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)(name != NULL ? name : "");
+	bool dots = strcmp((const char *)p, ".") == 0 || strcmp((const char *)p, "..") == 0;
+	size_t o = 0;
+
+	if (out == NULL || outlen == 0)
+		return;
+	for (; *p != '\0'; p++) {
+		bool keep = !dots && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-');
+
+		if (o + (keep ? 1 : 3) >= outlen)
+			break;
+		if (keep) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		}
+	}
+	out[o] = '\0';
+}
