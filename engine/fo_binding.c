@@ -343,6 +343,21 @@ fo_bt_set_state(fo_bt *bt, fo_ip4 addr, fo_bstate s, fo_wall stos)
 	return FO_OK;
 }
 
+fo_status
+fo_bt_touch(fo_bt *bt, fo_ip4 addr)
+{
+	uint32_t i;
+	unsigned s;
+	fo_status st;
+
+	if ((st = bt_find(bt, addr, &i)) != FO_OK)
+		return st;
+	s = bt->e[i].state;
+	bt_unlink(bt, i);
+	bt_append(bt, i, s);
+	return FO_OK;
+}
+
 fo_ip4
 fo_bt_next_free(const fo_bt *bt, fo_bstate free_state)
 {

@@ -161,6 +161,13 @@ fo_status fo_bt_set_state(fo_bt *bt, fo_ip4 addr, fo_bstate s, fo_wall stos);
  * free_state is neither.
  */
 fo_ip4 fo_bt_next_free(const fo_bt *bt, fo_bstate free_state);
+
+/*
+ * Move `addr` to the tail of its state's list (most recently used) without
+ * changing anything else: an address just offered to a client is not the
+ * next one offered to another (offers are not recorded).
+ */
+fo_status fo_bt_touch(fo_bt *bt, fo_ip4 addr);
 size_t fo_bt_count(const fo_bt *bt, fo_bstate s);   /* O(1); 0 for an invalid state */
 
 /*

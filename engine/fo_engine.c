@@ -9,11 +9,28 @@
 
 #include "fo_config.h"
 #include "fo_engine.h"
+#include "fo_hash.h"
 #include "fo_relationship.h"
+#include "fo_report.h"
+#include "fo_runtime.h"
+
+#define FO_YANG_PATH_FMT "/" FO_YANG_TOP "/relationships[name='%s']/scope-id[.='%s']"
+
+/* Kea subnet id -> failover scope, sorted by subnet id (the packet path's lookup). */
+typedef struct fo_scope_map {
+	uint32_t subnet_id;
+	fo_scope *scope;
+	fo_runtime *rt;
+} fo_scope_map;
 
 struct fo_engine {
 	fo_host host;
 	fo_relationship_set rels;
+	fo_runtime *rt;                 /* one per relationship, rels order */
+	fo_scope_map *map;
+	size_t n_map;
+	bool test_seam;
+	fo_store_policy policy;
 };
 
 static void fo_engine_log(const fo_engine *, fo_log_level, const char *, ...)
@@ -45,6 +62,23 @@ fo_engine_log_relationship(const fo_engine *eng, const fo_relationship *r)
 	    fo_dialect_name(r->dialect));
 }
 
+/* One runtime per relationship (state INIT until fo_engine_attach()). */
+static fo_status
+engine_runtimes(fo_engine *eng, char *err, size_t errlen)
+{
+	fo_status st;
+
+	if ((eng->rt = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->rt))) == NULL)
+		return FO_ERR_NOMEM;
+	for (size_t i = 0; i < eng->rels.n; i++) {
+		st = fo_runtime_init(&eng->rt[i], &eng->rels.rel[i], eng->rels.state_directory,
+		    &eng->host, err, errlen);
+		if (st != FO_OK)
+			return st;
+	}
+	return FO_OK;
+}
+
 fo_status
 fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
     char *err, size_t errlen)
@@ -64,6 +98,10 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 		free(eng);
 		return st;
 	}
+	if ((st = engine_runtimes(eng, err, errlen)) != FO_OK) {
+		fo_engine_destroy(eng);
+		return st;
+	}
 	for (size_t i = 0; i < eng->rels.n; i++)
 		fo_engine_log_relationship(eng, &eng->rels.rel[i]);
 	*out = eng;
@@ -75,6 +113,10 @@ fo_engine_destroy(fo_engine *eng)
 {
 	if (eng == NULL)
 		return;
+	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++)
+		fo_runtime_fini(&eng->rt[i]);
+	free(eng->rt);
+	free(eng->map);
 	fo_relationship_set_clear(&eng->rels);
 	free(eng);
 }
@@ -97,4 +139,330 @@ size_t
 fo_engine_relationship_count(const fo_engine *eng)
 {
 	return eng != NULL ? eng->rels.n : 0;
+}
+
+/* ---- The packet path ---------------------------------------------------- */
+
+static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void
+ip_str(fo_ip4 a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+}
+
+static const fo_subnet *
+find_subnet(const fo_subnet *subnets, size_t n, fo_ip4 prefix)
+{
+	for (size_t i = 0; i < n; i++)
+		if (subnets[i].prefix == prefix)
+			return &subnets[i];
+	return NULL;
+}
+
+static void
+log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, bool created)
+{
+	fo_scope_counts c;
+	bool prim = rt->rel->server_type == FO_PRIMARY;
+	char a[16];
+
+	fo_scope_counts_get(sc, &c);
+	ip_str(fo_scope_id(sc), a, sizeof(a));
+	fo_engine_log(eng, FO_LOG_INFO, "relationship %s: scope %s (subnet %u): %u pool "
+	    "addresses, free-mine %u, free-partner %u, active %u, bindings %s", rt->rel->name, a,
+	    (unsigned)fo_scope_subnet_id(sc), (unsigned)c.total,
+	    (unsigned)c.by_state[prim ? FO_BS_FREE : FO_BS_BACKUP],
+	    (unsigned)c.by_state[prim ? FO_BS_BACKUP : FO_BS_FREE],
+	    (unsigned)c.by_state[FO_BS_ACTIVE], created ? "new (pool split)" : "restored");
+}
+
+/* Open the scopes of one relationship; on failure none stays open. */
+static fo_status
+open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, fo_wall now,
+    fo_scope ***out, char *err, size_t errlen)
+{
+	const fo_relationship *r = rt->rel;
+	fo_scope **arr;
+	fo_status st = FO_OK;
+	size_t k = 0;
+	char path[PATH_MAX], a[16], why[512] = "";
+	bool created;
+
+	if ((arr = calloc(r->n_scopes ? r->n_scopes : 1, sizeof(*arr))) == NULL)
+		return FO_ERR_NOMEM;
+	for (; k < r->n_scopes; k++) {
+		fo_scope_config cfg = { .scope_id = r->scopes[k].scope_id, .journal_path = path,
+		    .policy = &eng->policy, .host = &eng->host, .rel_name = r->name,
+		    .counters = &rt->ctr,
+		    .secondary_percent = fo_relationship_secondary_address_percent(r) };
+
+		ip_str(cfg.scope_id, a, sizeof(a));
+		if ((cfg.subnet = find_subnet(subnets, n, cfg.scope_id)) == NULL) {
+			set_err(err, errlen, FO_YANG_PATH_FMT ": no Kea subnet4 has this network address",
+			    r->name, a);
+			st = FO_ERR_CONFIG;
+			goto done;
+		}
+		if ((st = fo_runtime_journal_path(rt, cfg.scope_id, path, sizeof(path))) != FO_OK ||
+		    (st = fo_scope_open(&arr[k], &cfg, now, &created, why, sizeof(why))) != FO_OK) {
+			set_err(err, errlen, FO_YANG_PATH_FMT ": %s", r->name, a, why);
+			goto done;
+		}
+		log_scope(eng, rt, arr[k], created);
+	}
+	*out = arr;
+	arr = NULL;
+done:
+	for (size_t i = 0; arr != NULL && i < k; i++)
+		fo_scope_close(arr[i]);
+	free(arr);
+	return st;
+}
+
+static int
+map_cmp(const void *a, const void *b)
+{
+	const fo_scope_map *x = a, *y = b;
+
+	return x->subnet_id < y->subnet_id ? -1 : x->subnet_id > y->subnet_id;
+}
+
+/* Install the new scopes and the subnet map (no packet is in flight). */
+static fo_status
+install(fo_engine *eng, fo_scope ***scopes)
+{
+	size_t total = 0, m = 0;
+	fo_scope_map *map;
+
+	for (size_t i = 0; i < eng->rels.n; i++)
+		total += eng->rels.rel[i].n_scopes;
+	if ((map = calloc(total ? total : 1, sizeof(*map))) == NULL)
+		return FO_ERR_NOMEM;
+	for (size_t i = 0; i < eng->rels.n; i++) {
+		for (size_t k = 0; k < eng->rels.rel[i].n_scopes; k++) {
+			map[m].subnet_id = fo_scope_subnet_id(scopes[i][k]);
+			map[m].scope = scopes[i][k];
+			map[m++].rt = &eng->rt[i];
+		}
+		fo_runtime_set_scopes(&eng->rt[i], scopes[i], eng->rels.rel[i].n_scopes);
+		scopes[i] = NULL;
+	}
+	qsort(map, m, sizeof(*map), map_cmp);
+	free(eng->map);
+	eng->map = map;
+	eng->n_map = m;
+	return FO_OK;
+}
+
+fo_status
+fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now,
+    char *err, size_t errlen)
+{
+	fo_scope ***scopes;
+	fo_status st = FO_OK;
+	size_t i;
+
+	if (eng == NULL || (n > 0 && subnets == NULL))
+		return FO_ERR_INVAL;
+	if ((scopes = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*scopes))) == NULL)
+		return FO_ERR_NOMEM;
+	for (i = 0; i < eng->rels.n; i++)
+		if ((st = open_scopes(eng, &eng->rt[i], subnets, n, now, &scopes[i], err,
+		    errlen)) != FO_OK)
+			goto done;
+	if ((st = install(eng, scopes)) != FO_OK)
+		goto done;
+	for (i = 0; i < eng->rels.n; i++) {
+		if ((st = fo_runtime_start(&eng->rt[i], now, err, errlen)) != FO_OK) {
+			fo_engine_log(eng, FO_LOG_ERROR, "%s", err != NULL ? err : "start failed");
+			goto done;
+		}
+	}
+done:
+	if (st != FO_OK && err != NULL && errlen > 0 && st != FO_ERR_IO)
+		fo_engine_log(eng, FO_LOG_ERROR, "failover attach: %s", err);
+	for (i = 0; i < eng->rels.n; i++) {
+		for (size_t k = 0; scopes[i] != NULL && k < eng->rels.rel[i].n_scopes; k++)
+			fo_scope_close(scopes[i][k]);
+		free(scopes[i]);
+	}
+	free(scopes);
+	return st;
+}
+
+/* The scope of a Kea subnet, NULL when it is not a failover scope. No lock. */
+static const fo_scope_map *
+lookup(const fo_engine *eng, uint32_t subnet_id)
+{
+	size_t lo = 0, hi = eng != NULL ? eng->n_map : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (eng->map[mid].subnet_id == subnet_id)
+			return &eng->map[mid];
+		if (eng->map[mid].subnet_id < subnet_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+fo_verdict
+fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
+    const fo_client_ref *client, fo_wall now)
+{
+	const fo_scope_map *m = lookup(eng, subnet_id);
+	fo_serve_view v;
+	uint8_t bucket;
+
+	(void)now;
+	if (m == NULL || client == NULL)
+		return FO_V_PASS;
+	fo_runtime_view(m->rt, &v);
+	bucket = fo_hash_client(client->cid, client->cid_len, client->chaddr, client->hlen);
+	if (fo_serve_answer(&v, msg, bucket, secs))
+		return FO_V_PASS;
+	/* In NORMAL the only reason is that the client is the partner's (its bucket, or HotStandby). */
+	fo_counter_inc(&m->rt->ctr, v.state == FO_STATE_NORMAL ? FO_CTR_LEFT_TO_PARTNER :
+	    FO_CTR_DROPPED_BY_STATE);
+	return FO_V_DROP;
+}
+
+fo_verdict
+fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now)
+{
+	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
+	fo_serve_view v;
+
+	if (m == NULL)
+		return FO_V_PASS;
+	fo_runtime_view(m->rt, &v);
+	return fo_scope_select(m->scope, &v, l, now);
+}
+
+fo_verdict
+fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
+{
+	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
+	fo_serve_view v;
+
+	if (m == NULL)
+		return FO_V_PASS;
+	fo_runtime_view(m->rt, &v);
+	return fo_scope_renew(m->scope, &v, l, now);
+}
+
+void
+fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_wall now)
+{
+	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
+
+	if (m != NULL)
+		fo_scope_event(m->scope, ev, l, now);
+}
+
+void
+fo_engine_tick(fo_engine *eng, fo_wall now, fo_mono mono)
+{
+	for (size_t i = 0; eng != NULL && i < eng->rels.n; i++)
+		fo_runtime_tick(&eng->rt[i], now, mono);
+}
+
+fo_status
+fo_engine_get_binding(fo_engine *eng, uint32_t subnet_id, fo_ip4 addr, fo_binding_info *out)
+{
+	const fo_scope_map *m = lookup(eng, subnet_id);
+
+	if (out == NULL)
+		return FO_ERR_INVAL;
+	if (m == NULL)
+		return FO_ERR_NOTFOUND;
+	return fo_scope_get(m->scope, addr, out);
+}
+
+fo_status
+fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bindings,
+    fo_wall now, char **out, char *err, size_t errlen)
+{
+	const fo_relationship *only = NULL;
+	char a[16];
+	fo_json j;
+
+	(void)now;
+	if (eng == NULL || out == NULL)
+		return FO_ERR_INVAL;
+	*out = NULL;
+	if (name != NULL && (only = fo_relationship_set_find(&eng->rels, name)) == NULL) {
+		set_err(err, errlen, "no failover relationship named '%s'", name);
+		return FO_ERR_NOTFOUND;
+	}
+	if (scope != 0) {
+		const fo_relationship *r = fo_relationship_set_find_scope(&eng->rels, scope);
+
+		ip_str(scope, a, sizeof(a));
+		if (r == NULL || (only != NULL && r != only)) {
+			set_err(err, errlen, "no failover relationship %s scope %s",
+			    only != NULL ? "with that name has" : "has", a);
+			return FO_ERR_NOTFOUND;
+		}
+		only = r;
+	}
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);
+	fo_json_key(&j, "relationships");
+	fo_json_arr_begin(&j);
+	for (size_t i = 0; i < eng->rels.n; i++)
+		if (only == NULL || only == &eng->rels.rel[i])
+			fo_report_relationship(&j, &eng->rt[i], with_bindings);
+	fo_json_arr_end(&j);
+	fo_json_obj_end(&j);
+	return fo_json_finish(&j, out);
+}
+
+void
+fo_engine_enable_test_seam(fo_engine *eng)
+{
+	if (eng != NULL)
+		eng->test_seam = true;
+}
+
+fo_status
+fo_engine_test_set_state(fo_engine *eng, const char *name, fo_state mine, fo_state partner,
+    fo_wall now, char *err, size_t errlen)
+{
+	const fo_relationship *r;
+
+	if (eng == NULL || name == NULL)
+		return FO_ERR_INVAL;
+	if (!eng->test_seam) {
+		set_err(err, errlen, "the test seam is disabled (set KEA_FAILOVER_TEST_SEAM=1 in "
+		    "kea-dhcp4's environment to enable it)");
+		return FO_ERR_STATE;
+	}
+	if ((unsigned)mine >= FO_STATE_COUNT || (unsigned)partner >= FO_STATE_COUNT) {
+		set_err(err, errlen, "state out of range");
+		return FO_ERR_INVAL;
+	}
+	if ((r = fo_relationship_set_find(&eng->rels, name)) == NULL) {
+		set_err(err, errlen, "no failover relationship named '%s'", name);
+		return FO_ERR_NOTFOUND;
+	}
+	return fo_runtime_set_state(&eng->rt[r - eng->rels.rel], mine, partner, now, "test seam",
+	    err, errlen);
 }

@@ -10,6 +10,8 @@
 #ifndef FO_ENGINE_H
 #define FO_ENGINE_H
 
+#include "fo_binding.h"
+#include "fo_serve.h"
 #include "fo_types.h"
 
 typedef enum fo_log_level {
@@ -24,6 +26,10 @@ typedef struct fo_host {
 	void *ctx;
 	/* One complete, secret-free line per call. */
 	void (*log)(void *ctx, fo_log_level level, const char *msg);
+	/* Add `delta` to the Kea statistic `name` (e.g. "failover.r1.lb-dropped"). */
+	void (*stat_add)(void *ctx, const char *name, int64_t delta);
+	/* Set the Kea statistic `name` to `value` (ownership counts). */
+	void (*stat_set)(void *ctx, const char *name, int64_t value);
 } fo_host;
 
 typedef struct fo_engine fo_engine;
@@ -45,5 +51,143 @@ void fo_engine_destroy(fo_engine *eng);
 fo_status fo_engine_check(const char *params_json, char *err, size_t errlen);
 
 size_t fo_engine_relationship_count(const fo_engine *eng);
+
+/*
+ * ---- The packet path (issue 3) -------------------------------------------
+ *
+ * Thread safety: every function below may be called from any of Kea's packet
+ * threads at once. There is no engine-wide lock on the packet path: each
+ * failover scope has its own lock, each relationship's state is read
+ * atomically. fo_engine_attach() and fo_engine_destroy() are called from
+ * Kea's main thread while no packet is in flight.
+ *
+ * Time: the caller passes `now` (wall seconds) read once per packet.
+ */
+
+/* A Kea subnet4, as Kea parsed it (dhcp4_srv_configured). */
+typedef struct fo_subnet {
+	uint32_t subnet_id;             /* Kea's subnet id */
+	fo_ip4 prefix;                  /* network address (the seed's ScopeId) */
+	uint8_t plen;
+	const fo_pool_range *pools;     /* the subnet's address pools */
+	size_t n_pools;
+	const fo_ip4 *reserved;         /* addresses of host reservations in the subnet */
+	size_t n_reserved;
+	uint32_t valid_lifetime;        /* the subnet's valid-lifetime, seconds */
+} fo_subnet;
+
+/*
+ * Bind the relationships to Kea's subnets: every scope-id must name the
+ * network address of one subnet (else FO_ERR_CONFIG, "<YANG path of the
+ * scope-id>: no Kea subnet4 has this network address"). Builds each
+ * scope's binding table from its pools, restores bindings and states from
+ * the state directory (a restart or config-reload loses nothing), splits
+ * free addresses between the partners on first use, and opens the journals.
+ * Called again after a reconfiguration with the new subnets.
+ *
+ * Files: <state-directory>/<relationship, file-safe>/state and
+ * .../scope-<a.b.c.d>.jnl (fo_store.h); state-directory defaults to
+ * FO_DEFAULT_STATE_DIR, "/var/lib/kea/failover" (fo_runtime.h; -D to change).
+ * The first attach of an engine runs each relationship's START event (the
+ * state comes back from disk, saved before it is published); a later attach
+ * replaces the scopes and keeps the live state. All scopes are opened before
+ * any is replaced: on error the previous scopes stay in service.
+ * FO_ERR_CONFIG (a scope-id without subnet, a subnet without pool),
+ * FO_ERR_IO (a journal or the state file cannot be read or written).
+ */
+fo_status fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now,
+    char *err, size_t errlen);
+
+/* A client as the packet names it. Pointers stay owned by the caller. */
+typedef struct fo_client_ref {
+	const uint8_t *cid;             /* option 61 value, type byte included; NULL if absent */
+	size_t cid_len;
+	const uint8_t *chaddr;
+	uint8_t hlen;
+	uint8_t htype;
+} fo_client_ref;
+
+typedef enum fo_verdict {
+	FO_V_PASS = 0,    /* not a failover scope, or allowed as it is */
+	FO_V_DROP,        /* do not answer this query at all */
+	FO_V_CHANGED,     /* allowed with the changes written back (address, lifetime) */
+	FO_V_REFUSE,      /* no address for this client (lease4_select: SKIP) */
+} fo_verdict;
+
+/*
+ * subnet4_select: may this server answer this query (load balancing,
+ * serving rules of the relationship's state)? FO_V_PASS or FO_V_DROP.
+ */
+fo_verdict fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
+    const fo_client_ref *client, fo_wall now);
+
+/* A lease Kea is about to give, renew, or has changed. */
+typedef struct fo_lease {
+	uint32_t subnet_id;
+	fo_ip4 addr;                    /* in/out for fo_engine_lease_select */
+	fo_client_ref client;
+	uint32_t valid_lft;             /* in: Kea's lifetime; out: the lifetime to give */
+	fo_wall cltt;                   /* client last transaction time */
+	bool fake;                      /* DISCOVER: an offer, nothing is stored */
+	bool reserved;                  /* the address comes from a host reservation */
+	bool in_kea_db;                 /* Kea's lease database already has a record for addr
+	                                   (Kea is reusing an expired lease: it will UPDATE that
+	                                   record, so the address must not be changed; refuse) */
+} fo_lease;
+
+/*
+ * lease4_select: never offer or acknowledge an address this server does not
+ * own. When Kea picked an address the partner owns (or one not free), the
+ * engine writes into l->addr an address this server owns and returns
+ * FO_V_CHANGED; FO_V_REFUSE when it owns no free address, or when
+ * l->in_kea_db and not l->fake (the address cannot be changed on Kea's
+ * reuse path). Reservations are honoured. l->valid_lft follows the MCLT rule. A non-fake allocation is
+ * recorded (and journaled) before Kea stores the lease.
+ */
+fo_verdict fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now);
+
+/* lease4_renew: the MCLT rule for a renewal; FO_V_CHANGED when valid_lft was cut. */
+fo_verdict fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now);
+
+typedef enum fo_lease_event {
+	FO_LE_COMMIT,     /* leases4_committed: the lease is in Kea's database */
+	FO_LE_RELEASE,    /* lease4_release */
+	FO_LE_DECLINE,    /* lease4_decline */
+	FO_LE_EXPIRE,     /* lease4_expire (reclamation) */
+	FO_LE_DELETE,     /* leases4_committed deleted_leases4 */
+} fo_lease_event;
+
+/* A binding change: update the table, journal it, queue the update for the partner. */
+void fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_wall now);
+
+/* Periodic work, about once a second from Kea's IO service: journal syncs, expiry. */
+void fo_engine_tick(fo_engine *eng, fo_wall now, fo_mono mono);
+
+/*
+ * failover-get: the "arguments" of the answer as JSON text (malloc'd, the
+ * caller frees it): {"relationships": [ {config..., "state": {...}} ]} in the
+ * YANG module's JSON encoding, never the shared secret. name: one
+ * relationship or NULL for all; scope: the relationship holding this
+ * scope-id, or 0. with_bindings: add each scope's non-free bindings.
+ * FO_ERR_NOTFOUND (err says what) for an unknown name or scope.
+ */
+fo_status fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bindings,
+    fo_wall now, char **out, char *err, size_t errlen);
+
+/*
+ * One binding of a failover scope (tests, diagnostics): FO_ERR_NOTFOUND when
+ * subnet_id is not a failover scope or addr is outside its pools.
+ */
+fo_status fo_engine_get_binding(fo_engine *eng, uint32_t subnet_id, fo_ip4 addr,
+    fo_binding_info *out);
+
+/*
+ * TEST SEAM, refused unless the engine was created with test_seam on (the
+ * hook enables it only when KEA_FAILOVER_TEST_SEAM=1 is in its environment):
+ * set a relationship's state and its partner's state as if the protocol had.
+ */
+fo_status fo_engine_test_set_state(fo_engine *eng, const char *name, fo_state mine,
+    fo_state partner, fo_wall now, char *err, size_t errlen);
+void fo_engine_enable_test_seam(fo_engine *eng);
 
 #endif /* FO_ENGINE_H */

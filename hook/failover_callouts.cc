@@ -1,31 +1,86 @@
-// failover_callouts.cc - the library's entry points for Kea.
+// failover_callouts.cc - the library's entry points and packet callouts.
 //
 // Thin by design: every function converts Kea objects to plain C data, calls
-// one engine function and catches every exception at the boundary.
+// one engine function, writes back what the engine decided, and catches
+// every exception at the boundary (a callout never throws into Kea).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <asiolink/interval_timer.h>
+#include <asiolink/io_service.h>
 #include <cc/data.h>
+#include <dhcp/pkt4.h>
+#include <dhcpsrv/lease.h>
+#include <dhcpsrv/lease_mgr_factory.h>
+#include <dhcpsrv/srv_config.h>
 #include <hooks/hooks.h>
+#include <stats/stats_mgr.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <exception>
 #include <string>
 
+#include "failover_commands.h"
 #include "failover_config_test.h"
+#include "failover_context.h"
+#include "failover_convert.h"
 #include "failover_log.h"
 
-extern "C" {
-#include "fo_engine.h"
-}
-
+using namespace isc::dhcp;
 using namespace isc::hooks;
 using namespace kea_failover;
 
-namespace {
+namespace kea_failover {
+
 fo_engine* engine = nullptr;
+
+fo_wall
+wall_now() {
+    return (fo_wall_at(static_cast<int64_t>(time(nullptr))));
+}
+
+fo_mono
+mono_now() {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (fo_mono_at(static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000));
+}
+
+} // namespace kea_failover
+
+namespace {
+
+// The once-a-second tick on Kea's IO service (journal syncs, timers, expiry).
+isc::asiolink::IntervalTimerPtr tick_timer;
 
 void
 engine_log_thunk(void* ctx, fo_log_level level, const char* msg) {
     engine_log(ctx, static_cast<int>(level), msg);
 }
+
+void
+stat_add(void*, const char* name, int64_t delta) {
+    isc::stats::StatsMgr::instance().addValue(name, delta);
+}
+
+void
+stat_set(void*, const char* name, int64_t value) {
+    isc::stats::StatsMgr::instance().setValue(name, value);
+}
+
+void
+tick() {
+    try {
+        fo_engine_tick(engine, wall_now(), mono_now());
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("tick").arg(ex.what());
+    }
+}
+
+void
+log_callout_error(const char* where, const std::exception& ex) {
+    LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg(where).arg(ex.what());
+}
+
 } // namespace
 
 extern "C" {
@@ -45,6 +100,8 @@ load(LibraryHandle& handle) {
         std::string json = params ? params->str() : std::string("{}");
         fo_host host = {};
         host.log = engine_log_thunk;
+        host.stat_add = stat_add;
+        host.stat_set = stat_set;
         char err[1024] = "";
         fo_status st = fo_engine_create(&engine, json.c_str(), &host, err, sizeof(err));
         if (st != FO_OK) {
@@ -52,6 +109,12 @@ load(LibraryHandle& handle) {
                 .arg(err[0] != '\0' ? err : fo_status_name(st));
             return (1);
         }
+        const char* seam = getenv("KEA_FAILOVER_TEST_SEAM");
+        bool test_seam = seam != nullptr && std::string(seam) == "1";
+        if (test_seam) {
+            fo_engine_enable_test_seam(engine);
+        }
+        register_commands(handle, test_seam);
         LOG_INFO(failover_logger, FAILOVER_LOADED).arg(fo_engine_relationship_count(engine));
         return (0);
     } catch (const std::exception& ex) {
@@ -62,17 +125,183 @@ load(LibraryHandle& handle) {
 
 int
 unload() {
+    if (tick_timer) {
+        tick_timer->cancel();
+        tick_timer.reset();
+    }
     fo_engine_destroy(engine);
     engine = nullptr;
     LOG_INFO(failover_logger, FAILOVER_UNLOADED);
     return (0);
 }
 
-// Nothing in the library touches a packet yet; every entry point above runs
-// on Kea's main thread during (re)configuration.
+// Every packet callout below is safe on Kea's packet threads: the engine
+// locks per scope and reads relationship states atomically.
 int
 multi_threading_compatible() {
     return (1);
+}
+
+// Kea has applied a configuration: bind the relationships to its subnets,
+// restore bindings and states, start the tick.
+int
+dhcp4_srv_configured(CalloutHandle& handle) {
+    try {
+        SrvConfigPtr config;
+        isc::asiolink::IOServicePtr io;
+        handle.getArgument("server_config", config);
+        handle.getArgument("io_context", io);
+        SubnetList list;
+        subnets_of(config, list);
+        char err[1024] = "";
+        fo_status st = fo_engine_attach(engine, list.subnets.data(), list.subnets.size(),
+                                        wall_now(), err, sizeof(err));
+        if (st != FO_OK) {
+            // Kea 2.2 ignores this callout's status: the engine stays closed
+            // (it answers no client of a failover scope) and says why.
+            LOG_ERROR(failover_logger, FAILOVER_ATTACH_FAILED)
+                .arg(err[0] != '\0' ? err : fo_status_name(st));
+            return (1);
+        }
+        if (io) {
+            tick_timer.reset(new isc::asiolink::IntervalTimer(*io));
+            tick_timer->setup(tick, 1000, isc::asiolink::IntervalTimer::REPEATING);
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("dhcp4_srv_configured", ex);
+        return (1);
+    }
+    return (0);
+}
+
+// Load balancing and the serving rules, before any allocation work.
+int
+subnet4_select(CalloutHandle& handle) {
+    try {
+        Pkt4Ptr query;
+        Subnet4Ptr subnet;
+        handle.getArgument("query4", query);
+        handle.getArgument("subnet4", subnet);
+        if (!subnet) {
+            return (0);
+        }
+        fo_client_ref client = client_of(query);
+        if (fo_engine_query(engine, subnet->getID(), msg_of(query), query->getSecs(),
+                            &client, wall_now()) == FO_V_DROP) {
+            handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("subnet4_select", ex);
+    }
+    return (0);
+}
+
+// Split-pool ownership and MCLT for a new lease (or an offer).
+int
+lease4_select(CalloutHandle& handle) {
+    try {
+        Lease4Ptr lease;
+        bool fake = true;
+        handle.getArgument("lease4", lease);
+        handle.getArgument("fake_allocation", fake);
+        fo_lease l = lease_of(lease);
+        l.fake = fake;
+        if (!fake) {
+            l.in_kea_db = static_cast<bool>(LeaseMgrFactory::instance().getLease4(lease->addr_));
+        }
+        switch (fo_engine_lease_select(engine, &l, wall_now())) {
+        case FO_V_PASS:
+        case FO_V_DROP:
+            break;
+        case FO_V_CHANGED:
+            lease->addr_ = isc::asiolink::IOAddress(l.addr);
+            lease->valid_lft_ = l.valid_lft;
+            break;
+        case FO_V_REFUSE:
+            handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+            break;
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("lease4_select", ex);
+        handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+    }
+    return (0);
+}
+
+// MCLT for a renewal.
+int
+lease4_renew(CalloutHandle& handle) {
+    try {
+        Lease4Ptr lease;
+        handle.getArgument("lease4", lease);
+        fo_lease l = lease_of(lease);
+        l.fake = false;
+        if (fo_engine_lease_renew(engine, &l, wall_now()) == FO_V_CHANGED) {
+            lease->valid_lft_ = l.valid_lft;
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("lease4_renew", ex);
+    }
+    return (0);
+}
+
+// The leases Kea stored for one query: the binding table follows.
+int
+leases4_committed(CalloutHandle& handle) {
+    try {
+        Lease4CollectionPtr leases;
+        Lease4CollectionPtr deleted;
+        handle.getArgument("leases4", leases);
+        handle.getArgument("deleted_leases4", deleted);
+        fo_wall now = wall_now();
+        for (auto const& lease : leases ? *leases : Lease4Collection()) {
+            fo_lease l = lease_of(lease);
+            fo_engine_lease_event(engine, FO_LE_COMMIT, &l, now);
+        }
+        for (auto const& lease : deleted ? *deleted : Lease4Collection()) {
+            fo_lease l = lease_of(lease);
+            fo_engine_lease_event(engine, FO_LE_DELETE, &l, now);
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("leases4_committed", ex);
+    }
+    return (0);
+}
+
+} // extern "C"
+
+namespace {
+
+int
+lease_event(CalloutHandle& handle, fo_lease_event ev, const char* where) {
+    try {
+        Lease4Ptr lease;
+        handle.getArgument("lease4", lease);
+        fo_lease l = lease_of(lease);
+        fo_engine_lease_event(engine, ev, &l, wall_now());
+    } catch (const std::exception& ex) {
+        log_callout_error(where, ex);
+    }
+    return (0);
+}
+
+} // namespace
+
+extern "C" {
+
+int
+lease4_release(CalloutHandle& handle) {
+    return (lease_event(handle, FO_LE_RELEASE, "lease4_release"));
+}
+
+int
+lease4_decline(CalloutHandle& handle) {
+    return (lease_event(handle, FO_LE_DECLINE, "lease4_decline"));
+}
+
+int
+lease4_expire(CalloutHandle& handle) {
+    return (lease_event(handle, FO_LE_EXPIRE, "lease4_expire"));
 }
 
 } // extern "C"

@@ -17,6 +17,8 @@ isc::log::Logger failover_logger("failover-hooks");
 const isc::log::MessageID FAILOVER_LOADED = "FAILOVER_LOADED";
 const isc::log::MessageID FAILOVER_LOAD_FAILED = "FAILOVER_LOAD_FAILED";
 const isc::log::MessageID FAILOVER_UNLOADED = "FAILOVER_UNLOADED";
+const isc::log::MessageID FAILOVER_ATTACH_FAILED = "FAILOVER_ATTACH_FAILED";
+const isc::log::MessageID FAILOVER_CALLOUT_ERROR = "FAILOVER_CALLOUT_ERROR";
 const isc::log::MessageID FAILOVER_ENGINE_DEBUG = "FAILOVER_ENGINE_DEBUG";
 const isc::log::MessageID FAILOVER_ENGINE_INFO = "FAILOVER_ENGINE_INFO";
 const isc::log::MessageID FAILOVER_ENGINE_WARN = "FAILOVER_ENGINE_WARN";
@@ -27,6 +29,8 @@ const char* catalogue[] = {
     "FAILOVER_LOADED", "failover hooks library loaded: %1 relationship(s) configured",
     "FAILOVER_LOAD_FAILED", "failover configuration rejected: %1",
     "FAILOVER_UNLOADED", "failover hooks library unloaded",
+    "FAILOVER_ATTACH_FAILED", "failover scopes not bound to Kea's subnets, their clients get no answer: %1",
+    "FAILOVER_CALLOUT_ERROR", "unexpected error in %1: %2",
     "FAILOVER_ENGINE_DEBUG", "%1",
     "FAILOVER_ENGINE_INFO", "%1",
     "FAILOVER_ENGINE_WARN", "%1",

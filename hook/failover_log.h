@@ -16,6 +16,8 @@ extern isc::log::Logger failover_logger;
 extern const isc::log::MessageID FAILOVER_LOADED;
 extern const isc::log::MessageID FAILOVER_LOAD_FAILED;
 extern const isc::log::MessageID FAILOVER_UNLOADED;
+extern const isc::log::MessageID FAILOVER_ATTACH_FAILED;
+extern const isc::log::MessageID FAILOVER_CALLOUT_ERROR;
 extern const isc::log::MessageID FAILOVER_ENGINE_DEBUG;
 extern const isc::log::MessageID FAILOVER_ENGINE_INFO;
 extern const isc::log::MessageID FAILOVER_ENGINE_WARN;

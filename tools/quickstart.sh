@@ -12,7 +12,8 @@ build=${FO_BUILD_DIR:-$top/build}
 # Debian packages the build, the tests and the demo need.
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 	kea-dev kea-dhcp4-server kea-ctrl-agent kea-admin libboost-dev \
-	libyang2-dev libyang2-tools check jq iproute2 busybox valgrind"
+	libyang2-dev libyang2-tools check jq iproute2 busybox valgrind \
+	python3 socat curl"
 
 install_packages() {
 	missing=

@@ -393,6 +393,36 @@ START_TEST(test_lru)
 }
 END_TEST
 
+/* fo_bt_touch: the touched address goes last in its list; nothing else changes. */
+START_TEST(test_touch)
+{
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 4) };
+	const fo_ip4 order[] = { IP(10, 0, 0, 2), IP(10, 0, 0, 3), IP(10, 0, 0, 4), IP(10, 0, 0, 1) };
+	const fo_binding *b;
+	fo_bt *bt;
+	size_t k = 0;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 1), FO_BS_FREE, fo_wall_at(7)), FO_OK);
+	ck_assert_int_eq(fo_bt_touch(bt, IP(10, 0, 0, 1)), FO_OK);
+	for (b = fo_bt_list_first(bt, FO_BS_FREE); b != NULL; b = fo_bt_list_next(bt, b))
+		ck_assert_uint_eq(fo_bt_address(bt, b), order[k++]);
+	ck_assert_uint_eq(k, 4);
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 4);
+	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 1))->stos, 7);
+	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 2));
+	/* The only member of a list stays its head. */
+	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 3), FO_BS_ACTIVE, fo_wall_at(8)), FO_OK);
+	ck_assert_int_eq(fo_bt_touch(bt, IP(10, 0, 0, 3)), FO_OK);
+	ck_assert_uint_eq(fo_bt_address(bt, fo_bt_list_first(bt, FO_BS_ACTIVE)), IP(10, 0, 0, 3));
+	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_ACTIVE), 1);
+	ck_assert_int_eq(fo_bt_touch(bt, IP(10, 0, 1, 1)), FO_ERR_NOTFOUND);
+	ck_assert_int_ne(fo_bt_touch(NULL, IP(10, 0, 0, 1)), FO_OK);
+	check_invariants(bt);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
 /* Deterministic PRNG for the property test (xorshift32). */
 static uint32_t
 rnd(uint32_t *s)
@@ -768,6 +798,7 @@ binding_suite(void)
 	tcase_add_test(tc, test_far_pools);
 	tcase_add_test(tc, test_invalid);
 	tcase_add_test(tc, test_lru);
+	tcase_add_test(tc, test_touch);
 	tcase_add_test(tc, test_property);
 	tcase_add_test(tc, test_clients);
 	tcase_add_test(tc, test_clients_full);

@@ -1,0 +1,280 @@
+/*
+ * fo_report.c - a relationship in the YANG module's JSON encoding.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fo_report.h"
+
+void
+fo_report_time(fo_wall w, char *out, size_t len)
+{
+	struct tm tm;
+	time_t t = (time_t)w.sec;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "1970-01-01T00:00:00Z");
+}
+
+static void
+kv_time(fo_json *j, const char *key, fo_wall w)
+{
+	char buf[40];
+
+	fo_report_time(w, buf, sizeof(buf));
+	fo_json_kv_str(j, key, buf);
+}
+
+static void
+kv_time_if(fo_json *j, const char *key, int64_t sec)
+{
+	if (sec != 0)
+		kv_time(j, key, fo_wall_at(sec));
+}
+
+static void
+kv_ip(fo_json *j, const char *key, fo_ip4 a)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+	fo_json_kv_str(j, key, buf);
+}
+
+static void
+kv_str_if(fo_json *j, const char *key, const char *s)
+{
+	if (s != NULL && s[0] != '\0')
+		fo_json_kv_str(j, key, s);
+}
+
+/* yang:hex-string: "aa:bb:cc". */
+static void
+kv_hex(fo_json *j, const char *key, const uint8_t *b, size_t n)
+{
+	char buf[3 * 256];
+	size_t o = 0;
+
+	if (n == 0)
+		return;
+	for (size_t i = 0; i < n && o + 4 <= sizeof(buf); i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, i ? ":%02x" : "%02x", b[i]);
+	fo_json_kv_str(j, key, buf);
+}
+
+/* The config leaves, in the module's order, with their effective values. */
+static void
+config_leaves(fo_json *j, const fo_relationship *r)
+{
+	bool lb = r->mode == FO_MODE_LOAD_BALANCE;
+
+	fo_json_kv_str(j, "name", r->name);
+	fo_json_kv_str(j, "partner-server", r->partner_server);
+	fo_json_kv_uint(j, "partner-port", r->partner_port);
+	kv_str_if(j, "local-address", r->local_address);
+	fo_json_kv_uint(j, "local-port", r->local_port);
+	kv_str_if(j, "server-name", r->server_name);
+	fo_json_kv_str(j, "mode", fo_mode_name(r->mode));
+	if (!lb)
+		fo_json_kv_str(j, "server-role", fo_role_name(r->server_role));
+	if (lb)
+		fo_json_kv_uint(j, "load-balance-percent", r->load_balance_percent);
+	else
+		fo_json_kv_uint(j, "reserve-percent", r->reserve_percent);
+	fo_json_key(j, "scope-id");
+	fo_json_arr_begin(j);
+	for (size_t i = 0; i < r->n_scopes; i++) {
+		char buf[16];
+		fo_ip4 a = r->scopes[i].scope_id;
+
+		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(a >> 24),
+		    (unsigned)(a >> 16 & 0xff), (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+		fo_json_str(j, buf);
+	}
+	fo_json_arr_end(j);
+	fo_json_kv_uint(j, "max-client-lead-time", r->mclt);
+	fo_json_kv_bool(j, "auto-state-transition", r->auto_state_transition);
+	if (r->state_switch_interval > 0)
+		fo_json_kv_uint(j, "state-switch-interval", r->state_switch_interval);
+	fo_json_kv_bool(j, "enable-auth", r->enable_auth);
+	/* shared-secret: never. */
+	fo_json_kv_str(j, "server-type", fo_server_type_name(r->server_type));
+	fo_json_kv_str(j, "dialect", fo_dialect_name(r->dialect));
+	fo_json_kv_uint(j, "max-response-delay", r->max_response_delay);
+	fo_json_kv_uint(j, "max-unacked-updates", r->max_unacked_updates);
+	if (lb)
+		fo_json_kv_uint(j, "load-balance-max-seconds", r->load_balance_max_seconds);
+}
+
+static void
+counts(fo_json *j, const fo_scope_counts *c, fo_server_type t)
+{
+	bool prim = t == FO_PRIMARY;
+
+	fo_json_kv_uint(j, "total", c->total);
+	fo_json_kv_uint(j, "free", c->by_state[FO_BS_FREE]);
+	fo_json_kv_uint(j, "backup", c->by_state[FO_BS_BACKUP]);
+	fo_json_kv_uint(j, "free-mine", c->by_state[prim ? FO_BS_FREE : FO_BS_BACKUP]);
+	fo_json_kv_uint(j, "free-partner", c->by_state[prim ? FO_BS_BACKUP : FO_BS_FREE]);
+	fo_json_kv_uint(j, "active", c->by_state[FO_BS_ACTIVE]);
+	fo_json_kv_uint(j, "expired", c->by_state[FO_BS_EXPIRED]);
+	fo_json_kv_uint(j, "released", c->by_state[FO_BS_RELEASED]);
+	fo_json_kv_uint(j, "abandoned", c->by_state[FO_BS_ABANDONED]);
+	fo_json_kv_uint(j, "reset", c->by_state[FO_BS_RESET]);
+}
+
+/* The module's binding-state enum: the draft's names in lower case. */
+static const char *
+bstate_enum(fo_bstate s)
+{
+	switch (s) {
+	case FO_BS_FREE: return "free";
+	case FO_BS_ACTIVE: return "active";
+	case FO_BS_EXPIRED: return "expired";
+	case FO_BS_RELEASED: return "released";
+	case FO_BS_ABANDONED: return "abandoned";
+	case FO_BS_RESET: return "reset";
+	case FO_BS_BACKUP: return "backup";
+	}
+	return "free";
+}
+
+struct visit {
+	fo_json *j;
+	bool opened;            /* "binding": [ written (an empty list is left out) */
+};
+
+static void
+binding_cb(void *ctx, fo_ip4 a, const fo_binding_info *b)
+{
+	struct visit *vs = ctx;
+	fo_json *j = vs->j;
+
+	if (!vs->opened) {
+		fo_json_key(j, "binding");
+		fo_json_arr_begin(j);
+		vs->opened = true;
+	}
+	fo_json_obj_begin(j);
+	kv_ip(j, "address", a);
+	fo_json_kv_str(j, "binding-state", bstate_enum(b->state));
+	if (b->client.hlen > 0) {
+		fo_json_kv_uint(j, "client-hw-type", b->client.htype);
+		kv_hex(j, "client-hw-address", b->client.hw, b->client.hlen);
+	}
+	kv_hex(j, "client-id", b->client.cid, b->client.cidlen);
+	kv_time_if(j, "expiry", b->expiry);
+	kv_time_if(j, "cltt", b->cltt);
+	kv_time_if(j, "start-time-of-state", b->stos);
+	kv_time_if(j, "potential-expiry-sent", b->pexp_sent);
+	kv_time_if(j, "potential-expiry-acked", b->pexp_acked);
+	fo_json_kv_bool(j, "update-pending", (b->flags & FO_BF_UPDATE_PENDING) != 0);
+	fo_json_kv_bool(j, "tentative", (b->flags & FO_BF_TENTATIVE) != 0);
+	fo_json_kv_bool(j, "reserved", (b->flags & FO_BF_RESERVED) != 0);
+	fo_json_obj_end(j);
+}
+
+/* Counts of every scope, read once, so that the sum and the scopes agree. */
+static fo_scope_counts *
+read_counts(fo_runtime *rt, fo_scope_counts *sum)
+{
+	fo_scope_counts *c = calloc(rt->n_scopes ? rt->n_scopes : 1, sizeof(*c));
+
+	memset(sum, 0, sizeof(*sum));
+	if (c == NULL)
+		return NULL;
+	for (size_t i = 0; i < rt->n_scopes; i++) {
+		fo_scope_counts_get(rt->scopes[i], &c[i]);
+		sum->total += c[i].total;
+		sum->pending += c[i].pending;
+		for (int k = 0; k <= FO_BS_MAX; k++)
+			sum->by_state[k] += c[i].by_state[k];
+	}
+	return c;
+}
+
+static void
+scopes(fo_json *j, fo_runtime *rt, bool with_bindings, const fo_scope_counts *c)
+{
+	if (rt->n_scopes == 0)
+		return;
+	fo_json_key(j, "scope");
+	fo_json_arr_begin(j);
+	for (size_t i = 0; i < rt->n_scopes; i++) {
+		struct visit vs = { j, false };
+
+		fo_json_obj_begin(j);
+		kv_ip(j, "scope-id", fo_scope_id(rt->scopes[i]));
+		counts(j, &c[i], rt->rel->server_type);
+		if (with_bindings)
+			fo_scope_visit_bindings(rt->scopes[i], binding_cb, &vs);
+		if (vs.opened)
+			fo_json_arr_end(j);
+		fo_json_obj_end(j);
+	}
+	fo_json_arr_end(j);
+}
+
+static void
+counters(fo_json *j, fo_runtime *rt, const fo_runtime_snap *sn)
+{
+	fo_json_key(j, "counters");
+	fo_json_obj_begin(j);
+	kv_time_if(j, "discontinuity-time", sn->discontinuity.sec);
+	for (int k = 0; k < FO_COUNTER_COUNT; k++)
+		fo_json_kv_u64_str(j, fo_counter_name((fo_counter)k),
+		    fo_counter_get(&rt->ctr, (fo_counter)k));
+	fo_json_obj_end(j);
+}
+
+static void
+state(fo_json *j, fo_runtime *rt, bool with_bindings)
+{
+	const fo_relationship *r = rt->rel;
+	fo_scope_counts sum, *c;
+	fo_runtime_snap sn;
+
+	fo_runtime_snapshot(rt, &sn);
+	fo_json_key(j, "state");
+	fo_json_obj_begin(j);
+	fo_json_kv_str(j, "state", fo_state_name(sn.state));
+	kv_time_if(j, "state-since", sn.state_since.sec);
+	fo_json_kv_str(j, "partner-state", fo_state_name(sn.partner_state));
+	kv_time_if(j, "partner-state-since", sn.partner_since.sec);
+	fo_json_kv_bool(j, "connected", sn.connected);
+	fo_json_kv_str(j, "server-type", fo_server_type_name(r->server_type));
+	kv_str_if(j, "primary-server-ip", fo_relationship_primary_ip(r));
+	kv_str_if(j, "secondary-server-ip", fo_relationship_secondary_ip(r));
+	kv_str_if(j, "primary-server-name", fo_relationship_primary_name(r));
+	kv_str_if(j, "secondary-server-name", fo_relationship_secondary_name(r));
+	fo_json_kv_uint(j, "max-client-lead-time", r->mclt);
+	if (sn.partner_down_due)
+		kv_time(j, "partner-down-at", sn.partner_down_at);
+	fo_json_kv_uint(j, "unacked-updates", 0);
+	if ((c = read_counts(rt, &sum)) == NULL) {
+		j->err = FO_ERR_NOMEM;
+		return;
+	}
+	fo_json_kv_uint(j, "pending-updates", sum.pending);
+	fo_json_key(j, "addresses");
+	fo_json_obj_begin(j);
+	counts(j, &sum, r->server_type);
+	fo_json_obj_end(j);
+	scopes(j, rt, with_bindings, c);
+	free(c);
+	counters(j, rt, &sn);
+	fo_json_obj_end(j);
+}
+
+void
+fo_report_relationship(fo_json *j, fo_runtime *rt, bool with_bindings)
+{
+	fo_json_obj_begin(j);
+	config_leaves(j, rt->rel);
+	state(j, rt, with_bindings);
+	fo_json_obj_end(j);
+}

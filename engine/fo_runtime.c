@@ -1,0 +1,427 @@
+/*
+ * fo_runtime.c - one failover relationship at run time.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fo_runtime.h"
+
+#define FO_LAST_OPERATION_SECONDS 60    /* save last_operation at most this often */
+
+static void rt_log(const fo_runtime *, fo_log_level, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+rt_log(const fo_runtime *rt, fo_log_level level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (rt->host == NULL || rt->host->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	rt->host->log(rt->host->ctx, level, line);
+}
+
+static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* mkdir -p, mode 0750. */
+static fo_status
+make_dirs(const char *path)
+{
+	char tmp[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(tmp))
+		return FO_ERR_INVAL;
+	memcpy(tmp, path, n + 1);
+	for (char *p = tmp + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
+			return FO_ERR_IO;
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return FO_OK;
+}
+
+fo_status
+fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_dir,
+    const fo_host *host, char *err, size_t errlen)
+{
+	char dn[3 * FO_NAME_MAX + 1];
+	int n;
+
+	memset(rt, 0, sizeof(*rt));
+	rt->host = host;
+	if (fo_hba_from_percent(&rt->hba, fo_relationship_primary_bucket_percent(rel)) != FO_OK)
+		return FO_ERR_INVAL;
+	atomic_init(&rt->state, FO_STATE_INIT);
+	atomic_init(&rt->partner_down_since, 0);
+	for (int i = 0; i < FO_COUNTER_COUNT; i++)
+		atomic_init(&rt->ctr.c[i], 0);
+	fo_timers_init(&rt->timers);
+	fo_fsm_ctx_init(&rt->fsm, rel);
+	if (state_dir == NULL || state_dir[0] == '\0')
+		state_dir = FO_DEFAULT_STATE_DIR;
+	fo_store_dirname(rel->name, dn, sizeof(dn));
+	n = snprintf(rt->dir, sizeof(rt->dir), "%s/%s", state_dir, dn);
+	if (n < 0 || (size_t)n >= sizeof(rt->dir) || (size_t)n + 7 >= sizeof(rt->state_path)) {
+		set_err(err, errlen, "relationship %s: state directory path too long", rel->name);
+		return FO_ERR_CONFIG;
+	}
+	memcpy(rt->state_path, rt->dir, (size_t)n);
+	memcpy(rt->state_path + n, "/state", 7);
+	if (pthread_mutex_init(&rt->lock, NULL) != 0)
+		return FO_ERR_NOMEM;
+	rt->rel = rel;          /* set last: fo_runtime_fini() skips a runtime without it */
+	return FO_OK;
+}
+
+void
+fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n)
+{
+	for (size_t i = 0; i < rt->n_scopes; i++)
+		fo_scope_close(rt->scopes[i]);
+	free(rt->scopes);
+	rt->scopes = scopes;
+	rt->n_scopes = n;
+}
+
+void
+fo_runtime_fini(fo_runtime *rt)
+{
+	if (rt == NULL || rt->rel == NULL)
+		return;
+	fo_runtime_set_scopes(rt, NULL, 0);
+	pthread_mutex_destroy(&rt->lock);
+	rt->rel = NULL;
+}
+
+fo_status
+fo_runtime_journal_path(const fo_runtime *rt, fo_ip4 s, char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s/scope-%u.%u.%u.%u.jnl", rt->dir, (unsigned)(s >> 24),
+	    (unsigned)(s >> 16 & 0xff), (unsigned)(s >> 8 & 0xff), (unsigned)(s & 0xff));
+
+	return n < 0 || (size_t)n >= len ? FO_ERR_RANGE : FO_OK;
+}
+
+/* Write the state file; rt->saved follows only on success. */
+static fo_status
+persist(fo_runtime *rt, fo_state s, fo_wall since, fo_wall now, char *err, size_t errlen)
+{
+	fo_saved_state sv = { .state = s, .since = since, .partner_state = rt->fsm.partner_state,
+	    .partner_since = rt->partner_since, .last_operation = now, .valid = true };
+	char why[256] = "";
+	fo_status st;
+
+	if ((st = make_dirs(rt->dir)) == FO_OK)
+		st = fo_state_save(rt->state_path, &sv, why, sizeof(why));
+	if (st != FO_OK) {
+		fo_counter_inc(&rt->ctr, FO_CTR_STORE_ERRORS);
+		rt_log(rt, FO_LOG_ERROR, "relationship %s: cannot save state %s: %s",
+		    rt->rel->name, fo_state_name(s), why[0] ? why : fo_status_name(st));
+		set_err(err, errlen, "relationship %s: cannot save its state in %s: %s",
+		    rt->rel->name, rt->state_path, why[0] ? why : fo_status_name(st));
+		return st;
+	}
+	rt->saved = sv;
+	return FO_OK;
+}
+
+/* Make the state visible to the packet path (after it was persisted). */
+static void
+publish(fo_runtime *rt, fo_state s)
+{
+	if (s == FO_STATE_PARTNER_DOWN)
+		atomic_store_explicit(&rt->partner_down_since, rt->fsm.state_since.sec,
+		    memory_order_relaxed);
+	atomic_store_explicit(&rt->state, (int)s, memory_order_release);
+}
+
+/* The monotonic time to arm timers with: real after the first tick, else relative. */
+static fo_mono
+cur_mono(const fo_runtime *rt, fo_wall now)
+{
+	if (rt->mono_known)
+		return rt->last_mono;
+	return fo_mono_at((now.sec - rt->mono_base_wall.sec) * 1000);
+}
+
+/*
+ * One event through the state machine (fo_fsm.h, the driver's loop):
+ * step, persist first (a failed write stops here: nothing committed,
+ * nothing announced), commit, timers, publish. The protocol actions
+ * (SEND_STATE, UPDREQ, POOLREQ, ...) belong to the connection driver.
+ */
+static fo_status
+drive(fo_runtime *rt, const fo_fsm_input *in, const char *why, char *err, size_t errlen)
+{
+	fo_state old = rt->fsm.state;
+	fo_status st;
+	fo_step step;
+
+	fo_fsm_step(&rt->fsm, in, &step);
+	for (size_t i = 0; i < step.n; i++) {
+		const fo_action *a = &step.act[i];
+
+		if (a->kind != FO_ACT_PERSIST_STATE)
+			continue;
+		if ((st = persist(rt, a->state, a->since, in->now, err, errlen)) != FO_OK)
+			return st;
+	}
+	fo_fsm_commit(&rt->fsm, in, &step);
+	(void)fo_timers_apply(&rt->timers, &step, cur_mono(rt, in->now));
+	if (step.changed) {
+		publish(rt, step.next);
+		fo_counter_inc(&rt->ctr, FO_CTR_STATE_TRANSITIONS);
+		rt_log(rt, FO_LOG_INFO, "relationship %s: state %s -> %s (%s)", rt->rel->name,
+		    fo_state_name(old), fo_state_name(step.next), why);
+	}
+	return FO_OK;
+}
+
+fo_status
+fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
+{
+	fo_fsm_input in = { .event = FO_EV_START, .now = now };
+	fo_saved_state sv;
+	char why[256] = "";
+	fo_status st = FO_OK;
+
+	pthread_mutex_lock(&rt->lock);
+	if (rt->started)
+		goto done;
+	rt->discontinuity = now;
+	rt->mono_base_wall = now;
+	if (fo_state_load(rt->state_path, &sv, why, sizeof(why)) != FO_OK) {
+		rt_log(rt, FO_LOG_ERROR, "relationship %s: saved state unreadable, recovering from "
+		    "the partner: %s", rt->rel->name, why);
+		memset(&sv, 0, sizeof(sv));
+	}
+	if (sv.valid) {
+		rt->saved = sv;
+		rt->fsm.saved_state = sv.state;
+		rt->fsm.saved_since = sv.since;
+		rt->fsm.partner_state = sv.partner_state;
+		rt->partner_since = sv.partner_since;
+		rt->fsm.last_down = sv.last_operation.sec != 0 ? sv.last_operation : sv.since;
+	}
+	if ((st = drive(rt, &in, "start", err, errlen)) == FO_OK)
+		rt->started = true;
+done:
+	pthread_mutex_unlock(&rt->lock);
+	return st;
+}
+
+fo_state
+fo_runtime_state(fo_runtime *rt)
+{
+	return (fo_state)atomic_load_explicit(&rt->state, memory_order_acquire);
+}
+
+void
+fo_runtime_view(fo_runtime *rt, fo_serve_view *v)
+{
+	v->state = fo_runtime_state(rt);
+	v->partner_down_since = fo_wall_at(atomic_load_explicit(&rt->partner_down_since,
+	    memory_order_relaxed));
+	v->type = rt->rel->server_type;
+	v->mode = rt->rel->mode;
+	v->role = rt->rel->server_role;
+	v->hba = &rt->hba;
+	v->lb_max_seconds = rt->rel->mode == FO_MODE_LOAD_BALANCE ?
+	    rt->rel->load_balance_max_seconds : 0;
+	v->mclt = rt->rel->mclt;
+}
+
+/* The first tick gives the real monotonic clock: move deadlines armed before it. */
+static void
+rebase_timers(fo_runtime *rt, fo_wall now, fo_mono mono)
+{
+	int64_t off;
+
+	if (!rt->mono_known) {
+		off = mono.msec - (now.sec - rt->mono_base_wall.sec) * 1000;
+		for (int i = 0; i < FO_TIMER_COUNT; i++)
+			if (rt->timers.slot[i].armed)
+				rt->timers.slot[i].deadline.msec += off;
+		rt->mono_known = true;
+	}
+	rt->last_mono = mono;
+}
+
+static void
+tick_fsm(fo_runtime *rt, fo_wall now, fo_mono mono)
+{
+	fo_fsm_input in = { .event = FO_EV_TIMER, .now = now };
+	fo_timer t;
+	char why[64];
+
+	pthread_mutex_lock(&rt->lock);
+	rebase_timers(rt, now, mono);
+	while (rt->started && fo_timers_pop_expired(&rt->timers, mono, &t)) {
+		in.timer = t;
+		snprintf(why, sizeof(why), "%s timer", fo_timer_name(t));
+		if (drive(rt, &in, why, NULL, 0) != FO_OK) {
+			/* Not persisted, not taken: try again on the next tick. */
+			(void)fo_timers_arm(&rt->timers, t, mono, 1000);
+			break;
+		}
+	}
+	if (rt->started && rt->saved.valid &&
+	    now.sec - rt->saved.last_operation.sec >= FO_LAST_OPERATION_SECONDS)
+		(void)persist(rt, rt->saved.state, rt->saved.since, now, NULL, 0);
+	pthread_mutex_unlock(&rt->lock);
+}
+
+static void
+stat_set(const fo_runtime *rt, const char *leaf, int64_t v)
+{
+	char name[FO_NAME_MAX + 64];
+
+	snprintf(name, sizeof(name), "failover.%s.%s", rt->rel->name, leaf);
+	rt->host->stat_set(rt->host->ctx, name, v);
+}
+
+/* Kea statistics: ownership counts and counters of the relationship. */
+static void
+publish_stats(fo_runtime *rt)
+{
+	fo_scope_counts sc;
+	uint64_t n[FO_BS_MAX + 1] = { 0 }, total = 0;
+	bool prim = rt->rel->server_type == FO_PRIMARY;
+
+	if (rt->host == NULL || rt->host->stat_set == NULL)
+		return;
+	for (size_t i = 0; i < rt->n_scopes; i++) {
+		fo_scope_counts_get(rt->scopes[i], &sc);
+		total += sc.total;
+		for (int k = 1; k <= FO_BS_MAX; k++)
+			n[k] += sc.by_state[k];
+	}
+	stat_set(rt, "total", (int64_t)total);
+	stat_set(rt, "free-mine", (int64_t)n[prim ? FO_BS_FREE : FO_BS_BACKUP]);
+	stat_set(rt, "free-partner", (int64_t)n[prim ? FO_BS_BACKUP : FO_BS_FREE]);
+	stat_set(rt, "active", (int64_t)n[FO_BS_ACTIVE]);
+	stat_set(rt, "expired", (int64_t)n[FO_BS_EXPIRED]);
+	stat_set(rt, "released", (int64_t)n[FO_BS_RELEASED]);
+	stat_set(rt, "abandoned", (int64_t)n[FO_BS_ABANDONED]);
+	stat_set(rt, "reset", (int64_t)n[FO_BS_RESET]);
+	for (int k = 0; k < FO_COUNTER_COUNT; k++)
+		stat_set(rt, fo_counter_name((fo_counter)k),
+		    (int64_t)fo_counter_get(&rt->ctr, (fo_counter)k));
+}
+
+void
+fo_runtime_tick(fo_runtime *rt, fo_wall now, fo_mono mono)
+{
+	fo_bstate own = rt->rel->server_type == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP;
+
+	tick_fsm(rt, now, mono);
+	for (size_t i = 0; i < rt->n_scopes; i++)
+		fo_scope_tick(rt->scopes[i], own, now);
+	publish_stats(rt);
+}
+
+/* The timers of the state entered, as fo_fsm would arm them. */
+static void
+seam_timers(fo_runtime *rt, fo_state s, fo_wall now)
+{
+	fo_mono m = cur_mono(rt, now);
+
+	fo_timers_cancel(&rt->timers, FO_TIMER_STARTUP);
+	fo_timers_cancel(&rt->timers, FO_TIMER_STATE_SWITCH);
+	fo_timers_cancel(&rt->timers, FO_TIMER_RECOVER_WAIT);
+	fo_timers_cancel(&rt->timers, FO_TIMER_POOL_REBALANCE);
+	if (s == FO_STATE_STARTUP)
+		(void)fo_timers_arm(&rt->timers, FO_TIMER_STARTUP, m, FO_STARTUP_SECONDS * 1000u);
+	if (s == FO_STATE_COMM_INTERRUPTED && rt->rel->auto_state_transition &&
+	    rt->rel->state_switch_interval > 0)
+		(void)fo_timers_arm(&rt->timers, FO_TIMER_STATE_SWITCH, m,
+		    rt->rel->state_switch_interval * 1000u);
+	if (s == FO_STATE_RECOVER_WAIT)
+		(void)fo_timers_arm(&rt->timers, FO_TIMER_RECOVER_WAIT, m,
+		    fo_fsm_recover_wait_seconds(&rt->fsm, now) * 1000u);
+}
+
+fo_status
+fo_runtime_set_state(fo_runtime *rt, fo_state mine, fo_state partner, fo_wall now,
+    const char *why, char *err, size_t errlen)
+{
+	fo_state old, oldp;
+	fo_wall oldps;
+	fo_status st;
+
+	pthread_mutex_lock(&rt->lock);
+	old = rt->fsm.state;
+	oldp = rt->fsm.partner_state;
+	oldps = rt->partner_since;
+	rt->fsm.partner_state = partner;
+	rt->partner_since = now;
+	if ((st = persist(rt, mine, now, now, err, errlen)) != FO_OK) {
+		rt->fsm.partner_state = oldp;
+		rt->partner_since = oldps;
+		goto done;
+	}
+	rt->fsm.state = mine;
+	rt->fsm.state_since = now;
+	rt->fsm.saved_state = mine;
+	rt->fsm.saved_since = now;
+	rt->started = true;
+	seam_timers(rt, mine, now);
+	publish(rt, mine);
+	if (mine != old)
+		fo_counter_inc(&rt->ctr, FO_CTR_STATE_TRANSITIONS);
+	rt_log(rt, FO_LOG_INFO, "relationship %s: state %s -> %s (%s), partner %s",
+	    rt->rel->name, fo_state_name(old), fo_state_name(mine), why, fo_state_name(partner));
+done:
+	pthread_mutex_unlock(&rt->lock);
+	return st;
+}
+
+void
+fo_runtime_snapshot(fo_runtime *rt, fo_runtime_snap *out)
+{
+	fo_mono dl;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&rt->lock);
+	out->state = rt->fsm.state;
+	out->state_since = rt->fsm.state_since;
+	out->partner_state = rt->fsm.partner_state;
+	out->partner_since = rt->partner_since;
+	out->connected = rt->fsm.comm_ok;
+	out->discontinuity = rt->discontinuity;
+	if (rt->fsm.state == FO_STATE_COMM_INTERRUPTED &&
+	    fo_timers_armed(&rt->timers, FO_TIMER_STATE_SWITCH, &dl)) {
+		out->partner_down_due = true;
+		out->partner_down_at = fo_wall_at(rt->fsm.state_since.sec +
+		    (int64_t)rt->rel->state_switch_interval);
+	}
+	pthread_mutex_unlock(&rt->lock);
+}

@@ -1,0 +1,620 @@
+/*
+ * fo_scope.c - one failover scope at run time: table, journal, lock.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fo_mclt.h"
+#include "fo_ownership.h"
+#include "fo_relationship.h"
+#include "fo_scope.h"
+
+/* In PARTNER-DOWN, how many expired or released bindings a select looks at. */
+#define FO_REUSE_SCAN 64
+
+struct fo_scope {
+	fo_ip4 scope_id;
+	uint32_t subnet_id;
+	fo_bt *bt;
+	fo_journal *jnl;
+	pthread_mutex_t lock;
+	uint32_t n_pending;             /* bindings with FO_BF_UPDATE_PENDING */
+	uint32_t n_tentative;           /* bindings with FO_BF_TENTATIVE */
+	size_t dropped;                 /* replayed records outside the pools */
+	fo_host host;
+	char rel_name[FO_NAME_MAX + 1];
+	fo_counters *ctr;
+};
+
+static const char *const counter_names[FO_COUNTER_COUNT] = {
+	[FO_CTR_BNDUPD_SENT] = "binding-updates-sent",
+	[FO_CTR_BNDUPD_ACKED] = "binding-updates-acked",
+	[FO_CTR_BNDUPD_REJECTED] = "binding-updates-rejected",
+	[FO_CTR_BNDUPD_RECEIVED] = "binding-updates-received",
+	[FO_CTR_BNDUPD_REFUSED] = "binding-updates-refused",
+	[FO_CTR_LEASE_TIMES_CAPPED] = "lease-times-capped",
+	[FO_CTR_LEFT_TO_PARTNER] = "clients-left-to-partner",
+	[FO_CTR_REFUSED_NOT_OWNED] = "addresses-refused-not-owned",
+	[FO_CTR_MSG_SENT] = "messages-sent",
+	[FO_CTR_MSG_RECEIVED] = "messages-received",
+	[FO_CTR_AUTH_FAILURES] = "authentication-failures",
+	[FO_CTR_CONNECTIONS] = "connections",
+	[FO_CTR_STATE_TRANSITIONS] = "state-transitions",
+	[FO_CTR_DROPPED_BY_STATE] = "queries-dropped-by-state",
+	[FO_CTR_SUBSTITUTED] = "addresses-substituted",
+	[FO_CTR_ALLOC_REFUSED] = "allocations-refused",
+	[FO_CTR_BINDINGS_RECORDED] = "bindings-recorded",
+	[FO_CTR_TENTATIVE_FREED] = "tentative-bindings-freed",
+	[FO_CTR_STORE_ERRORS] = "store-errors",
+};
+
+const char *
+fo_counter_name(fo_counter k)
+{
+	return (unsigned)k < FO_COUNTER_COUNT ? counter_names[k] : NULL;
+}
+
+static void scope_log(const fo_scope *, fo_log_level, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+scope_log(const fo_scope *s, fo_log_level level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (s->host.log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	s->host.log(s->host.ctx, level, line);
+}
+
+static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static void
+ip_str(fo_ip4 a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+}
+
+static void
+client_from_ref(const fo_client_ref *r, fo_client_id *id)
+{
+	memset(id, 0, sizeof(*id));
+	id->htype = r->htype;
+	if (r->chaddr != NULL) {
+		id->hlen = r->hlen > FO_CHADDR_MAX ? FO_CHADDR_MAX : r->hlen;
+		memcpy(id->hw, r->chaddr, id->hlen);
+	}
+	if (r->cid != NULL) {
+		id->cidlen = r->cid_len > FO_CLIENT_ID_MAX ? FO_CLIENT_ID_MAX : (uint8_t)r->cid_len;
+		memcpy(id->cid, r->cid, id->cidlen);
+	}
+}
+
+/* The same client: by client identifier when both have one, else by hardware address. */
+static bool
+same_client(const fo_client_id *a, const fo_client_id *b)
+{
+	if (a->cidlen > 0 && b->cidlen > 0)
+		return a->cidlen == b->cidlen && memcmp(a->cid, b->cid, a->cidlen) == 0;
+	if (a->hlen == 0 || b->hlen == 0)
+		return false;
+	return a->htype == b->htype && a->hlen == b->hlen && memcmp(a->hw, b->hw, a->hlen) == 0;
+}
+
+static bool
+has_client(const fo_client_id *a)
+{
+	return a->hlen > 0 || a->cidlen > 0;
+}
+
+static void
+flag_count(uint32_t *n, unsigned bit, unsigned before, unsigned after)
+{
+	if ((before & bit) && !(after & bit))
+		(*n)--;
+	else if (!(before & bit) && (after & bit))
+		(*n)++;
+}
+
+/*
+ * Write a binding: table, then journal. A journal failure restores the
+ * table, so memory never holds what the disk does not.
+ */
+static fo_status
+apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_info *nw)
+{
+	char a[16];
+	fo_status st;
+
+	if ((st = fo_bt_update(s->bt, addr, nw)) != FO_OK)
+		goto done;
+	if ((st = fo_journal_append(s->jnl, addr, nw)) != FO_OK) {
+		(void)fo_bt_update(s->bt, addr, old);
+		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
+		ip_str(addr, a, sizeof(a));
+		scope_log(s, FO_LOG_ERROR, "relationship %s: journal write for %s failed: %s",
+		    s->rel_name, a, fo_status_name(st));
+		goto done;
+	}
+	flag_count(&s->n_pending, FO_BF_UPDATE_PENDING, old->flags, nw->flags);
+	flag_count(&s->n_tentative, FO_BF_TENTATIVE, old->flags, nw->flags);
+done:
+	return st;
+}
+
+static uint32_t
+proto_after(fo_wall now, uint32_t secs)
+{
+	return fo_wall_to_proto(fo_wall_at(now.sec + (int64_t)secs));
+}
+
+static void
+addr_view(const fo_binding_info *b, fo_addr_view *av)
+{
+	av->state = b->state;
+	av->expiry = fo_wall_at(b->expiry);
+	av->pexp = fo_wall_at(b->pexp_sent > b->pexp_acked ? b->pexp_sent : b->pexp_acked);
+}
+
+/* The first entry of a free list that no host reservation holds. */
+static fo_ip4
+first_unreserved(const fo_bt *bt, fo_bstate s)
+{
+	const fo_binding *b;
+
+	for (b = fo_bt_list_first(bt, s); b != NULL; b = fo_bt_list_next(bt, b))
+		if (!(b->flags & FO_BF_RESERVED))
+			return fo_bt_address(bt, b);
+	return 0;
+}
+
+/* PARTNER-DOWN: an expired, released or reset binding fo_serve lets us reuse. */
+static fo_ip4
+reusable(const fo_bt *bt, const fo_serve_view *v, fo_bstate s, fo_wall now)
+{
+	const fo_binding *b = fo_bt_list_first(bt, s);
+	fo_addr_view av;
+
+	for (int n = 0; b != NULL && n < FO_REUSE_SCAN; n++, b = fo_bt_list_next(bt, b)) {
+		if (b->flags & FO_BF_RESERVED)
+			continue;
+		av.state = s;
+		av.expiry = fo_wall_at(b->expiry);
+		av.pexp = fo_wall_at(b->pexp_sent > b->pexp_acked ? b->pexp_sent : b->pexp_acked);
+		if (fo_serve_may_allocate(v, &av, now))
+			return fo_bt_address(bt, b);
+	}
+	return 0;
+}
+
+/* An address this server may give to a new client, or 0. */
+static fo_ip4
+pick_free(const fo_scope *s, const fo_serve_view *v, fo_wall now)
+{
+	static const fo_bstate reuse[] = { FO_BS_EXPIRED, FO_BS_RELEASED, FO_BS_RESET };
+	fo_bstate own = v->type == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP;
+	fo_bstate other = v->type == FO_PRIMARY ? FO_BS_BACKUP : FO_BS_FREE;
+	fo_addr_view av = { .state = own };
+	fo_ip4 a;
+
+	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, own)) != 0)
+		return a;
+	if (v->state != FO_STATE_PARTNER_DOWN)
+		return 0;
+	av.state = other;
+	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, other)) != 0)
+		return a;
+	for (size_t i = 0; i < sizeof(reuse) / sizeof(reuse[0]); i++)
+		if ((a = reusable(s->bt, v, reuse[i], now)) != 0)
+			return a;
+	return 0;
+}
+
+static fo_status
+replay_cb(void *ctx, fo_ip4 addr, const fo_binding_info *b)
+{
+	fo_scope *s = ctx;
+	fo_binding_info in = *b;
+
+	if (fo_bt_lookup(s->bt, addr) == NULL) {
+		s->dropped++;
+		return FO_OK;
+	}
+	in.flags &= FO_BF_MASK & ~FO_BF_RESERVED;  /* reservations come from Kea's config */
+	return fo_bt_update(s->bt, addr, &in);
+}
+
+/* Flag the reservations inside the pools; count pending and tentative bindings. */
+static void
+after_replay(fo_scope *s, const fo_subnet *sn)
+{
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *b;
+	fo_ip4 a;
+
+	for (size_t i = 0; i < sn->n_reserved; i++)
+		if (fo_bt_lookup(s->bt, sn->reserved[i]) != NULL)
+			(void)fo_bt_set_flags(s->bt, sn->reserved[i], FO_BF_RESERVED, 0);
+	s->n_pending = s->n_tentative = 0;
+	while (fo_bt_iter_next(s->bt, &it, &a, &b)) {
+		s->n_pending += (b->flags & FO_BF_UPDATE_PENDING) != 0;
+		s->n_tentative += (b->flags & FO_BF_TENTATIVE) != 0;
+	}
+}
+
+static fo_status
+scope_alloc(fo_scope **out, const fo_scope_config *cfg)
+{
+	fo_scope *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return FO_ERR_NOMEM;
+	if (pthread_mutex_init(&s->lock, NULL) != 0) {
+		free(s);
+		return FO_ERR_NOMEM;
+	}
+	s->scope_id = cfg->scope_id;
+	s->subnet_id = cfg->subnet->subnet_id;
+	s->ctr = cfg->counters;
+	if (cfg->host != NULL)
+		s->host = *cfg->host;
+	snprintf(s->rel_name, sizeof(s->rel_name), "%s", cfg->rel_name ? cfg->rel_name : "");
+	*out = s;
+	return FO_OK;
+}
+
+fo_status
+fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *created,
+    char *err, size_t errlen)
+{
+	fo_scope *s = NULL;
+	fo_status st;
+	bool fresh = false;
+	char a[16];
+
+	if (out == NULL || cfg == NULL || cfg->subnet == NULL || cfg->journal_path == NULL ||
+	    cfg->counters == NULL)
+		return FO_ERR_INVAL;
+	*out = NULL;
+	ip_str(cfg->scope_id, a, sizeof(a));
+	if (cfg->subnet->n_pools == 0) {
+		set_err(err, errlen, "scope %s: the Kea subnet has no pool", a);
+		return FO_ERR_CONFIG;
+	}
+	if ((st = scope_alloc(&s, cfg)) != FO_OK)
+		return st;
+	if ((st = fo_bt_create(&s->bt, cfg->subnet->pools, cfg->subnet->n_pools, NULL)) != FO_OK) {
+		set_err(err, errlen, "scope %s: cannot build the binding table of its pools: %s",
+		    a, fo_status_name(st));
+		goto done;
+	}
+	st = fo_journal_open(&s->jnl, cfg->journal_path, cfg->policy, replay_cb, s, &fresh,
+	    err, errlen);
+	if (st != FO_OK)
+		goto done;
+	after_replay(s, cfg->subnet);
+	if (fresh && (st = fo_own_split(s->bt, cfg->secondary_percent, now)) != FO_OK) {
+		set_err(err, errlen, "scope %s: cannot split the pool: %s", a, fo_status_name(st));
+		goto done;
+	}
+	if (s->dropped > 0)
+		scope_log(s, FO_LOG_WARN, "relationship %s: scope %s: %zu journal record(s) for "
+		    "addresses no longer in the pools dropped", s->rel_name, a, s->dropped);
+	if ((fresh || s->dropped > 0) && (st = fo_journal_compact(s->jnl, s->bt)) != FO_OK) {
+		set_err(err, errlen, "scope %s: cannot write the journal %s: %s", a,
+		    cfg->journal_path, fo_status_name(st));
+		goto done;
+	}
+	if (created != NULL)
+		*created = fresh;
+	*out = s;
+	s = NULL;
+done:
+	fo_scope_close(s);
+	return st;
+}
+
+void
+fo_scope_close(fo_scope *s)
+{
+	if (s == NULL)
+		return;
+	fo_journal_close(s->jnl);
+	fo_bt_destroy(s->bt);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+fo_ip4 fo_scope_id(const fo_scope *s) { return s->scope_id; }
+uint32_t fo_scope_subnet_id(const fo_scope *s) { return s->subnet_id; }
+
+/* Record a binding given or renewed to `me` (select, renew). */
+static fo_status
+record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id *me,
+    uint32_t desired, uint32_t granted, bool tentative, fo_wall now)
+{
+	fo_binding_info nw = *cur;
+	fo_status st;
+
+	nw.state = FO_BS_ACTIVE;
+	nw.client = *me;
+	nw.expiry = proto_after(now, granted);
+	nw.cltt = fo_wall_to_proto(now);
+	if (cur->state != FO_BS_ACTIVE)
+		nw.stos = fo_wall_to_proto(now);
+	nw.pexp_sent = fo_wall_to_proto(fo_mclt_potential_expiry(now, desired, granted));
+	nw.flags |= FO_BF_UPDATE_PENDING;
+	if (tentative)
+		nw.flags |= FO_BF_TENTATIVE;
+	else
+		nw.flags &= ~FO_BF_TENTATIVE;
+	if ((st = apply(s, addr, cur, &nw)) == FO_OK)
+		fo_counter_inc(s->ctr, FO_CTR_BINDINGS_RECORDED);
+	return st;
+}
+
+/* The MCLT rule for `l` on binding `cur`; counts a cut. 0: the state gives no lease. */
+static uint32_t
+lease_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur,
+    const fo_lease *l, fo_wall now)
+{
+	uint32_t granted = fo_serve_lease_time(v, l->valid_lft, fo_wall_at(cur->pexp_acked), now);
+
+	if (granted < l->valid_lft && granted > 0)
+		fo_counter_inc(s->ctr, FO_CTR_LEASE_TIMES_CAPPED);
+	return granted;
+}
+
+/* May `l` have the address Kea picked? (held, reserved, or fo_serve allows it) */
+static bool
+select_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
+    const fo_lease *l, fo_wall now)
+{
+	fo_addr_view av;
+
+	if (cur->state == FO_BS_ACTIVE && same_client(&cur->client, me))
+		return true;
+	if (l->reserved || (cur->flags & FO_BF_RESERVED))
+		return true;
+	addr_view(cur, &av);
+	return fo_serve_may_allocate(v, &av, now);
+}
+
+fo_verdict
+fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
+{
+	fo_verdict vd = FO_V_PASS;
+	fo_binding_info cur;
+	fo_client_id me;
+	fo_ip4 addr = l->addr;
+	uint32_t granted;
+	bool held;
+
+	client_from_ref(&l->client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
+		goto done;                      /* outside the pools: Kea's business */
+	if (!select_keeps(v, &cur, &me, l, now)) {
+		fo_counter_inc(s->ctr, FO_CTR_REFUSED_NOT_OWNED);
+		/* Kea reusing its record of addr will update that record: no substitute. */
+		if (!l->fake && l->in_kea_db)
+			goto refuse;
+		if ((addr = pick_free(s, v, now)) == 0 || fo_bt_get(s->bt, addr, &cur) != FO_OK)
+			goto refuse;
+		fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
+		/* Offers are not recorded: rotate, so concurrent offers differ. */
+		if (l->fake)
+			(void)fo_bt_touch(s->bt, addr);
+		vd = FO_V_CHANGED;
+	}
+	held = cur.state == FO_BS_ACTIVE && same_client(&cur.client, &me);
+	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
+		goto refuse;
+	if (granted != l->valid_lft)
+		vd = FO_V_CHANGED;
+	if (!l->fake && record(s, addr, &cur, &me, l->valid_lft, granted,
+	    !held || (cur.flags & FO_BF_TENTATIVE), now) != FO_OK)
+		goto refuse;
+	l->addr = addr;
+	l->valid_lft = granted;
+	goto done;
+refuse:
+	fo_counter_inc(s->ctr, FO_CTR_ALLOC_REFUSED);
+	vd = FO_V_REFUSE;
+done:
+	pthread_mutex_unlock(&s->lock);
+	return vd;
+}
+
+fo_verdict
+fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
+{
+	fo_verdict vd = FO_V_PASS;
+	fo_binding_info cur;
+	fo_client_id me;
+	uint32_t granted;
+
+	client_from_ref(&l->client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
+		goto done;
+	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0) {
+		vd = FO_V_REFUSE;
+		goto done;
+	}
+	if (record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
+		vd = FO_V_REFUSE;
+		goto done;
+	}
+	if (granted != l->valid_lft)
+		vd = FO_V_CHANGED;
+	l->valid_lft = granted;
+done:
+	pthread_mutex_unlock(&s->lock);
+	return vd;
+}
+
+/* The new binding for a lease event; false when the event changes nothing. */
+static bool
+event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
+    const fo_binding_info *cur, fo_binding_info *nw, fo_wall now)
+{
+	fo_wall cltt = l->cltt.sec > 0 ? l->cltt : now;
+	bool active = cur->state == FO_BS_ACTIVE;
+
+	/* Only the holder's lease can end it (an old lease of another client cannot). */
+	if (ev != FO_LE_COMMIT && ev != FO_LE_DECLINE && active && has_client(me) &&
+	    has_client(&cur->client) && !same_client(me, &cur->client))
+		return false;
+	*nw = *cur;
+	nw->flags = (nw->flags | FO_BF_UPDATE_PENDING) & ~FO_BF_TENTATIVE;
+	switch (ev) {
+	case FO_LE_COMMIT:
+		nw->state = FO_BS_ACTIVE;
+		nw->client = *me;
+		nw->cltt = fo_wall_to_proto(cltt);
+		nw->expiry = proto_after(cltt, l->valid_lft);
+		break;
+	case FO_LE_RELEASE:
+		nw->state = FO_BS_RELEASED;
+		break;
+	case FO_LE_DECLINE:
+		nw->state = FO_BS_ABANDONED;
+		memset(&nw->client, 0, sizeof(nw->client));
+		break;
+	case FO_LE_EXPIRE:
+		nw->state = FO_BS_EXPIRED;
+		break;
+	case FO_LE_DELETE:
+		nw->state = cur->expiry > fo_wall_to_proto(now) ? FO_BS_RELEASED : FO_BS_EXPIRED;
+		break;
+	}
+	if (ev != FO_LE_COMMIT && ev != FO_LE_DECLINE && !active)
+		return false;                   /* nothing leased here to end */
+	if (nw->state != FO_BS_ACTIVE && cur->expiry > fo_wall_to_proto(now))
+		nw->expiry = fo_wall_to_proto(now);
+	if (nw->state != cur->state)
+		nw->stos = fo_wall_to_proto(now);
+	return true;
+}
+
+void
+fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
+{
+	fo_binding_info cur, nw;
+	fo_client_id me;
+
+	client_from_ref(&l->client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, l->addr, &cur) == FO_OK && event_binding(ev, l, &me, &cur, &nw, now))
+		(void)apply(s, l->addr, &cur, &nw);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Tentative bindings Kea never committed go back to this server's free addresses. */
+static void
+free_stale_tentatives(fo_scope *s, fo_bstate own_free, fo_wall now)
+{
+	const fo_binding *b, *next;
+	fo_binding_info cur, nw;
+	uint32_t cutoff;
+	fo_ip4 a;
+
+	if (now.sec < FO_TENTATIVE_SECONDS)
+		return;
+	cutoff = fo_wall_to_proto(fo_wall_at(now.sec - FO_TENTATIVE_SECONDS));
+	for (b = fo_bt_list_first(s->bt, FO_BS_ACTIVE); b != NULL && s->n_tentative > 0; b = next) {
+		next = fo_bt_list_next(s->bt, b);
+		if (!(b->flags & FO_BF_TENTATIVE) || b->stos > cutoff)
+			continue;
+		a = fo_bt_address(s->bt, b);
+		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
+			continue;
+		nw = cur;
+		nw.state = own_free;
+		nw.stos = fo_wall_to_proto(now);
+		nw.expiry = 0;
+		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_TENTATIVE;
+		memset(&nw.client, 0, sizeof(nw.client));
+		if (apply(s, a, &cur, &nw) == FO_OK)
+			fo_counter_inc(s->ctr, FO_CTR_TENTATIVE_FREED);
+	}
+}
+
+void
+fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
+{
+	fo_status st;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->n_tentative > 0)
+		free_stale_tentatives(s, own_free, now);
+	if ((st = fo_journal_sync(s->jnl)) != FO_OK) {
+		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
+		scope_log(s, FO_LOG_ERROR, "relationship %s: journal sync failed: %s",
+		    s->rel_name, fo_status_name(st));
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+fo_scope_counts_get(fo_scope *s, fo_scope_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->lock);
+	out->total = (uint32_t)fo_bt_size(s->bt);
+	for (int i = 1; i <= FO_BS_MAX; i++)
+		out->by_state[i] = (uint32_t)fo_bt_count(s->bt, (fo_bstate)i);
+	out->pending = s->n_pending;
+	out->tentative = s->n_tentative;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx)
+{
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *b;
+	fo_binding_info info;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	while (fo_bt_iter_next(s->bt, &it, &a, &b)) {
+		if (b->state == FO_BS_FREE || b->state == FO_BS_BACKUP)
+			continue;
+		if (fo_bt_get(s->bt, a, &info) == FO_OK)
+			fn(ctx, a, &info);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+fo_status
+fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out)
+{
+	fo_status st;
+
+	pthread_mutex_lock(&s->lock);
+	st = fo_bt_get(s->bt, addr, out);
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}

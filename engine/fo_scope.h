@@ -1,0 +1,155 @@
+/*
+ * fo_scope.h - one failover scope at run time: its binding table, its
+ * journal, its lock, and the allocation decisions of the packet path.
+ *
+ * Internal tier (fo_runtime.c and fo_engine.c use it). Every function that
+ * takes a scope takes its lock for the duration of the call, so Kea's
+ * packet threads may call them at once; two threads can never be given the
+ * same address by non-fake selects. The serving rules come in as a
+ * fo_serve_view the caller filled (fo_serve.h); the scope holds no state
+ * of the relationship.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_SCOPE_H
+#define FO_SCOPE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "fo_binding.h"
+#include "fo_engine.h"
+#include "fo_serve.h"
+#include "fo_store.h"
+
+/*
+ * A lease4_select recorded an ACTIVE binding that Kea has not committed yet
+ * (leases4_committed). fo_scope_tick() frees it when no commit came within
+ * FO_TENTATIVE_SECONDS. Stored in the journal like the other flags.
+ */
+#define FO_BF_TENTATIVE 0x04u
+#define FO_TENTATIVE_SECONDS 60
+
+/*
+ * Event counters of a relationship (the YANG module's state/counters, in
+ * its order; names by fo_counter_name()). Incremented atomically, with no
+ * lock, from any thread.
+ */
+typedef enum fo_counter {
+	FO_CTR_BNDUPD_SENT = 0,          /* binding-updates-sent */
+	FO_CTR_BNDUPD_ACKED,             /* binding-updates-acked */
+	FO_CTR_BNDUPD_REJECTED,          /* binding-updates-rejected */
+	FO_CTR_BNDUPD_RECEIVED,          /* binding-updates-received */
+	FO_CTR_BNDUPD_REFUSED,           /* binding-updates-refused */
+	FO_CTR_LEASE_TIMES_CAPPED,       /* lease-times-capped (MCLT) */
+	FO_CTR_LEFT_TO_PARTNER,          /* clients-left-to-partner (load balancing drops) */
+	FO_CTR_REFUSED_NOT_OWNED,        /* addresses-refused-not-owned */
+	FO_CTR_MSG_SENT,                 /* messages-sent */
+	FO_CTR_MSG_RECEIVED,             /* messages-received */
+	FO_CTR_AUTH_FAILURES,            /* authentication-failures */
+	FO_CTR_CONNECTIONS,              /* connections */
+	FO_CTR_STATE_TRANSITIONS,        /* state-transitions */
+	FO_CTR_DROPPED_BY_STATE,         /* queries-dropped-by-state */
+	FO_CTR_SUBSTITUTED,              /* addresses-substituted */
+	FO_CTR_ALLOC_REFUSED,            /* allocations-refused */
+	FO_CTR_BINDINGS_RECORDED,        /* bindings-recorded */
+	FO_CTR_TENTATIVE_FREED,          /* tentative-bindings-freed */
+	FO_CTR_STORE_ERRORS,             /* store-errors (journal and state file) */
+} fo_counter;
+#define FO_COUNTER_COUNT 19
+
+typedef struct fo_counters {
+	_Atomic uint64_t c[FO_COUNTER_COUNT];
+} fo_counters;
+
+/* The YANG leaf name of a counter; NULL if out of range. */
+const char *fo_counter_name(fo_counter k);
+
+static inline void
+fo_counter_inc(fo_counters *c, fo_counter k)
+{
+	atomic_fetch_add_explicit(&c->c[k], 1, memory_order_relaxed);
+}
+
+static inline uint64_t
+fo_counter_get(fo_counters *c, fo_counter k)
+{
+	return atomic_load_explicit(&c->c[k], memory_order_relaxed);
+}
+
+typedef struct fo_scope fo_scope;
+
+/* What fo_scope_open() needs. */
+typedef struct fo_scope_config {
+	fo_ip4 scope_id;                /* network address */
+	const fo_subnet *subnet;        /* its Kea subnet: pools, reservations */
+	const char *journal_path;       /* <dir>/<rel>/scope-<a.b.c.d>.jnl */
+	const fo_store_policy *policy;  /* may be NULL */
+	unsigned secondary_percent;     /* initial split (fo_own_split) */
+	const fo_host *host;            /* logging; may be NULL */
+	const char *rel_name;           /* for log lines */
+	fo_counters *counters;          /* the relationship's */
+} fo_scope_config;
+
+/*
+ * Build the table from the subnet's pools (reserved addresses inside them
+ * flagged FO_BF_RESERVED), open the journal and replay it into the table
+ * (records for addresses outside the pools are dropped, with one log line,
+ * and the journal is compacted). A new journal means the scope never held
+ * bindings: its free addresses are split with fo_own_split() and the split
+ * is written to the journal at once (compaction). *created (may be NULL)
+ * says which. FO_ERR_CONFIG for a subnet without pools.
+ */
+fo_status fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now,
+    bool *created, char *err, size_t errlen);
+void fo_scope_close(fo_scope *s);       /* syncs and closes the journal; NULL is fine */
+
+fo_ip4 fo_scope_id(const fo_scope *s);
+uint32_t fo_scope_subnet_id(const fo_scope *s);
+
+/*
+ * lease4_select (fo_engine.h). Under the scope's lock: the address Kea
+ * picked if this client holds it, if it is reserved, or if fo_serve says
+ * this server may allocate it; else the least recently freed address the
+ * server owns (in PARTNER-DOWN after MCLT also the partner's, then expired
+ * or released ones fo_serve allows); FO_V_REFUSE when there is none or the
+ * state gives no lease. The lifetime follows fo_serve_lease_time(). A
+ * non-fake select records the binding (ACTIVE, FO_BF_TENTATIVE,
+ * FO_BF_UPDATE_PENDING) and journals it before returning; if the journal
+ * write fails the table is restored and the select is refused. An address
+ * outside the pools: FO_V_PASS, untouched.
+ */
+fo_verdict fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now);
+
+/* lease4_renew: the MCLT rule with the acked potential expiration; records and journals. */
+fo_verdict fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now);
+
+/* A lease event (fo_engine.h); addresses outside the pools are ignored. */
+void fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now);
+
+/*
+ * Periodic work: sync the journal; bindings tentative for
+ * FO_TENTATIVE_SECONDS or more go back to this server's free state
+ * (own_free: FO_BS_FREE on the primary, FO_BS_BACKUP on the secondary).
+ */
+void fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now);
+
+/* Counts of the scope's addresses, read under its lock. */
+typedef struct fo_scope_counts {
+	uint32_t total;
+	uint32_t by_state[FO_BS_MAX + 1];   /* indexed by fo_bstate */
+	uint32_t pending;                   /* FO_BF_UPDATE_PENDING */
+	uint32_t tentative;                 /* FO_BF_TENTATIVE */
+} fo_scope_counts;
+void fo_scope_counts_get(fo_scope *s, fo_scope_counts *out);
+
+/*
+ * Call `fn` for every binding that is not FREE or BACKUP, in address
+ * order, under the scope's lock (fn must not call back into the scope).
+ */
+typedef void (*fo_scope_visit_fn)(void *ctx, fo_ip4 addr, const fo_binding_info *b);
+void fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx);
+
+/* Read one binding under the lock (tests, commands). FO_ERR_NOTFOUND outside the pools. */
+fo_status fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out);
+
+#endif /* FO_SCOPE_H */

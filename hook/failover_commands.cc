@@ -1,0 +1,216 @@
+// failover_commands.cc - the control commands and the status-get section.
+//
+// Each handler checks the shape of its arguments, calls one engine function
+// and turns the result into Kea's answer: result 0 success, 1 bad input
+// (the text names the field), 3 unknown relationship or scope.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <asiolink/io_address.h>
+#include <cc/command_interpreter.h>
+#include <cc/data.h>
+
+#include <cstdlib>
+#include <exception>
+#include <set>
+#include <string>
+
+#include "failover_commands.h"
+#include "failover_context.h"
+#include "failover_log.h"
+
+using namespace isc::config;
+using namespace isc::data;
+using namespace isc::hooks;
+
+namespace kea_failover {
+
+namespace {
+
+// A bad argument: the message names the field.
+struct BadArgument : public std::exception {
+    explicit BadArgument(std::string m) : msg(std::move(m)) {}
+    const char* what() const noexcept override { return (msg.c_str()); }
+    std::string msg;
+};
+
+void
+reply(CalloutHandle& handle, int result, const std::string& text,
+      ConstElementPtr args = ConstElementPtr()) {
+    handle.setArgument("response", createAnswer(result, text, args));
+}
+
+// The arguments map of a command (an empty map when there is none); every
+// key must be one of `allowed`.
+ConstElementPtr
+arguments_of(CalloutHandle& handle, const std::set<std::string>& allowed) {
+    ConstElementPtr command;
+    handle.getArgument("command", command);
+    ConstElementPtr args;
+    parseCommand(args, command);
+    if (!args) {
+        return (Element::createMap());
+    }
+    if (args->getType() != Element::map) {
+        throw BadArgument("arguments: must be a map");
+    }
+    for (auto const& kv : args->mapValue()) {
+        if (allowed.count(kv.first) == 0) {
+            throw BadArgument(kv.first + ": unknown argument");
+        }
+    }
+    return (args);
+}
+
+std::string
+string_arg(const ConstElementPtr& args, const std::string& key, bool required) {
+    ConstElementPtr v = args->get(key);
+    if (!v) {
+        if (required) {
+            throw BadArgument(key + ": missing");
+        }
+        return ("");
+    }
+    if (v->getType() != Element::string) {
+        throw BadArgument(key + ": must be a string");
+    }
+    return (v->stringValue());
+}
+
+fo_ip4
+scope_arg(const ConstElementPtr& args) {
+    std::string text = string_arg(args, "scope-id", false);
+    if (text.empty()) {
+        return (0);
+    }
+    try {
+        isc::asiolink::IOAddress a(text);
+        if (a.isV4()) {
+            return (a.toUint32());
+        }
+    } catch (const std::exception&) {
+    }
+    throw BadArgument("scope-id: \"" + text + "\" is not an IPv4 address");
+}
+
+fo_state
+state_arg(const ConstElementPtr& args, const std::string& key) {
+    std::string text = string_arg(args, key, true);
+    fo_state s;
+    if (!fo_state_parse(text.c_str(), &s)) {
+        throw BadArgument(key + ": \"" + text + "\" is not a state (Normal, PartnerDown, ...)");
+    }
+    return (s);
+}
+
+// The engine's JSON text as Kea data; the engine's buffer is freed here.
+ConstElementPtr
+parsed(char* json) {
+    std::string text(json);
+    free(json);
+    return (Element::fromJSON(text));
+}
+
+// failover-get [name | scope-id] [bindings]
+int
+failover_get(CalloutHandle& handle) {
+    try {
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "bindings"});
+        std::string name = string_arg(args, "name", false);
+        fo_ip4 scope = scope_arg(args);
+        bool bindings = false;
+        if (ConstElementPtr b = args->get("bindings")) {
+            if (b->getType() != Element::boolean) {
+                throw BadArgument("bindings: must be true or false");
+            }
+            bindings = b->boolValue();
+        }
+        char* json = nullptr;
+        char err[512] = "";
+        fo_status st = fo_engine_get_json(engine, name.empty() ? nullptr : name.c_str(), scope,
+                                          bindings, wall_now(), &json, err, sizeof(err));
+        if (st == FO_ERR_NOTFOUND) {
+            reply(handle, CONTROL_RESULT_EMPTY, err);
+        } else if (st != FO_OK) {
+            reply(handle, CONTROL_RESULT_ERROR, err[0] != '\0' ? err : fo_status_name(st));
+        } else {
+            reply(handle, CONTROL_RESULT_SUCCESS, "failover relationships", parsed(json));
+        }
+    } catch (const BadArgument& ex) {
+        reply(handle, CONTROL_RESULT_ERROR, ex.what());
+    } catch (const std::exception& ex) {
+        reply(handle, CONTROL_RESULT_ERROR, std::string("failover-get: ") + ex.what());
+    }
+    return (0);
+}
+
+// failover-test-set-state {name, state, partner-state}: the test seam.
+int
+failover_test_set_state(CalloutHandle& handle) {
+    try {
+        ConstElementPtr args = arguments_of(handle, {"name", "state", "partner-state"});
+        std::string name = string_arg(args, "name", true);
+        fo_state mine = state_arg(args, "state");
+        fo_state partner = state_arg(args, "partner-state");
+        char err[512] = "";
+        fo_status st = fo_engine_test_set_state(engine, name.c_str(), mine, partner, wall_now(),
+                                                err, sizeof(err));
+        if (st == FO_ERR_NOTFOUND) {
+            reply(handle, CONTROL_RESULT_EMPTY, err);
+        } else if (st != FO_OK) {
+            reply(handle, CONTROL_RESULT_ERROR, err[0] != '\0' ? err : fo_status_name(st));
+        } else {
+            reply(handle, CONTROL_RESULT_SUCCESS, "state set");
+        }
+    } catch (const std::exception& ex) {
+        reply(handle, CONTROL_RESULT_ERROR, ex.what());
+    }
+    return (0);
+}
+
+} // namespace
+
+void
+register_commands(LibraryHandle& handle, bool test_seam) {
+    handle.registerCommandCallout("failover-get", failover_get);
+    if (test_seam) {
+        handle.registerCommandCallout("failover-test-set-state", failover_test_set_state);
+    }
+}
+
+} // namespace kea_failover
+
+extern "C" {
+
+// status-get: add a "failover" section (the relationships, as failover-get
+// shows them without bindings) to a successful answer.
+int
+command_processed(CalloutHandle& handle) {
+    using namespace kea_failover;
+    try {
+        std::string name;
+        handle.getArgument("name", name);
+        if (name != "status-get") {
+            return (0);
+        }
+        ConstElementPtr response;
+        handle.getArgument("response", response);
+        int rcode = CONTROL_RESULT_ERROR;
+        ConstElementPtr args = parseAnswer(rcode, response);
+        if (rcode != CONTROL_RESULT_SUCCESS || !args || args->getType() != Element::map) {
+            return (0);
+        }
+        char* json = nullptr;
+        char err[256] = "";
+        if (fo_engine_get_json(engine, nullptr, 0, false, wall_now(), &json, err,
+                               sizeof(err)) != FO_OK) {
+            return (0);
+        }
+        ElementPtr mutable_args = boost::const_pointer_cast<Element>(isc::data::copy(args));
+        mutable_args->set("failover", parsed(json)->get("relationships"));
+        handle.setArgument("response", createAnswer(CONTROL_RESULT_SUCCESS, mutable_args));
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("command_processed").arg(ex.what());
+    }
+    return (0);
+}
+
+} // extern "C"

@@ -1,0 +1,93 @@
+// failover_convert.cc - Kea objects to the engine's plain C structs.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <dhcp/dhcp4.h>
+#include <dhcpsrv/cfg_hosts.h>
+#include <dhcpsrv/cfg_subnets4.h>
+#include <dhcpsrv/pool.h>
+#include <dhcpsrv/subnet.h>
+
+#include "failover_convert.h"
+
+using namespace isc::dhcp;
+
+namespace kea_failover {
+
+fo_client_ref
+client_of(const Pkt4Ptr& query) {
+    fo_client_ref c = {};
+    OptionPtr cid = query->getOption(DHO_DHCP_CLIENT_IDENTIFIER);
+    if (cid && !cid->getData().empty()) {
+        c.cid = cid->getData().data();
+        c.cid_len = cid->getData().size();
+    }
+    HWAddrPtr hw = query->getHWAddr();
+    if (hw) {
+        c.chaddr = hw->hwaddr_.data();
+        c.hlen = static_cast<uint8_t>(std::min<size_t>(hw->hwaddr_.size(), 16));
+        c.htype = static_cast<uint8_t>(hw->htype_);
+    }
+    return (c);
+}
+
+fo_msg
+msg_of(const Pkt4Ptr& query) {
+    uint8_t type = query->getType();
+    bool broadcast = query->getLocalAddr().isV4Bcast() || query->isRelayed();
+    return (fo_msg_classify(type, query->getCiaddr().toUint32(), broadcast,
+                            static_cast<bool>(query->getOption(DHO_DHCP_SERVER_IDENTIFIER)),
+                            static_cast<bool>(query->getOption(DHO_DHCP_REQUESTED_ADDRESS))));
+}
+
+fo_lease
+lease_of(const Lease4Ptr& lease) {
+    fo_lease l = {};
+    l.subnet_id = lease->subnet_id_;
+    l.addr = lease->addr_.toUint32();
+    if (lease->client_id_ && !lease->client_id_->getClientId().empty()) {
+        l.client.cid = lease->client_id_->getClientId().data();
+        l.client.cid_len = lease->client_id_->getClientId().size();
+    }
+    if (lease->hwaddr_) {
+        l.client.chaddr = lease->hwaddr_->hwaddr_.data();
+        l.client.hlen = static_cast<uint8_t>(std::min<size_t>(lease->hwaddr_->hwaddr_.size(), 16));
+        l.client.htype = static_cast<uint8_t>(lease->hwaddr_->htype_);
+    }
+    l.valid_lft = lease->valid_lft_;
+    l.cltt = fo_wall_at(lease->cltt_);
+    return (l);
+}
+
+void
+subnets_of(const SrvConfigPtr& config, SubnetList& out) {
+    const Subnet4Collection* all = config->getCfgSubnets4()->getAll();
+    out.subnets.clear();
+    out.pools.assign(all->size(), {});
+    out.reserved.assign(all->size(), {});
+    size_t i = 0;
+    for (auto const& subnet : *all) {
+        for (auto const& pool : subnet->getPools(Lease::TYPE_V4)) {
+            out.pools[i].push_back({pool->getFirstAddress().toUint32(),
+                                    pool->getLastAddress().toUint32()});
+        }
+        for (auto const& host : config->getCfgHosts()->getAll4(subnet->getID())) {
+            if (!host->getIPv4Reservation().isV4Zero()) {
+                out.reserved[i].push_back(host->getIPv4Reservation().toUint32());
+            }
+        }
+        fo_subnet s = {};
+        s.subnet_id = subnet->getID();
+        s.prefix = subnet->get().first.toUint32();
+        s.plen = subnet->get().second;
+        out.subnets.push_back(s);
+        ++i;
+    }
+    // The vectors are complete: now the pointers into them are stable.
+    for (i = 0; i < out.subnets.size(); ++i) {
+        out.subnets[i].pools = out.pools[i].data();
+        out.subnets[i].n_pools = out.pools[i].size();
+        out.subnets[i].reserved = out.reserved[i].data();
+        out.subnets[i].n_reserved = out.reserved[i].size();
+    }
+}
+
+} // namespace kea_failover

@@ -1,0 +1,441 @@
+/*
+ * check_json.c - the JSON writer (fo_json.h) and failover-get output
+ * (fo_engine_get_json), validated by libyang against the YANG module with
+ * its state data.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <dirent.h>
+#include <libyang/libyang.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fo_config.h"
+#include "fo_engine.h"
+#include "fo_json.h"
+
+#define SECRET "s3cr3t-never-shown"
+#define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
+#define T0 1795244400           /* 2026-11-21T07:00:00Z */
+
+/* ---- fo_json ------------------------------------------------------------ */
+
+static char *
+finish(fo_json *j)
+{
+	char *out = NULL;
+
+	ck_assert_int_eq(fo_json_finish(j, &out), FO_OK);
+	return out;
+}
+
+START_TEST(json_nesting_and_commas)
+{
+	fo_json j;
+	char *s;
+
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);
+	fo_json_kv_str(&j, "a", "x");
+	fo_json_key(&j, "b");
+	fo_json_arr_begin(&j);
+	fo_json_uint(&j, 1);
+	fo_json_int(&j, -2);
+	fo_json_bool(&j, true);
+	fo_json_str(&j, NULL);
+	fo_json_obj_begin(&j);
+	fo_json_obj_end(&j);
+	fo_json_arr_begin(&j);
+	fo_json_arr_end(&j);
+	fo_json_arr_end(&j);
+	fo_json_kv_u64_str(&j, "c", UINT64_MAX);
+	fo_json_kv_bool(&j, "d", false);
+	fo_json_kv_uint(&j, "e", 0);
+	fo_json_obj_end(&j);
+	s = finish(&j);
+	ck_assert_str_eq(s, "{\"a\":\"x\",\"b\":[1,-2,true,null,{},[]],"
+	    "\"c\":\"18446744073709551615\",\"d\":false,\"e\":0}");
+	free(s);
+}
+END_TEST
+
+START_TEST(json_escapes)
+{
+	fo_json j;
+	char *s;
+
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);
+	fo_json_kv_str(&j, "k\"", "q\" b\\ n\n t\t r\r \x01\x1f caf\xc3\xa9");
+	fo_json_obj_end(&j);
+	s = finish(&j);
+	ck_assert_str_eq(s, "{\"k\\\"\":\"q\\\" b\\\\ n\\n t\\t r\\r \\u0001\\u001f caf\xc3\xa9\"}");
+	free(s);
+}
+END_TEST
+
+START_TEST(json_misuse_is_reported_once)
+{
+	fo_json j;
+	char *s = (char *)&j;
+
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);
+	fo_json_uint(&j, 1);                /* a value without a key */
+	fo_json_obj_end(&j);
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);
+	ck_assert_ptr_null(s);
+
+	fo_json_init(&j);
+	fo_json_arr_begin(&j);
+	fo_json_key(&j, "k");               /* a key in an array */
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);
+
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);              /* left open */
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);
+
+	fo_json_init(&j);
+	fo_json_arr_begin(&j);
+	fo_json_obj_end(&j);                /* wrong closer */
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);
+
+	fo_json_init(&j);
+	fo_json_uint(&j, 1);
+	fo_json_uint(&j, 2);                /* two values at the top */
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);
+
+	fo_json_init(&j);
+	for (int i = 0; i < FO_JSON_DEPTH + 1; i++)
+		fo_json_arr_begin(&j);
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_RANGE);
+
+	fo_json_init(&j);
+	ck_assert_int_eq(fo_json_finish(&j, &s), FO_ERR_INVAL);   /* nothing written */
+}
+END_TEST
+
+START_TEST(json_grows)
+{
+	fo_json j;
+	char *s;
+
+	fo_json_init(&j);
+	fo_json_arr_begin(&j);
+	for (int i = 0; i < 10000; i++)
+		fo_json_str(&j, "0123456789");
+	fo_json_arr_end(&j);
+	s = finish(&j);
+	ck_assert_uint_eq(strlen(s), 2 + 10000 * 12 + 9999);
+	free(s);
+}
+END_TEST
+
+/* ---- failover-get ------------------------------------------------------- */
+
+static char dir[256];
+static char logbuf[16384];
+
+static void
+capture(void *ctx, fo_log_level level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	if (strlen(logbuf) + strlen(msg) + 2 < sizeof(logbuf)) {
+		strcat(logbuf, msg);
+		strcat(logbuf, "\n");
+	}
+}
+
+static const fo_host host = { NULL, capture, NULL, NULL };
+
+static void
+rm_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[1024];
+	struct stat sb;
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(sub);
+		else
+			unlink(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_json.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	logbuf[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	rm_tree(dir);
+}
+
+static const fo_pool_range pool0 = { IP(10, 0, 0, 10), IP(10, 0, 0, 59) };
+static const fo_pool_range pool1[2] = { { IP(10, 0, 1, 10), IP(10, 0, 1, 19) },
+    { IP(10, 0, 1, 100), IP(10, 0, 1, 109) } };
+static const fo_ip4 reserved1[1] = { IP(10, 0, 1, 12) };
+static const fo_pool_range pool2 = { IP(10, 0, 2, 10), IP(10, 0, 2, 29) };
+
+/* r1: load balance, three scopes... r2: hot standby with auth (secret). */
+static fo_engine *
+make(const char *rels)
+{
+	char params[4096], err[512] = "";
+	fo_engine *eng = NULL;
+	fo_subnet sn[3] = {
+		{ .subnet_id = 1, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool0, .n_pools = 1 },
+		{ .subnet_id = 2, .prefix = IP(10, 0, 1, 0), .plen = 24, .pools = pool1, .n_pools = 2,
+		    .reserved = reserved1, .n_reserved = 1 },
+		{ .subnet_id = 3, .prefix = IP(10, 0, 2, 0), .plen = 24, .pools = &pool2, .n_pools = 1 },
+	};
+
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": [%s]}",
+	    dir, rels);
+	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_attach(eng, sn, 3, fo_wall_at(T0), err, sizeof(err)) == FO_OK,
+	    "%s", err);
+	fo_engine_enable_test_seam(eng);
+	return eng;
+}
+
+static const char lb_rel[] =
+    "{\"name\": \"r1\", \"partner-server\": \"192.0.2.2\", \"local-address\": \"192.0.2.1\","
+    " \"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\", \"10.0.1.0\"],"
+    " \"auto-state-transition\": true, \"state-switch-interval\": 60, \"server-name\": \"kea-a\"}";
+static const char hs_rel[] =
+    "{\"name\": \"r2 \\\"quoted\\\" \\\\ name\", \"partner-server\": \"kea-b.example.net\","
+    " \"server-type\": \"secondary\", \"mode\": \"hot-standby\", \"server-role\": \"standby\","
+    " \"scope-id\": [\"10.0.2.0\"], \"enable-auth\": true, \"shared-secret\": \"" SECRET "\"}";
+
+/* Validate {"kea-dhcp-failover:failover": <out>} against the module, state included. */
+static void
+validate(const char *out, bool full)
+{
+	struct ly_ctx *ctx = NULL;
+	struct lyd_node *tree = NULL;
+	size_t len = strlen(out) + 64;
+	char *doc = malloc(len);
+	LY_ERR rc;
+
+	ck_assert_ptr_nonnull(doc);
+	snprintf(doc, len, "{\"" FO_YANG_TOP "\": %s}", out);
+	ly_log_options(LY_LOSTORE);
+	ck_assert_int_eq(ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, &ctx), LY_SUCCESS);
+	ck_assert_int_eq(lys_parse_mem(ctx, fo_yang_module_text, LYS_IN_YANG, NULL), LY_SUCCESS);
+	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON,
+	    LYD_PARSE_STRICT | (full ? 0 : LYD_PARSE_ONLY), full ? LYD_VALIDATE_PRESENT : 0, &tree);
+	ck_assert_msg(rc == LY_SUCCESS, "libyang: %s (%s) in %s",
+	    ly_errmsg(ctx) ? ly_errmsg(ctx) : "?", ly_errpath(ctx) ? ly_errpath(ctx) : "", doc);
+	lyd_free_all(tree);
+	ly_ctx_destroy(ctx);
+	free(doc);
+}
+
+static char *
+get(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bindings)
+{
+	char *out = NULL, err[256] = "";
+
+	ck_assert_msg(fo_engine_get_json(eng, name, scope, with_bindings, fo_wall_at(T0), &out,
+	    err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/* Some bindings of every kind, through the packet path. */
+static void
+traffic(fo_engine *eng, uint32_t subnet_id, fo_ip4 first, int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, (uint8_t)i };
+		uint8_t cid[7] = { 1, 0x52, 0x54, 0, 0x12, 0x34, (uint8_t)i };
+		fo_lease l = { .subnet_id = subnet_id, .addr = first + (fo_ip4)i, .valid_lft = 7200 };
+
+		l.client = (fo_client_ref){ .chaddr = mac, .hlen = 6, .htype = 1 };
+		if (i % 2) {
+			l.client.cid = cid;
+			l.client.cid_len = sizeof(cid);
+		}
+		if (fo_engine_lease_select(eng, &l, fo_wall_at(T0)) == FO_V_REFUSE)
+			continue;
+		if (i % 3 != 2)
+			fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+		if (i % 4 == 1)
+			fo_engine_lease_event(eng, FO_LE_RELEASE, &l, fo_wall_at(T0 + 5));
+		if (i % 5 == 4)
+			fo_engine_lease_event(eng, FO_LE_DECLINE, &l, fo_wall_at(T0 + 5));
+	}
+}
+
+START_TEST(get_json_validates_against_module)
+{
+	fo_engine *eng = make(lb_rel);
+	char *out;
+
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NORMAL, fo_wall_at(T0), NULL, 0), FO_OK);
+	traffic(eng, 1, IP(10, 0, 0, 10), 30);
+	traffic(eng, 2, IP(10, 0, 1, 10), 12);
+	out = get(eng, NULL, 0, false);
+	validate(out, true);
+	ck_assert_ptr_null(strstr(out, "\"binding\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"state\":\"CommunicationInterrupted\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"state-since\":\"2026-11-21T07:00:00Z\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"partner-down-at\":\"2026-11-21T07:01:00Z\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"primary-server-ip\":\"192.0.2.1\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"primary-server-name\":\"kea-a\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"addresses\":{\"total\":70,"));
+	ck_assert_ptr_nonnull(strstr(out, "{\"scope-id\":\"10.0.1.0\",\"total\":20,"));
+	ck_assert_ptr_nonnull(strstr(out, "\"state-transitions\":\"2\""));
+	free(out);
+	out = get(eng, NULL, 0, true);
+	validate(out, true);
+	ck_assert_msg(strstr(out, "\"binding\":[{\"address\":\"10.0.0.11\","
+	    "\"binding-state\":\"active\",\"client-hw-type\":1,"
+	    "\"client-hw-address\":\"52:54:00:12:34:00\",") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "\"client-id\":\"01:52:54:00:12:34:01\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"binding-state\":\"released\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"binding-state\":\"abandoned\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"tentative\":true"));
+	ck_assert_ptr_nonnull(strstr(out, "\"reserved\":true"));
+	free(out);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(get_json_never_shows_the_secret)
+{
+	char rels[2048];
+	fo_engine *eng;
+	char *out;
+
+	snprintf(rels, sizeof(rels), "%s, %s", lb_rel, hs_rel);
+	eng = make(rels);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r2 \"quoted\" \\ name",
+	    FO_STATE_PARTNER_DOWN, FO_STATE_SHUTDOWN, fo_wall_at(T0), NULL, 0), FO_OK);
+	traffic(eng, 3, IP(10, 0, 2, 10), 8);
+	out = get(eng, NULL, 0, true);
+	ck_assert_ptr_null(strstr(out, SECRET));
+	ck_assert_ptr_null(strstr(out, "shared-secret"));
+	ck_assert_ptr_nonnull(strstr(out, "\"enable-auth\":true"));
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"r2 \\\"quoted\\\" \\\\ name\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"primary-server-name\":\"kea-b.example.net\""));
+	ck_assert_ptr_nonnull(strstr(out, "\"partner-state\":\"Shutdown\""));
+	/*
+	 * Without its secret, a relationship with enable-auth fails the module's
+	 * `must`: the types and structure are still checked (parse only).
+	 */
+	validate(out, false);
+	ck_assert_ptr_null(strstr(logbuf, SECRET));
+	free(out);
+	out = get(eng, "r1", 0, true);
+	validate(out, true);
+	ck_assert_ptr_null(strstr(out, "r2 "));
+	free(out);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(get_json_filters_by_name_and_scope)
+{
+	char rels[2048], err[256] = "";
+	fo_engine *eng;
+	char *out = NULL;
+
+	snprintf(rels, sizeof(rels), "%s, %s", lb_rel, hs_rel);
+	eng = make(rels);
+	out = get(eng, NULL, IP(10, 0, 2, 0), false);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"r2 "));
+	ck_assert_ptr_null(strstr(out, "\"name\":\"r1\""));
+	free(out);
+	out = get(eng, "r1", IP(10, 0, 1, 0), false);
+	ck_assert_ptr_nonnull(strstr(out, "\"name\":\"r1\""));
+	validate(out, true);
+	free(out);
+	out = NULL;
+	ck_assert_int_eq(fo_engine_get_json(eng, "nope", 0, false, fo_wall_at(T0), &out, err,
+	    sizeof(err)), FO_ERR_NOTFOUND);
+	ck_assert_str_eq(err, "no failover relationship named 'nope'");
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, IP(10, 9, 0, 0), false, fo_wall_at(T0),
+	    &out, err, sizeof(err)), FO_ERR_NOTFOUND);
+	ck_assert_str_eq(err, "no failover relationship has scope 10.9.0.0");
+	ck_assert_int_eq(fo_engine_get_json(eng, "r1", IP(10, 0, 2, 0), false, fo_wall_at(T0),
+	    &out, err, sizeof(err)), FO_ERR_NOTFOUND);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(get_json_before_attach)
+{
+	char params[1024], err[256] = "";
+	fo_engine *eng = NULL;
+	char *out = NULL;
+
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": [%s]}",
+	    dir, lb_rel);
+	ck_assert_int_eq(fo_engine_create(&eng, params, &host, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, true, fo_wall_at(T0), &out, err,
+	    sizeof(err)), FO_OK);
+	ck_assert_ptr_nonnull(strstr(out, "\"state\":\"Init\""));
+	ck_assert_ptr_null(strstr(out, "\"scope\":"));
+	validate(out, true);
+	free(out);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+static Suite *
+json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *w = tcase_create("writer");
+	TCase *g = tcase_create("failover-get");
+
+	tcase_add_test(w, json_nesting_and_commas);
+	tcase_add_test(w, json_escapes);
+	tcase_add_test(w, json_misuse_is_reported_once);
+	tcase_add_test(w, json_grows);
+	suite_add_tcase(s, w);
+	tcase_add_checked_fixture(g, setup, teardown);
+	tcase_set_timeout(g, 60);
+	tcase_add_test(g, get_json_validates_against_module);
+	tcase_add_test(g, get_json_never_shows_the_secret);
+	tcase_add_test(g, get_json_filters_by_name_and_scope);
+	tcase_add_test(g, get_json_before_attach);
+	suite_add_tcase(s, g);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(json_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
