@@ -52,10 +52,11 @@ summary() {
 			fail=$((fail + 1))
 		fi
 	done
-	for log in "$build"/tests/*/*.sh.log; do
+	for log in "$build"/tests/*/*.log; do
+		case $log in */tests/unit/check_*.log) continue ;; esac
 		[ -f "$log" ] || continue
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
-		echo "$(basename "$log" .sh.log): ${line:-no summary (crashed?)}"
+		echo "$(basename "$log" .log | sed 's/\.sh$//'): ${line:-no summary (crashed?)}"
 		set -- $(echo "$line" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
 		if [ $# -eq 2 ]; then
 			pass=$((pass + $1)); fail=$((fail + $2))
