@@ -695,6 +695,15 @@ rel_fill(struct cfg *c, const struct lyd_node *list, fo_relationship *r, size_t 
 	LY_LIST_FOR(lyd_child(list), n)
 		if ((st = rel_leaf(c, r, rel, n)) != FO_OK)
 			return st;
+	/*
+	 * Checked here, not by a `must` in the module: failover-get prints the
+	 * configuration without the secret and must still validate.
+	 */
+	if (r->enable_auth && r->shared_secret[0] == '\0') {
+		LY_LIST_FOR(lyd_child(list), n)
+			if (strcmp(n->schema->name, "enable-auth") == 0)
+				return cfg_fail(c, n, "enable-auth true requires shared-secret.");
+	}
 	return FO_OK;
 }
 

@@ -6,10 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_hash.h"
+#include "fo_net.h"
+#include "fo_peer.h"
 #include "fo_relationship.h"
 #include "fo_report.h"
 #include "fo_runtime.h"
@@ -31,6 +35,9 @@ struct fo_engine {
 	size_t n_map;
 	bool test_seam;
 	fo_store_policy policy;
+	fo_wakeup wakeup;               /* the packet path signals queued updates */
+	fo_peer **peers;                /* one session per relationship, rels order */
+	fo_net *net;                    /* the protocol driver, NULL when stopped */
 };
 
 static void fo_engine_log(const fo_engine *, fo_log_level, const char *, ...)
@@ -91,6 +98,8 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	*out = NULL;
 	if ((eng = calloc(1, sizeof(*eng))) == NULL)
 		return FO_ERR_NOMEM;
+	atomic_init(&eng->wakeup.fd, -1);
+	atomic_init(&eng->wakeup.armed, false);
 	if (host != NULL)
 		eng->host = *host;
 	st = fo_config_parse(params_json, &eng->rels, err, errlen);
@@ -109,10 +118,34 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 }
 
 void
-fo_engine_destroy(fo_engine *eng)
+fo_engine_shutdown(fo_engine *eng, fo_wall now)
 {
+	char err[512];
+
 	if (eng == NULL)
 		return;
+	fo_engine_stop(eng);
+	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++) {
+		err[0] = '\0';
+		if (fo_runtime_stop_clean(&eng->rt[i], now, err, sizeof(err)) != FO_OK)
+			fo_engine_log(eng, FO_LOG_ERROR, "relationship %s: clean stop not recorded: %s",
+			    eng->rels.rel[i].name, err);
+	}
+}
+
+void
+fo_engine_destroy(fo_engine *eng)
+{
+	int fd;
+
+	if (eng == NULL)
+		return;
+	fo_engine_stop(eng);
+	for (size_t i = 0; eng->peers != NULL && i < eng->rels.n; i++)
+		fo_peer_destroy(eng->peers[i]);
+	free(eng->peers);
+	if ((fd = atomic_load(&eng->wakeup.fd)) >= 0)
+		close(fd);
 	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++)
 		fo_runtime_fini(&eng->rt[i]);
 	free(eng->rt);
@@ -207,7 +240,7 @@ open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, 
 	for (; k < r->n_scopes; k++) {
 		fo_scope_config cfg = { .scope_id = r->scopes[k].scope_id, .journal_path = path,
 		    .policy = &eng->policy, .host = &eng->host, .rel_name = r->name,
-		    .counters = &rt->ctr,
+		    .counters = &rt->ctr, .wakeup = &eng->wakeup,
 		    .secondary_percent = fo_relationship_secondary_address_percent(r) };
 
 		ip_str(cfg.scope_id, a, sizeof(a));
@@ -258,7 +291,12 @@ install(fo_engine *eng, fo_scope ***scopes)
 			map[m].scope = scopes[i][k];
 			map[m++].rt = &eng->rt[i];
 		}
+		/* The driver's session uses the scopes: swap them under its lock. */
+		if (eng->peers != NULL)
+			fo_peer_lock(eng->peers[i]);
 		fo_runtime_set_scopes(&eng->rt[i], scopes[i], eng->rels.rel[i].n_scopes);
+		if (eng->peers != NULL)
+			fo_peer_unlock(eng->peers[i]);
 		scopes[i] = NULL;
 	}
 	qsort(map, m, sizeof(*map), map_cmp);
@@ -465,4 +503,72 @@ fo_engine_test_set_state(fo_engine *eng, const char *name, fo_state mine, fo_sta
 	}
 	return fo_runtime_set_state(&eng->rt[r - eng->rels.rel], mine, partner, now, "test seam",
 	    err, errlen);
+}
+
+/* ---- The partner protocol ------------------------------------------------ */
+
+static fo_status
+make_peers(fo_engine *eng)
+{
+	fo_status st;
+
+	if (eng->peers != NULL)
+		return FO_OK;
+	if ((eng->peers = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->peers))) == NULL)
+		return FO_ERR_NOMEM;
+	for (size_t i = 0; i < eng->rels.n; i++)
+		if ((st = fo_peer_create(&eng->peers[i], &eng->rt[i])) != FO_OK)
+			return st;
+	return FO_OK;
+}
+
+fo_status
+fo_engine_start(fo_engine *eng, char *err, size_t errlen)
+{
+	fo_status st;
+	int fd;
+
+	if (eng == NULL)
+		return FO_ERR_INVAL;
+	if (eng->net != NULL || eng->map == NULL) {
+		set_err(err, errlen, eng->net != NULL ? "the failover protocol is already running" :
+		    "the engine is not attached to Kea's subnets yet");
+		return FO_ERR_STATE;
+	}
+	if ((st = make_peers(eng)) != FO_OK)
+		return st;
+	if (atomic_load(&eng->wakeup.fd) < 0) {
+		if ((fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+			set_err(err, errlen, "eventfd failed");
+			return FO_ERR_IO;
+		}
+		atomic_store(&eng->wakeup.fd, fd);
+	}
+	for (size_t i = 0; i < eng->rels.n; i++)
+		atomic_store(&eng->rt[i].driven, true);
+	st = fo_net_create(&eng->net, eng->rt, eng->peers, eng->rels.n, &eng->wakeup, &eng->host,
+	    err, errlen);
+	if (st == FO_OK && (st = fo_net_start(eng->net)) != FO_OK) {
+		fo_net_destroy(eng->net);
+		eng->net = NULL;
+	}
+	if (st != FO_OK) {
+		eng->net = NULL;
+		for (size_t i = 0; i < eng->rels.n; i++)
+			atomic_store(&eng->rt[i].driven, false);
+		fo_engine_log(eng, FO_LOG_ERROR, "failover protocol: %s",
+		    err != NULL && errlen > 0 ? err : fo_status_name(st));
+	}
+	return st;
+}
+
+void
+fo_engine_stop(fo_engine *eng)
+{
+	if (eng == NULL || eng->net == NULL)
+		return;
+	fo_net_destroy(eng->net);
+	eng->net = NULL;
+	for (size_t i = 0; i < eng->rels.n; i++)
+		atomic_store(&eng->rt[i].driven, false);
 }

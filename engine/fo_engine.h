@@ -22,6 +22,21 @@ typedef enum fo_log_level {
 } fo_log_level;
 
 /* What the engine asks of its host. Every member may be NULL. */
+/*
+ * A binding the partner changed (an accepted BNDUPD), for the host to
+ * mirror in Kea's lease database: ACTIVE inserts or updates the lease;
+ * every other state removes it (EXPIRED, RELEASED, FREE, BACKUP, RESET,
+ * ABANDONED; the shim may keep ABANDONED as a declined lease).
+ */
+typedef struct fo_lease_change {
+	uint32_t subnet_id;             /* Kea's subnet id of the scope */
+	fo_ip4 addr;
+	fo_bstate state;
+	fo_client_id client;            /* hlen == cidlen == 0: none */
+	fo_wall expiry;                 /* lease expiration (ACTIVE) */
+	fo_wall cltt;                   /* client last transaction time */
+} fo_lease_change;
+
 typedef struct fo_host {
 	void *ctx;
 	/* One complete, secret-free line per call. */
@@ -30,6 +45,13 @@ typedef struct fo_host {
 	void (*stat_add)(void *ctx, const char *name, int64_t delta);
 	/* Set the Kea statistic `name` to `value` (ownership counts). */
 	void (*stat_set)(void *ctx, const char *name, int64_t value);
+	/*
+	 * The partner changed a binding (fo_lease_change). Called from the
+	 * protocol driver's thread after the change is journaled; it must not
+	 * block nor call into the engine: the shim queues the change and
+	 * applies it to Kea's lease database from Kea's IO thread.
+	 */
+	void (*lease_changed)(void *ctx, const fo_lease_change *c);
 } fo_host;
 
 typedef struct fo_engine fo_engine;
@@ -43,6 +65,14 @@ typedef struct fo_engine fo_engine;
 fo_status fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
     char *err, size_t errlen);
 void fo_engine_destroy(fo_engine *eng);
+
+/*
+ * An orderly stop (the hook is unloaded: config-reload, shutdown): stops the
+ * protocol, saves every relationship's state with a clean-stop mark, so that
+ * a start within seconds resumes the states instead of going through
+ * Startup. Call before fo_engine_destroy(); a crash simply never calls it.
+ */
+void fo_engine_shutdown(fo_engine *eng, fo_wall now);
 
 /*
  * Validate parameters without building an engine (kea-dhcp4 -t): the same
@@ -189,5 +219,22 @@ fo_status fo_engine_get_binding(fo_engine *eng, uint32_t subnet_id, fo_ip4 addr,
 fo_status fo_engine_test_set_state(fo_engine *eng, const char *name, fo_state mine,
     fo_state partner, fo_wall now, char *err, size_t errlen);
 void fo_engine_enable_test_seam(fo_engine *eng);
+
+/*
+ * ---- The partner protocol (fo_net.h) ------------------------------------
+ *
+ * Start the protocol driver: one thread for the engine that listens on
+ * each relationship's local-address:local-port, connects the primary to
+ * its partner, and runs the failover protocol (draft-12) with it. Call
+ * after the first fo_engine_attach(), from Kea's main thread.
+ * FO_ERR_IO (err says which address) when a listening socket cannot be
+ * opened; FO_ERR_STATE before attach or when already started. From then
+ * on the state machine's timers run in the driver, not in fo_engine_tick().
+ */
+fo_status fo_engine_start(fo_engine *eng, char *err, size_t errlen);
+
+/* Stop the driver: close every connection and join the thread. Idempotent;
+ * fo_engine_destroy() calls it. */
+void fo_engine_stop(fo_engine *eng);
 
 #endif /* FO_ENGINE_H */

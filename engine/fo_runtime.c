@@ -81,6 +81,8 @@ fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_di
 		return FO_ERR_INVAL;
 	atomic_init(&rt->state, FO_STATE_INIT);
 	atomic_init(&rt->partner_down_since, 0);
+	atomic_init(&rt->driven, false);
+	atomic_init(&rt->unacked, 0);
 	for (int i = 0; i < FO_COUNTER_COUNT; i++)
 		atomic_init(&rt->ctr.c[i], 0);
 	fo_timers_init(&rt->timers);
@@ -179,13 +181,16 @@ cur_mono(const fo_runtime *rt, fo_wall now)
  * (SEND_STATE, UPDREQ, POOLREQ, ...) belong to the connection driver.
  */
 static fo_status
-drive(fo_runtime *rt, const fo_fsm_input *in, const char *why, char *err, size_t errlen)
+drive_step(fo_runtime *rt, const fo_fsm_input *in, const char *why, fo_step *out, char *err,
+    size_t errlen)
 {
 	fo_state old = rt->fsm.state;
 	fo_status st;
 	fo_step step;
 
 	fo_fsm_step(&rt->fsm, in, &step);
+	if (out != NULL)
+		*out = step;
 	for (size_t i = 0; i < step.n; i++) {
 		const fo_action *a = &step.act[i];
 
@@ -203,6 +208,84 @@ drive(fo_runtime *rt, const fo_fsm_input *in, const char *why, char *err, size_t
 		    fo_state_name(old), fo_state_name(step.next), why);
 	}
 	return FO_OK;
+}
+
+static fo_status
+drive(fo_runtime *rt, const fo_fsm_input *in, const char *why, char *err, size_t errlen)
+{
+	return drive_step(rt, in, why, NULL, err, errlen);
+}
+
+fo_status
+fo_runtime_event(fo_runtime *rt, const fo_fsm_input *in, const char *why, fo_step *out,
+    char *err, size_t errlen)
+{
+	fo_status st;
+
+	pthread_mutex_lock(&rt->lock);
+	if (in->event == FO_EV_COMM_OK || in->event == FO_EV_PARTNER_STATE)
+		rt->partner_since = in->partner_since;
+	st = drive_step(rt, in, why, out, err, errlen);
+	pthread_mutex_unlock(&rt->lock);
+	if (st != FO_OK && out != NULL)
+		out->n = 0;
+	return st;
+}
+
+/*
+ * After a clean stop (config-reload, orderly restart) no more than this many
+ * seconds ago, the saved state is resumed as it was: the server never stopped
+ * serving for longer than a reload, the partner cannot have taken over its
+ * addresses (that needs MCLT), and the connection tells it the partner's
+ * state again. After a crash there is no clean-stop marker: Startup, as
+ * draft-12 section 9.3 says.
+ */
+#define FO_RESUME_SECONDS 10
+
+static void seam_timers(fo_runtime *rt, fo_state s, fo_wall now);
+
+static bool
+resumable(const fo_runtime *rt, const fo_saved_state *sv, fo_wall now)
+{
+	fo_wall stopped;
+
+	if (!fo_clean_stop_take(rt->state_path, &stopped) || !sv->valid)
+		return false;
+	if (now.sec < stopped.sec || now.sec - stopped.sec > FO_RESUME_SECONDS)
+		return false;
+	return sv->state != FO_STATE_NOSTATE && sv->state != FO_STATE_INIT &&
+	    sv->state != FO_STATE_STARTUP;
+}
+
+/* Called with rt->lock held: the saved state again, with its start time. */
+static fo_status
+resume(fo_runtime *rt, const fo_saved_state *sv, fo_wall now, char *err, size_t errlen)
+{
+	fo_status st;
+
+	if ((st = persist(rt, sv->state, sv->since, now, err, errlen)) != FO_OK)
+		return st;
+	rt->fsm.state = sv->state;
+	rt->fsm.state_since = sv->since;
+	rt->started = true;
+	seam_timers(rt, sv->state, now);
+	publish(rt, sv->state);
+	rt_log(rt, FO_LOG_INFO, "relationship %s: state %s resumed after a clean stop, partner %s",
+	    rt->rel->name, fo_state_name(sv->state), fo_state_name(sv->partner_state));
+	return FO_OK;
+}
+
+fo_status
+fo_runtime_stop_clean(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
+{
+	fo_status st = FO_OK;
+
+	pthread_mutex_lock(&rt->lock);
+	if (rt->started &&
+	    (st = persist(rt, rt->fsm.state, rt->fsm.state_since, now, err, errlen)) == FO_OK)
+		st = fo_clean_stop_save(rt->state_path, now, err, errlen);
+	pthread_mutex_unlock(&rt->lock);
+	return st;
 }
 
 fo_status
@@ -230,6 +313,10 @@ fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 		rt->fsm.partner_state = sv.partner_state;
 		rt->partner_since = sv.partner_since;
 		rt->fsm.last_down = sv.last_operation.sec != 0 ? sv.last_operation : sv.since;
+	}
+	if (resumable(rt, &sv, now)) {
+		st = resume(rt, &sv, now, err, errlen);
+		goto done;
 	}
 	if ((st = drive(rt, &in, "start", err, errlen)) == FO_OK)
 		rt->started = true;
@@ -284,7 +371,8 @@ tick_fsm(fo_runtime *rt, fo_wall now, fo_mono mono)
 
 	pthread_mutex_lock(&rt->lock);
 	rebase_timers(rt, now, mono);
-	while (rt->started && fo_timers_pop_expired(&rt->timers, mono, &t)) {
+	while (rt->started && !atomic_load(&rt->driven) &&
+	    fo_timers_pop_expired(&rt->timers, mono, &t)) {
 		in.timer = t;
 		snprintf(why, sizeof(why), "%s timer", fo_timer_name(t));
 		if (drive(rt, &in, why, NULL, 0) != FO_OK) {
@@ -335,6 +423,40 @@ publish_stats(fo_runtime *rt)
 	for (int k = 0; k < FO_COUNTER_COUNT; k++)
 		stat_set(rt, fo_counter_name((fo_counter)k),
 		    (int64_t)fo_counter_get(&rt->ctr, (fo_counter)k));
+}
+
+bool
+fo_runtime_pop_timer(fo_runtime *rt, fo_wall now, fo_mono mono, fo_step *out)
+{
+	fo_fsm_input in = { .event = FO_EV_TIMER, .now = now };
+	bool fired = false;
+	fo_timer t;
+	char why[64];
+
+	pthread_mutex_lock(&rt->lock);
+	rebase_timers(rt, now, mono);
+	if (rt->started && fo_timers_pop_expired(&rt->timers, mono, &t)) {
+		in.timer = t;
+		snprintf(why, sizeof(why), "%s timer", fo_timer_name(t));
+		if (drive_step(rt, &in, why, out, NULL, 0) != FO_OK) {
+			(void)fo_timers_arm(&rt->timers, t, mono, 1000);
+			out->n = 0;
+		}
+		fired = true;
+	}
+	pthread_mutex_unlock(&rt->lock);
+	return fired;
+}
+
+bool
+fo_runtime_next_deadline(fo_runtime *rt, fo_mono *out)
+{
+	bool r;
+
+	pthread_mutex_lock(&rt->lock);
+	r = rt->mono_known && fo_timers_next_deadline(&rt->timers, out);
+	pthread_mutex_unlock(&rt->lock);
+	return r;
 }
 
 void

@@ -43,6 +43,8 @@ typedef struct fo_runtime {
 	_Atomic int64_t partner_down_since;
 
 	fo_counters ctr;
+	_Atomic bool driven;            /* the protocol driver fires the state machine's timers */
+	_Atomic uint32_t unacked;       /* binding updates sent and not yet acknowledged */
 
 	/* Under `lock`. */
 	pthread_mutex_t lock;
@@ -81,6 +83,8 @@ void fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n);
  * RECOVER). FO_ERR_IO when the state cannot be saved (err says why).
  */
 fo_status fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen);
+/* An orderly stop: save the state with last_operation = now and the clean-stop marker. */
+fo_status fo_runtime_stop_clean(fo_runtime *rt, fo_wall now, char *err, size_t errlen);
 
 /* The serving view of the packet path (no lock). */
 void fo_runtime_view(fo_runtime *rt, fo_serve_view *v);
@@ -91,6 +95,26 @@ fo_state fo_runtime_state(fo_runtime *rt);
  * most every 60 s, tick every scope and publish statistics.
  */
 void fo_runtime_tick(fo_runtime *rt, fo_wall now, fo_mono mono);
+
+/*
+ * One event through the state machine, under the lock: step, persist
+ * first, commit, timers, publish (as start and the timers do). The step is
+ * copied to *out (may be NULL) so that the caller carries out its protocol
+ * actions (SEND_STATE, UPDREQ, ...); on failure (the state could not be
+ * saved) nothing changed and out->n is 0. COMM_OK and PARTNER_STATE also
+ * record the partner's start time of state.
+ */
+fo_status fo_runtime_event(fo_runtime *rt, const fo_fsm_input *in, const char *why,
+    fo_step *out, char *err, size_t errlen);
+
+/*
+ * The protocol driver's timer turn (rt->driven set): fire at most one
+ * expired state-machine timer; true when one fired, its step in *out.
+ * While rt->driven is set fo_runtime_tick() leaves the timers alone.
+ */
+bool fo_runtime_pop_timer(fo_runtime *rt, fo_wall now, fo_mono mono, fo_step *out);
+/* The earliest state-machine timer deadline; false when none (or before the first mono). */
+bool fo_runtime_next_deadline(fo_runtime *rt, fo_mono *out);
 
 /* The test seam (fo_engine_test_set_state). */
 fo_status fo_runtime_set_state(fo_runtime *rt, fo_state mine, fo_state partner, fo_wall now,

@@ -2,15 +2,18 @@
  * fo_scope.c - one failover scope at run time: table, journal, lock.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fo_mclt.h"
 #include "fo_ownership.h"
 #include "fo_relationship.h"
 #include "fo_scope.h"
+#include "fo_update.h"
 
 /* In PARTNER-DOWN, how many expired or released bindings a select looks at. */
 #define FO_REUSE_SCAN 64
@@ -27,7 +30,36 @@ struct fo_scope {
 	fo_host host;
 	char rel_name[FO_NAME_MAX + 1];
 	fo_counters *ctr;
+	fo_wakeup *wakeup;
+	/* The update queue: a ring of addresses, a bit per address of the span. */
+	fo_ip4 *q;
+	size_t q_cap, q_head, q_len;
+	uint8_t *q_mark;
+	fo_ip4 q_lo;
+	uint64_t q_span;
+	bool q_lost;                    /* an enqueue failed (no memory): rescan */
 };
+
+void
+fo_wakeup_signal(fo_wakeup *w)
+{
+	uint64_t one = 1;
+	int fd;
+
+	if (w == NULL || (fd = atomic_load_explicit(&w->fd, memory_order_acquire)) < 0)
+		return;
+	if (atomic_exchange_explicit(&w->armed, true, memory_order_acq_rel))
+		return;
+	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		atomic_store_explicit(&w->armed, false, memory_order_release);
+}
+
+void
+fo_wakeup_rearm(fo_wakeup *w)
+{
+	if (w != NULL)
+		atomic_store_explicit(&w->armed, false, memory_order_release);
+}
 
 static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_BNDUPD_SENT] = "binding-updates-sent",
@@ -136,6 +168,109 @@ flag_count(uint32_t *n, unsigned bit, unsigned before, unsigned after)
 		(*n)++;
 }
 
+/* ---- The update queue (under the scope's lock) ---- */
+
+static bool
+q_marked(const fo_scope *s, fo_ip4 a)
+{
+	uint64_t i = (uint64_t)(a - s->q_lo);
+
+	return i < s->q_span && (s->q_mark[i >> 3] & (1u << (i & 7))) != 0;
+}
+
+static void
+q_set_mark(fo_scope *s, fo_ip4 a, bool on)
+{
+	uint64_t i = (uint64_t)(a - s->q_lo);
+
+	if (i >= s->q_span)
+		return;
+	if (on)
+		s->q_mark[i >> 3] |= (uint8_t)(1u << (i & 7));
+	else
+		s->q_mark[i >> 3] &= (uint8_t)~(1u << (i & 7));
+}
+
+static bool
+q_grow(fo_scope *s)
+{
+	size_t cap = s->q_cap ? s->q_cap * 2 : 256;
+	fo_ip4 *nq = malloc(cap * sizeof(*nq));
+
+	if (nq == NULL)
+		return false;
+	for (size_t i = 0; i < s->q_len; i++)
+		nq[i] = s->q[(s->q_head + i) % s->q_cap];
+	free(s->q);
+	s->q = nq;
+	s->q_cap = cap;
+	s->q_head = 0;
+	return true;
+}
+
+/* Queue `a` once; false only when it could not be queued (no memory). */
+static bool
+q_push(fo_scope *s, fo_ip4 a)
+{
+	if (q_marked(s, a))
+		return true;
+	if (s->q_len == s->q_cap && !q_grow(s)) {
+		s->q_lost = true;
+		return false;
+	}
+	s->q[(s->q_head + s->q_len++) % s->q_cap] = a;
+	q_set_mark(s, a, true);
+	fo_wakeup_signal(s->wakeup);
+	return true;
+}
+
+static fo_ip4
+q_pop(fo_scope *s)
+{
+	fo_ip4 a = s->q[s->q_head];
+
+	s->q_head = (s->q_head + 1) % s->q_cap;
+	s->q_len--;
+	q_set_mark(s, a, false);
+	return a;
+}
+
+/* Queue every binding with FO_BF_UPDATE_PENDING (restart, UPDREQ, lost enqueues). */
+static size_t
+q_pending(fo_scope *s)
+{
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *b;
+	size_t n = 0;
+	fo_ip4 a;
+
+	s->q_lost = false;
+	while (fo_bt_iter_next(s->bt, &it, &a, &b))
+		if ((b->flags & FO_BF_UPDATE_PENDING) && q_push(s, a))
+			n++;
+	return n;
+}
+
+static fo_status
+q_init(fo_scope *s, const fo_subnet *sn)
+{
+	fo_ip4 lo = sn->pools[0].first, hi = sn->pools[0].last;
+
+	for (size_t i = 1; i < sn->n_pools; i++) {
+		if (sn->pools[i].first < lo)
+			lo = sn->pools[i].first;
+		if (sn->pools[i].last > hi)
+			hi = sn->pools[i].last;
+	}
+	if (hi < lo)
+		return FO_ERR_INVAL;
+	s->q_lo = lo;
+	s->q_span = (uint64_t)hi - lo + 1;
+	if ((s->q_mark = calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL)
+		return FO_ERR_NOMEM;
+	return FO_OK;
+}
+
 /*
  * Write a binding: table, then journal. A journal failure restores the
  * table, so memory never holds what the disk does not.
@@ -158,6 +293,8 @@ apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_inf
 	}
 	flag_count(&s->n_pending, FO_BF_UPDATE_PENDING, old->flags, nw->flags);
 	flag_count(&s->n_tentative, FO_BF_TENTATIVE, old->flags, nw->flags);
+	if (nw->flags & FO_BF_UPDATE_PENDING)
+		(void)q_push(s, addr);
 done:
 	return st;
 }
@@ -260,6 +397,7 @@ after_replay(fo_scope *s, const fo_subnet *sn)
 		s->n_pending += (b->flags & FO_BF_UPDATE_PENDING) != 0;
 		s->n_tentative += (b->flags & FO_BF_TENTATIVE) != 0;
 	}
+	(void)q_pending(s);
 }
 
 static fo_status
@@ -276,6 +414,12 @@ scope_alloc(fo_scope **out, const fo_scope_config *cfg)
 	s->scope_id = cfg->scope_id;
 	s->subnet_id = cfg->subnet->subnet_id;
 	s->ctr = cfg->counters;
+	s->wakeup = cfg->wakeup;
+	if (q_init(s, cfg->subnet) != FO_OK) {
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		return FO_ERR_NOMEM;
+	}
 	if (cfg->host != NULL)
 		s->host = *cfg->host;
 	snprintf(s->rel_name, sizeof(s->rel_name), "%s", cfg->rel_name ? cfg->rel_name : "");
@@ -342,6 +486,8 @@ fo_scope_close(fo_scope *s)
 	fo_journal_close(s->jnl);
 	fo_bt_destroy(s->bt);
 	pthread_mutex_destroy(&s->lock);
+	free(s->q);
+	free(s->q_mark);
 	free(s);
 }
 
@@ -422,11 +568,11 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		if ((addr = pick_free(s, v, now)) == 0 || fo_bt_get(s->bt, addr, &cur) != FO_OK)
 			goto refuse;
 		fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
-		/* Offers are not recorded: rotate, so concurrent offers differ. */
-		if (l->fake)
-			(void)fo_bt_touch(s->bt, addr);
 		vd = FO_V_CHANGED;
 	}
+	/* Offers are not recorded: rotate the offered address, so concurrent offers differ. */
+	if (l->fake && (cur.state == FO_BS_FREE || cur.state == FO_BS_BACKUP))
+		(void)fo_bt_touch(s->bt, addr);
 	held = cur.state == FO_BS_ACTIVE && same_client(&cur.client, &me);
 	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
 		goto refuse;
@@ -497,9 +643,11 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 		break;
 	case FO_LE_RELEASE:
 		nw->state = FO_BS_RELEASED;
+		nw->cltt = fo_wall_to_proto(cltt);  /* a client transaction (draft 7.1.3 time(1)) */
 		break;
 	case FO_LE_DECLINE:
 		nw->state = FO_BS_ABANDONED;
+		nw->cltt = fo_wall_to_proto(cltt);
 		memset(&nw->client, 0, sizeof(nw->client));
 		break;
 	case FO_LE_EXPIRE:
@@ -617,4 +765,178 @@ fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out)
 	st = fo_bt_get(s->bt, addr, out);
 	pthread_mutex_unlock(&s->lock);
 	return st;
+}
+
+/* ---- Binding updates to and from the partner ---------------------------- */
+
+size_t
+fo_scope_take_updates(fo_scope *s, fo_scope_update *out, size_t max)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->q_len == 0 && s->q_lost)
+		(void)q_pending(s);
+	while (n < max && s->q_len > 0) {
+		out[n].addr = q_pop(s);
+		if (fo_bt_get(s->bt, out[n].addr, &out[n].b) == FO_OK)
+			n++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+size_t
+fo_scope_queued(fo_scope *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->q_len;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+bool
+fo_scope_requeue(fo_scope *s, fo_ip4 addr)
+{
+	bool found;
+
+	pthread_mutex_lock(&s->lock);
+	if ((found = fo_bt_lookup(s->bt, addr) != NULL))
+		(void)q_push(s, addr);
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+size_t
+fo_scope_queue_pending(fo_scope *s)
+{
+	size_t n;
+
+	pthread_mutex_lock(&s->lock);
+	n = q_pending(s);
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+size_t
+fo_scope_queue_all(fo_scope *s)
+{
+	fo_bt_iter it = FO_BT_ITER_INIT;
+	const fo_binding *b;
+	size_t n = 0;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	while (fo_bt_iter_next(s->bt, &it, &a, &b))
+		if (q_push(s, a))
+			n++;
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
+bool
+fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstate own_free,
+    fo_wall now)
+{
+	fo_binding_info cur, nw;
+	bool again, found = false;
+
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
+		goto done;
+	found = true;
+	nw = cur;
+	again = q_marked(s, addr);
+	if (pexp > nw.pexp_acked)
+		nw.pexp_acked = pexp;
+	if (!again)
+		nw.flags &= ~FO_BF_UPDATE_PENDING;
+	if (!again && cur.state == sent && fo_update_frees_on_ack(sent)) {
+		/* Reference 4: acknowledged, the address returns to our free pool. */
+		nw.state = own_free;
+		nw.stos = fo_wall_to_proto(now);
+		nw.expiry = 0;
+		memset(&nw.client, 0, sizeof(nw.client));
+		nw.flags |= FO_BF_UPDATE_PENDING;
+	}
+	if (nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked)
+		(void)apply(s, addr, &cur, &nw);
+done:
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+bool
+fo_scope_rejected(fo_scope *s, fo_ip4 addr)
+{
+	fo_binding_info cur, nw;
+	bool found;
+
+	pthread_mutex_lock(&s->lock);
+	found = fo_bt_get(s->bt, addr, &cur) == FO_OK;
+	if (found && !q_marked(s, addr) && (cur.flags & FO_BF_UPDATE_PENDING)) {
+		nw = cur;
+		nw.flags &= ~FO_BF_UPDATE_PENDING;
+		(void)apply(s, addr, &cur, &nw);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+unsigned
+fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_type me,
+    fo_wall now, fo_binding_info *applied)
+{
+	fo_binding_info cur, nw;
+	unsigned why;
+
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, addr, &cur) != FO_OK) {
+		why = 1;                        /* illegal IP address (7.1.3) */
+		goto done;
+	}
+	if ((why = fo_update_decide(&cur, in, me, now)) != FO_UPD_ACCEPT) {
+		if (why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED)
+			(void)q_push(s, addr);  /* 7.2.1: tell the partner what we have */
+		goto done;
+	}
+	fo_update_merge(&cur, in, now, &nw);
+	if (apply(s, addr, &cur, &nw) != FO_OK) {
+		why = 6;                        /* unknown: could not store it */
+		goto done;
+	}
+	if (applied != NULL)
+		*applied = nw;
+done:
+	pthread_mutex_unlock(&s->lock);
+	return why;
+}
+
+size_t
+fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now)
+{
+	fo_binding_info cur, nw;
+	size_t n = 0, want;
+	int64_t imb;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	/* Only the primary's FREE addresses move: taking BACKUP ones back could race the secondary. */
+	imb = fo_own_imbalance(s->bt, secondary_percent);
+	want = imb <= 0 ? 0 : (uint64_t)imb < max ? (size_t)imb : max;
+	while (n < want && (a = first_unreserved(s->bt, FO_BS_FREE)) != 0) {
+		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
+			break;
+		nw = cur;
+		nw.state = FO_BS_BACKUP;
+		nw.stos = fo_wall_to_proto(now);
+		nw.flags |= FO_BF_UPDATE_PENDING;
+		if (apply(s, a, &cur, &nw) != FO_OK)
+			break;
+		n++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }

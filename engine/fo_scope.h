@@ -78,6 +78,21 @@ fo_counter_get(fo_counters *c, fo_counter k)
 
 typedef struct fo_scope fo_scope;
 
+/*
+ * How the packet path tells the protocol driver "binding updates are
+ * pending" without blocking: one eventfd (or pipe) per engine, written
+ * once until the driver drains it (armed). fd < 0: no driver running.
+ */
+typedef struct fo_wakeup {
+	_Atomic int fd;
+	_Atomic bool armed;
+} fo_wakeup;
+
+/* Write to the wakeup fd unless already armed; never blocks (the fd is non-blocking). */
+void fo_wakeup_signal(fo_wakeup *w);
+/* The driver drained the fd: the next signal writes again. */
+void fo_wakeup_rearm(fo_wakeup *w);
+
 /* What fo_scope_open() needs. */
 typedef struct fo_scope_config {
 	fo_ip4 scope_id;                /* network address */
@@ -88,6 +103,7 @@ typedef struct fo_scope_config {
 	const fo_host *host;            /* logging; may be NULL */
 	const char *rel_name;           /* for log lines */
 	fo_counters *counters;          /* the relationship's */
+	fo_wakeup *wakeup;              /* signalled when an update is queued; may be NULL */
 } fo_scope_config;
 
 /*
@@ -151,5 +167,69 @@ void fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx);
 
 /* Read one binding under the lock (tests, commands). FO_ERR_NOTFOUND outside the pools. */
 fo_status fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out);
+
+/*
+ * ---- Binding updates to and from the partner (fo_peer.c) -----------------
+ *
+ * Every binding change of the packet path sets FO_BF_UPDATE_PENDING and
+ * puts the address on the scope's update queue: FIFO, O(1), an address at
+ * most once (a bitmap over the pools' span). fo_scope_open() queues every
+ * binding still pending from the journal, so a restart resends them.
+ */
+
+/* One binding taken from the queue, as it is now. */
+typedef struct fo_scope_update {
+	fo_ip4 addr;
+	fo_binding_info b;
+} fo_scope_update;
+
+/* Take up to `max` queued addresses, oldest first; returns how many. */
+size_t fo_scope_take_updates(fo_scope *s, fo_scope_update *out, size_t max);
+/* Addresses waiting on the queue. */
+size_t fo_scope_queued(fo_scope *s);
+/* Put `addr` back on the queue (its update was lost with a connection). */
+bool fo_scope_requeue(fo_scope *s, fo_ip4 addr);
+/* UPDREQ (draft 7.3): queue every binding with FO_BF_UPDATE_PENDING; returns how many. */
+size_t fo_scope_queue_pending(fo_scope *s);
+/* UPDREQALL (draft 7.4): queue every address of the scope; returns how many. */
+size_t fo_scope_queue_all(fo_scope *s);
+
+/*
+ * The partner acknowledged the update of `addr` that carried state `sent`
+ * and potential expiration `pexp` (draft 7.2): pexp_acked = pexp (when
+ * larger); FO_BF_UPDATE_PENDING cleared unless the binding changed again
+ * since (it is queued again); an acknowledged EXPIRED, RELEASED or RESET
+ * goes to `own_free` (FREE on the primary, BACKUP on the secondary) and
+ * that change is queued for the partner (reference 4). Journaled.
+ * False when `addr` is not in this scope (nothing done); so for the next two.
+ */
+bool fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp,
+    fo_bstate own_free, fo_wall now);
+/*
+ * The partner rejected the update of `addr`: FO_BF_UPDATE_PENDING is
+ * cleared unless the binding changed again since (no endless resending).
+ */
+bool fo_scope_rejected(fo_scope *s, fo_ip4 addr);
+
+/*
+ * Apply a binding update from the partner (draft 7.1.3, fo_update.h):
+ * in->pexp_sent holds the partner's potential expiration. Returns the
+ * reject reason (0: accepted). Accepted: written to the table and the
+ * journal before returning (the BNDACK follows, 7.2), and the new
+ * binding copied to *applied (may be NULL). Rejected with 2 or 15: our
+ * own binding is queued so that the partner learns it (7.2.1). An address
+ * outside the pools is 1 (illegal IP), a journal failure 6 (unknown).
+ */
+unsigned fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in,
+    fo_server_type me, fo_wall now, fo_binding_info *applied);
+
+/*
+ * Primary: move FREE addresses to BACKUP until the secondary owns its
+ * share (fo_own_imbalance; reference 8), at most `max`; each moved address
+ * is journaled and queued for the partner (BNDUPD BACKUP). Addresses are
+ * never taken back from the secondary (it may be allocating them).
+ * Returns how many moved.
+ */
+size_t fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now);
 
 #endif /* FO_SCOPE_H */

@@ -1107,3 +1107,51 @@ fo_store_dirname(const char *name, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 }
+
+/* --- Clean-stop marker ------------------------------------------------------ */
+
+static void
+clean_path(const char *state_path, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s.clean", state_path);
+}
+
+fo_status
+fo_clean_stop_save(const char *state_path, fo_wall now, char *err, size_t errlen)
+{
+	char path[4200], text[32];
+	int fd, n;
+	fo_status st = FO_OK;
+
+	clean_path(state_path, path, sizeof(path));
+	n = snprintf(text, sizeof(text), "%lld\n", (long long)now.sec);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0 ||
+	    write(fd, text, (size_t)n) != n || fsync(fd) != 0) {
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		st = FO_ERR_IO;
+	}
+	if (fd >= 0)
+		close(fd);
+	return st;
+}
+
+bool
+fo_clean_stop_take(const char *state_path, fo_wall *when)
+{
+	char path[4200], text[32] = "";
+	long long t = 0;
+	ssize_t n = -1;
+	int fd;
+
+	clean_path(state_path, path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	(void)unlink(path);
+	if (n <= 0 || sscanf(text, "%lld", &t) != 1)
+		return false;
+	*when = fo_wall_at(t);
+	return true;
+}

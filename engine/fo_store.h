@@ -142,6 +142,17 @@ fo_status fo_state_save(const char *path, const fo_saved_state *s, char *err, si
 fo_status fo_state_load(const char *path, fo_saved_state *s, char *err, size_t errlen);
 
 /*
+ * Clean-stop marker (<state path>.clean): written when the hook is unloaded
+ * in an orderly way (config-reload, shutdown), taken (read and removed) when
+ * the relationship starts again. A relationship restarted soon after a clean
+ * stop resumes its saved state instead of going through Startup; after a
+ * crash there is no marker.
+ */
+fo_status fo_clean_stop_save(const char *state_path, fo_wall now, char *err, size_t errlen);
+/* true and *when when a marker was there (it is removed either way). */
+bool fo_clean_stop_take(const char *state_path, fo_wall *when);
+
+/*
  * A relationship name as a directory name: [A-Za-z0-9._-] kept, every other
  * byte as %XX, "." and ".." escaped. out must hold 3 * FO_NAME_MAX + 1 bytes.
  * XX is upper-case hex; '%' is escaped too, so two names never share a

@@ -23,6 +23,7 @@
 #include "failover_config_test.h"
 #include "failover_context.h"
 #include "failover_convert.h"
+#include "failover_leases.h"
 #include "failover_log.h"
 
 using namespace isc::dhcp;
@@ -49,8 +50,11 @@ mono_now() {
 
 namespace {
 
-// The once-a-second tick on Kea's IO service (journal syncs, timers, expiry).
+// The once-a-second tick on Kea's IO service (journal syncs, expiry,
+// statistics), and the partner's lease changes applied every 100 ms.
 isc::asiolink::IntervalTimerPtr tick_timer;
+isc::asiolink::IntervalTimerPtr apply_timer;
+bool protocol_started = false;
 
 void
 engine_log_thunk(void* ctx, fo_log_level level, const char* msg) {
@@ -73,6 +77,15 @@ tick() {
         fo_engine_tick(engine, wall_now(), mono_now());
     } catch (const std::exception& ex) {
         LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("tick").arg(ex.what());
+    }
+}
+
+void
+apply_tick() {
+    try {
+        apply_lease_changes();
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("apply").arg(ex.what());
     }
 }
 
@@ -102,6 +115,7 @@ load(LibraryHandle& handle) {
         host.log = engine_log_thunk;
         host.stat_add = stat_add;
         host.stat_set = stat_set;
+        host.lease_changed = lease_changed;
         char err[1024] = "";
         fo_status st = fo_engine_create(&engine, json.c_str(), &host, err, sizeof(err));
         if (st != FO_OK) {
@@ -125,12 +139,23 @@ load(LibraryHandle& handle) {
 
 int
 unload() {
-    if (tick_timer) {
-        tick_timer->cancel();
-        tick_timer.reset();
+    for (auto timer : {&tick_timer, &apply_timer}) {
+        if (*timer) {
+            (*timer)->cancel();
+            timer->reset();
+        }
+    }
+    // Stop the protocol thread first: no change arrives after this, and the
+    // ones already queued reach Kea's database before the library goes.
+    fo_engine_shutdown(engine, wall_now());
+    try {
+        apply_lease_changes();
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("unload").arg(ex.what());
     }
     fo_engine_destroy(engine);
     engine = nullptr;
+    protocol_started = false;
     LOG_INFO(failover_logger, FAILOVER_UNLOADED);
     return (0);
 }
@@ -166,6 +191,15 @@ dhcp4_srv_configured(CalloutHandle& handle) {
         if (io) {
             tick_timer.reset(new isc::asiolink::IntervalTimer(*io));
             tick_timer->setup(tick, 1000, isc::asiolink::IntervalTimer::REPEATING);
+            apply_timer.reset(new isc::asiolink::IntervalTimer(*io));
+            apply_timer->setup(apply_tick, 100, isc::asiolink::IntervalTimer::REPEATING);
+        }
+        if (!protocol_started) {
+            if (fo_engine_start(engine, err, sizeof(err)) == FO_OK) {
+                protocol_started = true;
+            } else {
+                LOG_ERROR(failover_logger, FAILOVER_START_FAILED).arg(err);
+            }
         }
     } catch (const std::exception& ex) {
         log_callout_error("dhcp4_srv_configured", ex);

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "failover_commands.h"
+#include "failover_config_test.h"
 #include "failover_context.h"
 #include "failover_log.h"
 
@@ -180,15 +181,43 @@ register_commands(LibraryHandle& handle, bool test_seam) {
 
 extern "C" {
 
+// config-get: Kea answers with the hooks' parameters as configured; the
+// shared secrets of this library's relationships are taken out.
+static ElementPtr
+without_secrets(ConstElementPtr args) {
+    ElementPtr copy = boost::const_pointer_cast<Element>(isc::data::copy(args));
+    ConstElementPtr dhcp4 = copy->get("Dhcp4");
+    ConstElementPtr libs = dhcp4 ? dhcp4->get("hooks-libraries") : ConstElementPtr();
+    if (!libs || libs->getType() != Element::list) {
+        return (copy);
+    }
+    for (auto const& lib : libs->listValue()) {
+        ConstElementPtr path = lib->get("library");
+        ConstElementPtr params = lib->get("parameters");
+        if (!path || path->getType() != Element::string || !params ||
+            !kea_failover::is_this_library(path->stringValue())) {
+            continue;
+        }
+        ConstElementPtr rels = params->get("relationships");
+        for (auto const& rel : rels && rels->getType() == Element::list ?
+                 rels->listValue() : std::vector<ElementPtr>()) {
+            if (rel->getType() == Element::map) {
+                rel->remove("shared-secret");
+            }
+        }
+    }
+    return (copy);
+}
+
 // status-get: add a "failover" section (the relationships, as failover-get
-// shows them without bindings) to a successful answer.
+// shows them without bindings) to a successful answer. config-get: no secret.
 int
 command_processed(CalloutHandle& handle) {
     using namespace kea_failover;
     try {
         std::string name;
         handle.getArgument("name", name);
-        if (name != "status-get") {
+        if (name != "status-get" && name != "config-get") {
             return (0);
         }
         ConstElementPtr response;
@@ -196,6 +225,11 @@ command_processed(CalloutHandle& handle) {
         int rcode = CONTROL_RESULT_ERROR;
         ConstElementPtr args = parseAnswer(rcode, response);
         if (rcode != CONTROL_RESULT_SUCCESS || !args || args->getType() != Element::map) {
+            return (0);
+        }
+        if (name == "config-get") {
+            handle.setArgument("response", createAnswer(CONTROL_RESULT_SUCCESS,
+                                                         without_secrets(args)));
             return (0);
         }
         char* json = nullptr;

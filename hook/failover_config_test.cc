@@ -77,6 +77,16 @@ own_parameters(ConstElementPtr config, const std::string& self) {
 } // namespace
 
 bool
+is_this_library(const std::string& library) {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<const void*>(&is_this_library), &info) == 0 ||
+        info.dli_fname == nullptr) {
+        return (false);
+    }
+    return (canonical(library) == canonical(info.dli_fname));
+}
+
+bool
 config_test_mode_accepts(const void* self_symbol) {
     try {
         std::string file = config_test_file();

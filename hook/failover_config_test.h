@@ -3,6 +3,8 @@
 #ifndef FAILOVER_CONFIG_TEST_H
 #define FAILOVER_CONFIG_TEST_H
 
+#include <string>
+
 namespace kea_failover {
 
 // Kea 2.2 checks a configuration (`kea-dhcp4 -t FILE`) by opening each hooks
@@ -10,6 +12,9 @@ namespace kea_failover {
 // that mode, find this library's entry in FILE, validate its parameters and
 // log the fault. Returns false only when the parameters were found and are bad.
 bool config_test_mode_accepts(const void* self_symbol);
+
+// Whether `library` (a hooks-libraries "library" path) names this library.
+bool is_this_library(const std::string& library);
 
 } // namespace kea_failover
 

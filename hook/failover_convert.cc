@@ -32,6 +32,11 @@ client_of(const Pkt4Ptr& query) {
 fo_msg
 msg_of(const Pkt4Ptr& query) {
     uint8_t type = query->getType();
+    if (type != DHCPREQUEST) {
+        // Only a REQUEST's kind depends on more than its type (RFC 2131 4.3.2):
+        // skip the option lookups for every other message.
+        return (fo_msg_classify(type, 0, false, false, false));
+    }
     bool broadcast = query->getLocalAddr().isV4Bcast() || query->isRelayed();
     return (fo_msg_classify(type, query->getCiaddr().toUint32(), broadcast,
                             static_cast<bool>(query->getOption(DHO_DHCP_SERVER_IDENTIFIER)),

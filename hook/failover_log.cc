@@ -19,6 +19,8 @@ const isc::log::MessageID FAILOVER_LOAD_FAILED = "FAILOVER_LOAD_FAILED";
 const isc::log::MessageID FAILOVER_UNLOADED = "FAILOVER_UNLOADED";
 const isc::log::MessageID FAILOVER_ATTACH_FAILED = "FAILOVER_ATTACH_FAILED";
 const isc::log::MessageID FAILOVER_CALLOUT_ERROR = "FAILOVER_CALLOUT_ERROR";
+const isc::log::MessageID FAILOVER_LEASE_APPLY_FAILED = "FAILOVER_LEASE_APPLY_FAILED";
+const isc::log::MessageID FAILOVER_START_FAILED = "FAILOVER_START_FAILED";
 const isc::log::MessageID FAILOVER_ENGINE_DEBUG = "FAILOVER_ENGINE_DEBUG";
 const isc::log::MessageID FAILOVER_ENGINE_INFO = "FAILOVER_ENGINE_INFO";
 const isc::log::MessageID FAILOVER_ENGINE_WARN = "FAILOVER_ENGINE_WARN";
@@ -31,6 +33,8 @@ const char* catalogue[] = {
     "FAILOVER_UNLOADED", "failover hooks library unloaded",
     "FAILOVER_ATTACH_FAILED", "failover scopes not bound to Kea's subnets, their clients get no answer: %1",
     "FAILOVER_CALLOUT_ERROR", "unexpected error in %1: %2",
+    "FAILOVER_LEASE_APPLY_FAILED", "partner's binding for %1 not stored in Kea's lease database: %2",
+    "FAILOVER_START_FAILED", "failover protocol not started (partners get no updates): %1",
     "FAILOVER_ENGINE_DEBUG", "%1",
     "FAILOVER_ENGINE_INFO", "%1",
     "FAILOVER_ENGINE_WARN", "%1",

@@ -18,6 +18,8 @@ extern const isc::log::MessageID FAILOVER_LOAD_FAILED;
 extern const isc::log::MessageID FAILOVER_UNLOADED;
 extern const isc::log::MessageID FAILOVER_ATTACH_FAILED;
 extern const isc::log::MessageID FAILOVER_CALLOUT_ERROR;
+extern const isc::log::MessageID FAILOVER_LEASE_APPLY_FAILED;
+extern const isc::log::MessageID FAILOVER_START_FAILED;
 extern const isc::log::MessageID FAILOVER_ENGINE_DEBUG;
 extern const isc::log::MessageID FAILOVER_ENGINE_INFO;
 extern const isc::log::MessageID FAILOVER_ENGINE_WARN;

@@ -150,7 +150,7 @@ capture(void *ctx, fo_log_level level, const char *msg)
 	}
 }
 
-static const fo_host host = { NULL, capture, NULL, NULL };
+static const fo_host host = { .log = capture };
 
 static void
 rm_tree(const char *path)

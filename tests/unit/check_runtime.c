@@ -50,7 +50,7 @@ stat_set(void *ctx, const char *name, int64_t v)
 		stat_free_mine = v;
 }
 
-static const fo_host host = { NULL, capture, NULL, stat_set };
+static const fo_host host = { .log = capture, .stat_set = stat_set };
 
 static void
 rm_tree(const char *path)
@@ -569,6 +569,34 @@ START_TEST(same_client_keeps_its_address)
 }
 END_TEST
 
+/* Without the protocol driver the packet path still queues updates, once per address. */
+START_TEST(updates_pending_without_driver_and_start_needs_attach)
+{
+	fo_engine *eng = make("primary", "", true);
+	uint8_t mac[6];
+	char *js = NULL, err[256] = "";
+	fo_lease l;
+
+	ck_assert_int_eq(fo_engine_start(eng, err, sizeof(err)), FO_ERR_STATE);
+	ck_assert_str_eq(err, "the engine is not attached to Kea's subnets yet");
+	attach_with(eng, NULL, 0, T0);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_NORMAL, FO_STATE_NORMAL,
+	    fo_wall_at(T0), NULL, 0), FO_OK);
+	mac_of(1, mac);
+	l = lease_for(mac, POOL_FIRST, 600, false);
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0 + 1));
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0), &js, NULL, 0),
+	    FO_OK);
+	ck_assert_ptr_nonnull(strstr(js, "\"pending-updates\":1"));
+	ck_assert_ptr_nonnull(strstr(js, "\"connected\":false"));
+	free(js);
+	fo_engine_stop(eng);            /* not started: nothing to do */
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(lease_events_change_bindings)
 {
 	fo_engine *eng = make_normal("primary", "");
@@ -673,6 +701,46 @@ START_TEST(bindings_and_state_survive_restart)
 	ck_assert(sv.valid);
 	ck_assert_int_eq(sv.state, FO_STATE_NORMAL);
 	ck_assert_int_eq(sv.since.sec, T0);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/*
+ * config-reload: the hook is unloaded in order (fo_engine_shutdown) and a new
+ * engine starts within seconds: Normal is resumed with its start time, no
+ * Startup. A clean stop too long ago, or none (a crash), gives Startup.
+ */
+START_TEST(clean_stop_resumes_state_crash_does_not)
+{
+	fo_engine *eng = make_normal("primary", "");
+	char *js = NULL;
+
+	fo_engine_shutdown(eng, fo_wall_at(T0 + 5));
+	fo_engine_destroy(eng);
+	eng = make("primary", "", false);
+	attach_with(eng, NULL, 0, T0 + 8);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0 + 8), &js, NULL, 0),
+	    FO_OK);
+	ck_assert_msg(strstr(js, "\"state\":\"Normal\"") != NULL, "not resumed: %s", js);
+	ck_assert_ptr_nonnull(strstr(logbuf, "state Normal resumed after a clean stop"));
+	free(js);
+	/* The marker is taken: destroyed without a clean stop now, the next start is Startup. */
+	fo_engine_destroy(eng);
+	eng = make("primary", "", false);
+	attach_with(eng, NULL, 0, T0 + 9);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0 + 9), &js, NULL, 0),
+	    FO_OK);
+	ck_assert_ptr_nonnull(strstr(js, "\"state\":\"Startup\""));
+	free(js);
+	/* A clean stop 11 s before the start is too old to resume. */
+	fo_engine_shutdown(eng, fo_wall_at(T0 + 10));
+	fo_engine_destroy(eng);
+	eng = make("primary", "", false);
+	attach_with(eng, NULL, 0, T0 + 21);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0 + 21), &js, NULL, 0),
+	    FO_OK);
+	ck_assert_ptr_nonnull(strstr(js, "\"state\":\"Startup\""));
+	free(js);
 	fo_engine_destroy(eng);
 }
 END_TEST
@@ -912,10 +980,12 @@ runtime_suite(void)
 	tcase_add_test(tc, lease_events_change_bindings);
 	tcase_add_test(tc, bindings_and_state_survive_restart);
 	tcase_add_test(tc, config_reload_keeps_state_and_startup_timer_fires);
+	tcase_add_test(tc, clean_stop_resumes_state_crash_does_not);
 	tcase_add_test(tc, seam_persists_before_returning_and_is_refused_when_off);
 	tcase_add_test(tc, auto_partner_down_then_partner_addresses_after_mclt);
 	tcase_add_test(tc, tick_frees_stale_tentatives);
 	tcase_add_test(tc, threads_never_share_an_address);
+	tcase_add_test(tc, updates_pending_without_driver_and_start_needs_attach);
 	suite_add_tcase(s, tc);
 	return s;
 }

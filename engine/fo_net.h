@@ -1,0 +1,44 @@
+/*
+ * fo_net.h - the protocol driver: one thread per engine, a poll(2) loop
+ * over the relationships' sockets (draft-12 section 8).
+ *
+ * Internal tier (fo_engine.c uses it). Per relationship: a listening
+ * socket on local-address:local-port (SO_REUSEADDR); the primary connects
+ * to partner-server:partner-port (host names resolved with getaddrinfo,
+ * IPv4) and reconnects with back-off (1 s, doubling to 60 s; back to 1 s
+ * once a connection reached communications OK). Inbound connections are
+ * accepted only from the partner's address (others are closed at once
+ * and logged); a second connection while one is open gets CONNECTACK with
+ * reject reason 7 (duplicate connection) and is closed. Sockets are non-
+ * blocking; each connection has a read buffer framed by fo_wire_frame().
+ * The clock (CLOCK_MONOTONIC and time()) is read once per loop turn and
+ * passed to the sessions (fo_peer.h). The packet path wakes the loop
+ * through an eventfd (fo_wakeup, fo_scope.h) and never blocks on it.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_NET_H
+#define FO_NET_H
+
+#include "fo_peer.h"
+#include "fo_runtime.h"
+
+#define FO_NET_BACKOFF_MIN_MS 1000
+#define FO_NET_BACKOFF_MAX_MS 60000
+
+typedef struct fo_net fo_net;
+
+/*
+ * Open the listening sockets for the n relationships rts[i] with sessions
+ * peers[i]; the loop waits on wk->fd (a non-blocking eventfd the engine
+ * owns for its whole life, so that the packet path never writes to a
+ * closed descriptor). FO_ERR_IO with the address in err when a socket
+ * cannot be bound. Nothing runs yet.
+ */
+fo_status fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n,
+    fo_wakeup *wk, const fo_host *host, char *err, size_t errlen);
+/* Start the thread. */
+fo_status fo_net_start(fo_net *net);
+/* Stop the thread (joins it) and close every socket (not wk->fd). NULL is fine. */
+void fo_net_destroy(fo_net *net);
+
+#endif /* FO_NET_H */

@@ -1,0 +1,714 @@
+/*
+ * fo_peer.c - the failover session: connection handshake (draft-12 7.8,
+ * 7.9, 8.2), STATE exchange and the state machine (7.10, 9), keepalives
+ * (7.11, 8.3), DISCONNECT (7.12).
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fo_peer_int.h"
+
+const char *
+fo_conn_name(fo_conn c)
+{
+	switch (c) {
+	case FO_CONN_IDLE: return "idle";
+	case FO_CONN_WAIT_CONNECT: return "wait-connect";
+	case FO_CONN_WAIT_ACK: return "wait-connectack";
+	case FO_CONN_WAIT_STATE: return "wait-state";
+	case FO_CONN_UP: return "up";
+	case FO_CONN_CLOSING: return "closing";
+	}
+	return NULL;
+}
+
+void
+fo_peer_log(const fo_peer *p, fo_log_level level, const char *fmt, ...)
+{
+	const fo_host *h = p->rt->host;
+	char line[512];
+	int n;
+	va_list ap;
+
+	if (h == NULL || h->log == NULL)
+		return;
+	n = snprintf(line, sizeof(line), "relationship %s: ", p->rel->name);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	h->log(h->ctx, level, line);
+}
+
+fo_status
+fo_peer_create(fo_peer **out, fo_runtime *rt)
+{
+	fo_peer *p;
+
+	if (out == NULL || rt == NULL || rt->rel == NULL)
+		return FO_ERR_INVAL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return FO_ERR_NOMEM;
+	if (pthread_mutex_init(&p->lock, NULL) != 0) {
+		free(p);
+		return FO_ERR_NOMEM;
+	}
+	p->rt = rt;
+	p->rel = rt->rel;
+	p->next_xid = 1;
+	fo_timers_init(&p->timers);
+	if (p->rel->enable_auth && p->rel->shared_secret[0] != '\0')
+		(void)fo_digest_key_set(&p->key, p->rel->shared_secret,
+		    strlen(p->rel->shared_secret));
+	*out = p;
+	return FO_OK;
+}
+
+void
+fo_peer_destroy(fo_peer *p)
+{
+	if (p == NULL)
+		return;
+	fo_digest_key_clear(&p->key);
+	pthread_mutex_destroy(&p->lock);
+	free(p->fl);
+	free(p->out);
+	free(p);
+}
+
+void fo_peer_lock(fo_peer *p) { pthread_mutex_lock(&p->lock); }
+void fo_peer_unlock(fo_peer *p) { pthread_mutex_unlock(&p->lock); }
+
+/* ---- Output ------------------------------------------------------------- */
+
+static bool
+out_reserve(fo_peer *p, size_t n)
+{
+	uint8_t *nb;
+	size_t cap;
+
+	if (p->out_off > 0 && p->out_len + n > p->out_cap) {
+		memmove(p->out, p->out + p->out_off, p->out_len - p->out_off);
+		p->out_len -= p->out_off;
+		p->out_off = 0;
+	}
+	if (p->out_len + n <= p->out_cap)
+		return true;
+	for (cap = p->out_cap ? p->out_cap : 8192; cap < p->out_len + n; cap *= 2)
+		;
+	if ((nb = realloc(p->out, cap)) == NULL)
+		return false;
+	p->out = nb;
+	p->out_cap = cap;
+	return true;
+}
+
+uint32_t
+fo_peer_xid(fo_peer *p)
+{
+	uint32_t x = p->next_xid++;
+
+	if (p->next_xid == 0)
+		p->next_xid = 1;        /* ISC never uses xid 0 */
+	return x;
+}
+
+void
+fo_peer_msg(fo_peer *p, fo_mtype type, uint32_t xid, fo_wall now)
+{
+	fo_wire_msg_init(&p->tx, type, fo_wall_to_proto(now), xid);
+}
+
+bool
+fo_peer_send(fo_peer *p, fo_wall now)
+{
+	size_t len = 0;
+	fo_status st;
+
+	(void)now;
+	if (p->conn == FO_CONN_IDLE || p->conn == FO_CONN_CLOSING)
+		return false;
+	if (!out_reserve(p, FO_WIRE_MAX)) {
+		p->out_failed = true;
+		return false;
+	}
+	st = fo_wire_encode(&p->tx, p->rel->dialect, p->key.len ? &p->key : NULL,
+	    p->out + p->out_len, p->out_cap - p->out_len, &len);
+	if (st != FO_OK) {
+		fo_peer_log(p, FO_LOG_ERROR, "cannot encode %s: %s", fo_mtype_name(p->tx.type),
+		    fo_status_name(st));
+		return false;
+	}
+	p->out_len += len;
+	fo_counter_inc(&p->rt->ctr, FO_CTR_MSG_SENT);
+	/* 8.3: tSend restarts with every message sent. */
+	if (p->partner_receive_timer > 0)
+		(void)fo_timers_arm(&p->timers, FO_TIMER_SEND, p->mono,
+		    p->partner_receive_timer * 1000u / 3);
+	return true;
+}
+
+const uint8_t *
+fo_peer_output(fo_peer *p, size_t *len)
+{
+	const uint8_t *r;
+
+	pthread_mutex_lock(&p->lock);
+	*len = p->out_len - p->out_off;
+	r = p->out != NULL ? p->out + p->out_off : NULL;
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+
+void
+fo_peer_consume(fo_peer *p, size_t n)
+{
+	pthread_mutex_lock(&p->lock);
+	if (n > p->out_len - p->out_off)
+		n = p->out_len - p->out_off;
+	p->out_off += n;
+	if (p->out_off == p->out_len)
+		p->out_off = p->out_len = 0;
+	pthread_mutex_unlock(&p->lock);
+}
+
+bool
+fo_peer_want_close(fo_peer *p)
+{
+	bool r;
+
+	pthread_mutex_lock(&p->lock);
+	r = p->conn == FO_CONN_CLOSING || p->out_failed;
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+
+/* Send DISCONNECT (7.12) and ask the driver to close. */
+void
+fo_peer_fail(fo_peer *p, fo_reject reason, const char *why, fo_wall now)
+{
+	snprintf(p->last_error, sizeof(p->last_error), "%s", why);
+	fo_peer_log(p, FO_LOG_WARN, "closing the connection to the partner: %s", why);
+	if (p->conn != FO_CONN_IDLE && p->conn != FO_CONN_CLOSING && reason != FO_REJ_NONE) {
+		fo_peer_msg(p, FO_M_DISCONNECT, fo_peer_xid(p), now);
+		p->tx.reject = (uint8_t)reason;
+		p->tx.message = fo_wire_str(why);
+		p->tx.present |= FO_WIRE_BIT(FO_O_REJECT_REASON) | FO_WIRE_BIT(FO_O_MESSAGE);
+		fo_peer_send(p, now);
+	}
+	if (p->conn != FO_CONN_IDLE)
+		p->conn = FO_CONN_CLOSING;
+}
+
+/* ---- The state machine -------------------------------------------------- */
+
+static void
+send_state(fo_peer *p, fo_state s, fo_wall since, bool startup, fo_wall now)
+{
+	uint8_t code = fo_state_to_wire(s);
+
+	if (code == 0)                  /* NOSTATE, INIT: nothing to announce */
+		return;
+	fo_peer_msg(p, FO_M_STATE, fo_peer_xid(p), now);
+	p->tx.server_state = code;
+	p->tx.server_flags = startup ? FO_SF_STARTUP : 0;
+	p->tx.stos = fo_wall_to_proto(since);
+	p->tx.present |= FO_WIRE_BIT(FO_O_SERVER_STATE) | FO_WIRE_BIT(FO_O_SERVER_FLAGS) |
+	    FO_WIRE_BIT(FO_O_START_TIME);
+	fo_peer_send(p, now);
+}
+
+/* Our current state as a STATE message (8.2; 9.3.1 in STARTUP). */
+static void
+announce(fo_peer *p, fo_wall now)
+{
+	fo_state s;
+	fo_wall since;
+	bool startup;
+
+	pthread_mutex_lock(&p->rt->lock);
+	fo_fsm_announce(&p->rt->fsm, &s, &startup);
+	since = startup ? p->rt->fsm.saved_since : p->rt->fsm.state_since;
+	pthread_mutex_unlock(&p->rt->lock);
+	send_state(p, s, since, startup, now);
+}
+
+static void
+simple(fo_peer *p, fo_mtype t, fo_wall now)
+{
+	fo_peer_msg(p, t, fo_peer_xid(p), now);
+	fo_peer_send(p, now);
+}
+
+/* Carry out the protocol actions of a step (the runtime persisted it first). */
+static void
+carry_out(fo_peer *p, const fo_step *st, fo_wall now)
+{
+	bool talking = p->conn == FO_CONN_UP || p->conn == FO_CONN_WAIT_STATE;
+	bool sent_state = false;
+
+	for (size_t i = 0; i < st->n; i++) {
+		const fo_action *a = &st->act[i];
+
+		switch (a->kind) {
+		case FO_ACT_SEND_STATE:
+			if (talking)
+				send_state(p, a->state, a->since, a->startup, now);
+			sent_state = true;
+			break;
+		case FO_ACT_SEND_UPDREQ:
+		case FO_ACT_SEND_UPDREQALL:
+			if (p->conn == FO_CONN_UP)
+				simple(p, a->kind == FO_ACT_SEND_UPDREQ ? FO_M_UPDREQ :
+				    FO_M_UPDREQALL, now);
+			break;
+		case FO_ACT_RESEND_UNACKED:
+			fo_peer_bnd_resend(p);
+			break;
+		case FO_ACT_SEND_POOLREQ:
+			if (p->conn == FO_CONN_UP)
+				simple(p, FO_M_POOLREQ, now);
+			break;
+		case FO_ACT_REBALANCE_POOL:
+			(void)fo_peer_bnd_rebalance(p, now);
+			break;
+		case FO_ACT_PERSIST_STATE:      /* done by fo_runtime_event() */
+		case FO_ACT_SERVE_CHANGE:       /* the packet path reads the state atomically */
+		case FO_ACT_TIMER_ARM:          /* done by fo_runtime_event() */
+		case FO_ACT_TIMER_CANCEL:
+			break;
+		}
+	}
+	/* A change while the partner's STATE is awaited is announced too. */
+	if (st->changed && !sent_state && talking)
+		announce(p, now);
+}
+
+static void
+event(fo_peer *p, fo_fsm_input *in, const char *why)
+{
+	fo_step st;
+
+	if (fo_runtime_event(p->rt, in, why, &st, NULL, 0) != FO_OK) {
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "the state could not be saved", in->now);
+		return;
+	}
+	carry_out(p, &st, in->now);
+}
+
+/* ---- Connection --------------------------------------------------------- */
+
+static void
+arm_receive(fo_peer *p)
+{
+	(void)fo_timers_arm(&p->timers, FO_TIMER_RECEIVE, p->mono,
+	    p->rel->max_response_delay * 1000u);
+}
+
+/* CONNECT and the accepting CONNECTACK carry the same session parameters. */
+static void
+session_options(fo_peer *p)
+{
+	fo_wire_msg *m = &p->tx;
+
+	snprintf(m->relationship, sizeof(m->relationship), "%s", p->rel->name);
+	m->max_unacked = p->rel->max_unacked_updates;
+	m->receive_timer = p->rel->max_response_delay;
+	snprintf(m->vendor_class, sizeof(m->vendor_class), "%s", FO_PEER_VENDOR_CLASS);
+	m->protocol_version = FO_PEER_PROTOCOL_VERSION;
+	m->present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_MAX_UNACKED) |
+	    FO_WIRE_BIT(FO_O_RECEIVE_TIMER) | FO_WIRE_BIT(FO_O_VENDOR_CLASS) |
+	    FO_WIRE_BIT(FO_O_PROTOCOL_VERSION);
+}
+
+static void
+send_connect(fo_peer *p, fo_wall now)
+{
+	fo_peer_msg(p, FO_M_CONNECT, fo_peer_xid(p), now);
+	session_options(p);
+	p->tx.tls_request = 0;
+	p->tx.mclt = p->rel->mclt;
+	p->tx.hba = p->rt->hba;
+	p->tx.present |= FO_WIRE_BIT(FO_O_TLS_REQUEST) | FO_WIRE_BIT(FO_O_MCLT) |
+	    FO_WIRE_BIT(FO_O_HBA);
+	fo_peer_send(p, now);
+}
+
+void
+fo_peer_connected(fo_peer *p, fo_wall now, fo_mono mono)
+{
+	pthread_mutex_lock(&p->lock);
+	p->mono = mono;
+	p->out_off = p->out_len = 0;
+	p->out_failed = false;
+	p->partner_receive_timer = 0;
+	p->answer_upddone = false;
+	p->last_error[0] = '\0';
+	fo_timers_init(&p->timers);
+	fo_counter_inc(&p->rt->ctr, FO_CTR_CONNECTIONS);
+	arm_receive(p);
+	if (p->rel->server_type == FO_PRIMARY) {
+		p->conn = FO_CONN_WAIT_ACK;
+		send_connect(p, now);
+	} else {
+		p->conn = FO_CONN_WAIT_CONNECT;
+	}
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+fo_peer_closed(fo_peer *p, fo_wall now, fo_mono mono)
+{
+	fo_fsm_input in = { .event = FO_EV_COMM_FAILED, .now = now };
+	bool was_up;
+
+	pthread_mutex_lock(&p->lock);
+	p->mono = mono;
+	pthread_mutex_lock(&p->rt->lock);
+	was_up = p->rt->fsm.comm_ok;
+	pthread_mutex_unlock(&p->rt->lock);
+	fo_peer_bnd_reset(p);
+	p->conn = FO_CONN_IDLE;
+	p->out_off = p->out_len = 0;
+	fo_timers_init(&p->timers);
+	if (was_up)
+		event(p, &in, "communications failed");
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* The partner's session parameters (CONNECT, CONNECTACK). */
+static void
+take_parameters(fo_peer *p, const fo_wire_msg *m)
+{
+	uint32_t w = (m->present & FO_WIRE_BIT(FO_O_MAX_UNACKED)) ? m->max_unacked :
+	    FO_DEFAULT_MAX_UNACKED_UPDATES;
+	fo_flight *fl;
+
+	if (w == 0)
+		w = 1;
+	if (w > FO_PEER_WINDOW_MAX)
+		w = FO_PEER_WINDOW_MAX;
+	if (w != p->window && p->n_fl == 0 && (fl = realloc(p->fl, w * sizeof(*fl))) != NULL) {
+		p->fl = fl;
+		p->window = w;
+	}
+	p->partner_receive_timer = (m->present & FO_WIRE_BIT(FO_O_RECEIVE_TIMER)) &&
+	    m->receive_timer >= 3 ? m->receive_timer : p->rel->max_response_delay;
+	(void)fo_timers_arm(&p->timers, FO_TIMER_SEND, p->mono,
+	    p->partner_receive_timer * 1000u / 3);
+}
+
+fo_reject
+fo_peer_check_connect(const fo_relationship *rel, const fo_hba *hba, const fo_wire_msg *m,
+    fo_wall now, const char **why)
+{
+	const char *w = NULL;
+	fo_reject r = FO_REJ_NONE;
+	int64_t skew = (int64_t)m->time - now.sec;
+
+	if (!(m->present & FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME)) ||
+	    strcmp(m->relationship, rel->name) != 0) {
+		r = FO_REJ_INVALID_PARTNER;
+		w = "unknown failover relationship name";
+	} else if (!(m->present & FO_WIRE_BIT(FO_O_PROTOCOL_VERSION)) ||
+	    m->protocol_version != FO_PEER_PROTOCOL_VERSION) {
+		r = FO_REJ_VERSION_MISMATCH;
+		w = "protocol version mismatch";
+	} else if (!(m->present & FO_WIRE_BIT(FO_O_MCLT)) || m->mclt == 0 ||
+	    (rel->dialect != FO_DIALECT_ISC && m->mclt != rel->mclt)) {
+		r = FO_REJ_INVALID_MCLT;
+		w = "MCLT missing or different from ours";
+	} else if (!(m->present & FO_WIRE_BIT(FO_O_HBA)) || (rel->dialect == FO_DIALECT_DRAFT &&
+	    hba != NULL && memcmp(m->hba.bits, hba->bits, FO_HBA_BYTES) != 0)) {
+		r = FO_REJ_HBA_CONFLICT;
+		w = "hash bucket assignment missing or different from ours";
+	} else if (skew > FO_PEER_MAX_SKEW || skew < -FO_PEER_MAX_SKEW) {
+		r = FO_REJ_TIME_MISMATCH;
+		w = "the partner's clock differs from ours by more than 60 seconds";
+	}
+	if (why != NULL)
+		*why = w;
+	return r;
+}
+
+static void
+on_connect(fo_peer *p, fo_wall now)
+{
+	const fo_wire_msg *m = &p->rx;
+	const char *why = NULL;
+	fo_reject r;
+
+	if (p->rel->server_type == FO_PRIMARY || p->conn != FO_CONN_WAIT_CONNECT) {
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "unexpected CONNECT", now);
+		return;
+	}
+	r = fo_peer_check_connect(p->rel, &p->rt->hba, m, now, &why);
+	fo_peer_msg(p, FO_M_CONNECTACK, m->xid, now);
+	if (r != FO_REJ_NONE) {
+		snprintf(p->tx.relationship, sizeof(p->tx.relationship), "%s", p->rel->name);
+		p->tx.protocol_version = FO_PEER_PROTOCOL_VERSION;
+		p->tx.reject = (uint8_t)r;
+		p->tx.message = fo_wire_str(why);
+		p->tx.present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) |
+		    FO_WIRE_BIT(FO_O_PROTOCOL_VERSION) | FO_WIRE_BIT(FO_O_REJECT_REASON) |
+		    FO_WIRE_BIT(FO_O_MESSAGE);
+		fo_peer_send(p, now);
+		snprintf(p->last_error, sizeof(p->last_error), "CONNECT rejected: %s", why);
+		fo_peer_log(p, FO_LOG_WARN, "CONNECT rejected (reason %u): %s", (unsigned)r, why);
+		p->conn = FO_CONN_CLOSING;
+		return;
+	}
+	/* ISC dialect: the secondary adopts the primary's HBA (reference 7). */
+	if (p->rel->dialect == FO_DIALECT_ISC &&
+	    memcmp(p->rt->hba.bits, m->hba.bits, FO_HBA_BYTES) != 0)
+		p->rt->hba = m->hba;
+	take_parameters(p, m);
+	session_options(p);
+	fo_peer_send(p, now);
+	p->conn = FO_CONN_WAIT_STATE;
+	announce(p, now);
+}
+
+static void
+on_connectack(fo_peer *p, fo_wall now)
+{
+	const fo_wire_msg *m = &p->rx;
+	char why[160];
+
+	if (p->conn != FO_CONN_WAIT_ACK) {
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "unexpected CONNECTACK", now);
+		return;
+	}
+	if (m->present & FO_WIRE_BIT(FO_O_REJECT_REASON)) {
+		snprintf(why, sizeof(why), "the partner rejected CONNECT: reason %u (%s)",
+		    (unsigned)m->reject, fo_reject_name((fo_reject)m->reject) ?
+		    fo_reject_name((fo_reject)m->reject) : "?");
+		fo_peer_fail(p, FO_REJ_NONE, why, now);
+		return;
+	}
+	take_parameters(p, m);
+	p->conn = FO_CONN_WAIT_STATE;
+	announce(p, now);
+}
+
+static void
+on_state(fo_peer *p, fo_wall now)
+{
+	const fo_wire_msg *m = &p->rx;
+	fo_fsm_input in = { .now = now };
+	fo_state ps;
+
+	if (p->conn != FO_CONN_WAIT_STATE && p->conn != FO_CONN_UP) {
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "STATE before the connection handshake", now);
+		return;
+	}
+	if (!(m->present & FO_WIRE_BIT(FO_O_SERVER_STATE)) ||
+	    !fo_state_from_wire(m->server_state, &ps)) {
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "STATE without a known server-state", now);
+		return;
+	}
+	in.event = p->conn == FO_CONN_UP ? FO_EV_PARTNER_STATE : FO_EV_COMM_OK;
+	in.partner_state = ps;
+	in.partner_since = fo_wall_at(m->stos);
+	in.partner_startup = (m->server_flags & FO_SF_STARTUP) != 0;
+	p->conn = FO_CONN_UP;
+	fo_peer_log(p, FO_LOG_INFO, "partner state %s%s", fo_state_name(ps),
+	    in.partner_startup ? " (starting up)" : "");
+	event(p, &in, in.event == FO_EV_COMM_OK ? "communications OK" : "partner state");
+}
+
+static void
+on_disconnect(fo_peer *p, fo_wall now)
+{
+	char why[160];
+	int n = (int)(p->rx.message.len < 100 ? p->rx.message.len : 100);
+
+	snprintf(why, sizeof(why), "the partner disconnected: reason %u%s%.*s",
+	    (unsigned)p->rx.reject, n > 0 ? ", " : "", n,
+	    p->rx.message.p != NULL ? (const char *)p->rx.message.p : "");
+	fo_peer_fail(p, FO_REJ_NONE, why, now);
+}
+
+/* The messages allowed once the handshake is done (BNDUPD and the rest). */
+static bool
+talking(fo_peer *p, fo_wall now)
+{
+	if (p->conn == FO_CONN_UP || p->conn == FO_CONN_WAIT_STATE)
+		return true;
+	fo_peer_fail(p, FO_REJ_UNKNOWN, "message before the connection handshake", now);
+	return false;
+}
+
+static void
+dispatch(fo_peer *p, fo_wall now)
+{
+	fo_fsm_input in = { .event = FO_EV_UPDDONE, .now = now };
+
+	switch (p->rx.type) {
+	case FO_M_CONNECT: on_connect(p, now); break;
+	case FO_M_CONNECTACK: on_connectack(p, now); break;
+	case FO_M_STATE: on_state(p, now); break;
+	case FO_M_CONTACT: break;
+	case FO_M_DISCONNECT: on_disconnect(p, now); break;
+	case FO_M_BNDUPD:
+	case FO_M_BNDACK:
+		if (talking(p, now))
+			fo_peer_bnd_input(p, now);
+		break;
+	case FO_M_UPDREQ:
+	case FO_M_UPDREQALL:
+		if (talking(p, now))
+			fo_peer_bnd_request(p, p->rx.type == FO_M_UPDREQALL, now);
+		break;
+	case FO_M_UPDDONE:
+		if (talking(p, now))
+			event(p, &in, "UPDDONE");
+		break;
+	case FO_M_POOLREQ:
+		if (talking(p, now))
+			fo_peer_bnd_poolreq(p, now);
+		break;
+	case FO_M_POOLRESP:
+		if (talking(p, now))
+			fo_peer_log(p, FO_LOG_INFO, "the primary moved %u address(es) to us",
+			    (unsigned)p->rx.addresses_transferred);
+		break;
+	}
+}
+
+void
+fo_peer_input(fo_peer *p, const uint8_t *msg, size_t len, fo_wall now, fo_mono mono)
+{
+	fo_reject why = FO_REJ_NONE;
+	char err[160] = "", line[200];
+	fo_status st;
+
+	pthread_mutex_lock(&p->lock);
+	p->mono = mono;
+	if (p->conn == FO_CONN_IDLE || p->conn == FO_CONN_CLOSING)
+		goto done;
+	arm_receive(p);                 /* 8.3: any message restarts tReceive */
+	st = fo_wire_decode(msg, len, p->rel->dialect, p->key.len ? &p->key : NULL, &p->rx, &why,
+	    err, sizeof(err));
+	if (st == FO_ERR_NOTFOUND)
+		goto done;              /* types 128..255 are ignored (6.1) */
+	if (st != FO_OK) {
+		if (why == FO_REJ_MISSING_DIGEST || why == FO_REJ_DIGEST_FAILED ||
+		    why == FO_REJ_DIGEST_NOT_CONFIGURED)
+			fo_counter_inc(&p->rt->ctr, FO_CTR_AUTH_FAILURES);
+		snprintf(line, sizeof(line), "bad message from the partner: %s", err);
+		fo_peer_fail(p, why != FO_REJ_NONE ? why : FO_REJ_UNKNOWN, line, now);
+		goto done;
+	}
+	fo_counter_inc(&p->rt->ctr, FO_CTR_MSG_RECEIVED);
+	dispatch(p, now);
+	if (p->conn == FO_CONN_UP)
+		fo_peer_bnd_pump(p, now);
+done:
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* ---- The loop turn ------------------------------------------------------ */
+
+static void
+conn_timers(fo_peer *p, fo_wall now, fo_mono mono)
+{
+	fo_timer t;
+
+	while (fo_timers_pop_expired(&p->timers, mono, &t)) {
+		if (t == FO_TIMER_RECEIVE && p->conn != FO_CONN_IDLE &&
+		    p->conn != FO_CONN_CLOSING) {
+			fo_peer_fail(p, FO_REJ_NO_TRAFFIC, "nothing received from the partner "
+			    "within max-response-delay", now);
+		} else if (t == FO_TIMER_SEND && (p->conn == FO_CONN_UP ||
+		    p->conn == FO_CONN_WAIT_STATE)) {
+			simple(p, FO_M_CONTACT, now);   /* 7.11, re-arms tSend */
+		}
+	}
+}
+
+void
+fo_peer_run(fo_peer *p, fo_wall now, fo_mono mono)
+{
+	fo_step st;
+
+	pthread_mutex_lock(&p->lock);
+	p->mono = mono;
+	conn_timers(p, now, mono);
+	while (fo_runtime_pop_timer(p->rt, now, mono, &st))
+		carry_out(p, &st, now);
+	if (p->conn == FO_CONN_UP)
+		fo_peer_bnd_pump(p, now);
+	pthread_mutex_unlock(&p->lock);
+}
+
+bool
+fo_peer_next_deadline(fo_peer *p, fo_mono *out)
+{
+	fo_mono a, b;
+	bool ha, hb;
+
+	pthread_mutex_lock(&p->lock);
+	ha = fo_timers_next_deadline(&p->timers, &a);
+	pthread_mutex_unlock(&p->lock);
+	hb = fo_runtime_next_deadline(p->rt, &b);
+	if (!ha && !hb)
+		return false;
+	*out = !hb || (ha && a.msec < b.msec) ? a : b;
+	return true;
+}
+
+fo_conn
+fo_peer_conn(fo_peer *p)
+{
+	fo_conn c;
+
+	pthread_mutex_lock(&p->lock);
+	c = p->conn;
+	pthread_mutex_unlock(&p->lock);
+	return c;
+}
+
+size_t
+fo_peer_unacked(fo_peer *p)
+{
+	size_t n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->unacked;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+void
+fo_peer_last_error(fo_peer *p, char *buf, size_t len)
+{
+	pthread_mutex_lock(&p->lock);
+	snprintf(buf, len, "%s", p->last_error);
+	pthread_mutex_unlock(&p->lock);
+}
+
+fo_status
+fo_peer_encode_reject(const fo_relationship *rel, fo_reject reason, uint32_t xid, fo_wall now,
+    uint8_t *buf, size_t cap, size_t *len)
+{
+	fo_wire_msg *m;
+	fo_status st;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return FO_ERR_NOMEM;
+	fo_wire_msg_init(m, FO_M_CONNECTACK, fo_wall_to_proto(now), xid);
+	snprintf(m->relationship, sizeof(m->relationship), "%s", rel->name);
+	m->protocol_version = FO_PEER_PROTOCOL_VERSION;
+	m->reject = (uint8_t)reason;
+	m->message = fo_wire_str(fo_reject_name(reason));
+	m->present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_PROTOCOL_VERSION) |
+	    FO_WIRE_BIT(FO_O_REJECT_REASON) | FO_WIRE_BIT(FO_O_MESSAGE);
+	st = fo_wire_encode(m, rel->dialect, NULL, buf, cap, len);
+	free(m);
+	return st;
+}

@@ -1,0 +1,143 @@
+/*
+ * fo_update.c - accepting binding updates, draft-12 7.1.3.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <string.h>
+
+#include "fo_update.h"
+
+bool
+fo_update_same_client(const fo_client_id *a, const fo_client_id *b)
+{
+	if (a->cidlen > 0 && b->cidlen > 0)
+		return a->cidlen == b->cidlen && memcmp(a->cid, b->cid, a->cidlen) == 0;
+	if (a->hlen == 0 || b->hlen == 0)
+		return false;
+	return a->htype == b->htype && a->hlen == b->hlen && memcmp(a->hw, b->hw, a->hlen) == 0;
+}
+
+static bool
+has_client(const fo_client_id *c)
+{
+	return c->hlen > 0 || c->cidlen > 0;
+}
+
+/* time(1): the update's CLTT is later than ours (7.1.3: absent is never later). */
+static bool
+cltt_later(uint32_t theirs, uint32_t ours)
+{
+	if (theirs == 0)
+		return false;
+	return ours == 0 || theirs > ours;
+}
+
+static unsigned
+verdict(bool ok, unsigned reason)
+{
+	return ok ? FO_UPD_ACCEPT : reason;
+}
+
+/* Rows of figure 7.1.3-1 for an ACTIVE update. */
+static unsigned
+decide_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_type me)
+{
+	switch (cur->state) {
+	case FO_BS_ACTIVE:      /* (5) */
+		if (!has_client(&cur->client) || fo_update_same_client(&cur->client, &in->client))
+			return FO_UPD_ACCEPT;
+		return me == FO_SECONDARY ? FO_UPD_ACCEPT : FO_UPD_REJ_FATAL_CONFLICT;
+	case FO_BS_EXPIRED:
+	case FO_BS_RELEASED:    /* time(1) */
+		return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+	case FO_BS_FREE:
+	case FO_BS_BACKUP:
+		return FO_UPD_ACCEPT;
+	case FO_BS_RESET:       /* time(3) */
+		return verdict(cltt_later(in->cltt, cur->stos), FO_UPD_REJ_OUTDATED);
+	case FO_BS_ABANDONED:   /* (4) */
+		return FO_UPD_REJ_LESS_CRITICAL;
+	}
+	return FO_UPD_ACCEPT;
+}
+
+unsigned
+fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in, fo_server_type me,
+    fo_wall now)
+{
+	bool expired = (int64_t)cur->expiry < now.sec;
+
+	if (in->state < FO_BS_FREE || in->state > FO_BS_MAX)
+		return FO_UPD_REJ_MISSING_INFO;
+	if (in->state == FO_BS_ACTIVE) {
+		if (!has_client(&in->client) || in->expiry == 0)
+			return FO_UPD_REJ_MISSING_INFO;
+		return decide_active(cur, in, me);
+	}
+	if (in->state == FO_BS_RESET || in->state == FO_BS_ABANDONED)
+		return FO_UPD_ACCEPT;
+	switch (cur->state) {
+	case FO_BS_ACTIVE:
+		if (in->state == FO_BS_RELEASED)        /* time(1) */
+			return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+		return verdict(expired, FO_UPD_REJ_OUTDATED);   /* time(2) */
+	case FO_BS_RELEASED:
+		if (in->state == FO_BS_EXPIRED)         /* time(1) */
+			return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+		return FO_UPD_ACCEPT;
+	case FO_BS_ABANDONED:
+		return FO_UPD_REJ_LESS_CRITICAL;        /* (4) */
+	case FO_BS_EXPIRED:
+	case FO_BS_FREE:
+	case FO_BS_BACKUP:
+	case FO_BS_RESET:
+		break;
+	}
+	return FO_UPD_ACCEPT;
+}
+
+void
+fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now,
+    fo_binding_info *out)
+{
+	*out = *cur;
+	out->state = in->state;
+	switch (in->state) {
+	case FO_BS_ACTIVE:
+		out->client = in->client;
+		out->expiry = in->expiry;
+		break;
+	case FO_BS_EXPIRED:
+	case FO_BS_RELEASED:
+		if (has_client(&in->client))
+			out->client = in->client;
+		if (in->expiry != 0)
+			out->expiry = in->expiry;
+		break;
+	case FO_BS_RESET:
+		if (has_client(&in->client))
+			out->client = in->client;
+		out->expiry = 0;
+		break;
+	case FO_BS_FREE:
+	case FO_BS_BACKUP:
+	case FO_BS_ABANDONED:
+		memset(&out->client, 0, sizeof(out->client));
+		out->expiry = 0;
+		break;
+	}
+	if (in->cltt != 0)
+		out->cltt = in->cltt;
+	if (in->pexp_sent > out->pexp_acked)
+		out->pexp_acked = in->pexp_sent;
+	if (in->stos != 0)
+		out->stos = in->stos;
+	else if (in->state != cur->state)
+		out->stos = now.sec < 0 ? 0 : (uint32_t)now.sec;
+	out->flags = cur->flags & FO_BF_RESERVED;
+}
+
+bool
+fo_update_frees_on_ack(fo_bstate s)
+{
+	return s == FO_BS_EXPIRED || s == FO_BS_RELEASED || s == FO_BS_RESET;
+}

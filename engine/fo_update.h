@@ -1,0 +1,63 @@
+/*
+ * fo_update.h - the rules for a binding update received from the partner
+ * (draft-12 section 7.1.3, figure 7.1.3-1; reference section 4) and for
+ * what a BNDACK does to the binding that was sent (sections 5.2, 7.2).
+ *
+ * Internal tier: pure functions of bindings and `now`, used by fo_scope.c
+ * and tested as a truth table.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_UPDATE_H
+#define FO_UPDATE_H
+
+#include "fo_binding.h"
+#include "fo_types.h"
+
+/* Reject reasons these rules give (draft-12 12.21; fo_wire.h has the full list). */
+#define FO_UPD_ACCEPT 0
+#define FO_UPD_REJ_FATAL_CONFLICT 2      /* (5): both ACTIVE, other client, we are primary */
+#define FO_UPD_REJ_MISSING_INFO 3
+#define FO_UPD_REJ_OUTDATED 15           /* time(1), time(2), time(3) */
+#define FO_UPD_REJ_LESS_CRITICAL 16      /* (4): the address is ABANDONED here */
+
+/*
+ * Figure 7.1.3-1: accept (FO_UPD_ACCEPT) or the reject reason for the
+ * update `in` (its state, client, cltt, cltt 0 = absent; the partner's
+ * potential expiration in in->pexp_sent) against the local binding `cur`, on server `me` at `now`.
+ *  - time(1): in.cltt later than cur.cltt (an absent cltt is never later;
+ *    a present one is later than an absent one);
+ *  - time(2): now later than cur.expiry;
+ *  - time(3): in.cltt later than cur.stos;
+ *  - (5): ACTIVE over ACTIVE of another client: the secondary accepts,
+ *    the primary rejects with 2.
+ * An ACTIVE update without a client, or without a lease expiration time,
+ * is missing information (3).
+ */
+unsigned fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in,
+    fo_server_type me, fo_wall now);
+
+/*
+ * The binding after accepting `in` over `cur`: the state, client (kept
+ * for EXPIRED and RELEASED when the update names none, cleared for FREE,
+ * BACKUP and ABANDONED), expiry (ACTIVE: the update's; EXPIRED, RELEASED:
+ * the update's if present, else unchanged; otherwise 0), cltt (the
+ * update's if present), stos (the update's if present, else now when the
+ * state changes). The partner's potential expiration raises pexp_acked
+ * (draft 7.1.5: the received potential expiration counts as known to the
+ * partner). FO_BF_RESERVED is kept; FO_BF_TENTATIVE and
+ * FO_BF_UPDATE_PENDING are cleared (the partner's binding is newer than
+ * any change of ours still queued).
+ */
+void fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now,
+    fo_binding_info *out);
+
+/* Same client: by client identifier when both have one, else by hardware address. */
+bool fo_update_same_client(const fo_client_id *a, const fo_client_id *b);
+
+/*
+ * Does a binding in state `s` return to a free pool once the partner
+ * acknowledged it (reference section 4: EXPIRED, RELEASED, RESET)?
+ */
+bool fo_update_frees_on_ack(fo_bstate s);
+
+#endif /* FO_UPDATE_H */

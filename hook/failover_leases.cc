@@ -1,0 +1,82 @@
+// failover_leases.cc - the partner's binding changes into Kea's lease database.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <asiolink/io_address.h>
+#include <dhcp/duid.h>
+#include <dhcp/hwaddr.h>
+#include <dhcpsrv/lease.h>
+#include <dhcpsrv/lease_mgr_factory.h>
+
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <vector>
+
+#include "failover_leases.h"
+#include "failover_log.h"
+
+using namespace isc::dhcp;
+
+namespace kea_failover {
+
+namespace {
+
+std::mutex queue_mutex;
+std::deque<fo_lease_change> queue;
+
+Lease4Ptr
+lease_from(const fo_lease_change& c) {
+    HWAddrPtr hw;
+    if (c.client.hlen > 0) {
+        hw.reset(new HWAddr(std::vector<uint8_t>(c.client.hw, c.client.hw + c.client.hlen),
+                            c.client.htype));
+    }
+    int64_t valid = c.expiry.sec > c.cltt.sec ? c.expiry.sec - c.cltt.sec : 0;
+    return (Lease4Ptr(new Lease4(isc::asiolink::IOAddress(c.addr), hw,
+                                 c.client.cidlen > 0 ? c.client.cid : nullptr, c.client.cidlen,
+                                 static_cast<uint32_t>(valid), static_cast<time_t>(c.cltt.sec),
+                                 c.subnet_id)));
+}
+
+void
+apply(const fo_lease_change& c) {
+    LeaseMgr& mgr = LeaseMgrFactory::instance();
+    Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
+    if (c.state == FO_BS_ACTIVE) {
+        Lease4Ptr lease = lease_from(c);
+        if (existing) {
+            mgr.updateLease4(lease);
+        } else {
+            mgr.addLease(lease);
+        }
+    } else if (existing) {
+        mgr.deleteLease(existing);
+    }
+}
+
+} // namespace
+
+void
+lease_changed(void*, const fo_lease_change* c) {
+    std::lock_guard<std::mutex> lock(queue_mutex);
+    queue.push_back(*c);
+}
+
+size_t
+apply_lease_changes() {
+    std::deque<fo_lease_change> batch;
+    {
+        std::lock_guard<std::mutex> lock(queue_mutex);
+        batch.swap(queue);
+    }
+    for (auto const& c : batch) {
+        try {
+            apply(c);
+        } catch (const std::exception& ex) {
+            LOG_ERROR(failover_logger, FAILOVER_LEASE_APPLY_FAILED)
+                .arg(isc::asiolink::IOAddress(c.addr).toText()).arg(ex.what());
+        }
+    }
+    return (batch.size());
+}
+
+} // namespace kea_failover

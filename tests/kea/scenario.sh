@@ -1,0 +1,382 @@
+# scenario.sh - topology and Kea control for the failover integration tests.
+# Sourced (after nothing: it sources lib.sh itself), never run.
+#
+# Topology (all names carry this test's name and PID, so parallel runs and
+# leftovers of other tests are never touched):
+#
+#            fo-T-PID-br  (bridge namespace: bridge "br0")
+#        +------------+-------------+--------------+
+#     p-s1          p-s2          p-cl           p-dc        (bridge ports)
+#       |             |             |              |
+#     fo-s1         fo-s2         fo-cl          fo-dc       (veth peers)
+#   10.0.0.1/16   10.0.0.2/16   10.0.0.3/16      no address
+#   fo-T-PID-s1   fo-T-PID-s2   fo-T-PID-cl    fo-T-PID-dc
+#   kea-dhcp4     (2nd server,  relays: perfdhcp  udhcpc
+#   (+ agent)      later issues) and dhcp_probe   (broadcast)
+#                                + 10.0.0.4..9
+#
+# The Kea subnet is 10.0.0.0/16 (scope-id 10.0.0.0): it contains the
+# servers, the relay addresses (giaddr) and the pools (10.0.1.0 and up), so
+# relayed and direct (broadcast) clients land in the same subnet.
+#
+# Functions:
+#   fo_topology_up                       the namespaces above
+#   fo_config NAME OUT [REL] [DHCP4] [HOOK]
+#                                        a kea-dhcp4 configuration for server NAME
+#                                        (s1|s2), REL merged into the relationship,
+#                                        DHCP4 merged into Dhcp4 (jq `*`; a null
+#                                        member deletes), HOOK=nohook: without the
+#                                        failover hook
+#   fo_kea_start NAME CONFIG [MT]        start kea-dhcp4 (MT=1: multi-threading)
+#   fo_kea_cmd NAME JSON                 a command over the unix socket; prints the answer
+#   fo_kea_stop NAME / fo_kea_kill9 NAME stop it (SIGTERM then SIGKILL) / kill -9
+#   fo_kea_wipe NAME                     forget its leases and failover state
+#   fo_set_state NAME REL STATE [PARTNER] the test seam
+#   fo_fget NAME [ARGS_JSON]             failover-get; prints .arguments
+#   fo_stat NAME STAT                    a Kea statistic's current value
+#   fo_probe ARGS...                     tools/dhcp_probe.py in the client namespace
+#   fo_deadline SECONDS                  kill this test (and its children) after SECONDS
+# Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+
+. "${FO_KEA_TESTS:-$(dirname "$0")}/lib.sh"
+
+: "${FO_TEST:=$(basename "$0" .sh | sed -e 's/^test-//' -e 's/^bench_//' | cut -c1-10)}"
+: "${PYTHON:=$(command -v python3 || echo /usr/bin/python3)}"
+: "${PERFDHCP:=$(command -v perfdhcp || echo /usr/sbin/perfdhcp)}"
+: "${KEA_HOOKS_DIR:=$("$KEA_DHCP4" -W 2>/dev/null | sed -n 's/^ *hooks_dir: *//p' | head -1)}"
+[ -n "$KEA_HOOKS_DIR" ] || KEA_HOOKS_DIR=/usr/lib/x86_64-linux-gnu/kea/hooks
+: "${FO_LEASE_CMDS:=$KEA_HOOKS_DIR/libdhcp_lease_cmds.so}"
+FO_PROBE="$srcdir/tools/dhcp_probe.py"
+
+FO_NSP="fo-$FO_TEST-$$"
+FO_NS_BR="$FO_NSP-br"
+FO_NS_S1="$FO_NSP-s1"
+FO_NS_S2="$FO_NSP-s2"
+FO_NS_CL="$FO_NSP-cl"
+FO_NS_DC="$FO_NSP-dc"
+FO_NS_s1=$FO_NS_S1
+FO_NS_s2=$FO_NS_S2
+FO_SUBNET=10.0.0.0/16
+FO_SCOPE=10.0.0.0
+FO_IP_s1=10.0.0.1
+FO_IP_s2=10.0.0.2
+FO_CLIENT_IP=10.0.0.3
+FO_RELAY1=10.0.0.4          # dhcp_probe
+FO_RELAY2=10.0.0.5          # perfdhcp
+
+fo_need() {
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || { echo "SKIP: $c is not installed"; exit 77; }
+	done
+}
+
+# fo_deadline SECONDS: a watchdog; past SECONDS the test is ended (its
+# cleanup trap runs) and its children stopped.
+fo_deadline() {
+	_fo_main=$$
+	(
+		trap 'kill "$_fo_sl" 2>/dev/null; exit 0' TERM INT
+		sleep "$1" &
+		_fo_sl=$!
+		wait "$_fo_sl" || exit 0
+		echo "not ok - $FO_TEST exceeded its time bound of $1 s" >&2
+		pkill -TERM -P "$_fo_main" 2>/dev/null
+		kill -TERM "$_fo_main" 2>/dev/null
+	) &
+	FO_PIDS="$FO_PIDS $!"
+}
+
+fo_topology_up() {
+	fo_skip_unless_root "$FO_TEST"
+	for n in br s1 s2 cl dc; do fo_netns "$FO_NSP-$n" || return 1; done
+	ip -n "$FO_NS_BR" link add br0 type bridge || return 1
+	ip -n "$FO_NS_BR" link set br0 type bridge stp_state 0 forward_delay 0 2>/dev/null
+	ip -n "$FO_NS_BR" link set br0 up
+	for n in s1 s2 cl dc; do
+		ip -n "$FO_NS_BR" link add "p-$n" type veth peer name "fo-$n" netns "$FO_NSP-$n" || return 1
+		ip -n "$FO_NS_BR" link set "p-$n" master br0
+		ip -n "$FO_NS_BR" link set "p-$n" up
+		ip -n "$FO_NSP-$n" link set "fo-$n" up
+	done
+	ip -n "$FO_NS_S1" addr add "$FO_IP_s1/16" dev fo-s1
+	ip -n "$FO_NS_S2" addr add "$FO_IP_s2/16" dev fo-s2
+	ip -n "$FO_NS_CL" addr add "$FO_CLIENT_IP/16" dev fo-cl
+	for a in 4 5 6 7 8 9; do ip -n "$FO_NS_CL" addr add "10.0.0.$a/16" dev fo-cl; done
+	# With STP off the ports forward at once; wait until all four say so.
+	i=0
+	while [ $i -lt 50 ]; do
+		[ "$(bridge -n "$FO_NS_BR" link show 2>/dev/null | grep -c 'state forwarding')" -ge 4 ] && return 0
+		i=$((i + 1)); sleep 0.1
+	done
+	echo "# topology: the bridge ports do not forward"
+	return 1
+}
+
+# fo_config NAME OUT [REL_MERGE] [DHCP4_MERGE] [nohook]
+fo_config() {
+	_n=$1 _out=$2 _rel=${3:-'{}'} _d4=${4:-'{}'} _hook=${5:-hook}
+	_dir="$FO_TMP/$_n"
+	mkdir -p "$_dir/state" "$_dir/run"
+	eval "_ip=\$FO_IP_$_n"
+	_peer=$FO_IP_s2; [ "$_n" = s2 ] && _peer=$FO_IP_s1
+	jq -n --arg n "$_n" --arg ip "$_ip" --arg peer "$_peer" --arg dir "$_dir" \
+	    --arg hook "$FO_HOOK" --arg lc "$FO_LEASE_CMDS" --arg withhook "$_hook" \
+	    --argjson rel "$_rel" --argjson d4 "$_d4" '
+	def prune: if type == "object" then with_entries(select(.value != null) | .value |= prune)
+	           elif type == "array" then map(prune) else . end;
+	({"name": "rel1", "server-type": (if $n == "s2" then "secondary" else "primary" end),
+	  "partner-server": $peer, "local-address": $ip, "server-name": ("kea-" + $n),
+	  "mode": "load-balance", "load-balance-percent": 50, "scope-id": ["10.0.0.0"],
+	  "max-client-lead-time": 600} * $rel | prune) as $r
+	| {"Dhcp4": ({
+	    "interfaces-config": {"interfaces": [("fo-" + $n)]},
+	    "control-socket": {"socket-type": "unix", "socket-name": ($dir + "/kea4.sock")},
+	    "lease-database": {"type": "memfile", "persist": true, "name": ($dir + "/leases4.csv"),
+	                       "lfc-interval": 0},
+	    "valid-lifetime": 7200, "renew-timer": 1800, "rebind-timer": 5400,
+	    "hooks-libraries": ([{"library": $lc}] + (if $withhook == "nohook" then [] else
+	        [{"library": $hook, "parameters": {"state-directory": ($dir + "/state"),
+	                                            "relationships": [$r]}}] end)),
+	    "subnet4": [{"id": 1, "subnet": "10.0.0.0/16",
+	                 "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}],
+	                 "option-data": [{"name": "routers", "data": "10.0.0.254"}]}],
+	    "multi-threading": {"enable-multi-threading": false},
+	    "loggers": [{"name": "kea-dhcp4", "output_options": [{"output": "stdout"}],
+	                 "severity": "INFO"}]
+	  } * $d4 | prune)}' >"$_out"
+}
+
+# fo_kea_start NAME CONFIG [MT]: 0 when DHCP4_STARTED was logged within 20 s.
+fo_kea_start() {
+	_n=$1 _cfg=$2 _mt=${3:-0}
+	_dir="$FO_TMP/$_n"
+	mkdir -p "$_dir/run"
+	eval "_ns=\$FO_NS_$_n"
+	if [ "$_mt" = 1 ]; then
+		_mtj='{"enable-multi-threading": true, "thread-pool-size": 4, "packet-queue-size": 64}'
+	else
+		_mtj='{"enable-multi-threading": false}'
+	fi
+	jq --argjson mt "$_mtj" '.Dhcp4["multi-threading"] = $mt' "$_cfg" >"$_dir/kea-dhcp4.json" || return 1
+	_k=$(( $(cat "$_dir/starts" 2>/dev/null || echo 0) + 1 ))
+	echo "$_k" >"$_dir/starts"
+	_log="$_dir/kea.$_k.log"
+	eval "FO_LOG_$_n=\$_log"
+	rm -f "$_dir/kea4.sock"
+	KEA_PIDFILE_DIR="$_dir/run" KEA_LOCKFILE_DIR="$_dir/run" KEA_FAILOVER_TEST_SEAM=1 \
+	    ip netns exec "$_ns" ${FO_KEA_WRAPPER:-} "$KEA_DHCP4" -c "$_dir/kea-dhcp4.json" >"$_log" 2>&1 &
+	_pid=$!
+	eval "FO_KEA_PID_$_n=\$_pid"
+	FO_PIDS="$FO_PIDS $_pid"
+	_end=$(($(date +%s) + ${FO_KEA_START_TIMEOUT:-20}))
+	while [ "$(date +%s)" -lt "$_end" ]; do
+		if grep -q DHCP4_STARTED "$_log" 2>/dev/null && [ -S "$_dir/kea4.sock" ]; then
+			return 0
+		fi
+		if ! kill -0 "$_pid" 2>/dev/null; then
+			echo "# kea-dhcp4 $_n exited:"; grep -E 'ERROR|FATAL' "$_log" | head -5 | sed 's/^/#   /'
+			return 1
+		fi
+		sleep 0.1
+	done
+	echo "# kea-dhcp4 $_n did not log DHCP4_STARTED within ${FO_KEA_START_TIMEOUT:-20} s"
+	return 1
+}
+
+_fo_forget_pid() {
+	_keep=""
+	for p in $FO_PIDS; do [ "$p" = "$1" ] || _keep="$_keep $p"; done
+	FO_PIDS=$_keep
+}
+
+# fo_kea_stop NAME [SECONDS]: SIGTERM, up to SECONDS (10), then SIGKILL.
+fo_kea_stop() {
+	eval "_pid=\${FO_KEA_PID_$1:-}"
+	[ -n "$_pid" ] || return 0
+	kill -TERM "$_pid" 2>/dev/null
+	i=0
+	while kill -0 "$_pid" 2>/dev/null && [ $i -lt $((${2:-10} * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	_fo_forget_pid "$_pid"
+	eval "FO_KEA_PID_$1="
+	return 0
+}
+
+fo_kea_kill9() {
+	eval "_pid=\${FO_KEA_PID_$1:-}"
+	[ -n "$_pid" ] || return 0
+	kill -KILL "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	_fo_forget_pid "$_pid"
+	eval "FO_KEA_PID_$1="
+	return 0
+}
+
+fo_kea_running() { eval "_pid=\${FO_KEA_PID_$1:-}"; [ -n "$_pid" ] && kill -0 "$_pid" 2>/dev/null; }
+
+# fo_kea_wipe NAME: a server that never ran (leases, failover state, logs kept).
+fo_kea_wipe() {
+	rm -rf "$FO_TMP/$1/state" "$FO_TMP/$1"/leases4.csv*
+	mkdir -p "$FO_TMP/$1/state"
+}
+
+# fo_kea_cmd NAME JSON: the answer on stdout (empty on failure, rc 1).
+fo_kea_cmd() {
+	_sock="$FO_TMP/$1/kea4.sock"
+	_ans=$(printf '%s' "$2" | timeout 20 socat -t 15 - "UNIX-CONNECT:$_sock" 2>/dev/null)
+	[ -n "$_ans" ] || return 1
+	printf '%s\n' "$_ans"
+}
+
+# fo_kea_result NAME JSON: just the result code of a command.
+fo_kea_result() { fo_kea_cmd "$1" "$2" | jq -r '.result' 2>/dev/null; }
+
+fo_set_state() {
+	_a=$(jq -cn --arg r "$2" --arg s "$3" --arg p "${4:-Normal}" \
+	    '{"command": "failover-test-set-state", "service": ["dhcp4"],
+	      "arguments": {"name": $r, "state": $s, "partner-state": $p}}')
+	_ans=$(fo_kea_cmd "$1" "$_a")
+	[ "$(printf '%s' "$_ans" | jq -r .result 2>/dev/null)" = 0 ] && return 0
+	echo "# failover-test-set-state $2 $3: ${_ans:-no answer}" | head -c 400; echo
+	return 1
+}
+
+fo_fget() {
+	_a=$(jq -cn --argjson args "${2:-{\}}" '{"command": "failover-get", "service": ["dhcp4"], "arguments": $args}')
+	fo_kea_cmd "$1" "$_a" | jq -c 'select(.result == 0) | .arguments'
+}
+
+# fo_rel_state NAME REL: the relationship's state, e.g. Normal.
+fo_rel_state() {
+	fo_fget "$1" "$(jq -cn --arg r "$2" '{"name": $r}')" | jq -r '.relationships[0].state.state // empty'
+}
+
+# fo_stat NAME STAT: the statistic's latest value (0 if unknown).
+fo_stat() {
+	fo_kea_cmd "$1" "$(jq -cn --arg s "$2" '{"command": "statistic-get", "arguments": {"name": $s}}')" |
+	    jq -r --arg s "$2" '.arguments[$s][0][0] // 0'
+}
+
+fo_stats_reset() { fo_kea_cmd "$1" '{"command": "statistic-reset-all"}' >/dev/null; }
+
+# fo_agent_start NAME PORT: kea-ctrl-agent in NAME's namespace on
+# 127.0.0.1:PORT, forwarding "dhcp4" to NAME's unix socket.
+fo_agent_start() {
+	_dir="$FO_TMP/$1"
+	eval "_ns=\$FO_NS_$1"
+	mkdir -p "$_dir/agent-run"
+	jq -n --arg sock "$_dir/kea4.sock" --argjson port "$2" '{"Control-agent": {
+	    "http-host": "127.0.0.1", "http-port": $port,
+	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
+	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
+	                 "severity": "INFO"}]}}' >"$_dir/agent.json"
+	KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" \
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >"$_dir/agent.log" 2>&1 &
+	_pid=$!
+	eval "FO_AGENT_PID_$1=\$_pid FO_AGENT_PORT_$1=\$2"
+	FO_PIDS="$FO_PIDS $_pid"
+	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+}
+
+fo_agent_stop() {
+	eval "_pid=\${FO_AGENT_PID_$1:-}"
+	[ -n "$_pid" ] || return 0
+	kill -TERM "$_pid" 2>/dev/null
+	i=0
+	while kill -0 "$_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$_pid" 2>/dev/null
+	wait "$_pid" 2>/dev/null
+	_fo_forget_pid "$_pid"
+	eval "FO_AGENT_PID_$1="
+}
+
+# fo_agent_cmd NAME JSON: POST to NAME's agent; prints the answer (a list).
+fo_agent_cmd() {
+	eval "_ns=\$FO_NS_$1 _port=\$FO_AGENT_PORT_$1"
+	ip netns exec "$_ns" curl -s -m 15 -X POST -H 'Content-Type: application/json' \
+	    --data-binary "$2" "http://127.0.0.1:$_port/"
+}
+
+# fo_kea_shell NAME COMMAND: kea-shell through NAME's agent, no arguments.
+fo_kea_shell() {
+	eval "_ns=\$FO_NS_$1 _port=\$FO_AGENT_PORT_$1"
+	timeout 20 ip netns exec "$_ns" "${KEA_SHELL:-kea-shell}" --host 127.0.0.1 --port "$_port" \
+	    --service dhcp4 "$2" </dev/null
+}
+
+# fo_probe ARGS...: the probe from the client namespace (relay 10.0.0.4).
+fo_probe() {
+	timeout 170 ip netns exec "$FO_NS_CL" "$PYTHON" "$FO_PROBE" --server "$FO_IP_s1" \
+	    --relay-ip "$FO_RELAY1" "$@"
+}
+
+# fo_probe_local ARGS...: the probe's offline modes (buckets, split, selftest).
+fo_probe_local() { "$PYTHON" "$FO_PROBE" "$@"; }
+
+# fo_perfdhcp ARGS...: perfdhcp as a relay (giaddr 10.0.0.5) towards s1.
+fo_perfdhcp() {
+	timeout 120 ip netns exec "$FO_NS_CL" "$PERFDHCP" -4 -l "$FO_RELAY2" "$@" "$FO_IP_s1"
+}
+
+# fo_perfdhcp_bg OUT ARGS...: the same in the background, output to OUT;
+# FO_PERF_PID is perfdhcp's `timeout` (SIGTERM to it ends perfdhcp).
+fo_perfdhcp_bg() {
+	_o=$1; shift
+	( exec timeout 120 ip netns exec "$FO_NS_CL" "$PERFDHCP" -4 -l "$FO_RELAY2" "$@" "$FO_IP_s1" >"$_o" 2>&1 ) &
+	FO_PERF_PID=$!
+	FO_PIDS="$FO_PIDS $FO_PERF_PID"
+}
+
+# fo_leases NAME: Kea's leases (lease4-get-all): JSON lines {address, hw, state, expire}.
+fo_leases() {
+	fo_kea_cmd "$1" '{"command": "lease4-get-all"}' |
+	    jq -c '.arguments.leases[]? | {address: .["ip-address"], hw: .["hw-address"], state: .state,
+	                                  expire: (.cltt + .["valid-lft"])}'
+}
+
+# fo_csv_leases FILE: the memfile CSV as Kea would load it: the last line per
+# address wins; kept: state 0 (default) and expire > now. JSON lines.
+fo_csv_leases() {
+	_now=$(date +%s)
+	cat "$@" 2>/dev/null | awk -F, -v now="$_now" '
+	    NR > 0 && $1 != "address" { last[$1] = $0 }
+	    END { for (a in last) { split(last[a], f, ","); if (f[10] == 0 && f[5] > now)
+	          printf "{\"address\":\"%s\",\"hw\":\"%s\",\"expire\":%s}\n", f[1], f[2], f[5] } }'
+}
+
+# fo_json_count FILE JQ_SELECT: how many JSON lines of FILE satisfy the jq expression.
+fo_json_count() { jq -s "map(select($2)) | length" "$1"; }
+
+# ---- Checks on the probe's JSON lines (each prints a "#" summary line) ----
+# fo_acked_in FILE LISTFILE: every record's acked address is in LISTFILE
+# (a JSON array), at least one record acked; prints a summary.
+fo_acked_in() {
+	r=$(jq -s -c --slurpfile own "$2" '
+	    ($own[0] | map({(.): true}) | add) as $o
+	    | {clients: length, acked: map(select(.acked != null)) | length,
+	       foreign: map(select(.acked != null and ($o[.acked] | not)) | .acked)} | .foreign_count = (.foreign | length) | .foreign |= .[:8]' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.acked > 0 and .foreign_count == 0')" = true ]
+}
+fo_all_acked() {
+	r=$(jq -s -c '{clients: length, acked: map(select(.acked != null)) | length,
+	    naks_then_restarted: (map(.naks // 0) | add)}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.clients == .acked and .clients > 0')" = true ]
+}
+fo_lease_times() {
+	r=$(jq -s -c --argjson want "$2" '{want: $want,
+	    offers: (map(.offer_lease) | unique), acks: (map(select(.acked != null) | .lease_time) | unique)}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.want as $w | (.acks == [$w]) and ((.offers - [null]) | all(. == $w))')" = true ]
+}
+fo_none_offered() {
+	r=$(jq -s -c '{clients: length, offered: map(select(.offered != null)) | length,
+	    acked: map(select(.acked != null) | .acked)}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.offered == 0 and (.acked | length) == 0')" = true ]
+}
+
+# fo_mt_name MT: "MT off" / "MT on", for the ok lines.
+fo_mt_name() { [ "$1" = 1 ] && echo "MT on" || echo "MT off"; }

@@ -1,0 +1,426 @@
+/*
+ * check_net.c - the protocol driver end to end: two engines in one
+ * process over 127.0.0.1 (fo_engine_start, fo_net.c, fo_peer.c).
+ * Real sockets, real clocks, short timers (max-response-delay 3 s, MCLT
+ * 2 s, state-switch-interval 1 s); each wait is bounded.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fo_engine.h"
+#include "fo_wire.h"
+
+#define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
+#define POOL_FIRST IP(10, 0, 0, 10)
+#define POOL_LAST IP(10, 0, 0, 209)     /* 200 addresses */
+#define SUBNET_ID 7
+#define MCLT 2
+
+typedef struct side {
+	const char *tag;
+	pthread_mutex_t lock;
+	char log[1 << 16];
+	unsigned changes;               /* lease_changed calls */
+	fo_lease_change last;
+} side;
+
+static side sa = { .tag = "A", .lock = PTHREAD_MUTEX_INITIALIZER };
+static side sb = { .tag = "B", .lock = PTHREAD_MUTEX_INITIALIZER };
+static char dir_a[256], dir_b[256];
+static unsigned port_a, port_b;
+
+static void
+capture(void *ctx, fo_log_level level, const char *msg)
+{
+	side *s = ctx;
+
+	(void)level;
+	pthread_mutex_lock(&s->lock);
+	if (strlen(s->log) + strlen(msg) + 2 < sizeof(s->log)) {
+		strcat(s->log, msg);
+		strcat(s->log, "\n");
+	}
+	if (getenv("CHECK_NET_VERBOSE") != NULL)
+		fprintf(stderr, "[%s] %s\n", s->tag, msg);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+changed(void *ctx, const fo_lease_change *c)
+{
+	side *s = ctx;
+
+	pthread_mutex_lock(&s->lock);
+	s->changes++;
+	s->last = *c;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static bool
+logged(side *s, const char *what)
+{
+	bool r;
+
+	pthread_mutex_lock(&s->lock);
+	r = strstr(s->log, what) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return r;
+}
+
+static void
+rm_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[1024];
+	struct stat sb_;
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (lstat(sub, &sb_) == 0 && S_ISDIR(sb_.st_mode))
+			rm_tree(sub);
+		else
+			unlink(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static void
+setup(void)
+{
+	snprintf(dir_a, sizeof(dir_a), "/tmp/check_net_a.XXXXXX");
+	snprintf(dir_b, sizeof(dir_b), "/tmp/check_net_b.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir_a));
+	ck_assert_ptr_nonnull(mkdtemp(dir_b));
+	port_a = 20000 + (unsigned)(getpid() % 20000) * 2 % 40000;
+	port_b = port_a + 1;
+	sa.log[0] = sb.log[0] = '\0';
+	sa.changes = sb.changes = 0;
+}
+
+static void
+teardown(void)
+{
+	rm_tree(dir_a);
+	rm_tree(dir_b);
+}
+
+static void
+nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static fo_wall
+wnow(void)
+{
+	return fo_wall_at((int64_t)time(NULL));
+}
+
+static fo_mono
+mnow(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return fo_mono_at((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static const fo_pool_range pool = { POOL_FIRST, POOL_LAST };
+
+static fo_engine *
+engine(side *s, const char *type, const char *dir, const char *laddr, unsigned lport,
+    const char *paddr, unsigned pport, const char *dialect)
+{
+	fo_host host = { .ctx = s, .log = capture, .lease_changed = changed };
+	fo_subnet sn = { .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24,
+	    .pools = &pool, .n_pools = 1, .valid_lifetime = 7200 };
+	char params[2048], err[512] = "";
+	fo_engine *eng = NULL;
+
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": ["
+	    "{\"name\": \"r1\", \"partner-server\": \"%s\", \"local-address\": "
+	    "\"%s\", \"local-port\": %u, \"partner-port\": %u, \"server-type\": \"%s\","
+	    " \"scope-id\": [\"10.0.0.0\"], \"max-client-lead-time\": %u,"
+	    " \"max-response-delay\": 3, \"auto-state-transition\": true,"
+	    " \"state-switch-interval\": 1, \"dialect\": \"%s\"}]}",
+	    dir, paddr, laddr, lport, pport, type, MCLT, dialect);
+	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_attach(eng, &sn, 1, wnow(), err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_start(eng, err, sizeof(err)) == FO_OK, "start: %s", err);
+	return eng;
+}
+
+static fo_engine *
+primary(const char *dialect)
+{
+	return engine(&sa, "primary", dir_a, "127.0.0.1", port_a, "127.0.0.2", port_b, dialect);
+}
+
+static fo_engine *
+secondary(const char *dialect)
+{
+	return engine(&sb, "secondary", dir_b, "127.0.0.2", port_b, "127.0.0.1", port_a, dialect);
+}
+
+/* The relationship's state as failover-get shows it. */
+static bool
+in_state(fo_engine *eng, const char *state)
+{
+	char *js = NULL, want[128];
+	bool r;
+
+	ck_assert_int_eq(fo_engine_get_json(eng, "r1", 0, false, wnow(), &js, NULL, 0), FO_OK);
+	snprintf(want, sizeof(want), "\"state\":\"%s\"", state);
+	r = strstr(js, want) != NULL;
+	free(js);
+	return r;
+}
+
+/* Tick both (Kea's IO thread does this every second) until cond or timeout. */
+static bool
+wait_for(fo_engine *a, fo_engine *b, const char *sa_state, const char *sb_state, int secs)
+{
+	for (int i = 0; i < secs * 20; i++) {
+		if (a != NULL)
+			fo_engine_tick(a, wnow(), mnow());
+		if (b != NULL)
+			fo_engine_tick(b, wnow(), mnow());
+		if ((a == NULL || in_state(a, sa_state)) && (b == NULL || in_state(b, sb_state)))
+			return true;
+		nap(50);
+	}
+	return false;
+}
+
+static fo_lease
+lease_for(const uint8_t *mac, fo_ip4 a, uint32_t lft)
+{
+	fo_lease l = { .subnet_id = SUBNET_ID, .addr = a, .valid_lft = lft };
+
+	l.client.chaddr = mac;
+	l.client.hlen = 6;
+	l.client.htype = 1;
+	return l;
+}
+
+static void
+both_normal(fo_engine *a, fo_engine *b)
+{
+	ck_assert_msg(wait_for(a, b, "Normal", "Normal", 15), "A:\n%s\nB:\n%s", sa.log, sb.log);
+}
+
+START_TEST(two_engines_reach_normal)
+{
+	fo_engine *a = primary("draft"), *b = secondary("draft");
+
+	both_normal(a, b);
+	ck_assert(logged(&sa, "partner state"));
+	ck_assert(logged(&sb, "UPDREQALL") || logged(&sa, "UPDREQALL"));
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* An allocation on A becomes an ACTIVE binding on B; the ack lets renewals have the full time. */
+static void
+check_replication(const char *dialect)
+{
+	fo_engine *a = primary(dialect), *b = secondary(dialect);
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	fo_binding_info ba, bb;
+	fo_lease l;
+	int i;
+
+	both_normal(a, b);
+	l = lease_for(mac, POOL_FIRST, 7200);
+	ck_assert_int_ne(fo_engine_lease_select(a, &l, wnow()), FO_V_REFUSE);
+	ck_assert_uint_eq(l.valid_lft, MCLT);           /* first lease: MCLT */
+	fo_engine_lease_event(a, FO_LE_COMMIT, &l, wnow());
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(fo_engine_get_binding(a, SUBNET_ID, l.addr, &ba), FO_OK);
+		ck_assert_int_eq(fo_engine_get_binding(b, SUBNET_ID, l.addr, &bb), FO_OK);
+		if (bb.state == FO_BS_ACTIVE && !(ba.flags & FO_BF_UPDATE_PENDING))
+			break;
+		nap(20);
+	}
+	ck_assert_int_eq(bb.state, FO_BS_ACTIVE);
+	ck_assert_uint_eq(bb.client.hlen, 6);
+	ck_assert_mem_eq(bb.client.hw, mac, 6);
+	ck_assert_uint_eq(bb.expiry, ba.expiry);
+	ck_assert_uint_eq(bb.pexp_acked, ba.pexp_sent);         /* B knows A's potential expiry */
+	ck_assert_uint_eq(ba.pexp_acked, ba.pexp_sent);         /* and A knows B acked it */
+	ck_assert(!(ba.flags & FO_BF_UPDATE_PENDING));
+	pthread_mutex_lock(&sb.lock);
+	ck_assert_uint_ge(sb.changes, 1);
+	ck_assert_uint_eq(sb.last.addr, l.addr);
+	ck_assert_int_eq(sb.last.state, FO_BS_ACTIVE);
+	ck_assert_uint_eq(sb.last.subnet_id, SUBNET_ID);
+	pthread_mutex_unlock(&sb.lock);
+	/* The renewal gets the full lease: the partner acked a potential expiry far enough. */
+	l.valid_lft = 7200;
+	ck_assert_int_eq(fo_engine_lease_renew(a, &l, wnow()), FO_V_PASS);
+	ck_assert_uint_eq(l.valid_lft, 7200);
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+
+START_TEST(allocation_replicates_draft) { check_replication("draft"); }
+END_TEST
+
+START_TEST(allocation_replicates_isc) { check_replication("isc"); }
+END_TEST
+
+START_TEST(partner_stop_partner_down_and_recovery)
+{
+	fo_engine *a = primary("draft"), *b = secondary("draft");
+
+	both_normal(a, b);
+	fo_engine_destroy(b);
+	ck_assert_msg(wait_for(a, NULL, "CommunicationInterrupted", NULL, 5) ||
+	    in_state(a, "PartnerDown"), "%s", sa.log);
+	ck_assert_msg(wait_for(a, NULL, "PartnerDown", NULL, 5), "%s", sa.log);
+	ck_assert(logged(&sa, "state Normal -> CommunicationInterrupted"));
+	ck_assert(logged(&sa, "state CommunicationInterrupted -> PartnerDown"));
+	/* B comes back: RECOVER, RECOVER-WAIT (MCLT), RECOVER-DONE, then both NORMAL. */
+	b = secondary("draft");
+	ck_assert_msg(wait_for(a, b, "Normal", "Normal", 20), "A:\n%s\nB:\n%s", sa.log, sb.log);
+	ck_assert_msg(logged(&sb, "-> Recover (communications OK)"), "%s", sb.log);
+	ck_assert(logged(&sb, "-> RecoverWait"));
+	ck_assert(logged(&sb, "-> RecoverDone") || logged(&sb, "RecoverWait -> Normal"));
+	/*
+	 * A leaves PartnerDown when it learns B's state: RecoverDone gives Normal
+	 * directly; when B's later STATE arrives first (a loaded machine), A goes
+	 * through PotentialConflict, the draft's other way back (section 9.7).
+	 */
+	ck_assert_msg(logged(&sa, "PartnerDown -> Normal") ||
+	    logged(&sa, "PartnerDown -> PotentialConflict"), "%s", sa.log);
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+START_TEST(connection_from_wrong_address_refused)
+{
+	fo_engine *a = primary("draft");
+	struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+	char buf[16];
+	ssize_t r = -1;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	inet_pton(AF_INET, "127.0.0.3", &from.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	to.sin_port = htons((uint16_t)port_a);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&from, sizeof(from)), 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	r = recv(fd, buf, sizeof(buf), 0);             /* closed at once: EOF */
+	ck_assert_int_le(r, 0);
+	close(fd);
+	for (int i = 0; i < 50 && !logged(&sa, "connection from 127.0.0.3 refused"); i++)
+		nap(20);
+	ck_assert_msg(logged(&sa, "connection from 127.0.0.3 refused: not the partner"), "%s",
+	    sa.log);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* Reference 1: a second link from the partner gets CONNECTACK with reject reason 7. */
+START_TEST(duplicate_connection_refused_7)
+{
+	fo_engine *a = primary("draft"), *b = secondary("draft");
+	struct sockaddr_in from = { .sin_family = AF_INET }, to = { .sin_family = AF_INET };
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t got = 0, ml = 0;
+	ssize_t r;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	both_normal(a, b);
+	inet_pton(AF_INET, "127.0.0.2", &from.sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+	to.sin_port = htons((uint16_t)port_a);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&from, sizeof(from)), 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&to, sizeof(to)), 0);
+	while ((r = recv(fd, buf + got, sizeof(buf) - got, 0)) > 0)
+		got += (size_t)r;
+	close(fd);
+	ck_assert_int_eq(fo_wire_frame(buf, got, &ml), FO_OK);
+	ck_assert_uint_gt(ml, 0);
+	ck_assert_uint_eq(ml, got);
+	ck_assert_int_eq(fo_wire_decode(buf, ml, FO_DIALECT_DRAFT, NULL, m, NULL, NULL, 0), FO_OK);
+	ck_assert_int_eq(m->type, FO_M_CONNECTACK);
+	ck_assert_uint_eq(m->reject, FO_REJ_DUPLICATE_CONNECTION);
+	ck_assert(logged(&sa, "duplicate connection from 127.0.0.2 refused"));
+	/* The first connection is untouched. */
+	ck_assert(wait_for(a, b, "Normal", "Normal", 2));
+	free(m);
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+START_TEST(start_twice_refused_stop_idempotent)
+{
+	fo_engine *a = primary("draft");
+	char err[256] = "";
+
+	ck_assert_int_eq(fo_engine_start(a, err, sizeof(err)), FO_ERR_STATE);
+	ck_assert_str_eq(err, "the failover protocol is already running");
+	fo_engine_stop(a);
+	fo_engine_stop(a);
+	ck_assert_int_eq(fo_engine_start(a, err, sizeof(err)), FO_OK);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+static Suite *
+net_suite(void)
+{
+	Suite *s = suite_create("net");
+	TCase *tc = tcase_create("two-engines");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, two_engines_reach_normal);
+	tcase_add_test(tc, allocation_replicates_draft);
+	tcase_add_test(tc, allocation_replicates_isc);
+	tcase_add_test(tc, partner_stop_partner_down_and_recovery);
+	tcase_add_test(tc, connection_from_wrong_address_refused);
+	tcase_add_test(tc, duplicate_connection_refused_7);
+	tcase_add_test(tc, start_twice_refused_stop_idempotent);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(net_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

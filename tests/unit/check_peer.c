@@ -1,0 +1,856 @@
+/*
+ * check_peer.c - the failover session (fo_peer.c, fo_peer_bnd.c) and the
+ * binding update rules (fo_update.c), driven by hand-made messages and a
+ * fake clock: no socket, no thread, no waiting.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fo_peer.h"
+#include "fo_update.h"
+#include "fo_wire.h"
+
+#define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
+#define T0 1795244400
+#define POOL_FIRST IP(10, 0, 0, 10)
+#define POOL_LAST IP(10, 0, 0, 209)
+#define NADDR 200
+
+typedef struct side {
+	fo_relationship rel;
+	fo_scope_ref sref;
+	fo_runtime rt;
+	fo_peer *p;
+	unsigned changes;
+} side;
+
+static char dir[256];
+static side A, B;                       /* A primary, B secondary */
+static int64_t wall = T0;               /* the fake clocks */
+static int64_t mono = 1000000;
+
+static fo_wall W(void) { return fo_wall_at(wall); }
+static fo_mono M(void) { return fo_mono_at(mono); }
+
+static void
+changed(void *ctx, const fo_lease_change *c)
+{
+	(void)c;
+	((side *)ctx)->changes++;
+}
+
+static fo_host host_a = { .ctx = &A, .lease_changed = changed };
+static fo_host host_b = { .ctx = &B, .lease_changed = changed };
+
+static void
+rm_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	char sub[1024];
+	struct stat st;
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			rm_tree(sub);
+		else
+			unlink(sub);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static const fo_pool_range pool = { POOL_FIRST, POOL_LAST };
+
+/* One side: relationship r1, one scope, started (STARTUP), driven by hand. */
+static void
+side_open(side *s, fo_server_type type, fo_dialect d, unsigned split_pct, fo_host *h)
+{
+	fo_subnet sn = { .subnet_id = 7, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool,
+	    .n_pools = 1, .valid_lifetime = 3600 };
+	char path[4096], sub[300], err[256] = "";
+	fo_scope **arr = calloc(1, sizeof(*arr));
+	fo_scope_config cfg = { .scope_id = IP(10, 0, 0, 0), .subnet = &sn, .journal_path = path,
+	    .secondary_percent = split_pct, .rel_name = "r1" };
+
+	fo_relationship_defaults(&s->rel);
+	snprintf(s->rel.name, sizeof(s->rel.name), "r1");
+	snprintf(s->rel.partner_server, sizeof(s->rel.partner_server), "192.0.2.%d",
+	    type == FO_PRIMARY ? 2 : 1);
+	s->rel.server_type = type;
+	s->rel.dialect = d;
+	s->rel.max_response_delay = 30;
+	s->sref.scope_id = IP(10, 0, 0, 0);
+	s->rel.scopes = &s->sref;
+	s->rel.n_scopes = 1;
+	snprintf(sub, sizeof(sub), "%s/%s", dir, type == FO_PRIMARY ? "a" : "b");
+	ck_assert_int_eq(fo_runtime_init(&s->rt, &s->rel, sub, h, err, sizeof(err)), FO_OK);
+	cfg.counters = &s->rt.ctr;
+	ck_assert_int_eq(fo_runtime_journal_path(&s->rt, cfg.scope_id, path, sizeof(path)), FO_OK);
+	ck_assert_msg(fo_scope_open(&arr[0], &cfg, W(), NULL, err, sizeof(err)) == FO_OK, "%s", err);
+	fo_runtime_set_scopes(&s->rt, arr, 1);
+	ck_assert_int_eq(fo_runtime_start(&s->rt, W(), err, sizeof(err)), FO_OK);
+	atomic_store(&s->rt.driven, true);
+	ck_assert_int_eq(fo_peer_create(&s->p, &s->rt), FO_OK);
+}
+
+static void
+side_close(side *s)
+{
+	fo_peer_destroy(s->p);
+	fo_runtime_fini(&s->rt);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_peer.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	wall = T0;
+	mono = 1000000;
+}
+
+static void
+teardown(void)
+{
+	side_close(&A);
+	side_close(&B);
+	rm_tree(dir);
+}
+
+static void
+open_pair(fo_dialect d)
+{
+	side_open(&A, FO_PRIMARY, d, 50, &host_a);
+	side_open(&B, FO_SECONDARY, d, 50, &host_b);
+}
+
+/* Decoded messages a side wrote (consumed). */
+typedef struct msgs {
+	fo_wire_msg m[64];
+	uint8_t raw[64][FO_WIRE_MAX];
+	size_t len[64];
+	size_t n;
+} msgs;
+
+static msgs *
+take(side *s, msgs *out)
+{
+	const uint8_t *b;
+	size_t len, off = 0, ml;
+
+	out->n = 0;
+	b = fo_peer_output(s->p, &len);
+	while (off < len && out->n < 64) {
+		ck_assert_int_eq(fo_wire_frame(b + off, len - off, &ml), FO_OK);
+		ck_assert_uint_gt(ml, 0);
+		memcpy(out->raw[out->n], b + off, ml);
+		out->len[out->n] = ml;
+		ck_assert_int_eq(fo_wire_decode(out->raw[out->n], ml, s->rel.dialect, NULL,
+		    &out->m[out->n], NULL, NULL, 0), FO_OK);
+		out->n++;
+		off += ml;
+	}
+	fo_peer_consume(s->p, off);
+	return out;
+}
+
+static size_t
+count(const msgs *ms, fo_mtype t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ms->n; i++)
+		n += ms->m[i].type == t;
+	return n;
+}
+
+/* Move everything each side wrote to the other until both are quiet. */
+static void
+exchange(void)
+{
+	msgs *ms = malloc(sizeof(*ms));
+
+	for (int round = 0; round < 200; round++) {
+		size_t moved = 0;
+
+		fo_peer_run(A.p, W(), M());
+		fo_peer_run(B.p, W(), M());
+		take(&A, ms);
+		for (size_t i = 0; i < ms->n; i++)
+			fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+		moved += ms->n;
+		take(&B, ms);
+		for (size_t i = 0; i < ms->n; i++)
+			fo_peer_input(A.p, ms->raw[i], ms->len[i], W(), M());
+		moved += ms->n;
+		if (moved == 0)
+			break;
+	}
+	free(ms);
+}
+
+static void
+connect_pair(void)
+{
+	fo_peer_connected(A.p, W(), M());
+	fo_peer_connected(B.p, W(), M());
+	exchange();
+}
+
+static void
+to_normal(fo_dialect d)
+{
+	open_pair(d);
+	connect_pair();
+	ck_assert_int_eq(fo_runtime_state(&A.rt), FO_STATE_NORMAL);
+	ck_assert_int_eq(fo_runtime_state(&B.rt), FO_STATE_NORMAL);
+}
+
+/* ---- Connection ---------------------------------------------------------- */
+
+START_TEST(primary_sends_connect)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	const fo_wire_msg *c;
+
+	open_pair(FO_DIALECT_DRAFT);
+	fo_peer_connected(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(ms->n, 1);
+	c = &ms->m[0];
+	ck_assert_int_eq(c->type, FO_M_CONNECT);
+	ck_assert_str_eq(c->relationship, "r1");
+	ck_assert_str_eq(c->vendor_class, FO_PEER_VENDOR_CLASS);
+	ck_assert_uint_eq(c->protocol_version, 1);
+	ck_assert_uint_eq(c->mclt, 3600);
+	ck_assert_uint_eq(c->max_unacked, FO_DEFAULT_MAX_UNACKED_UPDATES);
+	ck_assert_uint_eq(c->receive_timer, 30);
+	ck_assert(c->present & FO_WIRE_BIT(FO_O_TLS_REQUEST));
+	ck_assert_uint_eq(c->tls_request, 0);
+	ck_assert_mem_eq(c->hba.bits, A.rt.hba.bits, FO_HBA_BYTES);
+	ck_assert_uint_eq(c->time, T0);
+	ck_assert_int_eq(fo_peer_conn(A.p), FO_CONN_WAIT_ACK);
+	/* The secondary sends nothing until CONNECT arrives. */
+	fo_peer_connected(B.p, W(), M());
+	ck_assert_uint_eq(take(&B, ms)->n, 0);
+	ck_assert_int_eq(fo_peer_conn(B.p), FO_CONN_WAIT_CONNECT);
+	free(ms);
+}
+END_TEST
+
+/* A CONNECT built as the primary would, changed by `mut`, into the secondary. */
+static void
+connect_case(fo_dialect d, int mut, unsigned want)
+{
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	msgs *ms = malloc(sizeof(*ms));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len;
+
+	open_pair(d);
+	fo_peer_connected(A.p, W(), M());
+	take(&A, ms);
+	*m = ms->m[0];
+	switch (mut) {
+	case 1: snprintf(m->relationship, sizeof(m->relationship), "r2"); break;
+	case 2: m->protocol_version = 2; break;
+	case 3: m->mclt = 1800; break;
+	case 4: m->present &= ~FO_WIRE_BIT(FO_O_HBA); break;
+	case 5: m->time = T0 + 61; break;
+	case 6: m->time = T0 - 61; break;
+	case 7: m->hba.bits[0] ^= 1; break;
+	case 8: m->time = T0 + 60; break;
+	default: break;
+	}
+	ck_assert_int_eq(fo_wire_encode(m, d, NULL, buf, sizeof(buf), &len), FO_OK);
+	fo_peer_connected(B.p, W(), M());
+	fo_peer_input(B.p, buf, len, W(), M());
+	take(&B, ms);
+	ck_assert_uint_ge(ms->n, 1);
+	ck_assert_int_eq(ms->m[0].type, FO_M_CONNECTACK);
+	ck_assert_uint_eq(ms->m[0].xid, m->xid);
+	if (want == 0) {
+		ck_assert(!(ms->m[0].present & FO_WIRE_BIT(FO_O_REJECT_REASON)));
+		ck_assert_uint_eq(ms->n, 2);
+		ck_assert_int_eq(ms->m[1].type, FO_M_STATE);
+		ck_assert(!fo_peer_want_close(B.p));
+		ck_assert_int_eq(fo_peer_conn(B.p), FO_CONN_WAIT_STATE);
+	} else {
+		ck_assert(ms->m[0].present & FO_WIRE_BIT(FO_O_REJECT_REASON));
+		ck_assert_uint_eq(ms->m[0].reject, want);
+		ck_assert_uint_eq(ms->n, 1);
+		ck_assert(fo_peer_want_close(B.p));
+	}
+	free(m);
+	free(ms);
+}
+
+START_TEST(connect_accepted) { connect_case(FO_DIALECT_DRAFT, 0, 0); }
+END_TEST
+START_TEST(connect_name_mismatch_8) { connect_case(FO_DIALECT_DRAFT, 1, FO_REJ_INVALID_PARTNER); }
+END_TEST
+START_TEST(connect_version_14) { connect_case(FO_DIALECT_DRAFT, 2, FO_REJ_VERSION_MISMATCH); }
+END_TEST
+START_TEST(connect_mclt_5) { connect_case(FO_DIALECT_DRAFT, 3, FO_REJ_INVALID_MCLT); }
+END_TEST
+START_TEST(connect_no_hba_18) { connect_case(FO_DIALECT_DRAFT, 4, FO_REJ_HBA_CONFLICT); }
+END_TEST
+START_TEST(connect_skew_ahead_4) { connect_case(FO_DIALECT_DRAFT, 5, FO_REJ_TIME_MISMATCH); }
+END_TEST
+START_TEST(connect_skew_behind_4) { connect_case(FO_DIALECT_DRAFT, 6, FO_REJ_TIME_MISMATCH); }
+END_TEST
+START_TEST(connect_hba_differs_18) { connect_case(FO_DIALECT_DRAFT, 7, FO_REJ_HBA_CONFLICT); }
+END_TEST
+START_TEST(connect_skew_60_ok) { connect_case(FO_DIALECT_DRAFT, 8, 0); }
+END_TEST
+/* ISC dialect: the secondary adopts the primary's MCLT and HBA. */
+START_TEST(connect_isc_adopts_mclt_hba)
+{
+	connect_case(FO_DIALECT_ISC, 3, 0);
+	side_close(&A);
+	side_close(&B);
+	connect_case(FO_DIALECT_ISC, 7, 0);
+	ck_assert_uint_eq(B.rt.hba.bits[0], A.rt.hba.bits[0] ^ 1);
+}
+END_TEST
+START_TEST(connect_isc_still_needs_hba) { connect_case(FO_DIALECT_ISC, 4, FO_REJ_HBA_CONFLICT); }
+END_TEST
+
+START_TEST(connectack_reject_closes_primary)
+{
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	msgs *ms = malloc(sizeof(*ms));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len;
+
+	open_pair(FO_DIALECT_DRAFT);
+	fo_peer_connected(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_int_eq(fo_peer_encode_reject(&A.rel, FO_REJ_DUPLICATE_CONNECTION, ms->m[0].xid,
+	    W(), buf, sizeof(buf), &len), FO_OK);
+	fo_peer_input(A.p, buf, len, W(), M());
+	ck_assert(fo_peer_want_close(A.p));
+	fo_peer_last_error(A.p, (char *)buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr((char *)buf, "reason 7"));
+	fo_peer_closed(A.p, W(), M());
+	ck_assert_int_eq(fo_peer_conn(A.p), FO_CONN_IDLE);
+	ck_assert_int_eq(fo_runtime_state(&A.rt), FO_STATE_STARTUP);
+	free(m);
+	free(ms);
+}
+END_TEST
+
+START_TEST(state_exchange_reaches_normal_draft) { to_normal(FO_DIALECT_DRAFT); }
+END_TEST
+
+START_TEST(state_exchange_reaches_normal_isc) { to_normal(FO_DIALECT_ISC); }
+END_TEST
+
+START_TEST(message_before_handshake_disconnects)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len;
+
+	open_pair(FO_DIALECT_DRAFT);
+	fo_peer_connected(B.p, W(), M());
+	fo_wire_msg_init(m, FO_M_UPDREQALL, T0, 5);
+	ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_DRAFT, NULL, buf, sizeof(buf), &len), FO_OK);
+	fo_peer_input(B.p, buf, len, W(), M());
+	take(&B, ms);
+	ck_assert_uint_eq(ms->n, 1);
+	ck_assert_int_eq(ms->m[0].type, FO_M_DISCONNECT);
+	ck_assert(fo_peer_want_close(B.p));
+	free(m);
+	free(ms);
+}
+END_TEST
+
+/* ---- Keepalive and receive timer ----------------------------------------- */
+
+START_TEST(contact_and_receive_timer)
+{
+	msgs *ms = malloc(sizeof(*ms));
+
+	to_normal(FO_DIALECT_DRAFT);
+	/* tSend = partner's receive-timer (30 s) / 3: CONTACT after 10 s of silence. */
+	mono += 9000;
+	fo_peer_run(A.p, W(), M());
+	ck_assert_uint_eq(take(&A, ms)->n, 0);
+	mono += 1000;
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(count(ms, FO_M_CONTACT), 1);
+	/* tReceive = 30 s without a message from B: DISCONNECT 17, close, COMM-INT. */
+	mono += 20000;
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(count(ms, FO_M_DISCONNECT), 1);
+	ck_assert_uint_eq(ms->m[ms->n - 1].reject, FO_REJ_NO_TRAFFIC);
+	ck_assert(fo_peer_want_close(A.p));
+	fo_peer_closed(A.p, W(), M());
+	ck_assert_int_eq(fo_runtime_state(&A.rt), FO_STATE_COMM_INTERRUPTED);
+	free(ms);
+}
+END_TEST
+
+START_TEST(contact_keeps_connection)
+{
+	to_normal(FO_DIALECT_DRAFT);
+	for (int i = 0; i < 20; i++) {     /* 100 s, both keep talking */
+		mono += 5000;
+		exchange();
+	}
+	ck_assert(!fo_peer_want_close(A.p));
+	ck_assert(!fo_peer_want_close(B.p));
+	ck_assert_int_eq(fo_runtime_state(&A.rt), FO_STATE_NORMAL);
+}
+END_TEST
+
+/* ---- Binding updates ------------------------------------------------------ */
+
+/* Allocate n addresses on side s as the packet path would. */
+static void
+allocate(side *s, unsigned n, uint32_t lft)
+{
+	fo_serve_view v;
+
+	fo_runtime_view(&s->rt, &v);
+	for (unsigned i = 0; i < n; i++) {
+		uint8_t mac[6] = { 0x52, 0x54, 0, 0, (uint8_t)(i >> 8), (uint8_t)i };
+		fo_lease l = { .subnet_id = 7, .addr = POOL_FIRST, .valid_lft = lft };
+
+		l.client.chaddr = mac;
+		l.client.hlen = 6;
+		l.client.htype = 1;
+		ck_assert_int_ne(fo_scope_select(s->rt.scopes[0], &v, &l, W()), FO_V_REFUSE);
+		fo_scope_event(s->rt.scopes[0], FO_LE_COMMIT, &l, W());
+	}
+}
+
+START_TEST(bndupd_window_isc)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_scope_counts c;
+
+	to_normal(FO_DIALECT_ISC);
+	allocate(&A, 50, 7200);
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	/* One binding per BNDUPD, at most max-unacked-updates (10) outstanding. */
+	ck_assert_uint_eq(count(ms, FO_M_BNDUPD), 10);
+	ck_assert_uint_eq(ms->m[0].nb, 1);
+	ck_assert_uint_eq(fo_peer_unacked(A.p), 10);
+	ck_assert(ms->m[0].b[0].present & FO_WIRE_BIT(FO_O_POTENTIAL_EXPIRATION));
+	ck_assert(ms->m[0].b[0].present & FO_WIRE_BIT(FO_O_CLTT));
+	ck_assert_int_eq(ms->m[0].b[0].status, FO_BS_ACTIVE);
+	for (size_t i = 0; i < ms->n; i++)
+		fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+	fo_peer_run(A.p, W(), M());
+	ck_assert_uint_eq(take(&A, ms)->n, 0);  /* the window is full until acks come */
+	exchange();
+	ck_assert_uint_eq(fo_peer_unacked(A.p), 0);
+	fo_scope_counts_get(A.rt.scopes[0], &c);
+	ck_assert_uint_eq(c.pending, 0);
+	fo_scope_counts_get(B.rt.scopes[0], &c);
+	ck_assert_uint_eq(c.by_state[FO_BS_ACTIVE], 50);
+	ck_assert_uint_ge(B.changes, 50);
+	free(ms);
+}
+END_TEST
+
+START_TEST(bndupd_batches_draft_and_pexp_acked)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_binding_info a, b;
+	fo_ip4 addr = 0;
+
+	to_normal(FO_DIALECT_DRAFT);
+	allocate(&A, 40, 7200);
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(count(ms, FO_M_BNDUPD), 3);   /* 16 + 16 + 8 */
+	ck_assert_uint_eq(ms->m[0].nb, FO_WIRE_MAX_BINDINGS);
+	ck_assert_uint_eq(fo_peer_unacked(A.p), 40);
+	addr = ms->m[0].b[0].addr;
+	for (size_t i = 0; i < ms->n; i++)
+		fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+	/* B journaled before answering: its bindings are there already. */
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], addr, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+	take(&B, ms);
+	ck_assert_uint_eq(count(ms, FO_M_BNDACK), 3);
+	ck_assert_uint_eq(ms->m[0].nb, FO_WIRE_MAX_BINDINGS);
+	for (size_t i = 0; i < ms->n; i++)
+		fo_peer_input(A.p, ms->raw[i], ms->len[i], W(), M());
+	ck_assert_uint_eq(fo_peer_unacked(A.p), 0);
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], addr, &a), FO_OK);
+	ck_assert_uint_ne(a.pexp_sent, 0);
+	ck_assert_uint_eq(a.pexp_acked, a.pexp_sent);
+	ck_assert_uint_eq(b.pexp_acked, a.pexp_sent);
+	ck_assert(!(a.flags & FO_BF_UPDATE_PENDING));
+	free(ms);
+}
+END_TEST
+
+START_TEST(unacked_resent_after_reconnect)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_scope_counts c;
+
+	to_normal(FO_DIALECT_ISC);
+	allocate(&A, 5, 7200);
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);                           /* lost with the connection */
+	ck_assert_uint_eq(count(ms, FO_M_BNDUPD), 5);
+	fo_peer_closed(A.p, W(), M());
+	fo_peer_closed(B.p, W(), M());
+	ck_assert_uint_eq(fo_peer_unacked(A.p), 0);
+	connect_pair();
+	fo_scope_counts_get(B.rt.scopes[0], &c);
+	ck_assert_uint_eq(c.by_state[FO_BS_ACTIVE], 5);
+	fo_scope_counts_get(A.rt.scopes[0], &c);
+	ck_assert_uint_eq(c.pending, 0);
+	free(ms);
+}
+END_TEST
+
+START_TEST(released_acked_becomes_free)
+{
+	fo_binding_info a, b;
+	fo_serve_view v;
+	uint8_t mac[6] = { 0x52, 0x54, 0, 0, 0, 1 };
+	fo_lease l = { .subnet_id = 7, .addr = POOL_FIRST, .valid_lft = 7200 };
+
+	to_normal(FO_DIALECT_DRAFT);
+	l.client.chaddr = mac;
+	l.client.hlen = 6;
+	l.client.htype = 1;
+	fo_runtime_view(&A.rt, &v);
+	ck_assert_int_ne(fo_scope_select(A.rt.scopes[0], &v, &l, W()), FO_V_REFUSE);
+	fo_scope_event(A.rt.scopes[0], FO_LE_COMMIT, &l, W());
+	exchange();
+	wall += 10;
+	fo_scope_event(A.rt.scopes[0], FO_LE_RELEASE, &l, W());
+	exchange();
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], l.addr, &a), FO_OK);
+	ck_assert_int_eq(a.state, FO_BS_FREE);          /* primary: FREE after the ack */
+	ck_assert(!(a.flags & FO_BF_UPDATE_PENDING));
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], l.addr, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_FREE);          /* and the partner learned it */
+}
+END_TEST
+
+START_TEST(conflict_primary_rejects_secondary_accepts)
+{
+	fo_binding_info a, b;
+
+	to_normal(FO_DIALECT_DRAFT);
+	/* Both give POOL_FIRST to different clients while apart. */
+	fo_peer_closed(A.p, W(), M());
+	fo_peer_closed(B.p, W(), M());
+	{
+		fo_serve_view v;
+		uint8_t m1[6] = { 2, 0, 0, 0, 0, 1 }, m2[6] = { 2, 0, 0, 0, 0, 2 };
+		fo_lease l1 = { .subnet_id = 7, .valid_lft = 600 }, l2 = l1;
+		fo_binding_info cur;
+		fo_ip4 x;
+
+		/* an address the primary owns, taken by each side */
+		x = POOL_FIRST + 1;
+		ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
+		if (cur.state != FO_BS_FREE)
+			x = POOL_FIRST;
+		l1.addr = l2.addr = x;
+		l1.client.chaddr = m1;
+		l2.client.chaddr = m2;
+		l1.client.hlen = l2.client.hlen = 6;
+		l1.client.htype = l2.client.htype = 1;
+		l1.reserved = l2.reserved = true;        /* keep the address as asked */
+		fo_runtime_view(&A.rt, &v);
+		ck_assert_int_ne(fo_scope_select(A.rt.scopes[0], &v, &l1, W()), FO_V_REFUSE);
+		fo_runtime_view(&B.rt, &v);
+		wall += 5;
+		ck_assert_int_ne(fo_scope_select(B.rt.scopes[0], &v, &l2, W()), FO_V_REFUSE);
+		connect_pair();
+		ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &a), FO_OK);
+		ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
+		/* The primary's client wins on both (7.1.3 (5)). */
+		ck_assert_int_eq(a.state, FO_BS_ACTIVE);
+		ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+		ck_assert_mem_eq(a.client.hw, m1, 6);
+		ck_assert_mem_eq(b.client.hw, m1, 6);
+		ck_assert_uint_ge(fo_counter_get(&A.rt.ctr, FO_CTR_BNDUPD_REFUSED), 1);
+		ck_assert_uint_ge(fo_counter_get(&B.rt.ctr, FO_CTR_BNDUPD_REJECTED), 1);
+	}
+}
+END_TEST
+
+START_TEST(updreqall_then_upddone)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len, bnd = 0, done = 0;
+
+	to_normal(FO_DIALECT_DRAFT);
+	fo_wire_msg_init(m, FO_M_UPDREQALL, T0, 4242);
+	ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_DRAFT, NULL, buf, sizeof(buf), &len), FO_OK);
+	fo_peer_input(A.p, buf, len, W(), M());
+	/* Answer each BNDUPD as B would, until UPDDONE comes. */
+	for (int round = 0; round < 50 && done == 0; round++) {
+		fo_peer_run(A.p, W(), M());
+		take(&A, ms);
+		for (size_t i = 0; i < ms->n; i++) {
+			if (ms->m[i].type == FO_M_UPDDONE) {
+				ck_assert_uint_eq(ms->m[i].xid, 4242);
+				done++;
+			}
+			if (ms->m[i].type != FO_M_BNDUPD)
+				continue;
+			bnd += ms->m[i].nb;
+			fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+		}
+		take(&B, ms);
+		for (size_t i = 0; i < ms->n; i++)
+			fo_peer_input(A.p, ms->raw[i], ms->len[i], W(), M());
+	}
+	ck_assert_uint_eq(bnd, NADDR);           /* every binding */
+	ck_assert_uint_eq(done, 1);
+	free(m);
+	free(ms);
+}
+END_TEST
+
+START_TEST(upddone_moves_recover_on)
+{
+	open_pair(FO_DIALECT_DRAFT);
+	connect_pair();
+	/* A fresh pair went through Recover/RecoverWait/RecoverDone on UPDDONE. */
+	ck_assert_int_eq(fo_runtime_state(&A.rt), FO_STATE_NORMAL);
+	ck_assert_uint_ge(fo_counter_get(&A.rt.ctr, FO_CTR_BNDUPD_RECEIVED), NADDR);
+}
+END_TEST
+
+START_TEST(poolreq_rebalances)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	fo_scope_counts ca, cb;
+	size_t resp = 0;
+	uint32_t moved = 0;
+
+	/* A split nothing to the secondary: POOLREQ makes it move half of the pool. */
+	side_open(&A, FO_PRIMARY, FO_DIALECT_DRAFT, 0, &host_a);
+	side_open(&B, FO_SECONDARY, FO_DIALECT_DRAFT, 0, &host_b);
+	connect_pair();
+	ck_assert_int_eq(fo_runtime_state(&B.rt), FO_STATE_NORMAL);
+	fo_scope_counts_get(A.rt.scopes[0], &ca);
+	fo_scope_counts_get(B.rt.scopes[0], &cb);
+	ck_assert_uint_eq(ca.by_state[FO_BS_BACKUP], NADDR / 2);
+	ck_assert_uint_eq(cb.by_state[FO_BS_BACKUP], NADDR / 2);
+	ck_assert_uint_eq(ca.by_state[FO_BS_FREE], NADDR / 2);
+	/* A second POOLREQ moves nothing. */
+	{
+		fo_wire_msg *m = calloc(1, sizeof(*m));
+		uint8_t buf[FO_WIRE_MAX];
+		size_t len;
+
+		fo_wire_msg_init(m, FO_M_POOLREQ, T0, 77);
+		ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_DRAFT, NULL, buf, sizeof(buf), &len),
+		    FO_OK);
+		fo_peer_input(A.p, buf, len, W(), M());
+		take(&A, ms);
+		for (size_t i = 0; i < ms->n; i++)
+			if (ms->m[i].type == FO_M_POOLRESP) {
+				resp++;
+				moved = ms->m[i].addresses_transferred;
+				ck_assert_uint_eq(ms->m[i].xid, 77);
+			}
+		free(m);
+	}
+	ck_assert_uint_eq(resp, 1);
+	ck_assert_uint_eq(moved, 0);
+	free(ms);
+}
+END_TEST
+
+/* ---- The acceptance table (draft-12 figure 7.1.3-1) ---------------------- */
+
+static fo_binding_info
+bi(fo_bstate s, uint8_t who, uint32_t cltt, uint32_t expiry, uint32_t stos)
+{
+	fo_binding_info b;
+
+	memset(&b, 0, sizeof(b));
+	b.state = s;
+	b.cltt = cltt;
+	b.expiry = expiry;
+	b.stos = stos;
+	if (who != 0) {
+		b.client.htype = 1;
+		b.client.hlen = 6;
+		b.client.hw[5] = who;
+	}
+	return b;
+}
+
+START_TEST(accept_table)
+{
+	static const struct {
+		fo_bstate cur, in;
+		uint8_t cwho, iwho;
+		uint32_t ccltt, icltt, cexp, cstos;
+		fo_server_type me;
+		unsigned want;
+	} t[] = {
+		/* ACTIVE update */
+		{ FO_BS_ACTIVE, FO_BS_ACTIVE, 1, 1, 100, 90, 5000, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ACTIVE, FO_BS_ACTIVE, 1, 2, 100, 200, 5000, 0, FO_PRIMARY, 2 },
+		{ FO_BS_ACTIVE, FO_BS_ACTIVE, 1, 2, 100, 200, 5000, 0, FO_SECONDARY, 0 },
+		{ FO_BS_EXPIRED, FO_BS_ACTIVE, 1, 2, 100, 200, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_EXPIRED, FO_BS_ACTIVE, 1, 2, 300, 200, 0, 0, FO_PRIMARY, 15 },
+		{ FO_BS_RELEASED, FO_BS_ACTIVE, 1, 2, 300, 200, 0, 0, FO_SECONDARY, 15 },
+		{ FO_BS_FREE, FO_BS_ACTIVE, 0, 2, 0, 200, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_BACKUP, FO_BS_ACTIVE, 0, 2, 0, 200, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_RESET, FO_BS_ACTIVE, 0, 2, 0, 200, 0, 150, FO_PRIMARY, 0 },
+		{ FO_BS_RESET, FO_BS_ACTIVE, 0, 2, 0, 100, 0, 150, FO_PRIMARY, 15 },
+		{ FO_BS_ABANDONED, FO_BS_ACTIVE, 0, 2, 0, 200, 0, 0, FO_PRIMARY, 16 },
+		/* EXPIRED update: time(2) over ACTIVE */
+		{ FO_BS_ACTIVE, FO_BS_EXPIRED, 1, 1, 100, 100, 999, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ACTIVE, FO_BS_EXPIRED, 1, 1, 100, 100, 1001, 0, FO_PRIMARY, 15 },
+		{ FO_BS_EXPIRED, FO_BS_EXPIRED, 1, 1, 100, 50, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_RELEASED, FO_BS_EXPIRED, 1, 1, 100, 150, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_RELEASED, FO_BS_EXPIRED, 1, 1, 100, 0, 0, 0, FO_PRIMARY, 15 },
+		{ FO_BS_ABANDONED, FO_BS_EXPIRED, 0, 1, 0, 100, 0, 0, FO_PRIMARY, 16 },
+		/* RELEASED update: time(1) over ACTIVE */
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 101, 5000, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 100, 5000, 0, FO_PRIMARY, 15 },
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 0, 1, 5000, 0, FO_PRIMARY, 0 },
+		{ FO_BS_EXPIRED, FO_BS_RELEASED, 1, 1, 100, 50, 0, 0, FO_PRIMARY, 0 },
+		/* FREE / BACKUP update: time(2) over ACTIVE */
+		{ FO_BS_ACTIVE, FO_BS_FREE, 1, 0, 100, 0, 5000, 0, FO_PRIMARY, 15 },
+		{ FO_BS_ACTIVE, FO_BS_BACKUP, 1, 0, 100, 0, 500, 0, FO_SECONDARY, 0 },
+		{ FO_BS_RESET, FO_BS_FREE, 0, 0, 0, 0, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ABANDONED, FO_BS_BACKUP, 0, 0, 0, 0, 0, 0, FO_PRIMARY, 16 },
+		/* RESET / ABANDONED update: always accepted */
+		{ FO_BS_ACTIVE, FO_BS_RESET, 1, 0, 100, 0, 5000, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ABANDONED, FO_BS_ABANDONED, 0, 0, 0, 0, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_ACTIVE, FO_BS_ABANDONED, 1, 0, 100, 0, 5000, 0, FO_SECONDARY, 0 },
+		/* ACTIVE without client: missing information */
+		{ FO_BS_FREE, FO_BS_ACTIVE, 0, 0, 0, 100, 0, 0, FO_PRIMARY, 3 },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		fo_binding_info cur = bi(t[i].cur, t[i].cwho, t[i].ccltt, t[i].cexp, t[i].cstos);
+		fo_binding_info in = bi(t[i].in, t[i].iwho, t[i].icltt,
+		    t[i].in == FO_BS_ACTIVE ? 9000 : 0, 0);
+
+		ck_assert_msg(fo_update_decide(&cur, &in, t[i].me, fo_wall_at(1000)) == t[i].want,
+		    "row %zu: %s <- %s: got %u, want %u", i, fo_bstate_name(t[i].cur),
+		    fo_bstate_name(t[i].in), fo_update_decide(&cur, &in, t[i].me,
+		    fo_wall_at(1000)), t[i].want);
+	}
+}
+END_TEST
+
+START_TEST(merge_rules)
+{
+	fo_binding_info cur = bi(FO_BS_ACTIVE, 1, 100, 5000, 50), in, out;
+
+	cur.flags = FO_BF_RESERVED | FO_BF_UPDATE_PENDING | FO_BF_TENTATIVE;
+	cur.pexp_acked = 6000;
+	in = bi(FO_BS_ACTIVE, 2, 200, 7000, 0);
+	in.pexp_sent = 9000;
+	fo_update_merge(&cur, &in, fo_wall_at(1000), &out);
+	ck_assert_uint_eq(out.client.hw[5], 2);
+	ck_assert_uint_eq(out.expiry, 7000);
+	ck_assert_uint_eq(out.pexp_acked, 9000);
+	ck_assert_uint_eq(out.cltt, 200);
+	ck_assert_uint_eq(out.stos, 50);                /* same state, no stos: kept */
+	ck_assert_uint_eq(out.flags, FO_BF_RESERVED);
+	in = bi(FO_BS_FREE, 0, 0, 0, 0);
+	fo_update_merge(&cur, &in, fo_wall_at(1000), &out);
+	ck_assert_uint_eq(out.client.hlen, 0);
+	ck_assert_uint_eq(out.expiry, 0);
+	ck_assert_uint_eq(out.stos, 1000);
+	in = bi(FO_BS_RELEASED, 0, 300, 0, 0);
+	fo_update_merge(&cur, &in, fo_wall_at(1000), &out);
+	ck_assert_uint_eq(out.client.hw[5], 1);         /* kept */
+	ck_assert_uint_eq(out.cltt, 300);
+	ck_assert(fo_update_frees_on_ack(FO_BS_RELEASED));
+	ck_assert(!fo_update_frees_on_ack(FO_BS_ACTIVE));
+}
+END_TEST
+
+static Suite *
+peer_suite(void)
+{
+	Suite *s = suite_create("peer");
+	TCase *c = tcase_create("connect"), *k = tcase_create("keepalive"),
+	    *b = tcase_create("bndupd"), *t = tcase_create("rules");
+
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_add_test(c, primary_sends_connect);
+	tcase_add_test(c, connect_accepted);
+	tcase_add_test(c, connect_name_mismatch_8);
+	tcase_add_test(c, connect_version_14);
+	tcase_add_test(c, connect_mclt_5);
+	tcase_add_test(c, connect_no_hba_18);
+	tcase_add_test(c, connect_skew_ahead_4);
+	tcase_add_test(c, connect_skew_behind_4);
+	tcase_add_test(c, connect_hba_differs_18);
+	tcase_add_test(c, connect_skew_60_ok);
+	tcase_add_test(c, connect_isc_adopts_mclt_hba);
+	tcase_add_test(c, connect_isc_still_needs_hba);
+	tcase_add_test(c, connectack_reject_closes_primary);
+	tcase_add_test(c, state_exchange_reaches_normal_draft);
+	tcase_add_test(c, state_exchange_reaches_normal_isc);
+	tcase_add_test(c, message_before_handshake_disconnects);
+	suite_add_tcase(s, c);
+	tcase_add_checked_fixture(k, setup, teardown);
+	tcase_add_test(k, contact_and_receive_timer);
+	tcase_add_test(k, contact_keeps_connection);
+	suite_add_tcase(s, k);
+	tcase_add_checked_fixture(b, setup, teardown);
+	tcase_add_test(b, bndupd_window_isc);
+	tcase_add_test(b, bndupd_batches_draft_and_pexp_acked);
+	tcase_add_test(b, unacked_resent_after_reconnect);
+	tcase_add_test(b, released_acked_becomes_free);
+	tcase_add_test(b, conflict_primary_rejects_secondary_accepts);
+	tcase_add_test(b, updreqall_then_upddone);
+	tcase_add_test(b, upddone_moves_recover_on);
+	tcase_add_test(b, poolreq_rebalances);
+	suite_add_tcase(s, b);
+	tcase_add_test(t, accept_table);
+	tcase_add_test(t, merge_rules);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(peer_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
