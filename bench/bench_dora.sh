@@ -49,6 +49,15 @@ D4='{"subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0
      "valid-lifetime": 7200}'
 fo_config s1 "$FO_TMP/A.json" '{}' "$D4" nohook
 fo_config s1 "$FO_TMP/B.json" '{"load-balance-percent": 100, "max-client-lead-time": 3600}' "$D4"
+# N: the same packet callouts, doing nothing (bench/null_hook.cc): Kea's own
+# cost of invoking them, the floor under any hook that works in these places.
+null_hook=""
+if g++ -std=c++17 -O2 -shared -fPIC -I/usr/include/kea "$srcdir/bench/null_hook.cc" \
+    -o "$FO_TMP/libnull_hook.so" -L/usr/lib/x86_64-linux-gnu -lkea-hooks 2>/dev/null; then
+	null_hook="$FO_TMP/libnull_hook.so"
+	jq --arg lib "$null_hook" '.Dhcp4["hooks-libraries"] += [{"library": $lib}]' \
+	    "$FO_TMP/A.json" >"$FO_TMP/N.json"
+fi
 
 # start CASE: a fresh server (no lease, no failover state).
 start() {
@@ -113,7 +122,7 @@ cg_run() {
 
 if [ "$BENCH_CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 	echo "callgrind: kea-dhcp4 under valgrind, $BENCH_CG_N1 and $BENCH_CG_N2 DORAs at $BENCH_CG_RATE/s"
-	for c in A B; do
+	for c in A ${null_hook:+N} B; do
 		set -- $(cg_run "$c" "$BENCH_CG_N1")
 		i1=$1 k1=$2
 		set -- $(cg_run "$c" "$BENCH_CG_N2")
@@ -125,6 +134,8 @@ if [ "$BENCH_CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 	done
 	awk -v a="$per_A" -v b="$per_B" 'BEGIN { if (a + 0 > 0 && b + 0 > 0)
 	    printf "instructions per DORA: A %d, B %d, B/A = %.3f (+%d per DORA for the hook)\n", a, b, b / a, b - a }'
+	[ -n "$null_hook" ] && awk -v a="$per_A" -v n="${per_N:-0}" -v b="$per_B" 'BEGIN { if (a + 0 > 0 && n + 0 > 0)
+	    printf "  of which Kea invoking the callouts (null hook N): +%d (N/A = %.3f); the failover work: +%d\n", n - a, n / a, b - n }'
 fi
 
 exit $status
