@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "fo_admin_int.h"
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_hash.h"
@@ -38,6 +39,9 @@ struct fo_engine {
 	fo_wakeup wakeup;               /* the packet path signals queued updates */
 	fo_peer **peers;                /* one session per relationship, rels order */
 	fo_net *net;                    /* the protocol driver, NULL when stopped */
+	/* The Kea subnets of the last attach, deep copies (run-time changes, fo_admin.c). */
+	fo_subnet *subnets;
+	size_t n_subnets;
 };
 
 static void fo_engine_log(const fo_engine *, fo_log_level, const char *, ...)
@@ -70,6 +74,8 @@ fo_engine_log_relationship(const fo_engine *eng, const fo_relationship *r)
 }
 
 /* One runtime per relationship (state INIT until fo_engine_attach()). */
+static void free_subnets(fo_subnet *s, size_t n);
+
 static fo_status
 engine_runtimes(fo_engine *eng, char *err, size_t errlen)
 {
@@ -106,6 +112,23 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	if (st != FO_OK) {
 		free(eng);
 		return st;
+	}
+	/* The live set of an earlier run (failover-add & co.) replaces the parameters. */
+	{
+		size_t configured = eng->rels.n;
+		bool replaced = false;
+		char path[PATH_MAX];
+
+		if ((st = fo_admin_load(&eng->rels, &replaced, err, errlen)) != FO_OK) {
+			fo_relationship_set_clear(&eng->rels);
+			free(eng);
+			return st;
+		}
+		fo_admin_path(eng->rels.state_directory, path, sizeof(path));
+		if (replaced)
+			fo_engine_log(eng, FO_LOG_WARN, "the %zu relationship(s) of %s (run-time "
+			    "changes) replace the %zu of the hook's parameters; remove that file "
+			    "to use the parameters", eng->rels.n, path, configured);
 	}
 	if ((st = engine_runtimes(eng, err, errlen)) != FO_OK) {
 		fo_engine_destroy(eng);
@@ -151,6 +174,7 @@ fo_engine_destroy(fo_engine *eng)
 	free(eng->rt);
 	free(eng->map);
 	fo_relationship_set_clear(&eng->rels);
+	free_subnets(eng->subnets, eng->n_subnets);
 	free(eng);
 }
 
@@ -306,6 +330,53 @@ install(fo_engine *eng, fo_scope ***scopes)
 	return FO_OK;
 }
 
+/* Keep deep copies of Kea's subnets for run-time changes (fo_engine_replace_set). */
+static void
+free_subnets(fo_subnet *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((void *)s[i].pools);
+		free((void *)s[i].reserved);
+	}
+	free(s);
+}
+
+static fo_status
+save_subnets(fo_engine *eng, const fo_subnet *subnets, size_t n)
+{
+	fo_subnet *c = calloc(n ? n : 1, sizeof(*c));
+
+	if (c == NULL)
+		return FO_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		fo_pool_range *p = NULL;
+		fo_ip4 *r = NULL;
+
+		c[i] = subnets[i];
+		c[i].pools = NULL;
+		c[i].reserved = NULL;
+		if (subnets[i].n_pools > 0 &&
+		    (p = malloc(subnets[i].n_pools * sizeof(*p))) == NULL)
+			goto nomem;
+		if (p != NULL)
+			memcpy(p, subnets[i].pools, subnets[i].n_pools * sizeof(*p));
+		c[i].pools = p;
+		if (subnets[i].n_reserved > 0 &&
+		    (r = malloc(subnets[i].n_reserved * sizeof(*r))) == NULL)
+			goto nomem;
+		if (r != NULL)
+			memcpy(r, subnets[i].reserved, subnets[i].n_reserved * sizeof(*r));
+		c[i].reserved = r;
+	}
+	free_subnets(eng->subnets, eng->n_subnets);
+	eng->subnets = c;
+	eng->n_subnets = n;
+	return FO_OK;
+nomem:
+	free_subnets(c, n);
+	return FO_ERR_NOMEM;
+}
+
 fo_status
 fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now,
     char *err, size_t errlen)
@@ -316,6 +387,8 @@ fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now
 
 	if (eng == NULL || (n > 0 && subnets == NULL))
 		return FO_ERR_INVAL;
+	if (subnets != eng->subnets && save_subnets(eng, subnets, n) != FO_OK)
+		return FO_ERR_NOMEM;
 	if ((scopes = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*scopes))) == NULL)
 		return FO_ERR_NOMEM;
 	for (i = 0; i < eng->rels.n; i++)
@@ -571,4 +644,111 @@ fo_engine_stop(fo_engine *eng)
 	eng->net = NULL;
 	for (size_t i = 0; i < eng->rels.n; i++)
 		atomic_store(&eng->rt[i].driven, false);
+}
+
+/* ---- Run-time changes of the set (fo_admin_int.h) ------------------------ */
+
+const fo_relationship_set *
+fo_engine_set_of(const fo_engine *eng)
+{
+	return &eng->rels;
+}
+
+fo_runtime *
+fo_engine_runtime_at(fo_engine *eng, size_t i)
+{
+	return eng->rt != NULL && i < eng->rels.n ? &eng->rt[i] : NULL;
+}
+
+fo_peer *
+fo_engine_peer_at(fo_engine *eng, size_t i)
+{
+	return eng->peers != NULL && i < eng->rels.n ? eng->peers[i] : NULL;
+}
+
+void
+fo_engine_wake(fo_engine *eng)
+{
+	if (atomic_load(&eng->wakeup.fd) >= 0)
+		fo_wakeup_signal(&eng->wakeup);
+}
+
+void
+fo_engine_host_log(const fo_engine *eng, fo_log_level level, const char *msg)
+{
+	fo_engine_log(eng, level, "%s", msg);
+}
+
+const fo_subnet *
+fo_engine_subnets(const fo_engine *eng, size_t *n)
+{
+	*n = eng->n_subnets;
+	return eng->subnets;
+}
+
+/* Stop and close everything built on eng->rels (the set itself stays). */
+static void
+teardown(fo_engine *eng, fo_wall now)
+{
+	fo_engine_shutdown(eng, now);
+	for (size_t i = 0; eng->peers != NULL && i < eng->rels.n; i++)
+		fo_peer_destroy(eng->peers[i]);
+	free(eng->peers);
+	eng->peers = NULL;
+	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++)
+		fo_runtime_fini(&eng->rt[i]);
+	free(eng->rt);
+	eng->rt = NULL;
+	free(eng->map);
+	eng->map = NULL;
+	eng->n_map = 0;
+}
+
+static fo_status
+build(fo_engine *eng, bool attached, bool ran, fo_wall now, char *err, size_t errlen)
+{
+	fo_status st;
+
+	if ((st = engine_runtimes(eng, err, errlen)) != FO_OK)
+		return st;
+	if (attached && (st = fo_engine_attach(eng, eng->subnets, eng->n_subnets, now, err,
+	    errlen)) != FO_OK)
+		return st;
+	if (ran && (st = fo_engine_start(eng, err, errlen)) != FO_OK)
+		return st;
+	return FO_OK;
+}
+
+fo_status
+fo_engine_replace_set(fo_engine *eng, fo_relationship_set *set, fo_wall now,
+    char *err, size_t errlen)
+{
+	fo_relationship_set old;
+	bool attached, ran;
+	fo_status st;
+	char why[512] = "";
+
+	if (eng == NULL || set == NULL)
+		return FO_ERR_INVAL;
+	attached = eng->map != NULL;
+	ran = eng->net != NULL;
+	teardown(eng, now);
+	old = eng->rels;
+	eng->rels = *set;
+	memset(set, 0, sizeof(*set));
+	if ((st = build(eng, attached, ran, now, err, errlen)) == FO_OK) {
+		fo_relationship_set_clear(&old);
+		for (size_t i = 0; i < eng->rels.n; i++)
+			fo_engine_log_relationship(eng, &eng->rels.rel[i]);
+		return FO_OK;
+	}
+	fo_engine_log(eng, FO_LOG_ERROR, "run-time change of the relationships failed, the "
+	    "previous set is restored: %s", err != NULL && errlen > 0 ? err : fo_status_name(st));
+	teardown(eng, now);
+	fo_relationship_set_clear(&eng->rels);
+	eng->rels = old;
+	if (build(eng, attached, ran, now, why, sizeof(why)) != FO_OK)
+		fo_engine_log(eng, FO_LOG_ERROR, "the previous relationships could not be restored "
+		    "either: %s", why);
+	return st;
 }

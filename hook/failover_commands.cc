@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 
+#include "failover_admin_commands.h"
 #include "failover_commands.h"
 #include "failover_config_test.h"
 #include "failover_context.h"
@@ -172,6 +173,7 @@ failover_test_set_state(CalloutHandle& handle) {
 void
 register_commands(LibraryHandle& handle, bool test_seam) {
     handle.registerCommandCallout("failover-get", failover_get);
+    register_admin_commands(handle);    // failover-add & co. (failover_admin_commands.cc)
     if (test_seam) {
         handle.registerCommandCallout("failover-test-set-state", failover_test_set_state);
     }

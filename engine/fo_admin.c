@@ -1,0 +1,975 @@
+/*
+ * fo_admin.c - run-time administration of relationships (fo_admin.h):
+ * build the new set as the hook's parameters, validate it with the YANG
+ * module (fo_config_parse), persist it, let the engine take it.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "fo_admin_int.h"
+#include "fo_config.h"
+#include "fo_store.h"
+
+#define YANG_REL "/" FO_YANG_TOP "/relationships[name='%s']"
+#define MAX_LEAVES 32
+
+static void set_msg(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_msg(char *msg, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (msg == NULL || len == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, len, fmt, ap);
+	va_end(ap);
+}
+
+static void
+ip_str(fo_ip4 a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+}
+
+/* ---- A growing text buffer; the first allocation failure sticks. ---- */
+
+typedef struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+} sbuf;
+
+static void
+sb_add(sbuf *b, const char *p, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		char *s;
+
+		while (b->len + n + 1 > cap)
+			cap *= 2;
+		if ((s = realloc(b->s, cap)) == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static void
+sb_cat(sbuf *b, const char *p)
+{
+	sb_add(b, p, strlen(p));
+}
+
+/* A JSON string (RFC 8259): quote, backslash and control characters escaped. */
+static void
+sb_jstr(sbuf *b, const char *s)
+{
+	sb_cat(b, "\"");
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char e[8];
+
+		if (c == '"' || c == '\\') {
+			e[0] = '\\';
+			e[1] = (char)c;
+			sb_add(b, e, 2);
+		} else if (c < 0x20) {
+			snprintf(e, sizeof(e), "\\u%04x", c);
+			sb_add(b, e, 6);
+		} else {
+			sb_add(b, (const char *)&c, 1);
+		}
+	}
+	sb_cat(b, "\"");
+}
+
+static char *
+sb_take(sbuf *b)
+{
+	char *s = b->s;
+
+	if (b->oom) {
+		free(b->s);
+		s = NULL;
+	}
+	memset(b, 0, sizeof(*b));
+	return s;
+}
+
+/* ---- One relationship entry: member names and JSON values, owned. ---- */
+
+typedef struct entry {
+	char *key[MAX_LEAVES];
+	char *val[MAX_LEAVES];
+	size_t n;
+	bool oom;
+} entry;
+
+static void
+entry_free(entry *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->key[i]);
+		if (e->val[i] != NULL) {
+			/* values may hold the shared secret */
+			memset(e->val[i], 0, strlen(e->val[i]));
+			free(e->val[i]);
+		}
+	}
+	memset(e, 0, sizeof(*e));
+}
+
+static ssize_t
+entry_find(const entry *e, const char *key)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->key[i], key) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+static void
+entry_del(entry *e, const char *key)
+{
+	ssize_t i = entry_find(e, key);
+
+	if (i < 0)
+		return;
+	free(e->key[i]);
+	memset(e->val[i], 0, strlen(e->val[i]));
+	free(e->val[i]);
+	memmove(&e->key[i], &e->key[i + 1], (e->n - (size_t)i - 1) * sizeof(e->key[0]));
+	memmove(&e->val[i], &e->val[i + 1], (e->n - (size_t)i - 1) * sizeof(e->val[0]));
+	e->n--;
+}
+
+/* Replace or append; val is copied. */
+static void
+entry_put(entry *e, const char *key, const char *val)
+{
+	ssize_t i = entry_find(e, key);
+	char *v = strdup(val), *k;
+
+	if (v == NULL) {
+		e->oom = true;
+		return;
+	}
+	if (i >= 0) {
+		memset(e->val[i], 0, strlen(e->val[i]));
+		free(e->val[i]);
+		e->val[i] = v;
+		return;
+	}
+	if (e->n == MAX_LEAVES || (k = strdup(key)) == NULL) {
+		free(v);
+		e->oom = true;
+		return;
+	}
+	e->key[e->n] = k;
+	e->val[e->n++] = v;
+}
+
+static void
+put_str(entry *e, const char *key, const char *s)
+{
+	sbuf b = { 0 };
+
+	sb_jstr(&b, s);
+	if (b.oom) {
+		e->oom = true;
+		free(b.s);
+		return;
+	}
+	entry_put(e, key, b.s);
+	memset(b.s, 0, b.len);
+	free(b.s);
+}
+
+static void
+put_uint(entry *e, const char *key, uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	entry_put(e, key, buf);
+}
+
+static void
+put_bool(entry *e, const char *key, bool v)
+{
+	entry_put(e, key, v ? "true" : "false");
+}
+
+static void
+put_scopes(entry *e, const fo_scope_ref *s, size_t n)
+{
+	sbuf b = { 0 };
+	char a[16];
+
+	sb_cat(&b, "[");
+	for (size_t i = 0; i < n; i++) {
+		ip_str(s[i].scope_id, a, sizeof(a));
+		if (i > 0)
+			sb_cat(&b, ",");
+		sb_jstr(&b, a);
+	}
+	sb_cat(&b, "]");
+	if (b.oom)
+		e->oom = true;
+	else
+		entry_put(e, "scope-id", b.s);
+	free(b.s);
+}
+
+/* The relationship's configuration as an entry, effective values, secret included. */
+static void
+entry_of(entry *e, const fo_relationship *r)
+{
+	bool lb = r->mode == FO_MODE_LOAD_BALANCE;
+
+	memset(e, 0, sizeof(*e));
+	put_str(e, "name", r->name);
+	put_str(e, "partner-server", r->partner_server);
+	put_uint(e, "partner-port", r->partner_port);
+	if (r->local_address[0] != '\0')
+		put_str(e, "local-address", r->local_address);
+	put_uint(e, "local-port", r->local_port);
+	if (r->server_name[0] != '\0')
+		put_str(e, "server-name", r->server_name);
+	put_str(e, "mode", fo_mode_name(r->mode));
+	if (lb) {
+		put_uint(e, "load-balance-percent", r->load_balance_percent);
+	} else {
+		put_str(e, "server-role", fo_role_name(r->server_role));
+		put_uint(e, "reserve-percent", r->reserve_percent);
+	}
+	put_scopes(e, r->scopes, r->n_scopes);
+	put_uint(e, "max-client-lead-time", r->mclt);
+	put_bool(e, "auto-state-transition", r->auto_state_transition);
+	if (r->state_switch_interval > 0)
+		put_uint(e, "state-switch-interval", r->state_switch_interval);
+	put_bool(e, "enable-auth", r->enable_auth);
+	if (r->enable_auth && r->shared_secret[0] != '\0')
+		put_str(e, "shared-secret", r->shared_secret);
+	put_str(e, "server-type", fo_server_type_name(r->server_type));
+	put_str(e, "dialect", fo_dialect_name(r->dialect));
+	put_uint(e, "max-response-delay", r->max_response_delay);
+	put_uint(e, "max-unacked-updates", r->max_unacked_updates);
+	if (lb)
+		put_uint(e, "load-balance-max-seconds", r->load_balance_max_seconds);
+}
+
+/* The whole document: {"state-directory": ..., "relationships": [entries]}. */
+static char *
+doc_json(const char *state_dir, const entry *es, size_t n)
+{
+	sbuf b = { 0 };
+
+	sb_cat(&b, "{");
+	if (state_dir != NULL && state_dir[0] != '\0') {
+		sb_jstr(&b, "state-directory");
+		sb_cat(&b, ":");
+		sb_jstr(&b, state_dir);
+		sb_cat(&b, ",");
+	}
+	sb_cat(&b, "\"relationships\":[");
+	for (size_t i = 0; i < n; i++) {
+		if (es[i].oom)
+			b.oom = true;
+		sb_cat(&b, i > 0 ? ",\n{" : "\n{");
+		for (size_t k = 0; k < es[i].n; k++) {
+			if (k > 0)
+				sb_cat(&b, ",");
+			sb_jstr(&b, es[i].key[k]);
+			sb_cat(&b, ":");
+			sb_cat(&b, es[i].val[k]);
+		}
+		sb_cat(&b, "}");
+	}
+	sb_cat(&b, "\n]}\n");
+	return sb_take(&b);
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+/* The entries of the live set, in order. */
+static entry *
+entries_of(const fo_relationship_set *set, size_t extra)
+{
+	entry *es = calloc(set->n + extra + 1, sizeof(*es));
+
+	for (size_t i = 0; es != NULL && i < set->n; i++)
+		entry_of(&es[i], &set->rel[i]);
+	return es;
+}
+
+static void
+entries_free(entry *es, size_t n)
+{
+	for (size_t i = 0; es != NULL && i < n; i++)
+		entry_free(&es[i]);
+	free(es);
+}
+
+char *
+fo_admin_set_json(const fo_relationship_set *set, bool with_state_dir)
+{
+	entry *es = entries_of(set, 0);
+	char *doc;
+
+	if (es == NULL)
+		return NULL;
+	doc = doc_json(with_state_dir ? set->state_directory : NULL, es, set->n);
+	entries_free(es, set->n);
+	return doc;
+}
+
+void
+fo_admin_path(const char *state_directory, char *out, size_t len)
+{
+	int k = snprintf(out, len, "%s/%s", state_directory != NULL &&
+	    state_directory[0] != '\0' ? state_directory : FO_DEFAULT_STATE_DIR, FO_ADMIN_FILE);
+
+	if (k < 0 || (size_t)k >= len)
+		out[0] = '\0';         /* too long: no such file */
+}
+
+/* ---- The file ----------------------------------------------------------- */
+
+/* Write the set atomically (temporary file, fsync, rename, fsync of the directory). */
+static fo_status
+save_file(const fo_relationship_set *set, char *err, size_t errlen)
+{
+	const char *dir = set->state_directory[0] != '\0' ? set->state_directory :
+	    FO_DEFAULT_STATE_DIR;
+	char path[PATH_MAX], tmp[PATH_MAX + 8] = "";
+	char *doc = fo_admin_set_json(set, false);
+	size_t off = 0, len;
+	fo_status st = FO_ERR_IO;
+	int fd = -1, dfd;
+
+	if (doc == NULL)
+		return FO_ERR_NOMEM;
+	fo_admin_path(set->state_directory, path, sizeof(path));
+	if (path[0] == '\0') {
+		set_msg(err, errlen, "state-directory: too long");
+		goto done;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	(void)mkdir(dir, 0750);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	len = strlen(doc);
+	while (off < len) {
+		ssize_t w = write(fd, doc + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+			goto done;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		fd = -1;
+		set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		set_msg(err, errlen, "%s: %s", path, strerror(errno));
+		goto done;
+	}
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	st = FO_OK;
+done:
+	if (fd >= 0)
+		close(fd);
+	if (st != FO_OK && tmp[0] != '\0')
+		(void)unlink(tmp);
+	wipe_free(doc);
+	return st;
+}
+
+static char *
+read_file(const char *path, bool *missing, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	sbuf b = { 0 };
+	char buf[4096];
+	size_t n;
+
+	*missing = false;
+	if (f == NULL) {
+		if (errno == ENOENT)
+			*missing = true;
+		else
+			set_msg(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_add(&b, buf, n);
+	if (ferror(f))
+		b.oom = true;
+	fclose(f);
+	memset(buf, 0, sizeof(buf));
+	if (b.s == NULL && !b.oom)
+		sb_cat(&b, "");
+	if (b.oom)
+		set_msg(err, errlen, "%s: cannot be read", path);
+	return sb_take(&b);
+}
+
+fo_status
+fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errlen)
+{
+	char path[PATH_MAX], why[1024] = "";
+	fo_relationship_set set;
+	sbuf b = { 0 };
+	char *text, *doc;
+	const char *p;
+	bool missing;
+	fo_status st;
+
+	*replaced = false;
+	fo_admin_path(rels->state_directory, path, sizeof(path));
+	if (path[0] == '\0')
+		return FO_OK;
+	if ((text = read_file(path, &missing, err, errlen)) == NULL)
+		return missing ? FO_OK : FO_ERR_IO;
+	/* The file's object with the configured state-directory put in front. */
+	for (p = text; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+		;
+	if (*p != '{') {
+		set_msg(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
+		    "hook's parameters)", path);
+		wipe_free(text);
+		return FO_ERR_CONFIG;
+	}
+	sb_cat(&b, "{");
+	if (rels->state_directory[0] != '\0') {
+		const char *q = p + 1;
+
+		sb_jstr(&b, "state-directory");
+		sb_cat(&b, ":");
+		sb_jstr(&b, rels->state_directory);
+		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+			q++;
+		if (*q != '}')
+			sb_cat(&b, ",");
+	}
+	sb_cat(&b, p + 1);
+	wipe_free(text);
+	if ((doc = sb_take(&b)) == NULL)
+		return FO_ERR_NOMEM;
+	st = fo_config_parse(doc, &set, why, sizeof(why));
+	wipe_free(doc);
+	if (st != FO_OK) {
+		set_msg(err, errlen, "%s: %s (fix or remove the file to use the hook's "
+		    "parameters)", path, why);
+		return st;
+	}
+	fo_relationship_set_clear(rels);
+	*rels = set;
+	*replaced = true;
+	return FO_OK;
+}
+
+/* ---- Applying a new set -------------------------------------------------- */
+
+static fo_status
+map_parse_error(fo_status st)
+{
+	return st == FO_ERR_NOMEM ? FO_ERR_NOMEM : FO_ERR_CONFIG;
+}
+
+/* Every scope-id of the new set must be a Kea subnet's network address. */
+static fo_status
+check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t msglen)
+{
+	size_t n;
+	const fo_subnet *sn = fo_engine_subnets(eng, &n);
+	char a[16];
+
+	if (sn == NULL)
+		return FO_OK;           /* not attached yet: fo_engine_attach checks */
+	for (size_t i = 0; i < set->n; i++) {
+		for (size_t k = 0; k < set->rel[i].n_scopes; k++) {
+			fo_ip4 s = set->rel[i].scopes[k].scope_id;
+			bool found = false;
+
+			for (size_t j = 0; j < n && !found; j++)
+				found = sn[j].prefix == s;
+			if (!found) {
+				ip_str(s, a, sizeof(a));
+				set_msg(msg, msglen, YANG_REL "/scope-id[.='%s']: no Kea subnet4 has "
+				    "this network address", set->rel[i].name, a);
+				return FO_ERR_CONFIG;
+			}
+		}
+	}
+	return FO_OK;
+}
+
+/*
+ * Validate the entries as the new set, save it, hand it to the engine. On
+ * success *out_set (may be NULL) is not touched; the engine has the set.
+ */
+static fo_status
+commit(fo_engine *eng, const entry *es, size_t n, fo_wall now, char *msg, size_t msglen)
+{
+	const fo_relationship_set *cur = fo_engine_set_of(eng);
+	fo_relationship_set set;
+	char why[1024] = "";
+	char *doc;
+	fo_status st;
+
+	for (size_t i = 0; i < n; i++)
+		if (es[i].oom)
+			return FO_ERR_NOMEM;
+	if ((doc = doc_json(cur->state_directory, es, n)) == NULL)
+		return FO_ERR_NOMEM;
+	st = fo_config_parse(doc, &set, why, sizeof(why));
+	wipe_free(doc);
+	if (st != FO_OK) {
+		set_msg(msg, msglen, "%s", why);
+		return map_parse_error(st);
+	}
+	if ((st = check_subnets(eng, &set, msg, msglen)) != FO_OK)
+		goto fail;
+	if ((st = save_file(&set, why, sizeof(why))) != FO_OK) {
+		set_msg(msg, msglen, "the new relationships could not be saved, nothing changed: "
+		    "%s", why);
+		goto fail;
+	}
+	if ((st = fo_engine_replace_set(eng, &set, now, why, sizeof(why))) != FO_OK) {
+		char why2[512] = "";
+
+		set_msg(msg, msglen, "the new relationships could not be applied, the previous "
+		    "ones are back: %s", why);
+		if (save_file(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
+			fo_engine_host_log(eng, FO_LOG_ERROR, why2);
+		goto fail;
+	}
+	return FO_OK;
+fail:
+	fo_relationship_set_clear(&set);
+	return st;
+}
+
+static ssize_t
+index_of(fo_engine *eng, const char *name, char *msg, size_t msglen)
+{
+	const fo_relationship_set *set = fo_engine_set_of(eng);
+	const fo_relationship *r = name != NULL ? fo_relationship_set_find(set, name) : NULL;
+
+	if (r == NULL) {
+		set_msg(msg, msglen, "no failover relationship named '%s'", name ? name : "");
+		return -1;
+	}
+	return r - set->rel;
+}
+
+/* Decode a JSON string value (the name of a new entry); false when it is none. */
+static bool
+json_string(const char *j, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (j == NULL || *j++ != '"')
+		return false;
+	for (; *j != '\0' && *j != '"'; j++) {
+		char c = *j;
+
+		if (c == '\\') {
+			j++;
+			switch (*j) {
+			case '"': case '\\': case '/': c = *j; break;
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			default: return false;          /* \u: left to the YANG check */
+			}
+		}
+		if (o + 1 >= len)
+			return false;
+		out[o++] = c;
+	}
+	if (*j != '"' || j[1] != '\0')
+		return false;
+	out[o] = '\0';
+	return true;
+}
+
+/* Keep the state of a removed relationship or scope apart: rename it. */
+static void
+set_aside(fo_engine *eng, const char *path, fo_wall now)
+{
+	char to[PATH_MAX + 40], line[2 * (PATH_MAX + 40) + 16];
+
+	int k = snprintf(to, sizeof(to), "%s.removed-%lld", path, (long long)now.sec);
+
+	if (path[0] == '\0' || k < 0 || (size_t)k >= sizeof(to))
+		return;
+	if (rename(path, to) == 0) {
+		if (snprintf(line, sizeof(line), "%s kept as %s", path, to) > 0)
+			fo_engine_host_log(eng, FO_LOG_INFO, line);
+	}
+}
+
+static void
+rel_dir(const fo_relationship_set *set, const char *name, char *out, size_t len)
+{
+	char dn[3 * FO_NAME_MAX + 1];
+
+	int k;
+
+	fo_store_dirname(name, dn, sizeof(dn));
+	k = snprintf(out, len, "%s/%s", set->state_directory[0] != '\0' ? set->state_directory :
+	    FO_DEFAULT_STATE_DIR, dn);
+	if (k < 0 || (size_t)k >= len)
+		out[0] = '\0';         /* too long: fo_runtime_init refuses it as well */
+}
+
+fo_status
+fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
+    char *msg, size_t msglen)
+{
+	const fo_relationship_set *cur;
+	char name[FO_NAME_MAX * 4 + 1], dir[PATH_MAX];
+	ssize_t ni = -1;
+	size_t m;
+	entry *es;
+	fo_status st;
+	struct stat sb;
+
+	if (eng == NULL || (n > 0 && kv == NULL))
+		return FO_ERR_INVAL;
+	cur = fo_engine_set_of(eng);
+	m = cur->n;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, "name") == 0)
+			ni = (ssize_t)i;
+	if (ni < 0) {
+		set_msg(msg, msglen, "name: missing (the new relationship's name)");
+		return FO_ERR_CONFIG;
+	}
+	if (!json_string(kv[ni].json, name, sizeof(name))) {
+		set_msg(msg, msglen, "name: must be a string");
+		return FO_ERR_CONFIG;
+	}
+	if (fo_relationship_set_find(cur, name) != NULL) {
+		set_msg(msg, msglen, "name: a failover relationship named '%s' exists already "
+		    "(failover-set changes it)", name);
+		return FO_ERR_EXISTS;
+	}
+	if (strcmp(name, FO_ADMIN_FILE) == 0 || strncmp(name, FO_ADMIN_FILE ".", 19) == 0) {
+		set_msg(msg, msglen, "name: '%s' is reserved (the state directory's file of the "
+		    "relationships)", name);
+		return FO_ERR_CONFIG;
+	}
+	if ((es = entries_of(cur, 1)) == NULL)
+		return FO_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++)
+		entry_put(&es[m], kv[i].key, kv[i].json);
+	/* A relationship of the same name removed earlier left its state aside. */
+	rel_dir(cur, name, dir, sizeof(dir));
+	if (stat(dir, &sb) == 0)
+		set_aside(eng, dir, now);
+	st = commit(eng, es, m + 1, now, msg, msglen);
+	entries_free(es, m + 1);
+	if (st == FO_OK) {
+		const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
+
+		set_msg(msg, msglen, "failover relationship '%s' added (%zu scope(s), %s, %s); "
+		    "the failover connections were re-established", name, r ? r->n_scopes : 0,
+		    r ? fo_mode_name(r->mode) : "", r ? fo_server_type_name(r->server_type) : "");
+	}
+	return st;
+}
+
+static const char *const mode_leaves[] = {
+	"server-role", "reserve-percent", "load-balance-percent", "load-balance-max-seconds",
+};
+
+static bool
+changed(const fo_kv *kv, size_t n, const char *key, const char **val)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(kv[i].key, key) == 0) {
+			if (val != NULL)
+				*val = kv[i].json;
+			return true;
+		}
+	}
+	return false;
+}
+
+fo_status
+fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n, fo_wall now,
+    char *msg, size_t msglen)
+{
+	const fo_relationship_set *cur;
+	const char *v = NULL;
+	ssize_t idx;
+	entry *es, *e;
+	size_t m;
+	fo_status st;
+
+	if (eng == NULL || (n > 0 && kv == NULL))
+		return FO_ERR_INVAL;
+	if ((idx = index_of(eng, name, msg, msglen)) < 0)
+		return FO_ERR_NOTFOUND;
+	if (n == 0) {
+		set_msg(msg, msglen, "arguments: nothing to change (give one or more leaves of "
+		    "the relationship, e.g. max-client-lead-time)");
+		return FO_ERR_CONFIG;
+	}
+	if (changed(kv, n, "scope-id", NULL)) {
+		set_msg(msg, msglen, "scope-id: cannot be changed by failover-set; use "
+		    "failover-scope-add and failover-scope-remove");
+		return FO_ERR_CONFIG;
+	}
+	if (changed(kv, n, "name", NULL)) {
+		set_msg(msg, msglen, "name: a relationship cannot be renamed (remove it and add "
+		    "it again)");
+		return FO_ERR_CONFIG;
+	}
+	cur = fo_engine_set_of(eng);
+	m = cur->n;
+	if ((es = entries_of(cur, 0)) == NULL)
+		return FO_ERR_NOMEM;
+	e = &es[idx];
+	if (changed(kv, n, "mode", &v)) {
+		char mode[32];
+
+		if (!json_string(v, mode, sizeof(mode)) ||
+		    strcmp(mode, fo_mode_name(cur->rel[idx].mode)) != 0)
+			for (size_t i = 0; i < sizeof(mode_leaves) / sizeof(mode_leaves[0]); i++)
+				entry_del(e, mode_leaves[i]);
+	}
+	if (changed(kv, n, "enable-auth", &v) && strcmp(v, "false") == 0)
+		entry_del(e, "shared-secret");
+	if (changed(kv, n, "auto-state-transition", &v) && strcmp(v, "false") == 0)
+		entry_del(e, "state-switch-interval");
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(kv[i].json, "null") == 0)
+			entry_del(e, kv[i].key);
+		else
+			entry_put(e, kv[i].key, kv[i].json);
+	}
+	st = commit(eng, es, m, now, msg, msglen);
+	entries_free(es, m);
+	if (st == FO_OK) {
+		sbuf b = { 0 };
+
+		for (size_t i = 0; i < n; i++) {
+			sb_cat(&b, i > 0 ? ", " : "");
+			sb_cat(&b, kv[i].key);
+		}
+		set_msg(msg, msglen, "failover relationship '%s' changed (%s); the failover "
+		    "connections were re-established", name, b.s != NULL ? b.s : "");
+		free(b.s);
+	}
+	return st;
+}
+
+fo_status
+fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg, size_t msglen)
+{
+	const fo_relationship_set *cur;
+	char dir[PATH_MAX], keep[FO_NAME_MAX + 1];
+	ssize_t idx;
+	entry *es;
+	size_t m;
+	fo_status st;
+
+	if (eng == NULL)
+		return FO_ERR_INVAL;
+	if ((idx = index_of(eng, name, msg, msglen)) < 0)
+		return FO_ERR_NOTFOUND;
+	cur = fo_engine_set_of(eng);
+	m = cur->n;
+	snprintf(keep, sizeof(keep), "%s", name);
+	rel_dir(cur, keep, dir, sizeof(dir));
+	if ((es = entries_of(cur, 0)) == NULL)
+		return FO_ERR_NOMEM;
+	entry_free(&es[idx]);
+	memmove(&es[idx], &es[idx + 1], (m - (size_t)idx - 1) * sizeof(*es));
+	memset(&es[m - 1], 0, sizeof(*es));
+	st = commit(eng, es, m - 1, now, msg, msglen);
+	entries_free(es, m - 1);
+	if (st == FO_OK) {
+		set_aside(eng, dir, now);
+		set_msg(msg, msglen, "failover relationship '%s' removed; its scopes are served "
+		    "without failover", keep);
+	}
+	return st;
+}
+
+fo_status
+fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
+    bool add, fo_wall now, char *msg, size_t msglen)
+{
+	const fo_relationship_set *cur;
+	const fo_relationship *r;
+	fo_scope_ref *list;
+	char a[16], dir[PATH_MAX], path[PATH_MAX + 32];
+	size_t cnt, m;
+	ssize_t idx;
+	entry *es;
+	fo_status st;
+
+	if (eng == NULL || (n > 0 && scopes == NULL))
+		return FO_ERR_INVAL;
+	if ((idx = index_of(eng, name, msg, msglen)) < 0)
+		return FO_ERR_NOTFOUND;
+	if (n == 0) {
+		set_msg(msg, msglen, "scope-id: missing (one or more scope-ids)");
+		return FO_ERR_CONFIG;
+	}
+	cur = fo_engine_set_of(eng);
+	r = &cur->rel[idx];
+	m = cur->n;
+	if ((list = calloc(r->n_scopes + n, sizeof(*list))) == NULL)
+		return FO_ERR_NOMEM;
+	cnt = 0;
+	for (size_t i = 0; i < r->n_scopes; i++) {
+		bool drop = false;
+
+		for (size_t k = 0; !add && k < n; k++)
+			drop = drop || scopes[k] == r->scopes[i].scope_id;
+		if (!drop)
+			list[cnt++] = r->scopes[i];
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool there = false;
+
+		for (size_t i = 0; i < r->n_scopes; i++)
+			there = there || scopes[k] == r->scopes[i].scope_id;
+		ip_str(scopes[k], a, sizeof(a));
+		if (add && there) {
+			set_msg(msg, msglen, "scope-id: %s is already a scope of relationship '%s'",
+			    a, name);
+			free(list);
+			return FO_ERR_CONFIG;
+		}
+		if (!add && !there) {
+			set_msg(msg, msglen, "scope-id: %s is not a scope of relationship '%s'",
+			    a, name);
+			free(list);
+			return FO_ERR_CONFIG;
+		}
+		if (add)
+			list[cnt++].scope_id = scopes[k];
+	}
+	if (!add && cnt == 0) {
+		set_msg(msg, msglen, "scope-id: these are all the scopes of relationship '%s'; a "
+		    "relationship needs one (failover-remove removes the relationship)", name);
+		free(list);
+		return FO_ERR_CONFIG;
+	}
+	if ((es = entries_of(cur, 0)) == NULL) {
+		free(list);
+		return FO_ERR_NOMEM;
+	}
+	put_scopes(&es[idx], list, cnt);
+	free(list);
+	rel_dir(cur, name, dir, sizeof(dir));
+	st = commit(eng, es, m, now, msg, msglen);
+	entries_free(es, m);
+	if (st != FO_OK)
+		return st;
+	for (size_t k = 0; !add && k < n; k++) {
+		ip_str(scopes[k], a, sizeof(a));
+		snprintf(path, sizeof(path), "%s/scope-%s.jnl", dir, a);
+		set_aside(eng, path, now);
+	}
+	ip_str(scopes[0], a, sizeof(a));
+	set_msg(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s); the failover "
+	    "connections were re-established", n, add ? "added to" : "removed from", name, a,
+	    n > 1 ? ", ..." : "");
+	return FO_OK;
+}
+
+fo_status
+fo_engine_admin_partner_down(fo_engine *eng, const char *name, fo_wall now,
+    char *msg, size_t msglen)
+{
+	fo_fsm_input in = { .event = FO_EV_OPERATOR_PARTNER_DOWN, .now = now };
+	const char *reason = NULL;
+	char why[512] = "";
+	fo_runtime *rt;
+	fo_peer *p;
+	fo_state s;
+	fo_step step;
+	ssize_t idx;
+	fo_status st;
+
+	if (eng == NULL)
+		return FO_ERR_INVAL;
+	if ((idx = index_of(eng, name, msg, msglen)) < 0)
+		return FO_ERR_NOTFOUND;
+	if ((rt = fo_engine_runtime_at(eng, (size_t)idx)) == NULL)
+		return FO_ERR_STATE;
+	p = fo_engine_peer_at(eng, (size_t)idx);
+	if (p != NULL)
+		fo_peer_lock(p);        /* the session's order: peer, then runtime */
+	s = fo_runtime_state(rt);
+	if (s == FO_STATE_NORMAL) {
+		set_msg(msg, msglen, "relationship '%s' is in Normal: the partner is reachable and "
+		    "answering, it is not down (PartnerDown is for a partner that is down while "
+		    "this server is in CommunicationInterrupted)", name);
+		st = FO_ERR_STATE;
+	} else if (!fo_fsm_operator_partner_down_ok(s, &reason)) {
+		set_msg(msg, msglen, "relationship '%s' is in %s: %s", name, fo_state_name(s),
+		    reason != NULL ? reason : "PartnerDown is not possible now");
+		st = FO_ERR_STATE;
+	} else if ((st = fo_runtime_event(rt, &in, "operator command failover-partner-down",
+	    &step, why, sizeof(why))) != FO_OK) {
+		set_msg(msg, msglen, "relationship '%s': the state could not be saved, nothing "
+		    "changed: %s", name, why);
+	} else {
+		set_msg(msg, msglen, "relationship '%s': %s -> %s on the operator's command",
+		    name, fo_state_name(s), fo_state_name(fo_runtime_state(rt)));
+	}
+	if (p != NULL)
+		fo_peer_unlock(p);
+	fo_engine_wake(eng);
+	return st;
+}

@@ -1,0 +1,90 @@
+/*
+ * fo_admin.h - the run-time administration of relationships: the engine
+ * side of failover-add, failover-set, failover-remove, failover-scope-add,
+ * failover-scope-remove and failover-partner-down (docs/commands.md).
+ *
+ * Public tier (the shim includes it). Every function validates, applies
+ * all or nothing, persists and answers with one sentence in `msg`: on
+ * success what was done, on failure why ("<YANG path>: <reason>" for a
+ * rejected value, so that the text names the field).
+ *
+ * Status -> Kea result: FO_OK 0; FO_ERR_NOTFOUND 3 (no such relationship);
+ * every other status 1 (FO_ERR_CONFIG rejected input, FO_ERR_EXISTS a name
+ * already in use, FO_ERR_STATE refused in the current state, FO_ERR_IO the
+ * change could not be saved: nothing changed).
+ *
+ * The live set of relationships: the hook's parameters at load, REPLACED by
+ * <state-directory>/relationships.json when that file exists. Each change
+ * here validates the new set as a whole against the YANG module (the same
+ * code as at load: fo_config_parse), writes that file atomically (mode
+ * 0600: it holds the shared secrets), then stops the failover protocol,
+ * saves every relationship's state with the clean-stop mark, rebuilds the
+ * relationships over the Kea subnets of the last fo_engine_attach() and
+ * starts the protocol again: every failover connection of this server is
+ * re-established (the partner learns a changed MCLT or hash bucket
+ * assignment from the new CONNECT), the states resume as they were. If the
+ * rebuild fails, the previous set is rebuilt and written back.
+ *
+ * Thread safety: call from Kea's main thread with no packet in flight (the
+ * shim holds Kea's multi-threading critical section), like fo_engine_attach.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_ADMIN_H
+#define FO_ADMIN_H
+
+#include "fo_engine.h"
+
+/* The file of the live set, in the state directory. */
+#define FO_ADMIN_FILE "relationships.json"
+
+/* One member of a JSON object: its name and its value as JSON text. */
+typedef struct fo_kv {
+	const char *key;
+	const char *json;       /* e.g. "\"r1\"", "3600", "true", "[\"10.0.0.0\"]", "null" */
+} fo_kv;
+
+/*
+ * failover-add: `entry` is one entry of the module's relationships list
+ * (name, partner-server, server-type, scope-id, ...; shared-secret allowed).
+ * FO_ERR_EXISTS when the name is taken.
+ */
+fo_status fo_engine_admin_add(fo_engine *eng, const fo_kv *entry, size_t n, fo_wall now,
+    char *msg, size_t msglen);
+
+/*
+ * failover-set: change the leaves `changes` of relationship `name`; a value
+ * "null" returns a leaf to its default. name and scope-id cannot be changed
+ * here. Changing mode drops the other mode's leaves (server-role,
+ * reserve-percent / load-balance-percent, load-balance-max-seconds) unless
+ * given; enable-auth false drops the shared secret; auto-state-transition
+ * false drops state-switch-interval.
+ */
+fo_status fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *changes, size_t n,
+    fo_wall now, char *msg, size_t msglen);
+
+/* failover-remove. The relationship's state directory is kept, renamed
+ * <dir>.removed-<unix time>, so that a later relationship of the same name
+ * starts afresh. */
+fo_status fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now,
+    char *msg, size_t msglen);
+
+/*
+ * failover-scope-add / failover-scope-remove: scope-ids (network addresses
+ * of Kea subnets) into or out of relationship `name`. Adding a scope that
+ * is already there, or removing one that is not: FO_ERR_CONFIG. A removed
+ * scope's journal is renamed scope-<a.b.c.d>.jnl.removed-<unix time>.
+ */
+fo_status fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes,
+    size_t n, bool add, fo_wall now, char *msg, size_t msglen);
+
+/*
+ * failover-partner-down: the operator says the partner is down
+ * (FO_EV_OPERATOR_PARTNER_DOWN, persisted before it is published).
+ * Accepted in CommunicationInterrupted and ResolutionInterrupted; refused
+ * (FO_ERR_STATE) in Normal (the partner is talking to us) and in every
+ * state fo_fsm_operator_partner_down_ok() refuses, with its reason.
+ */
+fo_status fo_engine_admin_partner_down(fo_engine *eng, const char *name, fo_wall now,
+    char *msg, size_t msglen);
+
+#endif /* FO_ADMIN_H */

@@ -1,0 +1,274 @@
+// failover_admin_commands.cc - run-time changes of the relationships.
+//
+// Each handler checks the shape of its arguments, turns them into plain C
+// (member names with their JSON text, scope-ids as numbers), calls one
+// engine function (fo_admin.h) inside Kea's multi-threading critical
+// section (no packet is in flight while the relationships are rebuilt) and
+// answers: result 0 success, 1 bad input or refused (the text names the
+// field or gives the reason), 3 unknown relationship.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include <asiolink/io_address.h>
+#include <cc/command_interpreter.h>
+#include <cc/data.h>
+#include <util/multi_threading_mgr.h>
+
+#include <cstdlib>
+#include <exception>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "failover_admin_commands.h"
+#include "failover_context.h"
+
+extern "C" {
+#include "fo_admin.h"
+}
+
+using namespace isc::config;
+using namespace isc::data;
+using namespace isc::hooks;
+
+namespace kea_failover {
+
+namespace {
+
+struct BadArgument : public std::exception {
+    explicit BadArgument(std::string m) : msg(std::move(m)) {}
+    const char* what() const noexcept override { return (msg.c_str()); }
+    std::string msg;
+};
+
+void
+reply(CalloutHandle& handle, int result, const std::string& text,
+      ConstElementPtr args = ConstElementPtr()) {
+    handle.setArgument("response", createAnswer(result, text, args));
+}
+
+// The arguments map (required); with `allowed` non-empty every key must be in it.
+ConstElementPtr
+arguments_of(CalloutHandle& handle, const std::set<std::string>& allowed) {
+    ConstElementPtr command;
+    handle.getArgument("command", command);
+    ConstElementPtr args;
+    parseCommand(args, command);
+    if (!args) {
+        throw BadArgument("arguments: missing");
+    }
+    if (args->getType() != Element::map) {
+        throw BadArgument("arguments: must be a map");
+    }
+    for (auto const& kv : args->mapValue()) {
+        if (!allowed.empty() && allowed.count(kv.first) == 0) {
+            throw BadArgument(kv.first + ": unknown argument");
+        }
+    }
+    return (args);
+}
+
+std::string
+name_arg(const ConstElementPtr& args) {
+    ConstElementPtr v = args->get("name");
+    if (!v) {
+        throw BadArgument("name: missing");
+    }
+    if (v->getType() != Element::string || v->stringValue().empty()) {
+        throw BadArgument("name: must be a non-empty string");
+    }
+    return (v->stringValue());
+}
+
+fo_ip4
+ip_of(const ConstElementPtr& v) {
+    if (v->getType() == Element::string) {
+        try {
+            isc::asiolink::IOAddress a(v->stringValue());
+            if (a.isV4()) {
+                return (a.toUint32());
+            }
+        } catch (const std::exception&) {
+        }
+    }
+    throw BadArgument("scope-id: " + v->str() + " is not an IPv4 address");
+}
+
+// "scope-id": "10.0.0.0" or ["10.0.0.0", ...].
+std::vector<fo_ip4>
+scopes_arg(const ConstElementPtr& args) {
+    ConstElementPtr v = args->get("scope-id");
+    std::vector<fo_ip4> out;
+    if (!v) {
+        throw BadArgument("scope-id: missing");
+    }
+    if (v->getType() == Element::list) {
+        for (auto const& e : v->listValue()) {
+            out.push_back(ip_of(e));
+        }
+        if (out.empty()) {
+            throw BadArgument("scope-id: the list is empty");
+        }
+    } else {
+        out.push_back(ip_of(v));
+    }
+    return (out);
+}
+
+// The members of a map as the engine's fo_kv (the strings own the text).
+struct Members {
+    std::vector<std::string> keys, values;
+    std::vector<fo_kv> kv;
+    Members(const ConstElementPtr& map, const std::string& skip) {
+        for (auto const& m : map->mapValue()) {
+            if (m.first != skip) {
+                keys.push_back(m.first);
+                values.push_back(m.second->str());
+            }
+        }
+        for (size_t i = 0; i < keys.size(); ++i) {
+            kv.push_back(fo_kv{keys[i].c_str(), values[i].c_str()});
+        }
+    }
+    ~Members() {
+        for (auto& v : values) {        // may hold the shared secret
+            std::fill(v.begin(), v.end(), '\0');
+        }
+    }
+};
+
+// The relationship as failover-get shows it, for the answer (null if gone).
+ConstElementPtr
+shown(const std::string& name) {
+    char* json = nullptr;
+    char err[256] = "";
+    if (fo_engine_get_json(engine, name.c_str(), 0, false, wall_now(), &json, err,
+                           sizeof(err)) != FO_OK) {
+        return (ConstElementPtr());
+    }
+    std::string text(json);
+    free(json);
+    return (Element::fromJSON(text));
+}
+
+void
+answer(CalloutHandle& handle, fo_status st, const char* msg, const std::string& name,
+       bool show) {
+    std::string text = msg[0] != '\0' ? msg : fo_status_name(st);
+    if (st == FO_OK) {
+        reply(handle, CONTROL_RESULT_SUCCESS, text, show ? shown(name) : ConstElementPtr());
+    } else if (st == FO_ERR_NOTFOUND) {
+        reply(handle, CONTROL_RESULT_EMPTY, text);
+    } else {
+        reply(handle, CONTROL_RESULT_ERROR, text);
+    }
+}
+
+template <typename F>
+int
+guarded(CalloutHandle& handle, const char* cmd, F f) {
+    try {
+        f();
+    } catch (const BadArgument& ex) {
+        reply(handle, CONTROL_RESULT_ERROR, ex.what());
+    } catch (const std::exception& ex) {
+        reply(handle, CONTROL_RESULT_ERROR, std::string(cmd) + ": " + ex.what());
+    }
+    return (0);
+}
+
+// failover-add {<a relationships entry>}
+int
+failover_add(CalloutHandle& handle) {
+    return (guarded(handle, "failover-add", [&]() {
+        ConstElementPtr args = arguments_of(handle, {});
+        std::string name = name_arg(args);
+        Members m(args, "");
+        char msg[1024] = "";
+        isc::util::MultiThreadingCriticalSection cs;
+        fo_status st = fo_engine_admin_add(engine, m.kv.data(), m.kv.size(), wall_now(),
+                                           msg, sizeof(msg));
+        answer(handle, st, msg, name, true);
+    }));
+}
+
+// failover-set {name, <leaves to change>}
+int
+failover_set(CalloutHandle& handle) {
+    return (guarded(handle, "failover-set", [&]() {
+        ConstElementPtr args = arguments_of(handle, {});
+        std::string name = name_arg(args);
+        Members m(args, "name");
+        char msg[1024] = "";
+        isc::util::MultiThreadingCriticalSection cs;
+        fo_status st = fo_engine_admin_set(engine, name.c_str(), m.kv.data(), m.kv.size(),
+                                           wall_now(), msg, sizeof(msg));
+        answer(handle, st, msg, name, true);
+    }));
+}
+
+// failover-remove {name}
+int
+failover_remove(CalloutHandle& handle) {
+    return (guarded(handle, "failover-remove", [&]() {
+        ConstElementPtr args = arguments_of(handle, {"name"});
+        std::string name = name_arg(args);
+        char msg[1024] = "";
+        isc::util::MultiThreadingCriticalSection cs;
+        fo_status st = fo_engine_admin_remove(engine, name.c_str(), wall_now(), msg,
+                                              sizeof(msg));
+        answer(handle, st, msg, name, false);
+    }));
+}
+
+int
+scope_change(CalloutHandle& handle, bool add) {
+    return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id"});
+        std::string name = name_arg(args);
+        std::vector<fo_ip4> scopes = scopes_arg(args);
+        char msg[1024] = "";
+        isc::util::MultiThreadingCriticalSection cs;
+        fo_status st = fo_engine_admin_scopes(engine, name.c_str(), scopes.data(),
+                                              scopes.size(), add, wall_now(), msg,
+                                              sizeof(msg));
+        answer(handle, st, msg, name, true);
+    }));
+}
+
+// failover-scope-add {name, scope-id}
+int
+failover_scope_add(CalloutHandle& handle) {
+    return (scope_change(handle, true));
+}
+
+// failover-scope-remove {name, scope-id}
+int
+failover_scope_remove(CalloutHandle& handle) {
+    return (scope_change(handle, false));
+}
+
+// failover-partner-down {name}
+int
+failover_partner_down(CalloutHandle& handle) {
+    return (guarded(handle, "failover-partner-down", [&]() {
+        ConstElementPtr args = arguments_of(handle, {"name"});
+        std::string name = name_arg(args);
+        char msg[1024] = "";
+        fo_status st = fo_engine_admin_partner_down(engine, name.c_str(), wall_now(), msg,
+                                                    sizeof(msg));
+        answer(handle, st, msg, name, true);
+    }));
+}
+
+} // namespace
+
+void
+register_admin_commands(LibraryHandle& handle) {
+    handle.registerCommandCallout("failover-add", failover_add);
+    handle.registerCommandCallout("failover-set", failover_set);
+    handle.registerCommandCallout("failover-remove", failover_remove);
+    handle.registerCommandCallout("failover-scope-add", failover_scope_add);
+    handle.registerCommandCallout("failover-scope-remove", failover_scope_remove);
+    handle.registerCommandCallout("failover-partner-down", failover_partner_down);
+}
+
+} // namespace kea_failover

@@ -1,0 +1,362 @@
+/*
+ * check_admin.c - run-time changes of the relationships (fo_admin.h):
+ * add, set, remove, scope-add/-remove, partner-down, the file of the live
+ * set and its use at load. No protocol driver (fo_engine_start is not
+ * called): the engine is attached to three synthetic Kea subnets.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fo_admin_int.h"
+#include "fo_config.h"
+#include "fo_engine.h"
+
+#define SECRET "adm1n-s3cret-never-shown"
+#define IP(a, b, c, d) ((fo_ip4)(a) << 24 | (fo_ip4)(b) << 16 | (fo_ip4)(c) << 8 | (fo_ip4)(d))
+
+static char dir[256];
+static char logbuf[16384];
+
+static void
+capture(void *ctx, fo_log_level level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	strncat(logbuf, msg, sizeof(logbuf) - strlen(logbuf) - 2);
+	strcat(logbuf, "\n");
+}
+
+static const fo_pool_range pools[3] = {
+	{ IP(10, 0, 1, 0), IP(10, 0, 1, 99) },
+	{ IP(10, 1, 1, 0), IP(10, 1, 1, 49) },
+	{ IP(10, 2, 1, 0), IP(10, 2, 1, 9) },
+};
+
+static fo_engine *
+engine(void)
+{
+	fo_subnet sn[3];
+	fo_host host = { .log = capture };
+	fo_engine *eng = NULL;
+	char params[1024], err[1024] = "";
+
+	snprintf(params, sizeof(params),
+	    "{\"state-directory\": \"%s\", \"relationships\": ["
+	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"server-type\": \"primary\","
+	    "  \"scope-id\": [\"10.0.0.0\"]}]}", dir);
+	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
+	for (int i = 0; i < 3; i++) {
+		memset(&sn[i], 0, sizeof(sn[i]));
+		sn[i].subnet_id = (uint32_t)i + 1;
+		sn[i].prefix = IP(10, i, 0, 0);
+		sn[i].plen = 16;
+		sn[i].pools = &pools[i];
+		sn[i].n_pools = 1;
+		sn[i].valid_lifetime = 3600;
+	}
+	ck_assert_msg(fo_engine_attach(eng, sn, 3, fo_wall_at(1000), err, sizeof(err)) == FO_OK,
+	    "%s", err);
+	return eng;
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_admin.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	logbuf[0] = '\0';
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const fo_kv rel2[] = {
+	{ "name", "\"r2\"" },
+	{ "partner-server", "\"10.9.0.3\"" },
+	{ "server-type", "\"secondary\"" },
+	{ "mode", "\"hot-standby\"" },
+	{ "server-role", "\"standby\"" },
+	{ "scope-id", "[\"10.1.0.0\"]" },
+	{ "max-client-lead-time", "900" },
+};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static char *
+get(fo_engine *eng, const char *name)
+{
+	char *json = NULL, err[256];
+
+	ck_assert_int_eq(fo_engine_get_json(eng, name, 0, false, fo_wall_at(1001), &json, err,
+	    sizeof(err)), FO_OK);
+	return json;
+}
+
+START_TEST(add_builds_scope_and_persists)
+{
+	fo_engine *eng = engine();
+	char msg[1024] = "", path[512];
+	struct stat sb;
+	char *j;
+
+	ck_assert_msg(fo_engine_admin_add(eng, rel2, N(rel2), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 2);
+	ck_assert_ptr_nonnull(strstr(msg, "'r2' added"));
+	j = get(eng, "r2");
+	ck_assert_ptr_nonnull(strstr(j, "\"max-client-lead-time\":900"));
+	ck_assert_ptr_nonnull(strstr(j, "\"total\":50"));        /* the scope's table is built */
+	free(j);
+	snprintf(path, sizeof(path), "%s/" FO_ADMIN_FILE, dir);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(add_refuses_bad_input_and_changes_nothing)
+{
+	fo_engine *eng = engine();
+	fo_kv bad[N(rel2)];
+	char msg[1024] = "";
+
+	/* the name is taken */
+	memcpy(bad, rel2, sizeof(bad));
+	bad[0].json = "\"r1\"";
+	ck_assert_int_eq(fo_engine_admin_add(eng, bad, N(bad), fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_EXISTS);
+	ck_assert_ptr_nonnull(strstr(msg, "name:"));
+	/* a scope of r1: the YANG module's must */
+	memcpy(bad, rel2, sizeof(bad));
+	bad[5].json = "[\"10.0.0.0\"]";
+	ck_assert_int_eq(fo_engine_admin_add(eng, bad, N(bad), fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "already part of another relationship") != NULL, "%s", msg);
+	/* a value out of range names its leaf */
+	memcpy(bad, rel2, sizeof(bad));
+	bad[6].json = "0";
+	ck_assert_int_eq(fo_engine_admin_add(eng, bad, N(bad), fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "relationships[name='r2']/max-client-lead-time") != NULL, "%s", msg);
+	/* no Kea subnet */
+	memcpy(bad, rel2, sizeof(bad));
+	bad[5].json = "[\"10.7.0.0\"]";
+	ck_assert_int_eq(fo_engine_admin_add(eng, bad, N(bad), fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "scope-id[.='10.7.0.0']: no Kea subnet4") != NULL, "%s", msg);
+	/* no name */
+	ck_assert_int_eq(fo_engine_admin_add(eng, rel2 + 1, N(rel2) - 1, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(msg, "name: missing"));
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(set_changes_leaves_with_the_rules)
+{
+	fo_engine *eng = engine();
+	const fo_kv auth[] = { { "enable-auth", "true" }, { "shared-secret", "\"" SECRET "\"" } };
+	const fo_kv noauth[] = { { "enable-auth", "false" } };
+	const fo_kv mode[] = { { "mode", "\"hot-standby\"" } };
+	const fo_kv reset[] = { { "max-client-lead-time", "null" } };
+	const fo_kv mclt[] = { { "max-client-lead-time", "120" } };
+	const fo_kv scope[] = { { "scope-id", "[\"10.2.0.0\"]" } };
+	char msg[1024] = "";
+	char *j;
+
+	ck_assert_int_eq(fo_engine_admin_set(eng, "nope", mclt, 1, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_engine_admin_set(eng, "r1", scope, 1, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(msg, "scope-id:"));
+	ck_assert_msg(fo_engine_admin_set(eng, "r1", mclt, 1, fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	j = get(eng, "r1");
+	ck_assert_ptr_nonnull(strstr(j, "\"max-client-lead-time\":120"));
+	free(j);
+	ck_assert_msg(fo_engine_admin_set(eng, "r1", auth, 2, fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	j = get(eng, "r1");
+	ck_assert_ptr_nonnull(strstr(j, "\"enable-auth\":true"));
+	ck_assert_ptr_null(strstr(j, SECRET));
+	free(j);
+	ck_assert_ptr_null(strstr(msg, SECRET));
+	/* enable-auth false drops the secret (YANG: the secret requires enable-auth) */
+	ck_assert_msg(fo_engine_admin_set(eng, "r1", noauth, 1, fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	/* load-balance -> hot-standby drops load-balance-percent and -max-seconds */
+	ck_assert_msg(fo_engine_admin_set(eng, "r1", mode, 1, fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_msg(fo_engine_admin_set(eng, "r1", reset, 1, fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	j = get(eng, "r1");
+	ck_assert_ptr_nonnull(strstr(j, "\"mode\":\"hot-standby\""));
+	ck_assert_ptr_nonnull(strstr(j, "\"max-client-lead-time\":3600"));
+	ck_assert_ptr_nonnull(strstr(j, "\"enable-auth\":false"));
+	free(j);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(scopes_add_and_remove)
+{
+	fo_engine *eng = engine();
+	fo_ip4 s2 = IP(10, 2, 0, 0), s0 = IP(10, 0, 0, 0), s9 = IP(10, 9, 9, 0);
+	char msg[1024] = "";
+	char *j;
+
+	ck_assert_msg(fo_engine_admin_scopes(eng, "r1", &s2, 1, true, fo_wall_at(1001), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	j = get(eng, "r1");
+	ck_assert_ptr_nonnull(strstr(j, "\"scope-id\":[\"10.0.0.0\",\"10.2.0.0\"]"));
+	ck_assert_ptr_nonnull(strstr(j, "\"total\":10"));
+	free(j);
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s2, 1, true, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s9, 1, false, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "zz", &s2, 1, false, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_NOTFOUND);
+	ck_assert_msg(fo_engine_admin_scopes(eng, "r1", &s2, 1, false, fo_wall_at(1001), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	/* the last scope cannot go */
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s0, 1, false, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(msg, "failover-remove"));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(the_file_replaces_the_parameters_at_load)
+{
+	fo_engine *eng = engine();
+	char msg[1024] = "", path[512];
+	FILE *f;
+
+	ck_assert_msg(fo_engine_admin_add(eng, rel2, N(rel2), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_msg(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_int_eq(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002), msg, sizeof(msg)),
+	    FO_ERR_NOTFOUND);
+	fo_engine_shutdown(eng, fo_wall_at(1003));
+	fo_engine_destroy(eng);
+	logbuf[0] = '\0';
+	eng = engine();         /* the parameters name r1 only */
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	ck_assert_ptr_nonnull(strstr(logbuf, "replace the 1 of the hook's parameters"));
+	{
+		char *j = get(eng, NULL);
+
+		ck_assert_ptr_nonnull(strstr(j, "\"name\":\"r2\""));
+		ck_assert_ptr_null(strstr(j, "\"name\":\"r1\""));
+		free(j);
+	}
+	fo_engine_destroy(eng);
+	/* a broken file refuses the load, naming the file */
+	snprintf(path, sizeof(path), "%s/" FO_ADMIN_FILE, dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("{\"relationships\": [{\"name\": 5}]}", f);
+	fclose(f);
+	{
+		fo_engine *e2 = NULL;
+		char params[512], err[1024] = "";
+
+		snprintf(params, sizeof(params), "{\"state-directory\": \"%s\"}", dir);
+		ck_assert_int_eq(fo_engine_create(&e2, params, NULL, err, sizeof(err)), FO_ERR_CONFIG);
+		ck_assert_msg(strstr(err, FO_ADMIN_FILE) != NULL, "%s", err);
+		ck_assert_ptr_null(e2);
+	}
+}
+END_TEST
+
+START_TEST(set_json_round_trips)
+{
+	fo_relationship_set a, b;
+	char err[512] = "", *t;
+	const char *p = "{\"relationships\": [{\"name\": \"x\", \"partner-server\": \"peer.example\","
+	    " \"server-type\": \"secondary\", \"scope-id\": [\"10.0.0.0\", \"10.3.0.0\"],"
+	    " \"enable-auth\": true, \"shared-secret\": \"q\\\"uote\\\\\","
+	    " \"auto-state-transition\": true, \"state-switch-interval\": 60}]}";
+
+	ck_assert_msg(fo_config_parse(p, &a, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_ptr_nonnull(t = fo_admin_set_json(&a, false));
+	ck_assert_msg(fo_config_parse(t, &b, err, sizeof(err)) == FO_OK, "%s: %s", t, err);
+	ck_assert_str_eq(b.rel[0].shared_secret, "q\"uote\\");
+	ck_assert_uint_eq(b.rel[0].n_scopes, 2);
+	ck_assert_uint_eq(b.rel[0].state_switch_interval, 60);
+	ck_assert_int_eq(b.rel[0].server_type, FO_SECONDARY);
+	free(t);
+	fo_relationship_set_clear(&a);
+	fo_relationship_set_clear(&b);
+}
+END_TEST
+
+START_TEST(partner_down_only_where_it_makes_sense)
+{
+	fo_engine *eng = engine();
+	char msg[1024] = "", err[256];
+	char *j;
+
+	fo_engine_enable_test_seam(eng);
+	ck_assert_int_eq(fo_engine_admin_partner_down(eng, "nope", fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_NORMAL, FO_STATE_NORMAL,
+	    fo_wall_at(1001), err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin_partner_down(eng, "r1", fo_wall_at(1002), msg,
+	    sizeof(msg)), FO_ERR_STATE);
+	ck_assert_ptr_nonnull(strstr(msg, "Normal"));
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_POTENTIAL_CONFLICT,
+	    FO_STATE_NORMAL, fo_wall_at(1003), err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin_partner_down(eng, "r1", fo_wall_at(1004), msg,
+	    sizeof(msg)), FO_ERR_STATE);
+	ck_assert_ptr_nonnull(strstr(msg, "conflict resolution"));
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NOSTATE, fo_wall_at(1005), err, sizeof(err)), FO_OK);
+	ck_assert_msg(fo_engine_admin_partner_down(eng, "r1", fo_wall_at(1006), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	j = get(eng, "r1");
+	ck_assert_ptr_nonnull(strstr(j, "\"state\":\"PartnerDown\""));
+	free(j);
+	ck_assert_int_eq(fo_engine_admin_partner_down(eng, "r1", fo_wall_at(1007), msg,
+	    sizeof(msg)), FO_ERR_STATE);
+	ck_assert_ptr_nonnull(strstr(msg, "already in PartnerDown"));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("admin");
+	TCase *tc = tcase_create("admin");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, add_builds_scope_and_persists);
+	tcase_add_test(tc, add_refuses_bad_input_and_changes_nothing);
+	tcase_add_test(tc, set_changes_leaves_with_the_rules);
+	tcase_add_test(tc, scopes_add_and_remove);
+	tcase_add_test(tc, the_file_replaces_the_parameters_at_load);
+	tcase_add_test(tc, set_json_round_trips);
+	tcase_add_test(tc, partner_down_only_where_it_makes_sense);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
