@@ -140,6 +140,42 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	return FO_OK;
 }
 
+struct replay_ctx {
+	const fo_host *host;
+	uint32_t subnet_id;
+};
+
+static void
+replay_one(void *ctx, fo_ip4 addr, const fo_binding_info *b)
+{
+	const struct replay_ctx *rc = ctx;
+	fo_lease_change c;
+
+	memset(&c, 0, sizeof(c));
+	c.subnet_id = rc->subnet_id;
+	c.addr = addr;
+	c.state = FO_BS_ACTIVE;
+	c.client = b->client;
+	c.expiry = fo_wall_at(b->expiry);
+	c.cltt = fo_wall_at(b->cltt);
+	c.only_if_missing = true;
+	rc->host->lease_changed(rc->host->ctx, &c);
+}
+
+void
+fo_engine_replay_bindings(fo_engine *eng)
+{
+	struct replay_ctx rc;
+
+	if (eng == NULL || eng->host.lease_changed == NULL)
+		return;
+	rc.host = &eng->host;
+	for (size_t i = 0; i < eng->n_map; i++) {
+		rc.subnet_id = eng->map[i].subnet_id;
+		fo_scope_foreach_active(eng->map[i].scope, replay_one, &rc);
+	}
+}
+
 void
 fo_engine_shutdown(fo_engine *eng, fo_wall now)
 {

@@ -35,6 +35,8 @@ typedef struct fo_lease_change {
 	fo_client_id client;            /* hlen == cidlen == 0: none */
 	fo_wall expiry;                 /* lease expiration (ACTIVE) */
 	fo_wall cltt;                   /* client last transaction time */
+	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): insert the
+	                                   lease only when Kea has none for addr */
 } fo_lease_change;
 
 typedef struct fo_host {
@@ -127,6 +129,13 @@ typedef struct fo_subnet {
  */
 fo_status fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now,
     char *err, size_t errlen);
+
+/*
+ * After attach: every ACTIVE binding of every scope to host.lease_changed
+ * with only_if_missing set, so that Kea's lease database gets back any lease
+ * that a crash kept from reaching it (the journal has it, Kea's file may not).
+ */
+void fo_engine_replay_bindings(fo_engine *eng);
 
 /* A client as the packet names it. Pointers stay owned by the caller. */
 typedef struct fo_client_ref {

@@ -33,6 +33,7 @@ typedef struct slot {
 	uint8_t *rbuf;
 	size_t rlen;
 	int64_t retry_at;               /* mono ms of the next connect (primary) */
+	int64_t connect_deadline;       /* mono ms: an unfinished connect(2) is given up */
 	uint32_t backoff;
 } slot;
 
@@ -235,6 +236,11 @@ try_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 		goto fail;
 	s->fd = fd;
 	s->connecting = true;
+	/*
+	 * A SYN sent while the link was down is retried by the kernel at 1, 2,
+	 * 4, 8, 16 s...: give the attempt up and start a fresh one instead.
+	 */
+	s->connect_deadline = mono.msec + FO_NET_CONNECT_TIMEOUT_MS;
 	(void)now;
 	return;
 fail:
@@ -388,6 +394,8 @@ turn(fo_net *net, fo_wall now, fo_mono mono)
 	for (size_t i = 0; i < net->n; i++) {
 		slot *s = &net->s[i];
 
+		if (s->fd >= 0 && s->connecting && mono.msec >= s->connect_deadline)
+			drop(net, s, now, mono, "connect timed out");
 		if (s->fd < 0 && s->rt->rel->server_type == FO_PRIMARY && mono.msec >= s->retry_at)
 			try_connect(net, s, now, mono);
 		fo_peer_run(s->peer, now, mono);
@@ -410,6 +418,8 @@ sleep_ms(fo_net *net, fo_mono mono)
 		if (s->fd < 0 && s->rt->rel->server_type == FO_PRIMARY &&
 		    s->retry_at - mono.msec < ms)
 			ms = s->retry_at - mono.msec;
+		if (s->fd >= 0 && s->connecting && s->connect_deadline - mono.msec < ms)
+			ms = s->connect_deadline - mono.msec;
 	}
 	return ms < 0 ? 0 : (int)ms;
 }

@@ -23,7 +23,8 @@
 #include "fo_runtime.h"
 
 #define FO_NET_BACKOFF_MIN_MS 1000
-#define FO_NET_BACKOFF_MAX_MS 60000
+#define FO_NET_BACKOFF_MAX_MS 10000    /* a partner that comes back is found within 10 s */
+#define FO_NET_CONNECT_TIMEOUT_MS 3000 /* an unfinished connect(2) is given up after this */
 
 typedef struct fo_net fo_net;
 

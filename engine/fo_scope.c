@@ -313,16 +313,52 @@ addr_view(const fo_binding_info *b, fo_addr_view *av)
 	av->pexp = fo_wall_at(b->pexp_sent > b->pexp_acked ? b->pexp_sent : b->pexp_acked);
 }
 
-/* The first entry of a free list that no host reservation holds. */
-static fo_ip4
-first_unreserved(const fo_bt *bt, fo_bstate s)
+/* A client's identity as 32 bits (FNV-1a), never 0: the owner of an offer hold. */
+static uint32_t
+client_hash(const fo_client_id *id)
 {
-	const fo_binding *b;
+	uint32_t h = 2166136261u;
+	const uint8_t head[3] = { id->htype, id->hlen, id->cidlen };
 
-	for (b = fo_bt_list_first(bt, s); b != NULL; b = fo_bt_list_next(bt, b))
-		if (!(b->flags & FO_BF_RESERVED))
+	for (size_t i = 0; i < sizeof(head); i++)
+		h = (h ^ head[i]) * 16777619u;
+	for (size_t i = 0; i < id->hlen; i++)
+		h = (h ^ id->hw[i]) * 16777619u;
+	for (size_t i = 0; i < id->cidlen; i++)
+		h = (h ^ id->cid[i]) * 16777619u;
+	return h != 0 ? h : 1;
+}
+
+/* Is this free binding offered to another client, and the hold not over? */
+static bool
+held_for_other(uint32_t flags, uint32_t hold_end, uint32_t owner, uint32_t me, fo_wall now)
+{
+	return (flags & FO_BF_OFFERED) && hold_end > fo_wall_to_proto(now) && owner != me;
+}
+
+/*
+ * The first entry of a free list that no host reservation holds and no offer
+ * to another client holds (held entries were moved to the tail when offered,
+ * so the scan is short; past FO_HOLD_SCAN entries a held one is taken).
+ */
+#define FO_HOLD_SCAN 64
+static fo_ip4
+first_unreserved(const fo_bt *bt, fo_bstate s, uint32_t me, fo_wall now)
+{
+	const fo_binding *b, *fallback = NULL;
+	int n = 0;
+
+	for (b = fo_bt_list_first(bt, s); b != NULL; b = fo_bt_list_next(bt, b)) {
+		if (b->flags & FO_BF_RESERVED)
+			continue;
+		if (!held_for_other(b->flags, b->expiry, b->pexp_sent, me, now))
 			return fo_bt_address(bt, b);
-	return 0;
+		if (fallback == NULL)
+			fallback = b;
+		if (++n >= FO_HOLD_SCAN)
+			break;
+	}
+	return fallback != NULL ? fo_bt_address(bt, fallback) : 0;
 }
 
 /* PARTNER-DOWN: an expired, released or reset binding fo_serve lets us reuse. */
@@ -346,7 +382,7 @@ reusable(const fo_bt *bt, const fo_serve_view *v, fo_bstate s, fo_wall now)
 
 /* An address this server may give to a new client, or 0. */
 static fo_ip4
-pick_free(const fo_scope *s, const fo_serve_view *v, fo_wall now)
+pick_free(const fo_scope *s, const fo_serve_view *v, uint32_t me, fo_wall now)
 {
 	static const fo_bstate reuse[] = { FO_BS_EXPIRED, FO_BS_RELEASED, FO_BS_RESET };
 	fo_bstate own = v->type == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP;
@@ -354,12 +390,12 @@ pick_free(const fo_scope *s, const fo_serve_view *v, fo_wall now)
 	fo_addr_view av = { .state = own };
 	fo_ip4 a;
 
-	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, own)) != 0)
+	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, own, me, now)) != 0)
 		return a;
 	if (v->state != FO_STATE_PARTNER_DOWN)
 		return 0;
 	av.state = other;
-	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, other)) != 0)
+	if (fo_serve_may_allocate(v, &av, now) && (a = first_unreserved(s->bt, other, me, now)) != 0)
 		return a;
 	for (size_t i = 0; i < sizeof(reuse) / sizeof(reuse[0]); i++)
 		if ((a = reusable(s->bt, v, reuse[i], now)) != 0)
@@ -509,7 +545,7 @@ record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id 
 	if (cur->state != FO_BS_ACTIVE)
 		nw.stos = fo_wall_to_proto(now);
 	nw.pexp_sent = fo_wall_to_proto(fo_mclt_potential_expiry(now, desired, granted));
-	nw.flags |= FO_BF_UPDATE_PENDING;
+	nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
 	if (tentative)
 		nw.flags |= FO_BF_TENTATIVE;
 	else
@@ -553,26 +589,37 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	fo_binding_info cur;
 	fo_client_id me;
 	fo_ip4 addr = l->addr;
-	uint32_t granted;
+	uint32_t granted, mine;
 	bool held;
 
 	client_from_ref(&l->client, &me);
+	mine = client_hash(&me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
 		goto done;                      /* outside the pools: Kea's business */
-	if (!select_keeps(v, &cur, &me, l, now)) {
+	if (!select_keeps(v, &cur, &me, l, now) ||
+	    held_for_other(cur.flags, cur.expiry, cur.pexp_sent, mine, now)) {
 		fo_counter_inc(s->ctr, FO_CTR_REFUSED_NOT_OWNED);
 		/* Kea reusing its record of addr will update that record: no substitute. */
 		if (!l->fake && l->in_kea_db)
 			goto refuse;
-		if ((addr = pick_free(s, v, now)) == 0 || fo_bt_get(s->bt, addr, &cur) != FO_OK)
+		if ((addr = pick_free(s, v, mine, now)) == 0 || fo_bt_get(s->bt, addr, &cur) != FO_OK)
 			goto refuse;
 		fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
 		vd = FO_V_CHANGED;
 	}
-	/* Offers are not recorded: rotate the offered address, so concurrent offers differ. */
-	if (l->fake && (cur.state == FO_BS_FREE || cur.state == FO_BS_BACKUP))
+	/*
+	 * An offer holds its address for this client for FO_OFFER_HOLD seconds
+	 * (in memory only) and moves it to the back of the line, so that offers
+	 * made at the same time on other threads differ.
+	 */
+	if (l->fake && (cur.state == FO_BS_FREE || cur.state == FO_BS_BACKUP)) {
+		(void)fo_bt_set_time(s->bt, addr, FO_BT_EXPIRY,
+		    fo_wall_to_proto(fo_wall_at(now.sec + FO_OFFER_HOLD)));
+		(void)fo_bt_set_time(s->bt, addr, FO_BT_PEXP_SENT, mine);
+		(void)fo_bt_set_flags(s->bt, addr, FO_BF_OFFERED, 0);
 		(void)fo_bt_touch(s->bt, addr);
+	}
 	held = cur.state == FO_BS_ACTIVE && same_client(&cur.client, &me);
 	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
 		goto refuse;
@@ -885,6 +932,29 @@ fo_scope_rejected(fo_scope *s, fo_ip4 addr)
 	return found;
 }
 
+void
+fo_scope_foreach_active(fo_scope *s, void (*fn)(void *ctx, fo_ip4 addr,
+    const fo_binding_info *b), void *ctx)
+{
+	const fo_binding *b;
+	fo_binding_info info;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	for (b = fo_bt_list_first(s->bt, FO_BS_ACTIVE); b != NULL; b = fo_bt_list_next(s->bt, b)) {
+		a = fo_bt_address(s->bt, b);
+		if (fo_bt_get(s->bt, a, &info) == FO_OK)
+			fn(ctx, a, &info);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static bool
+is_free_state(fo_bstate st)
+{
+	return st == FO_BS_FREE || st == FO_BS_BACKUP;
+}
+
 unsigned
 fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_type me,
     fo_wall now, fo_binding_info *applied)
@@ -900,6 +970,20 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	if ((why = fo_update_decide(&cur, in, me, now)) != FO_UPD_ACCEPT) {
 		if (why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED)
 			(void)q_push(s, addr);  /* 7.2.1: tell the partner what we have */
+		goto done;
+	}
+	/*
+	 * Which server owns a free address is the primary's decision (it moves
+	 * addresses to the secondary with BNDUPD(BACKUP), reference section 8):
+	 * on the primary, the secondary's FREE or BACKUP for an address that is
+	 * free here is acknowledged and changes nothing, and the secondary is
+	 * told the owner. (A fresh ISC secondary reports every address FREE.)
+	 */
+	if (me == FO_PRIMARY && is_free_state(in->state) && is_free_state(cur.state)) {
+		if (in->state != cur.state)
+			(void)q_push(s, addr);
+		if (applied != NULL)
+			*applied = cur;
 		goto done;
 	}
 	fo_update_merge(&cur, in, now, &nw);
@@ -926,13 +1010,14 @@ fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall 
 	/* Only the primary's FREE addresses move: taking BACKUP ones back could race the secondary. */
 	imb = fo_own_imbalance(s->bt, secondary_percent);
 	want = imb <= 0 ? 0 : (uint64_t)imb < max ? (size_t)imb : max;
-	while (n < want && (a = first_unreserved(s->bt, FO_BS_FREE)) != 0) {
+	/* Hash 0 is no client's: addresses on offer are passed over while others remain. */
+	while (n < want && (a = first_unreserved(s->bt, FO_BS_FREE, 0, now)) != 0) {
 		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
 			break;
 		nw = cur;
 		nw.state = FO_BS_BACKUP;
 		nw.stos = fo_wall_to_proto(now);
-		nw.flags |= FO_BF_UPDATE_PENDING;
+		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
 		if (apply(s, a, &cur, &nw) != FO_OK)
 			break;
 		n++;

@@ -27,6 +27,13 @@
  * FO_TENTATIVE_SECONDS. Stored in the journal like the other flags.
  */
 #define FO_BF_TENTATIVE 0x04u
+/*
+ * Offered to a client (DISCOVER) and held for it for FO_OFFER_HOLD seconds, on
+ * a free binding: expiry holds the end of the hold and pexp_sent a hash of the
+ * client (a free binding uses neither). Not journaled by itself.
+ */
+#define FO_BF_OFFERED 0x08u
+#define FO_OFFER_HOLD 5
 #define FO_TENTATIVE_SECONDS 60
 
 /*
@@ -167,6 +174,10 @@ void fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx);
 
 /* Read one binding under the lock (tests, commands). FO_ERR_NOTFOUND outside the pools. */
 fo_status fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out);
+
+/* Call fn for every ACTIVE binding, under the scope's lock (fn must not call the scope). */
+void fo_scope_foreach_active(fo_scope *s, void (*fn)(void *ctx, fo_ip4 addr,
+    const fo_binding_info *b), void *ctx);
 
 /*
  * ---- Binding updates to and from the partner (fo_peer.c) -----------------

@@ -188,6 +188,8 @@ dhcp4_srv_configured(CalloutHandle& handle) {
                 .arg(err[0] != '\0' ? err : fo_status_name(st));
             return (1);
         }
+        // Leases the journal has and a crash kept from Kea's database.
+        fo_engine_replay_bindings(engine);
         if (io) {
             tick_timer.reset(new isc::asiolink::IntervalTimer(*io));
             tick_timer->setup(tick, 1000, isc::asiolink::IntervalTimer::REPEATING);

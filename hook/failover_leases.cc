@@ -42,6 +42,9 @@ apply(const fo_lease_change& c) {
     LeaseMgr& mgr = LeaseMgrFactory::instance();
     Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
     if (c.state == FO_BS_ACTIVE) {
+        if (existing && c.only_if_missing) {
+            return;
+        }
         Lease4Ptr lease = lease_from(c);
         if (existing) {
             mgr.updateLease4(lease);

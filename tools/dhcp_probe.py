@@ -131,7 +131,7 @@ def split_pool(pools, secondary_percent, exclude=()):
 class Client:
     __slots__ = ("index", "chaddr", "client_id", "bucket", "xid", "offered", "offer_lease",
                  "acked", "nak", "lease_time", "server_id", "tries", "phase", "deadline",
-                 "ciaddr", "done", "rq", "naks", "offers", "acked_at", "acked_by")
+                 "ciaddr", "done", "rq", "naks", "offers", "acked_at", "acked_by", "restarts")
 
     def __init__(self, index, seed, use_cid):
         d = hashlib.sha256(("%s/%d" % (seed, index)).encode()).digest()
@@ -152,6 +152,7 @@ class Client:
         self.offers = None
         self.acked_at = None
         self.acked_by = None
+        self.restarts = 0
 
     def record(self, primary_percent=None):
         r = collections.OrderedDict()
@@ -176,6 +177,8 @@ class Client:
             r["acked_by"] = self.acked_by
         if self.acked_at is not None:
             r["acked_at"] = round(self.acked_at, 3)
+        if self.restarts:
+            r["restarts"] = self.restarts
         r["tries"] = self.tries
         return r
 
@@ -401,7 +404,7 @@ def run(a, clients):
                     else:
                         stats["nak"] += 1
                         c.naks += 1
-                        if a.mode == "dora" and c.naks <= a.nak_restart:
+                        if a.mode == "dora" and c.naks + c.restarts <= a.nak_restart:
                             # RFC 2131 4.4.1: on a NAK the client starts over with a DISCOVER.
                             inflight.pop(c.xid, None)
                             c.phase, c.offered, c.offer_lease, c.server_id = None, None, None, None
@@ -421,6 +424,13 @@ def run(a, clients):
                 # A lost REQUEST: ask again for the same offer.
                 if c.rq <= a.retries:
                     stats["retry"] += 1
+                    retry_q.append(c)
+                elif a.mode == "dora" and c.naks + c.restarts < a.nak_restart:
+                    # RFC 2131 4.4.1: no ACK after the retransmissions: back to INIT.
+                    stats["request-timeout-restart"] += 1
+                    c.restarts += 1
+                    c.phase, c.offered, c.offer_lease, c.server_id = None, None, None, None
+                    c.tries = c.rq = 0
                     retry_q.append(c)
                 else:
                     stats["timeout"] += 1
@@ -485,7 +495,8 @@ def main():
     ap.add_argument("--parallel", type=int, default=0, help="at most N clients outstanding (0: no limit)")
     ap.add_argument("--rate", type=float, default=2000.0, help="at most N packets per second (0: no limit)")
     ap.add_argument("--nak-restart", type=int, default=0,
-                    help="dora: after a NAK start over with a DISCOVER, up to N times (a real client does)")
+                    help="dora: after a NAK, or a REQUEST left unanswered after its retries, start over "
+                         "with a DISCOVER, up to N times (a real client does)")
     ap.add_argument("--max-time", type=float, default=120.0, help="hard bound on the whole run")
     ap.add_argument("--from", dest="from_file", help="renew/release: JSON lines of a previous run")
     ap.add_argument("--address", action="append", default=[], help="renew/release: address for client --start-index+n")

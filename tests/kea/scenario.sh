@@ -36,6 +36,17 @@
 #   fo_stat NAME STAT                    a Kea statistic's current value
 #   fo_probe ARGS...                     tools/dhcp_probe.py in the client namespace
 #   fo_deadline SECONDS                  kill this test (and its children) after SECONDS
+# Two servers (see "Pairs" below):
+#   fo_pair_config NAME OUT [REL] [DHCP4]  fo_config with the pair's defaults (MCLT 30,
+#                                        max-response-delay 6, side link if any)
+#   fo_pair_start MT CFG1 CFG2           start s1 and s2
+#   fo_wait_state NAME REL STATE SECS [PARTNER]  poll failover-get until STATE
+#   fo_wait_synced SECS                  both servers: no pending/unacked update
+#   fo_link_down NAME / fo_link_up NAME  partition / heal: NAME's bridge port
+#   fo_states NAME [REL]                 the state changes NAME logged, one line
+#   fo_probe_pair ARGS...                the probe relaying to both servers
+#   fo_snapshot TAG                      leases and bindings of both servers to files
+#   fo_no_duplicates FILES...            tools/check_duplicates.py over every snapshot
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 
 . "${FO_KEA_TESTS:-$(dirname "$0")}/lib.sh"
@@ -102,6 +113,7 @@ fo_topology_up() {
 	ip -n "$FO_NS_S2" addr add "$FO_IP_s2/16" dev fo-s2
 	ip -n "$FO_NS_CL" addr add "$FO_CLIENT_IP/16" dev fo-cl
 	for a in 4 5 6 7 8 9; do ip -n "$FO_NS_CL" addr add "10.0.0.$a/16" dev fo-cl; done
+	if [ "${FO_SIDE_LINKS:-0}" = 1 ]; then fo_side_links || return 1; fi
 	# With STP off the ports forward at once; wait until all four say so.
 	i=0
 	while [ $i -lt 50 ]; do
@@ -163,7 +175,9 @@ fo_kea_start() {
 	_log="$_dir/kea.$_k.log"
 	eval "FO_LOG_$_n=\$_log"
 	rm -f "$_dir/kea4.sock"
-	KEA_PIDFILE_DIR="$_dir/run" KEA_LOCKFILE_DIR="$_dir/run" KEA_FAILOVER_TEST_SEAM=1 \
+	# FO_TEST_SEAM=0: without the test seam (as in production; tools/demo.sh).
+	_seam=KEA_FAILOVER_TEST_SEAM=1; [ "${FO_TEST_SEAM:-1}" = 0 ] && _seam=FO_TEST_SEAM=0
+	env KEA_PIDFILE_DIR="$_dir/run" KEA_LOCKFILE_DIR="$_dir/run" "$_seam" \
 	    ip netns exec "$_ns" ${FO_KEA_WRAPPER:-} "$KEA_DHCP4" -c "$_dir/kea-dhcp4.json" >"$_log" 2>&1 &
 	_pid=$!
 	eval "FO_KEA_PID_$_n=\$_pid"
@@ -380,3 +394,213 @@ fo_none_offered() {
 
 # fo_mt_name MT: "MT off" / "MT on", for the ok lines.
 fo_mt_name() { [ "$1" = 1 ] && echo "MT on" || echo "MT off"; }
+
+# ---- Pairs: two kea-dhcp4 with the failover hook, s1 primary, s2 secondary ----
+#
+# Side links (FO_SIDE_LINKS=1 before fo_topology_up): a veth pair straight
+# from the client namespace to each server, outside the bridge:
+#   client fo-x1 10.1.1.3/24 <-> s1 fo-x1 10.1.1.1/24
+#   client fo-x2 10.1.2.3/24 <-> s2 fo-x2 10.1.2.2/24
+# and in each server a host route to the probe's relay address (10.0.0.4)
+# over its side link. Relayed clients then reach each server (at
+# FO_DHCP_s1 / FO_DHCP_s2) even when its bridge port is down: a partition
+# cuts the servers apart (and s2 from the broadcast clients) but not from
+# the relay, so both sides of a partition can be seen serving.
+FO_DHCP_s1=$FO_IP_s1
+FO_DHCP_s2=$FO_IP_s2
+
+fo_side_links() {
+	for k in 1 2; do
+		eval "_ns=\$FO_NS_S$k"
+		ip link add "fo-x$k" netns "$FO_NS_CL" type veth peer name "fo-x$k" netns "$_ns" || return 1
+		ip -n "$FO_NS_CL" addr add "10.1.$k.3/24" dev "fo-x$k"
+		ip -n "$_ns" addr add "10.1.$k.$k/24" dev "fo-x$k"
+		ip -n "$FO_NS_CL" link set "fo-x$k" up
+		ip -n "$_ns" link set "fo-x$k" up
+		ip -n "$_ns" route add "$FO_RELAY1/32" dev "fo-x$k"
+	done
+	FO_DHCP_s1=10.1.1.1
+	FO_DHCP_s2=10.1.2.2
+}
+
+# fo_pair_config NAME OUT [REL_MERGE] [DHCP4_MERGE]: fo_config for one end of
+# the pair: MCLT 30 s, max-response-delay 6 s, the side link's interface too.
+fo_pair_config() {
+	_pn=$1 _pout=$2
+	_prel=$(jq -cn --argjson r "${3:-{\}}" '{"max-client-lead-time": 30, "max-response-delay": 6} * $r')
+	_pd4=${4:-'{}'}
+	if [ "$FO_DHCP_s1" != "$FO_IP_s1" ]; then
+		_k=1; [ "$_pn" = s2 ] && _k=2
+		_pd4=$(jq -cn --argjson d "$_pd4" --arg a "fo-$_pn" --arg b "fo-x$_k" \
+		    '{"interfaces-config": {"interfaces": [$a, $b]}} * $d')
+	fi
+	fo_config "$_pn" "$_pout" "$_prel" "$_pd4"
+}
+
+# fo_pair_start MT CFG1 CFG2: both servers (s1 first).
+fo_pair_start() {
+	fo_kea_start s1 "$2" "$1" || return 1
+	fo_kea_start s2 "$3" "$1"
+}
+
+# fo_wait_state NAME REL STATE SECONDS [PARTNER_STATE]: 0 as soon as
+# failover-get says STATE (and PARTNER_STATE); prints "# NAME: STATE after Ns".
+fo_wait_state() {
+	_t0=$(date +%s%N)
+	_end=$(($(date +%s) + $4))
+	while :; do
+		_st=$(fo_fget "$1" "$(jq -cn --arg r "$2" '{"name": $r}')" |
+		    jq -r '.relationships[0].state | "\(.state) \(."partner-state" // "-")"' 2>/dev/null)
+		case " $_st " in
+		" $3 ${5:-}"*)
+			_ms=$((($(date +%s%N) - _t0) / 1000000))
+			echo "# $1: $_st after $((_ms / 1000)).$(printf %03d $((_ms % 1000))) s"
+			return 0 ;;
+		esac
+		[ "$(date +%s)" -lt "$_end" ] || break
+		sleep 0.25
+	done
+	echo "# $1: still '${_st:-no answer}' after $4 s (waiting for $3 ${5:-})"
+	return 1
+}
+
+# fo_wait_synced SECONDS [REL]: both servers connected, nothing pending or unacked.
+fo_wait_synced() {
+	_end=$(($(date +%s) + $1))
+	while :; do
+		_ok=0
+		for _s in s1 s2; do
+			_r=$(fo_fget "$_s" "$(jq -cn --arg r "${2:-rel1}" '{"name": $r}')" |
+			    jq -r '.relationships[0].state | (.connected == true and (."pending-updates" // 0) == 0
+			           and ((."unacked-updates" // 0) == 0))' 2>/dev/null)
+			[ "$_r" = true ] && _ok=$((_ok + 1))
+		done
+		[ $_ok = 2 ] && return 0
+		[ "$(date +%s)" -lt "$_end" ] || { echo "# not in sync after $1 s"; return 1; }
+		sleep 0.25
+	done
+}
+
+# fo_link_down NAME / fo_link_up NAME: NAME's port on the bridge (its veth
+# peer in the bridge namespace) down / up.
+fo_link_down() { ip -n "$FO_NS_BR" link set "p-$1" down; }
+fo_link_up() {
+	ip -n "$FO_NS_BR" link set "p-$1" up
+	_i=0
+	while [ $_i -lt 50 ]; do
+		bridge -n "$FO_NS_BR" link show dev "p-$1" 2>/dev/null | grep -q 'state forwarding' && return 0
+		_i=$((_i + 1)); sleep 0.1
+	done
+	return 1
+}
+
+# fo_states NAME [REL]: the sequence of states NAME's hook logged (every
+# start of kea-dhcp4), e.g. "Startup Recover RecoverWait RecoverDone Normal".
+fo_states() {
+	for _l in $(ls "$FO_TMP/$1"/kea.*.log 2>/dev/null | sort -t. -k2 -n); do
+		sed -n "s/.*FAILOVER_[A-Z_]* relationship ${2:-rel1}: state \([A-Za-z]*\) -> \([A-Za-z]*\).*/\1 \2/p" "$_l"
+	done | awk 'NR == 1 { printf "%s", $1; last = $1 } { if ($1 != last) printf " | %s", $1; printf " %s", $2; last = $2 } END { print "" }'
+}
+
+# fo_probe_pair ARGS...: the probe as a relay that forwards broadcasts to
+# both servers (FO_DHCP_s1, FO_DHCP_s2).
+fo_probe_pair() {
+	timeout 170 ip netns exec "$FO_NS_CL" "$PYTHON" "$FO_PROBE" --server "$FO_DHCP_s1" \
+	    --also-server "$FO_DHCP_s2" --relay-ip "$FO_RELAY1" "$@"
+}
+
+# fo_probe_to NAME ARGS...: the probe relaying to one server of the pair.
+fo_probe_to() {
+	eval "_a=\$FO_DHCP_$1"; shift
+	timeout 170 ip netns exec "$FO_NS_CL" "$PYTHON" "$FO_PROBE" --server "$_a" \
+	    --relay-ip "$FO_RELAY1" "$@"
+}
+
+# fo_snapshot TAG [NAME...]: lease4-get-all and failover-get (bindings) of
+# each running server (default s1 s2) to $FO_TMP/snap/TAG.NAME.{leases,bindings}.json.
+fo_snapshot() {
+	_tag=$1; shift
+	mkdir -p "$FO_TMP/snap"
+	for _s in ${*:-s1 s2}; do
+		fo_kea_running "$_s" || continue
+		fo_kea_cmd "$_s" '{"command": "lease4-get-all"}' >"$FO_TMP/snap/$_tag.$_s.leases.json" 2>/dev/null
+		fo_kea_cmd "$_s" '{"command": "failover-get", "arguments": {"bindings": true}}' \
+		    >"$FO_TMP/snap/$_tag.$_s.bindings.json" 2>/dev/null
+	done
+}
+
+# fo_no_duplicates [PROBE_FILES...]: tools/check_duplicates.py over every
+# snapshot taken so far and the probe's records; prints its findings.
+fo_no_duplicates() {
+	set --  $(for f in "$@"; do [ -s "$f" ] && echo "--probe=$(basename "$f" .json)=$f"; done) \
+	    $(for f in "$FO_TMP"/snap/*.leases.json; do [ -s "$f" ] && echo "--leases=$(basename "$f" .leases.json)=$f"; done) \
+	    $(for f in "$FO_TMP"/snap/*.bindings.json; do [ -s "$f" ] && echo "--bindings=$(basename "$f" .bindings.json)=$f"; done)
+	_out=$("$PYTHON" "$srcdir/tools/check_duplicates.py" "$@" 2>&1)
+	_rc=$?
+	printf '%s\n' "$_out" | head -12 | sed 's/^/#   /'
+	return $_rc
+}
+
+# fo_same_leases: both servers' lease4-get-all agree: every address leased
+# (state 0, unexpired) by one is leased by the other to the same hardware address.
+fo_same_leases() {
+	_now=$(date +%s)
+	fo_leases s1 | jq -c --argjson now "$_now" 'select(.state == 0 and .expire > $now)' |
+	    jq -s -c 'map({(.address): .hw}) | add // {}' >"$FO_TMP/l1.json"
+	fo_leases s2 | jq -c --argjson now "$_now" 'select(.state == 0 and .expire > $now)' |
+	    jq -s -c 'map({(.address): .hw}) | add // {}' >"$FO_TMP/l2.json"
+	_r=$(jq -n -c --slurpfile a "$FO_TMP/l1.json" --slurpfile b "$FO_TMP/l2.json" '
+	    $a[0] as $x | $b[0] as $y
+	    | {s1: ($x | length), s2: ($y | length),
+	       only_s1: [$x | keys[] | select($y[.] == null)], only_s2: [$y | keys[] | select($x[.] == null)],
+	       differ: [$x | keys[] | select($y[.] != null and $y[.] != $x[.])]}
+	    | .ok = ((.only_s1 | length) == 0 and (.only_s2 | length) == 0 and (.differ | length) == 0 and .s1 > 0)
+	    | .only_s1 |= .[:6] | .only_s2 |= .[:6] | .differ |= .[:6]')
+	echo "#   $_r"
+	[ "$(echo "$_r" | jq .ok)" = true ]
+}
+
+# fo_wait_same_leases SECONDS: fo_same_leases, retried until it holds.
+fo_wait_same_leases() {
+	_end=$(($(date +%s) + $1))
+	while ! fo_same_leases >"$FO_TMP/same.out"; do
+		[ "$(date +%s)" -lt "$_end" ] || { cat "$FO_TMP/same.out"; return 1; }
+		sleep 0.5
+	done
+	cat "$FO_TMP/same.out"
+}
+
+# fo_active_bindings NAME: {address: hw} of the hook's active bindings.
+fo_active_bindings() {
+	fo_fget "$1" '{"bindings": true}' | jq -c '[.relationships[0].state.scope[]?.binding[]?
+	    | select(."binding-state" == "active") | {(.address): ."client-hw-address"}] | add // {}'
+}
+
+# fo_bindings_table NAME: every binding the hook lists, {address: "state hw"}.
+fo_bindings_table() {
+	fo_fget "$1" '{"bindings": true}' | jq -c '[.relationships[0].state.scope[]?.binding[]?
+	    | {(.address): "\(."binding-state") \(."client-hw-address" // "-")"}] | add // {}'
+}
+
+# fo_same_bindings: both hooks list the same bindings (address, state, client).
+fo_same_bindings() {
+	fo_bindings_table s1 >"$FO_TMP/b1.json"
+	fo_bindings_table s2 >"$FO_TMP/b2.json"
+	_r=$(jq -n -c --slurpfile a "$FO_TMP/b1.json" --slurpfile b "$FO_TMP/b2.json" '
+	    $a[0] as $x | $b[0] as $y
+	    | {s1: ($x | length), s2: ($y | length),
+	       differ: [($x + $y) | keys[] | select($x[.] != $y[.]) | {address: ., s1: $x[.], s2: $y[.]}]}
+	    | .ok = ((.differ | length) == 0 and .s1 > 0) | .differ |= .[:6]')
+	echo "#   $_r"
+	[ "$(echo "$_r" | jq .ok)" = true ]
+}
+
+# fo_pair_reset: both servers as never run, their logs and the snapshots gone
+# (so that fo_states sees only this pass).
+fo_pair_reset() {
+	for _s in s1 s2; do
+		fo_kea_wipe "$_s"
+		rm -f "$FO_TMP/$_s"/kea.*.log "$FO_TMP/$_s/starts"
+	done
+	rm -rf "$FO_TMP/snap"
+}

@@ -602,6 +602,38 @@ START_TEST(conflict_primary_rejects_secondary_accepts)
 }
 END_TEST
 
+/*
+ * Ownership of free addresses is the primary's: a secondary that reports an
+ * address FREE which the primary gave it (BACKUP) -- as a fresh ISC secondary
+ * does in answer to UPDREQALL -- is acknowledged, changes nothing on the
+ * primary, and is told the owner again.
+ */
+START_TEST(primary_keeps_ownership_of_free_addresses)
+{
+	fo_binding_info cur, in, applied, b;
+	fo_ip4 x = 0;
+
+	to_normal(FO_DIALECT_DRAFT);
+	for (fo_ip4 a = POOL_FIRST; a <= POOL_FIRST + 20 && x == 0; a++)
+		if (fo_scope_get(A.rt.scopes[0], a, &cur) == FO_OK && cur.state == FO_BS_BACKUP)
+			x = a;
+	ck_assert_uint_ne(x, 0);
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_FREE;
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
+	ck_assert_int_eq(cur.state, FO_BS_BACKUP);
+	exchange();
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_BACKUP);
+	/* The secondary accepts the primary's word on ownership. */
+	in.state = FO_BS_FREE;
+	ck_assert_uint_eq(fo_scope_receive(B.rt.scopes[0], x, &in, FO_SECONDARY, W(), &applied), 0);
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_FREE);
+}
+END_TEST
+
 START_TEST(updreqall_then_upddone)
 {
 	msgs *ms = malloc(sizeof(*ms));
@@ -834,6 +866,7 @@ peer_suite(void)
 	tcase_add_test(b, released_acked_becomes_free);
 	tcase_add_test(b, conflict_primary_rejects_secondary_accepts);
 	tcase_add_test(b, updreqall_then_upddone);
+	tcase_add_test(b, primary_keeps_ownership_of_free_addresses);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);
 	suite_add_tcase(s, b);

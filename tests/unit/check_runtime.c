@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fo_engine.h"
+#include "fo_scope.h"
 #include "fo_hash.h"
 #include "fo_store.h"
 
@@ -50,7 +51,23 @@ stat_set(void *ctx, const char *name, int64_t v)
 		stat_free_mine = v;
 }
 
-static const fo_host host = { .log = capture, .stat_set = stat_set };
+/* What fo_engine_replay_bindings() handed to the host. */
+static fo_ip4 replayed[64];
+static size_t n_replayed;
+static bool replay_flags_ok = true;
+
+static void
+lease_changed(void *ctx, const fo_lease_change *c)
+{
+	(void)ctx;
+	if (!c->only_if_missing || c->state != FO_BS_ACTIVE)
+		replay_flags_ok = false;
+	if (n_replayed < 64)
+		replayed[n_replayed++] = c->addr;
+}
+
+static const fo_host host = { .log = capture, .stat_set = stat_set,
+    .lease_changed = lease_changed };
 
 static void
 rm_tree(const char *path)
@@ -440,6 +457,46 @@ START_TEST(select_on_kea_reuse_path_refuses_and_offers_rotate)
 }
 END_TEST
 
+/*
+ * Two DISCOVERs at once on two threads can bring the same address of ours:
+ * an offer holds its address for its client for FO_OFFER_HOLD seconds.
+ */
+START_TEST(offer_holds_address_for_its_client)
+{
+	fo_engine *eng = make_normal("primary", "");
+	fo_ip4 own = 0;
+	uint8_t m1[6], m2[6];
+	fo_lease a, b;
+
+	for (fo_ip4 x = POOL_FIRST; x <= POOL_LAST && own == 0; x++)
+		if (bstate(eng, x) == FO_BS_FREE)
+			own = x;
+	mac_of(101, m1);
+	mac_of(102, m2);
+	a = lease_for(m1, own, 300, true);
+	ck_assert_int_ne(fo_engine_lease_select(eng, &a, fo_wall_at(T0)), FO_V_REFUSE);
+	ck_assert_uint_eq(a.addr, own);                 /* Kea's pick is ours: kept */
+	b = lease_for(m2, own, 300, true);              /* another client, same pick */
+	ck_assert_int_eq(fo_engine_lease_select(eng, &b, fo_wall_at(T0 + 1)), FO_V_CHANGED);
+	ck_assert_uint_ne(b.addr, own);
+	ck_assert_int_eq(bstate(eng, b.addr), FO_BS_FREE);
+	a = lease_for(m1, own, 300, false);             /* the first client's REQUEST */
+	ck_assert_int_ne(fo_engine_lease_select(eng, &a, fo_wall_at(T0 + 2)), FO_V_REFUSE);
+	ck_assert_uint_eq(a.addr, own);
+	ck_assert_int_eq(bstate(eng, own), FO_BS_ACTIVE);
+	/* b's hold is over after FO_OFFER_HOLD seconds: a third client may have it. */
+	mac_of(103, m1);
+	a = lease_for(m1, b.addr, 300, true);
+	ck_assert_int_eq(fo_engine_lease_select(eng, &a, fo_wall_at(T0 + 2)), FO_V_CHANGED);
+	ck_assert_uint_ne(a.addr, b.addr);
+	a = lease_for(m1, b.addr, 300, true);
+	ck_assert_int_ne(fo_engine_lease_select(eng, &a, fo_wall_at(T0 + 1 + FO_OFFER_HOLD + 1)),
+	    FO_V_REFUSE);
+	ck_assert_uint_eq(a.addr, b.addr);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(select_refuses_without_free_own_address)
 {
 	fo_engine *eng = make_normal("secondary", "\"load-balance-percent\": 1");
@@ -745,6 +802,31 @@ START_TEST(clean_stop_resumes_state_crash_does_not)
 }
 END_TEST
 
+/* After a crash: every ACTIVE binding is offered back to Kea's lease database. */
+START_TEST(replay_gives_active_bindings_to_kea)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t m1[6] = { 2, 0, 0, 0, 0, 1 }, m2[6] = { 2, 0, 0, 0, 0, 2 };
+	fo_lease a = lease_for(m1, POOL_FIRST, 300, false), b = lease_for(m2, POOL_FIRST, 300, false);
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &a, fo_wall_at(T0)), FO_V_REFUSE);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &a, fo_wall_at(T0));
+	ck_assert_int_ne(fo_engine_lease_select(eng, &b, fo_wall_at(T0)), FO_V_REFUSE);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &b, fo_wall_at(T0));
+	fo_engine_destroy(eng);                     /* no clean stop: a crash */
+	eng = make("primary", "", false);
+	attach_with(eng, NULL, 0, T0 + 10);
+	n_replayed = 0;
+	replay_flags_ok = true;
+	fo_engine_replay_bindings(eng);
+	ck_assert_uint_eq(n_replayed, 2);
+	ck_assert(replay_flags_ok);
+	ck_assert((replayed[0] == a.addr && replayed[1] == b.addr) ||
+	    (replayed[0] == b.addr && replayed[1] == a.addr));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(config_reload_keeps_state_and_startup_timer_fires)
 {
 	fo_engine *eng = make_normal("primary", "");
@@ -974,6 +1056,7 @@ runtime_suite(void)
 	tcase_add_test(tc, select_never_returns_partner_address);
 	tcase_add_test(tc, select_refuses_without_free_own_address);
 	tcase_add_test(tc, select_on_kea_reuse_path_refuses_and_offers_rotate);
+	tcase_add_test(tc, offer_holds_address_for_its_client);
 	tcase_add_test(tc, reserved_addresses_honoured_and_kept_for_their_client);
 	tcase_add_test(tc, mclt_first_lease_and_renewals_capped);
 	tcase_add_test(tc, same_client_keeps_its_address);
@@ -981,6 +1064,7 @@ runtime_suite(void)
 	tcase_add_test(tc, bindings_and_state_survive_restart);
 	tcase_add_test(tc, config_reload_keeps_state_and_startup_timer_fires);
 	tcase_add_test(tc, clean_stop_resumes_state_crash_does_not);
+	tcase_add_test(tc, replay_gives_active_bindings_to_kea);
 	tcase_add_test(tc, seam_persists_before_returning_and_is_refused_when_off);
 	tcase_add_test(tc, auto_partner_down_then_partner_addresses_after_mclt);
 	tcase_add_test(tc, tick_frees_stale_tentatives);

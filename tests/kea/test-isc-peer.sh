@@ -1,0 +1,219 @@
+#!/bin/sh
+# test-isc-peer.sh - a real ISC dhcpd 4.4 as the failover partner of a real
+# kea-dhcp4 with the hook (dialect "isc"); multi-threading off.
+#
+# Kea runs in s1's namespace (10.0.0.1), ISC dhcpd in s2's (10.0.0.2), both
+# with relationship / failover peer "rel1", port 647, MCLT 30 s,
+# max-response-delay 6 s, a 200-address pool, load balancing 50/50
+# (ISC `split 128` on its primary, Kea load-balance-percent 50).
+# A. Kea primary, ISC secondary;  B. ISC primary, Kea secondary. Each:
+#    - both reach Normal: failover-get on Kea, "failover peer rel1: I move
+#      from X to normal" in dhcpd's output (within 75 s: ISC waits MCLT in
+#      RECOVER-WAIT);
+#    - 100 clients DORA through a relay that forwards to both: each is
+#      answered by the server of its RFC 3074 bucket (ISC's HBA polarity:
+#      buckets 0-127 are the primary's);
+#    - every lease of either server appears on the other: Kea's leases in
+#      dhcpd's lease file as `binding state active` with the same hardware
+#      address, ISC's leases in Kea's lease4-get-all (within 15 s);
+#    - pool balance: dhcpd's "pool ... total 200 free F backup B" line is
+#      balanced (|F - B| <= 20), and Kea's free-mine / free-partner counts
+#      are dhcpd's FREE / BACKUP leases (the same split on both sides);
+#    - partition (s2's bridge port down): Kea goes to
+#      CommunicationInterrupted and dhcpd moves to communications-interrupted;
+#      heal: both back to normal.
+# dhcpd runs in the foreground (-f -d) with its own files in the test's
+# directory; the Debian service is neither used nor touched (the test skips if
+# a dhcpd it did not start listens on its addresses: none can, they exist only
+# in its namespaces).
+# Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+. "$(dirname "$0")/scenario.sh"
+
+[ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
+: "${DHCPD:=$(command -v dhcpd || echo /usr/sbin/dhcpd)}"
+[ -x "$DHCPD" ] || { echo "SKIP: ISC dhcpd is not installed (apt-get install isc-dhcp-server)"; exit 77; }
+fo_need jq socat
+fo_deadline 175
+fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
+
+D4='{"valid-lifetime": 7200, "renew-timer": 1800, "rebind-timer": 5400,
+  "subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]}]}'
+ISC_DIR="$FO_TMP/isc"
+ISC_PID=
+
+# isc_start ROLE: dhcpd in s2's namespace, failover peer rel1 as ROLE.
+isc_start() {
+	rm -rf "$ISC_DIR"; mkdir -p "$ISC_DIR"
+	if [ "$1" = primary ]; then extra="mclt 30; split 128;"; else extra=""; fi
+	cat >"$ISC_DIR/dhcpd.conf" <<EOF
+authoritative;
+ddns-update-style none;
+default-lease-time 7200;
+max-lease-time 7200;
+failover peer "rel1" {
+  $1;
+  address $FO_IP_s2; port 647;
+  peer address $FO_IP_s1; peer port 647;
+  max-response-delay 6;
+  max-unacked-updates 10;
+  load balance max seconds 3;
+  $extra
+}
+subnet 10.0.0.0 netmask 255.255.0.0 {
+  option routers 10.0.0.254;
+  pool { failover peer "rel1"; range 10.0.1.0 10.0.1.199; }
+}
+EOF
+	: >"$ISC_DIR/dhcpd.leases"
+	ip netns exec "$FO_NS_S2" "$DHCPD" -4 -f -d -cf "$ISC_DIR/dhcpd.conf" -lf "$ISC_DIR/dhcpd.leases" \
+	    -pf "$ISC_DIR/dhcpd.pid" fo-s2 >"$ISC_DIR/dhcpd.log" 2>&1 &
+	ISC_PID=$!
+	FO_PIDS="$FO_PIDS $ISC_PID"
+	fo_wait_log "$ISC_DIR/dhcpd.log" 'Server starting service' 10 ||
+	    { sed 's/^/#   dhcpd: /' "$ISC_DIR/dhcpd.log" | tail -8; return 1; }
+}
+
+isc_stop() {
+	[ -n "$ISC_PID" ] || return 0
+	kill -TERM "$ISC_PID" 2>/dev/null
+	i=0; while kill -0 "$ISC_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$ISC_PID" 2>/dev/null; wait "$ISC_PID" 2>/dev/null
+	_fo_forget_pid "$ISC_PID"; ISC_PID=
+}
+
+# isc_wait_state STATE SECONDS [FROM_LINE]: dhcpd's "I move from X to STATE"
+# after line FROM_LINE of its output.
+isc_wait_state() {
+	_end=$(($(date +%s) + $2))
+	while [ "$(date +%s)" -lt "$_end" ]; do
+		if tail -n +"${3:-1}" "$ISC_DIR/dhcpd.log" | grep -q "failover peer rel1: I move from [a-z-]* to $1\$"; then
+			echo "#   dhcpd: $(tail -n +"${3:-1}" "$ISC_DIR/dhcpd.log" | grep "failover peer rel1: I move from [a-z-]* to $1\$" | tail -1)"
+			return 0
+		fi
+		sleep 0.25
+	done
+	echo "#   dhcpd did not move to $1 within $2 s; last state lines:"
+	grep 'failover peer rel1: I move' "$ISC_DIR/dhcpd.log" | tail -3 | sed 's/^/#     /'
+	return 1
+}
+isc_lines() { wc -l <"$ISC_DIR/dhcpd.log"; }
+
+# isc_leases: dhcpd's lease file, the last declaration per address:
+# {address: "state hw"} as JSON.
+isc_leases() {
+	"$PYTHON" - "$ISC_DIR/dhcpd.leases" <<'EOF'
+import json, re, sys
+text = open(sys.argv[1]).read()
+out = {}
+for m in re.finditer(r'lease (\S+) \{(.*?)\n\}', text, re.S):
+    body = m.group(2)
+    st = re.search(r'\n\s*binding state (\S+);', body)
+    hw = re.search(r'hardware ethernet (\S+);', body)
+    out[m.group(1)] = "%s %s" % (st.group(1) if st else "?", hw.group(1) if hw else "-")
+print(json.dumps(out))
+EOF
+}
+
+# by_owner FILE PRIMARY_IP SECONDARY_IP: each client offered and acked by its bucket's owner.
+by_owner() {
+	r=$(jq -s -c --arg p "$2" --arg s "$3" '
+	    map(. + {want: (if .owner == "primary" then $p else $s end)})
+	    | {clients: length, acked: map(select(.acked != null)) | length,
+	       by_primary: map(select(.acked_by == $p)) | length, by_secondary: map(select(.acked_by == $s)) | length,
+	       wrong: map(select((.offers | keys) != [.want] or .acked_by != .want) | {index, bucket, offers, acked_by})}
+	    | .wrong_count = (.wrong | length) | .wrong |= .[:4]' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.clients > 0 and .acked == .clients and .wrong_count == 0 and .by_primary > 0 and .by_secondary > 0')" = true ]
+}
+
+# leases_on_both FILE: every acked lease is active in dhcpd's lease file and
+# in Kea's lease4-get-all with the client's hardware address.
+leases_on_both() {
+	isc_leases >"$FO_TMP/isc-l.json"
+	fo_leases s1 | jq -s -c 'map(select(.state == 0) | {(.address): .hw}) | add // {}' >"$FO_TMP/kea-l.json"
+	r=$(jq -s -c --slurpfile i "$FO_TMP/isc-l.json" --slurpfile k "$FO_TMP/kea-l.json" '
+	    map(select(.acked != null)) | {acked: length,
+	     missing_in_isc: map(select($i[0][.acked] != "active \(.chaddr)") | {a: .acked, isc: $i[0][.acked]}),
+	     missing_in_kea: map(select($k[0][.acked] != .chaddr) | .acked)}
+	    | .ok = ((.missing_in_isc | length) == 0 and (.missing_in_kea | length) == 0 and .acked > 0)
+	    | .missing_in_isc |= .[:4] | .missing_in_kea |= .[:4]' "$1")
+	echo "$r"
+	[ "$(echo "$r" | jq .ok)" = true ]
+}
+wait_leases_on_both() {
+	_end=$(($(date +%s) + 15))
+	while ! leases_on_both "$1" >"$FO_TMP/lob.out"; do
+		[ "$(date +%s)" -lt "$_end" ] || break
+		sleep 0.5
+	done
+	sed 's/^/#   /' "$FO_TMP/lob.out"
+	[ "$(jq .ok "$FO_TMP/lob.out")" = true ]
+}
+
+# pool_balanced: dhcpd's last "pool ... total T free F backup B" line, |F - B| <= 20.
+pool_balanced() {
+	line=$(grep -E 'pool .* total [0-9]+ +free [0-9]+ +backup [0-9]+' "$ISC_DIR/dhcpd.log" | tail -1)
+	echo "#   dhcpd: ${line:-no pool line}"
+	[ -n "$line" ] || return 1
+	set -- $(echo "$line" | sed -E 's/.*total ([0-9]+) +free ([0-9]+) +backup ([0-9]+).*/\1 \2 \3/')
+	echo "#   Kea: $(fo_fget s1 '{"name": "rel1"}' | jq -c '.relationships[0].state.addresses | {"free-mine", "free-partner", active}')"
+	d=$(($2 - $3)); [ $d -lt 0 ] && d=$((-d))
+	[ "$1" = 200 ] && [ $d -le 20 ] && [ "$2" -gt 0 ] && [ "$3" -gt 0 ]
+}
+
+# same_ownership KEA_ROLE: Kea's counts of free addresses it owns and its
+# partner owns equal the FREE / BACKUP leases of dhcpd's lease file (FREE is
+# the primary's, BACKUP the secondary's, in both implementations).
+same_ownership() {
+	isc_leases >"$FO_TMP/isc-l.json"
+	r=$(jq -c -n --slurpfile i "$FO_TMP/isc-l.json" --argjson k "$(fo_fget s1 '{"name": "rel1"}' |
+	    jq -c '.relationships[0].state.addresses | {"free-mine", "free-partner", active}')" --arg role "$1" '
+	    ($i[0] | [.[] | split(" ")[0]] | group_by(.) | map({(.[0]): length}) | add) as $c
+	    | {kea: $k, isc: $c,
+	       ok: (if $role == "primary" then ($k."free-mine" == ($c.free // 0) and $k."free-partner" == ($c.backup // 0))
+	            else ($k."free-mine" == ($c.backup // 0) and $k."free-partner" == ($c.free // 0)) end)}')
+	echo "#   $r"
+	[ "$(echo "$r" | jq .ok)" = true ]
+}
+
+run() {
+	kea_role=$1 isc_role=$2 tag="Kea $1, ISC $2"
+	fo_pair_reset
+	fo_pair_config s1 "$FO_TMP/s1.json" "$(jq -cn --arg t "$kea_role" '{"server-type": $t, "dialect": "isc"}')" "$D4"
+	if ! isc_start "$isc_role"; then fo_not_ok "$tag: dhcpd starts"; return; fi
+	if ! fo_kea_start s1 "$FO_TMP/s1.json" 0; then fo_not_ok "$tag: kea-dhcp4 starts"; isc_stop; return; fi
+	fo_check "$tag: Kea reaches Normal (failover-get, <= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
+	fo_check "$tag: dhcpd moves to normal" isc_wait_state normal 10
+	echo "#   Kea: $(fo_states s1)"
+	echo "#   dhcpd: $(grep 'failover peer rel1: I move' "$ISC_DIR/dhcpd.log" | sed 's/.*I move from \([a-z-]*\) to \([a-z-]*\)/\1>\2/' | tr '\n' ' ')"
+
+	if [ "$kea_role" = primary ]; then pip=$FO_IP_s1 sip=$FO_IP_s2; else pip=$FO_IP_s2 sip=$FO_IP_s1; fi
+	fo_probe_pair dora --count 100 --seed "isc-$kea_role" --primary-percent 50 --timeout 1.5 --nak-restart 2 \
+	    >"$FO_TMP/isc-dora.json" 2>"$FO_TMP/err"; sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag: each client is answered by its bucket's owner (primary: buckets 0-127)" \
+	    by_owner "$FO_TMP/isc-dora.json" "$pip" "$sip"
+	fo_check "$tag: every lease is active on both (dhcpd's lease file, Kea's lease4-get-all), <= 15 s" \
+	    wait_leases_on_both "$FO_TMP/isc-dora.json"
+	fo_check "$tag: dhcpd reports a balanced pool" pool_balanced
+	fo_check "$tag: Kea and dhcpd agree on who owns each free address (counts)" same_ownership "$kea_role"
+
+	# Partition and heal.
+	from=$(isc_lines)
+	fo_link_down s2
+	fo_check "$tag: link down: Kea goes to CommunicationInterrupted" fo_wait_state s1 rel1 CommunicationInterrupted 15
+	fo_check "$tag: link down: dhcpd moves to communications-interrupted" isc_wait_state communications-interrupted 15 "$from"
+	from=$(isc_lines)
+	fo_link_up s2
+	fo_check "$tag: heal: Kea back to Normal (<= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
+	fo_check "$tag: heal: dhcpd back to normal" isc_wait_state normal 15 "$from"
+	echo "#   Kea: $(fo_states s1)"
+	fo_kea_stop s1
+	isc_stop
+	[ -z "${FO_KEEP:-}" ] || cp -a "$ISC_DIR" "$FO_KEEP-isc-$kea_role"
+}
+
+run primary secondary
+run secondary primary
+
+[ -z "${FO_KEEP:-}" ] || cp -a "$FO_TMP" "$FO_KEEP"   # keep logs for a post-mortem
+fo_summary

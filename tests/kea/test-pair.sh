@@ -1,0 +1,147 @@
+#!/bin/sh
+# test-pair.sh - two real kea-dhcp4 speaking the failover protocol to each
+# other, with multi-threading off and on.
+#
+# s1 (10.0.0.1) primary, s2 (10.0.0.2) secondary, relationship rel1, MCLT
+# 30 s, max-response-delay 6 s, valid-lifetime 7200 s, a 1280-address pool;
+# both start with empty state directories.
+# A. LoadBalance 50:
+#    - both reach Normal (failover-get, within 60 s);
+#    - 1,000 clients DORA through a relay that forwards every broadcast to
+#      both servers (tools/dhcp_probe.py --also-server), secs 0: each client
+#      is offered by exactly one server, the one its RFC 3074 bucket belongs
+#      to (buckets 0-127: s1), and acknowledged by it; first leases are MCLT
+#      (30 s);
+#    - every lease of either server appears on the other (lease4-get-all on
+#      both: same addresses, same hardware addresses) within 15 s, and each
+#      server's hook has the 1,000 bindings active;
+#    - once the partner has acknowledged them (nothing pending), renewals
+#      (REQUEST with ciaddr, to the server that gave the lease) get the full
+#      valid-lifetime (7200 s) on both servers;
+#    - no address is held by two clients (tools/check_duplicates.py).
+# B. HotStandby, reserve-percent 10, s1 active, s2 standby:
+#    - both reach Normal; 200 clients DORA through the relay: s1 answers all,
+#      s2 offers to none; no address given is in the standby's reserve.
+# Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+. "$(dirname "$0")/scenario.sh"
+
+[ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
+fo_need jq socat
+fo_deadline 175
+fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
+
+N=${FO_PAIR_CLIENTS:-1000}
+POOL_D4='{"valid-lifetime": 7200, "renew-timer": 1800, "rebind-timer": 5400,
+  "subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.5.255"}]}]}'
+
+# each_by_owner FILE: every client was offered by exactly its bucket's
+# owner (and by nobody else), and acked by it.
+each_by_owner() {
+	r=$(jq -s -c --arg p "$FO_IP_s1" --arg s "$FO_IP_s2" '
+	    map(. + {want: (if .owner == "primary" then $p else $s end)})
+	    | {clients: length,
+	       by_s1: map(select(.acked_by == $p)) | length, by_s2: map(select(.acked_by == $s)) | length,
+	       wrong_offer: map(select((.offers | keys) != [.want]) | {index, bucket, offers}),
+	       wrong_ack: map(select(.acked_by != .want) | {index, bucket, acked_by})}
+	    | .wrong_offer_count = (.wrong_offer | length) | .wrong_ack_count = (.wrong_ack | length)
+	    | .wrong_offer |= .[:4] | .wrong_ack |= .[:4]' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.clients > 0 and .wrong_offer_count == 0 and .wrong_ack_count == 0')" = true ]
+}
+
+# lease_times_by_server FILE WANT: every ack carries WANT, and both servers acked some.
+lease_times_by_server() {
+	r=$(jq -s -c --argjson w "$2" '{clients: length, acked: map(select(.acked != null)) | length,
+	    by_server: (group_by(.acked_by) | map({key: (.[0].acked_by // "none"),
+	                value: (map(.lease_time) | unique)}) | from_entries)}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq --argjson w "$2" '.clients == .acked and (.by_server | length) == 2
+	    and (.by_server | to_entries | all(.value == [$w]))')" = true ]
+}
+
+# hook_bindings_match NAME: the hook's active bindings on NAME == NAME's Kea leases.
+hook_bindings_match() {
+	fo_active_bindings "$1" >"$FO_TMP/hb.json"
+	fo_leases "$1" | jq -s -c 'map(select(.state == 0) | {(.address): .hw}) | add // {}' >"$FO_TMP/kl.json"
+	r=$(jq -n -c --slurpfile h "$FO_TMP/hb.json" --slurpfile k "$FO_TMP/kl.json" \
+	    '{hook: ($h[0] | length), kea: ($k[0] | length), equal: ($h[0] == $k[0])}')
+	echo "#   $1: $r"
+	[ "$(echo "$r" | jq --argjson n "$2" '.equal and .hook == $n')" = true ]
+}
+
+part_lb() {
+	mt=$1 tag="$(fo_mt_name "$1"), load-balance"
+	fo_pair_reset
+	fo_pair_config s1 "$FO_TMP/s1.json" '{"load-balance-percent": 50}' "$POOL_D4"
+	fo_pair_config s2 "$FO_TMP/s2.json" '{"load-balance-percent": 50}' "$POOL_D4"
+	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
+	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
+	fo_check "$tag: both reach Normal (failover-get, <= 60 s)" both_normal
+	echo "#   s1: $(fo_states s1)"
+	echo "#   s2: $(fo_states s2)"
+
+	fo_probe_pair dora --count "$N" --seed "pair-$mt" --primary-percent 50 --rate 1500 \
+	    --parallel 200 --timeout 2 --nak-restart 2 >"$FO_TMP/dora.json" 2>"$FO_TMP/err"
+	sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag: $N clients relayed to both servers all get a lease" fo_all_acked "$FO_TMP/dora.json"
+	fo_check "$tag: each client is offered and acked by exactly its bucket's owner (secs 0)" \
+	    each_by_owner "$FO_TMP/dora.json"
+	fo_check "$tag: first leases are MCLT (30 s), on both servers" lease_times_by_server "$FO_TMP/dora.json" 30
+	fo_check "$tag: every lease of either server is on the other (lease4-get-all, same hw), <= 15 s" \
+	    fo_wait_same_leases 15
+	fo_check "$tag: the partners acknowledged every update (nothing pending), <= 15 s" fo_wait_synced 15
+	fo_check "$tag: s1's hook has the $N bindings active, as its Kea leases" hook_bindings_match s1 "$N"
+	fo_check "$tag: s2's hook has the $N bindings active, as its Kea leases" hook_bindings_match s2 "$N"
+
+	fo_probe_pair renew --from "$FO_TMP/dora.json" --seed "pair-$mt" --rate 1500 --parallel 200 \
+	    --timeout 2 >"$FO_TMP/renew.json" 2>"$FO_TMP/err"
+	sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag: renewals after the partner acked: full valid-lifetime 7200 s, on both servers" \
+	    lease_times_by_server "$FO_TMP/renew.json" 7200
+	fo_check "$tag: renewals after the partner acked are on the other server too, <= 15 s" fo_wait_same_leases 15
+	fo_snapshot "lb-$mt"
+	fo_check "$tag: no address held by two clients (both servers, hooks and probe)" \
+	    fo_no_duplicates "$FO_TMP/dora.json" "$FO_TMP/renew.json"
+	fo_kea_stop s1; fo_kea_stop s2
+}
+
+part_hs() {
+	mt=$1 tag="$(fo_mt_name "$1"), hot-standby"
+	fo_pair_reset
+	d4='{"valid-lifetime": 7200, "subnet4": [{"id": 1, "subnet": "10.0.0.0/16",
+	     "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]}]}'
+	fo_probe_local split --pool 10.0.1.0-10.0.1.255 --secondary-percent 10 >"$FO_TMP/split.json"
+	jq -c .secondary "$FO_TMP/split.json" >"$FO_TMP/reserve.json"
+	jq -c .primary "$FO_TMP/split.json" >"$FO_TMP/active.json"
+	fo_pair_config s1 "$FO_TMP/s1.json" '{"mode": "hot-standby", "server-role": "active",
+	    "reserve-percent": 10, "load-balance-percent": null}' "$d4"
+	fo_pair_config s2 "$FO_TMP/s2.json" '{"mode": "hot-standby", "server-role": "standby",
+	    "reserve-percent": 10, "load-balance-percent": null}' "$d4"
+	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
+	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
+	fo_check "$tag: both reach Normal" both_normal
+	fo_probe_pair dora --count 200 --seed "hs-$mt" --secs 10 --timeout 1.5 --nak-restart 2 \
+	    >"$FO_TMP/hs.json" 2>"$FO_TMP/err"
+	sed 's/^/#   /' "$FO_TMP/err"
+	only_active() {
+		r=$(jq -s -c --arg p "$FO_IP_s1" --arg s "$FO_IP_s2" '{clients: length,
+		    acked_by_active: map(select(.acked_by == $p)) | length,
+		    offered_by_standby: map(select(.offers[$s] != null)) | length}' "$1")
+		echo "#   $r"
+		[ "$(echo "$r" | jq '.clients == 200 and .acked_by_active == 200 and .offered_by_standby == 0')" = true ]
+	}
+	fo_check "$tag: the active serves all 200 clients, the standby offers to none (even secs 10)" \
+	    only_active "$FO_TMP/hs.json"
+	fo_check "$tag: every address given is the active's (none of the standby's 10 % reserve)" \
+	    fo_acked_in "$FO_TMP/hs.json" "$FO_TMP/active.json"
+	fo_check "$tag: the standby has the active's 200 leases (lease4-get-all), <= 15 s" fo_wait_same_leases 15
+	fo_kea_stop s1; fo_kea_stop s2
+}
+
+for mt in ${FO_MT_LIST:-0 1}; do
+	part_lb "$mt"
+	part_hs "$mt"
+done
+
+[ -z "${FO_KEEP:-}" ] || cp -a "$FO_TMP" "$FO_KEEP"   # keep logs for a post-mortem
+fo_summary
