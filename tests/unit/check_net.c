@@ -150,7 +150,7 @@ static const fo_pool_range pool = { POOL_FIRST, POOL_LAST };
 
 static fo_engine *
 engine(side *s, const char *type, const char *dir, const char *laddr, unsigned lport,
-    const char *paddr, unsigned pport, const char *dialect)
+    const char *paddr, unsigned pport, const char *dialect, const char *extra)
 {
 	fo_host host = { .ctx = s, .log = capture, .lease_changed = changed };
 	fo_subnet sn = { .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24,
@@ -163,8 +163,8 @@ engine(side *s, const char *type, const char *dir, const char *laddr, unsigned l
 	    "\"%s\", \"local-port\": %u, \"partner-port\": %u, \"server-type\": \"%s\","
 	    " \"scope-id\": [\"10.0.0.0\"], \"max-client-lead-time\": %u,"
 	    " \"max-response-delay\": 3, \"auto-state-transition\": true,"
-	    " \"state-switch-interval\": 1, \"dialect\": \"%s\"}]}",
-	    dir, paddr, laddr, lport, pport, type, MCLT, dialect);
+	    " \"state-switch-interval\": 1, \"dialect\": \"%s\"%s}]}",
+	    dir, paddr, laddr, lport, pport, type, MCLT, dialect, extra);
 	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
 	ck_assert_msg(fo_engine_attach(eng, &sn, 1, wnow(), err, sizeof(err)) == FO_OK, "%s", err);
 	ck_assert_msg(fo_engine_start(eng, err, sizeof(err)) == FO_OK, "start: %s", err);
@@ -174,13 +174,13 @@ engine(side *s, const char *type, const char *dir, const char *laddr, unsigned l
 static fo_engine *
 primary(const char *dialect)
 {
-	return engine(&sa, "primary", dir_a, "127.0.0.1", port_a, "127.0.0.2", port_b, dialect);
+	return engine(&sa, "primary", dir_a, "127.0.0.1", port_a, "127.0.0.2", port_b, dialect, "");
 }
 
 static fo_engine *
 secondary(const char *dialect)
 {
-	return engine(&sb, "secondary", dir_b, "127.0.0.2", port_b, "127.0.0.1", port_a, dialect);
+	return engine(&sb, "secondary", dir_b, "127.0.0.2", port_b, "127.0.0.1", port_a, dialect, "");
 }
 
 /* The relationship's state as failover-get shows it. */
@@ -289,6 +289,60 @@ START_TEST(allocation_replicates_draft) { check_replication("draft"); }
 END_TEST
 
 START_TEST(allocation_replicates_isc) { check_replication("isc"); }
+END_TEST
+
+#define AUTH(secret) ", \"enable-auth\": true, \"shared-secret\": \"" secret "\""
+
+/* The counter `name` of r1 in failover-get. */
+static unsigned long
+counter(fo_engine *eng, const char *name)
+{
+	char *js = NULL, want[128];
+	const char *p;
+	unsigned long v = 0;
+
+	ck_assert_int_eq(fo_engine_get_json(eng, "r1", 0, false, wnow(), &js, NULL, 0), FO_OK);
+	snprintf(want, sizeof(want), "\"%s\":\"", name);
+	if ((p = strstr(js, want)) != NULL)
+		v = strtoul(p + strlen(want), NULL, 10);
+	free(js);
+	return v;
+}
+
+/* EnableAuth: with the same secret every message carries a digest that checks. */
+START_TEST(auth_same_secret_reaches_normal)
+{
+	fo_engine *a = engine(&sa, "primary", dir_a, "127.0.0.1", port_a, "127.0.0.2", port_b,
+	    "draft", AUTH("s3cret-one"));
+	fo_engine *b = engine(&sb, "secondary", dir_b, "127.0.0.2", port_b, "127.0.0.1", port_a,
+	    "draft", AUTH("s3cret-one"));
+
+	ck_assert_msg(wait_for(a, b, "Normal", "Normal", 20), "A:\n%s\nB:\n%s", sa.log, sb.log);
+	ck_assert_uint_eq(counter(a, "authentication-failures"), 0);
+	ck_assert_uint_eq(counter(b, "authentication-failures"), 0);
+	ck_assert_ptr_null(strstr(sa.log, "s3cret-one"));
+	ck_assert_ptr_null(strstr(sb.log, "s3cret-one"));
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* Different secrets: every message fails its digest; the partners never connect. */
+START_TEST(auth_wrong_secret_is_refused)
+{
+	fo_engine *a = engine(&sa, "primary", dir_a, "127.0.0.1", port_a, "127.0.0.2", port_b,
+	    "draft", AUTH("s3cret-one"));
+	fo_engine *b = engine(&sb, "secondary", dir_b, "127.0.0.2", port_b, "127.0.0.1", port_a,
+	    "draft", AUTH("other-secret"));
+
+	ck_assert(!wait_for(a, b, "Normal", "Normal", 4));
+	ck_assert_msg(counter(a, "authentication-failures") + counter(b, "authentication-failures") > 0,
+	    "A:\n%s\nB:\n%s", sa.log, sb.log);
+	ck_assert_ptr_null(strstr(sa.log, "other-secret"));
+	ck_assert_ptr_null(strstr(sb.log, "s3cret-one"));
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
 END_TEST
 
 START_TEST(partner_stop_partner_down_and_recovery)
@@ -409,6 +463,8 @@ net_suite(void)
 	tcase_add_test(tc, connection_from_wrong_address_refused);
 	tcase_add_test(tc, duplicate_connection_refused_7);
 	tcase_add_test(tc, start_twice_refused_stop_idempotent);
+	tcase_add_test(tc, auth_same_secret_reaches_normal);
+	tcase_add_test(tc, auth_wrong_secret_is_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }
