@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "failover_admin_commands.h"
+#include "failover_command_util.h"
 #include "failover_context.h"
 
 extern "C" {
@@ -32,39 +33,6 @@ using namespace isc::hooks;
 namespace kea_failover {
 
 namespace {
-
-struct BadArgument : public std::exception {
-    explicit BadArgument(std::string m) : msg(std::move(m)) {}
-    const char* what() const noexcept override { return (msg.c_str()); }
-    std::string msg;
-};
-
-void
-reply(CalloutHandle& handle, int result, const std::string& text,
-      ConstElementPtr args = ConstElementPtr()) {
-    handle.setArgument("response", createAnswer(result, text, args));
-}
-
-// The arguments map (required); with `allowed` non-empty every key must be in it.
-ConstElementPtr
-arguments_of(CalloutHandle& handle, const std::set<std::string>& allowed) {
-    ConstElementPtr command;
-    handle.getArgument("command", command);
-    ConstElementPtr args;
-    parseCommand(args, command);
-    if (!args) {
-        throw BadArgument("arguments: missing");
-    }
-    if (args->getType() != Element::map) {
-        throw BadArgument("arguments: must be a map");
-    }
-    for (auto const& kv : args->mapValue()) {
-        if (!allowed.empty() && allowed.count(kv.first) == 0) {
-            throw BadArgument(kv.first + ": unknown argument");
-        }
-    }
-    return (args);
-}
 
 std::string
 name_arg(const ConstElementPtr& args) {
@@ -179,7 +147,7 @@ guarded(CalloutHandle& handle, const char* cmd, F f) {
 int
 failover_add(CalloutHandle& handle) {
     return (guarded(handle, "failover-add", [&]() {
-        ConstElementPtr args = arguments_of(handle, {});
+        ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
         Members m(args, "");
         char msg[1024] = "";
@@ -194,7 +162,7 @@ failover_add(CalloutHandle& handle) {
 int
 failover_set(CalloutHandle& handle) {
     return (guarded(handle, "failover-set", [&]() {
-        ConstElementPtr args = arguments_of(handle, {});
+        ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
         Members m(args, "name");
         char msg[1024] = "";
@@ -209,7 +177,7 @@ failover_set(CalloutHandle& handle) {
 int
 failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name"});
+        ConstElementPtr args = arguments_of(handle, {"name"}, true);
         std::string name = name_arg(args);
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
@@ -222,7 +190,7 @@ failover_remove(CalloutHandle& handle) {
 int
 scope_change(CalloutHandle& handle, bool add) {
     return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id"});
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id"}, true);
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scopes_arg(args);
         char msg[1024] = "";
@@ -250,7 +218,7 @@ failover_scope_remove(CalloutHandle& handle) {
 int
 failover_partner_down(CalloutHandle& handle) {
     return (guarded(handle, "failover-partner-down", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name"});
+        ConstElementPtr args = arguments_of(handle, {"name"}, true);
         std::string name = name_arg(args);
         char msg[1024] = "";
         fo_status st = fo_engine_admin_partner_down(engine, name.c_str(), wall_now(), msg,

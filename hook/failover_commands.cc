@@ -14,6 +14,7 @@
 #include <string>
 
 #include "failover_admin_commands.h"
+#include "failover_command_util.h"
 #include "failover_commands.h"
 #include "failover_config_test.h"
 #include "failover_context.h"
@@ -26,41 +27,6 @@ using namespace isc::hooks;
 namespace kea_failover {
 
 namespace {
-
-// A bad argument: the message names the field.
-struct BadArgument : public std::exception {
-    explicit BadArgument(std::string m) : msg(std::move(m)) {}
-    const char* what() const noexcept override { return (msg.c_str()); }
-    std::string msg;
-};
-
-void
-reply(CalloutHandle& handle, int result, const std::string& text,
-      ConstElementPtr args = ConstElementPtr()) {
-    handle.setArgument("response", createAnswer(result, text, args));
-}
-
-// The arguments map of a command (an empty map when there is none); every
-// key must be one of `allowed`.
-ConstElementPtr
-arguments_of(CalloutHandle& handle, const std::set<std::string>& allowed) {
-    ConstElementPtr command;
-    handle.getArgument("command", command);
-    ConstElementPtr args;
-    parseCommand(args, command);
-    if (!args) {
-        return (Element::createMap());
-    }
-    if (args->getType() != Element::map) {
-        throw BadArgument("arguments: must be a map");
-    }
-    for (auto const& kv : args->mapValue()) {
-        if (allowed.count(kv.first) == 0) {
-            throw BadArgument(kv.first + ": unknown argument");
-        }
-    }
-    return (args);
-}
 
 std::string
 string_arg(const ConstElementPtr& args, const std::string& key, bool required) {
@@ -115,7 +81,7 @@ parsed(char* json) {
 int
 failover_get(CalloutHandle& handle) {
     try {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "bindings"});
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "bindings"}, false);
         std::string name = string_arg(args, "name", false);
         fo_ip4 scope = scope_arg(args);
         bool bindings = false;
@@ -148,7 +114,7 @@ failover_get(CalloutHandle& handle) {
 int
 failover_test_set_state(CalloutHandle& handle) {
     try {
-        ConstElementPtr args = arguments_of(handle, {"name", "state", "partner-state"});
+        ConstElementPtr args = arguments_of(handle, {"name", "state", "partner-state"}, false);
         std::string name = string_arg(args, "name", true);
         fo_state mine = state_arg(args, "state");
         fo_state partner = state_arg(args, "partner-state");
