@@ -338,6 +338,45 @@ send_connect(fo_peer *p, fo_wall now)
 	fo_peer_send(p, now);
 }
 
+/*
+ * Authenticated messages only: is p->rx a replay? Its time must be within
+ * FO_REPLAY_MAX_AGE of ours (an old captured message, on any connection), and
+ * the xid of a request must not repeat on this connection. Answers carry our
+ * own xid and are matched to what we sent instead.
+ */
+static bool
+replayed(fo_peer *p, fo_wall now)
+{
+	int64_t age = now.sec - (int64_t)p->rx.time;
+
+	if (age > FO_REPLAY_MAX_AGE || age < -FO_REPLAY_MAX_AGE)
+		return true;
+	switch (p->rx.type) {
+	case FO_M_BNDACK:
+	case FO_M_CONNECTACK:
+	case FO_M_POOLRESP:
+	case FO_M_UPDDONE:
+		return false;
+	case FO_M_POOLREQ:
+	case FO_M_BNDUPD:
+	case FO_M_CONNECT:
+	case FO_M_UPDREQALL:
+	case FO_M_UPDREQ:
+	case FO_M_STATE:
+	case FO_M_CONTACT:
+	case FO_M_DISCONNECT:
+		break;
+	}
+	for (size_t i = 0; i < p->n_seen; i++)
+		if (p->seen_xid[i] == p->rx.xid)
+			return true;
+	p->seen_xid[p->seen_pos] = p->rx.xid;
+	p->seen_pos = (p->seen_pos + 1) % FO_REPLAY_WINDOW;
+	if (p->n_seen < FO_REPLAY_WINDOW)
+		p->n_seen++;
+	return false;
+}
+
 void
 fo_peer_connected(fo_peer *p, fo_wall now, fo_mono mono)
 {
@@ -348,6 +387,7 @@ fo_peer_connected(fo_peer *p, fo_wall now, fo_mono mono)
 	p->partner_receive_timer = 0;
 	p->answer_upddone = false;
 	p->last_error[0] = '\0';
+	p->n_seen = p->seen_pos = 0;
 	fo_timers_init(&p->timers);
 	fo_counter_inc(&p->rt->ctr, FO_CTR_CONNECTIONS);
 	arm_receive(p);
@@ -602,6 +642,11 @@ fo_peer_input(fo_peer *p, const uint8_t *msg, size_t len, fo_wall now, fo_mono m
 			fo_counter_inc(&p->rt->ctr, FO_CTR_AUTH_FAILURES);
 		snprintf(line, sizeof(line), "bad message from the partner: %s", err);
 		fo_peer_fail(p, why != FO_REJ_NONE ? why : FO_REJ_UNKNOWN, line, now);
+		goto done;
+	}
+	if (p->key.len > 0 && replayed(p, now)) {
+		fo_counter_inc(&p->rt->ctr, FO_CTR_AUTH_FAILURES);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, "replayed message from the partner (xid or time)", now);
 		goto done;
 	}
 	fo_counter_inc(&p->rt->ctr, FO_CTR_MSG_RECEIVED);

@@ -24,6 +24,9 @@ typedef struct fo_flight {
 	} e[FO_WIRE_MAX_BINDINGS];
 } fo_flight;
 
+#define FO_REPLAY_WINDOW 1024          /* partner xids remembered per connection */
+#define FO_REPLAY_MAX_AGE 60           /* seconds a message's time may be off (6.1) */
+
 struct fo_peer {
 	pthread_mutex_t lock;
 	fo_runtime *rt;
@@ -52,6 +55,13 @@ struct fo_peer {
 	uint8_t *out;
 	size_t out_off, out_len, out_cap;
 	bool out_failed;                    /* an append failed (no memory): close */
+
+	/*
+	 * With authentication: the xids of the partner's requests seen on this
+	 * connection (a replayed message is refused even with a good digest).
+	 */
+	uint32_t seen_xid[FO_REPLAY_WINDOW];
+	size_t n_seen, seen_pos;
 
 	char last_error[160];
 	fo_wire_msg tx, rx;                 /* scratch, too big for the stack */

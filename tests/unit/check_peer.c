@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fo_digest.h"
 #include "fo_peer.h"
 #include "fo_update.h"
 #include "fo_wire.h"
@@ -76,6 +77,9 @@ rm_tree(const char *path)
 static const fo_pool_range pool = { POOL_FIRST, POOL_LAST };
 
 /* One side: relationship r1, one scope, started (STARTUP), driven by hand. */
+/* With a secret, both sides authenticate (EnableAuth). */
+static const char *auth_secret;
+
 static void
 side_open(side *s, fo_server_type type, fo_dialect d, unsigned split_pct, fo_host *h)
 {
@@ -92,6 +96,10 @@ side_open(side *s, fo_server_type type, fo_dialect d, unsigned split_pct, fo_hos
 	    type == FO_PRIMARY ? 2 : 1);
 	s->rel.server_type = type;
 	s->rel.dialect = d;
+	if (auth_secret != NULL) {
+		s->rel.enable_auth = true;
+		snprintf(s->rel.shared_secret, sizeof(s->rel.shared_secret), "%s", auth_secret);
+	}
 	s->rel.max_response_delay = 30;
 	s->sref.scope_id = IP(10, 0, 0, 0);
 	s->rel.scopes = &s->sref;
@@ -152,7 +160,11 @@ take(side *s, msgs *out)
 {
 	const uint8_t *b;
 	size_t len, off = 0, ml;
+	fo_digest_key key = { 0 };
 
+	if (s->rel.enable_auth)
+		ck_assert_int_eq(fo_digest_key_set(&key, s->rel.shared_secret,
+		    strlen(s->rel.shared_secret)), FO_OK);
 	out->n = 0;
 	b = fo_peer_output(s->p, &len);
 	while (off < len && out->n < 64) {
@@ -160,8 +172,8 @@ take(side *s, msgs *out)
 		ck_assert_uint_gt(ml, 0);
 		memcpy(out->raw[out->n], b + off, ml);
 		out->len[out->n] = ml;
-		ck_assert_int_eq(fo_wire_decode(out->raw[out->n], ml, s->rel.dialect, NULL,
-		    &out->m[out->n], NULL, NULL, 0), FO_OK);
+		ck_assert_int_eq(fo_wire_decode(out->raw[out->n], ml, s->rel.dialect,
+		    key.len > 0 ? &key : NULL, &out->m[out->n], NULL, NULL, 0), FO_OK);
 		out->n++;
 		off += ml;
 	}
@@ -634,6 +646,34 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 }
 END_TEST
 
+/* EnableAuth: a captured message delivered again is refused and closes the connection. */
+START_TEST(auth_replayed_message_closes)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	size_t k = SIZE_MAX;
+
+	auth_secret = "replay-test-secret";
+	to_normal(FO_DIALECT_DRAFT);
+	auth_secret = NULL;
+	/* A CONTACT from A after tSend, delivered once, then again. */
+	mono += 20000;
+	wall += 20;
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	for (size_t i = 0; i < ms->n; i++)
+		if (ms->m[i].type == FO_M_CONTACT)
+			k = i;
+	ck_assert_uint_ne(k, SIZE_MAX);
+	fo_peer_input(B.p, ms->raw[k], ms->len[k], W(), M());
+	ck_assert_int_eq(fo_peer_conn(B.p), FO_CONN_UP);
+	ck_assert_uint_eq(fo_counter_get(&B.rt.ctr, FO_CTR_AUTH_FAILURES), 0);
+	fo_peer_input(B.p, ms->raw[k], ms->len[k], W(), M());
+	ck_assert_int_ne(fo_peer_conn(B.p), FO_CONN_UP);
+	ck_assert_uint_eq(fo_counter_get(&B.rt.ctr, FO_CTR_AUTH_FAILURES), 1);
+	free(ms);
+}
+END_TEST
+
 START_TEST(updreqall_then_upddone)
 {
 	msgs *ms = malloc(sizeof(*ms));
@@ -867,6 +907,7 @@ peer_suite(void)
 	tcase_add_test(b, conflict_primary_rejects_secondary_accepts);
 	tcase_add_test(b, updreqall_then_upddone);
 	tcase_add_test(b, primary_keeps_ownership_of_free_addresses);
+	tcase_add_test(b, auth_replayed_message_closes);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);
 	suite_add_tcase(s, b);
