@@ -16,6 +16,7 @@
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_json.h"
+#include "fo_test_util.h"
 
 #define SECRET "s3cr3t-never-shown"
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
@@ -151,31 +152,6 @@ capture(void *ctx, fo_log_level level, const char *msg)
 }
 
 static const fo_host host = { .log = capture };
-
-static void
-rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[1024];
-	struct stat sb;
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
 
 static void
 setup(void)

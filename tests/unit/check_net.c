@@ -20,6 +20,7 @@
 
 #include "fo_engine.h"
 #include "fo_wire.h"
+#include "fo_test_util.h"
 
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
 #define POOL_FIRST IP(10, 0, 0, 10)
@@ -76,31 +77,6 @@ logged(side *s, const char *what)
 	r = strstr(s->log, what) != NULL;
 	pthread_mutex_unlock(&s->lock);
 	return r;
-}
-
-static void
-rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[1024];
-	struct stat sb_;
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (lstat(sub, &sb_) == 0 && S_ISDIR(sb_.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(d);
-	rmdir(path);
 }
 
 static void

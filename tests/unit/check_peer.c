@@ -16,6 +16,7 @@
 #include "fo_peer.h"
 #include "fo_update.h"
 #include "fo_wire.h"
+#include "fo_test_util.h"
 
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
 #define T0 1795244400
@@ -48,31 +49,6 @@ changed(void *ctx, const fo_lease_change *c)
 
 static fo_host host_a = { .ctx = &A, .lease_changed = changed };
 static fo_host host_b = { .ctx = &B, .lease_changed = changed };
-
-static void
-rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[1024];
-	struct stat st;
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
 
 static const fo_pool_range pool = { POOL_FIRST, POOL_LAST };
 

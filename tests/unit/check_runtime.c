@@ -17,6 +17,7 @@
 #include "fo_scope.h"
 #include "fo_hash.h"
 #include "fo_store.h"
+#include "fo_test_util.h"
 
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
 #define T0 1795244400           /* 2026-11-21T07:00:00Z */
@@ -68,31 +69,6 @@ lease_changed(void *ctx, const fo_lease_change *c)
 
 static const fo_host host = { .log = capture, .stat_set = stat_set,
     .lease_changed = lease_changed };
-
-static void
-rm_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	char sub[1024];
-	struct stat sb;
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(d);
-	rmdir(path);
-}
 
 static void
 setup(void)
