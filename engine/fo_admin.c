@@ -36,13 +36,6 @@ set_msg(char *msg, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void
-ip_str(fo_ip4 a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
-	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
-}
-
 /* ---- A growing text buffer; the first allocation failure sticks. ---- */
 
 typedef struct sbuf {
@@ -228,7 +221,7 @@ put_scopes(entry *e, const fo_scope_ref *s, size_t n)
 
 	sb_cat(&b, "[");
 	for (size_t i = 0; i < n; i++) {
-		ip_str(s[i].scope_id, a, sizeof(a));
+		fo_ip4_str(s[i].scope_id, a, sizeof(a));
 		if (i > 0)
 			sb_cat(&b, ",");
 		sb_jstr(&b, a);
@@ -534,7 +527,7 @@ check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t 
 			for (size_t j = 0; j < n && !found; j++)
 				found = sn[j].prefix == s;
 			if (!found) {
-				ip_str(s, a, sizeof(a));
+				fo_ip4_str(s, a, sizeof(a));
 				set_msg(msg, msglen, YANG_REL "/scope-id[.='%s']: no Kea subnet4 has "
 				    "this network address", set->rel[i].name, a);
 				return FO_ERR_CONFIG;
@@ -882,7 +875,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 
 		for (size_t i = 0; i < r->n_scopes; i++)
 			there = there || scopes[k] == r->scopes[i].scope_id;
-		ip_str(scopes[k], a, sizeof(a));
+		fo_ip4_str(scopes[k], a, sizeof(a));
 		if (add && there) {
 			set_msg(msg, msglen, "scope-id: %s is already a scope of relationship '%s'",
 			    a, name);
@@ -916,11 +909,11 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	if (st != FO_OK)
 		return st;
 	for (size_t k = 0; !add && k < n; k++) {
-		ip_str(scopes[k], a, sizeof(a));
+		fo_ip4_str(scopes[k], a, sizeof(a));
 		snprintf(path, sizeof(path), "%s/scope-%s.jnl", dir, a);
 		set_aside(eng, path, now);
 	}
-	ip_str(scopes[0], a, sizeof(a));
+	fo_ip4_str(scopes[0], a, sizeof(a));
 	set_msg(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s); the failover "
 	    "connections were re-established", n, add ? "added to" : "removed from", name, a,
 	    n > 1 ? ", ..." : "");

@@ -236,27 +236,6 @@ fo_engine_relationship_count(const fo_engine *eng)
 
 /* ---- The packet path ---------------------------------------------------- */
 
-static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
-ip_str(fo_ip4 a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
-	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
-}
-
 static const fo_subnet *
 find_subnet(const fo_subnet *subnets, size_t n, fo_ip4 prefix)
 {
@@ -274,7 +253,7 @@ log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, bool created)
 	char a[16];
 
 	fo_scope_counts_get(sc, &c);
-	ip_str(fo_scope_id(sc), a, sizeof(a));
+	fo_ip4_str(fo_scope_id(sc), a, sizeof(a));
 	fo_engine_log(eng, FO_LOG_INFO, "relationship %s: scope %s (subnet %u): %u pool "
 	    "addresses, free-mine %u, free-partner %u, active %u, bindings %s", rt->rel->name, a,
 	    (unsigned)fo_scope_subnet_id(sc), (unsigned)c.total,
@@ -303,16 +282,16 @@ open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, 
 		    .counters = &rt->ctr, .wakeup = &eng->wakeup,
 		    .secondary_percent = fo_relationship_secondary_address_percent(r) };
 
-		ip_str(cfg.scope_id, a, sizeof(a));
+		fo_ip4_str(cfg.scope_id, a, sizeof(a));
 		if ((cfg.subnet = find_subnet(subnets, n, cfg.scope_id)) == NULL) {
-			set_err(err, errlen, FO_YANG_PATH_FMT ": no Kea subnet4 has this network address",
+			fo_errf(err, errlen, FO_YANG_PATH_FMT ": no Kea subnet4 has this network address",
 			    r->name, a);
 			st = FO_ERR_CONFIG;
 			goto done;
 		}
 		if ((st = fo_runtime_journal_path(rt, cfg.scope_id, path, sizeof(path))) != FO_OK ||
 		    (st = fo_scope_open(&arr[k], &cfg, now, &created, why, sizeof(why))) != FO_OK) {
-			set_err(err, errlen, FO_YANG_PATH_FMT ": %s", r->name, a, why);
+			fo_errf(err, errlen, FO_YANG_PATH_FMT ": %s", r->name, a, why);
 			goto done;
 		}
 		log_scope(eng, rt, arr[k], created);
@@ -556,15 +535,15 @@ fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bin
 		return FO_ERR_INVAL;
 	*out = NULL;
 	if (name != NULL && (only = fo_relationship_set_find(&eng->rels, name)) == NULL) {
-		set_err(err, errlen, "no failover relationship named '%s'", name);
+		fo_errf(err, errlen, "no failover relationship named '%s'", name);
 		return FO_ERR_NOTFOUND;
 	}
 	if (scope != 0) {
 		const fo_relationship *r = fo_relationship_set_find_scope(&eng->rels, scope);
 
-		ip_str(scope, a, sizeof(a));
+		fo_ip4_str(scope, a, sizeof(a));
 		if (r == NULL || (only != NULL && r != only)) {
-			set_err(err, errlen, "no failover relationship %s scope %s",
+			fo_errf(err, errlen, "no failover relationship %s scope %s",
 			    only != NULL ? "with that name has" : "has", a);
 			return FO_ERR_NOTFOUND;
 		}
@@ -598,16 +577,16 @@ fo_engine_test_set_state(fo_engine *eng, const char *name, fo_state mine, fo_sta
 	if (eng == NULL || name == NULL)
 		return FO_ERR_INVAL;
 	if (!eng->test_seam) {
-		set_err(err, errlen, "the test seam is disabled (set KEA_FAILOVER_TEST_SEAM=1 in "
+		fo_errf(err, errlen, "the test seam is disabled (set KEA_FAILOVER_TEST_SEAM=1 in "
 		    "kea-dhcp4's environment to enable it)");
 		return FO_ERR_STATE;
 	}
 	if ((unsigned)mine >= FO_STATE_COUNT || (unsigned)partner >= FO_STATE_COUNT) {
-		set_err(err, errlen, "state out of range");
+		fo_errf(err, errlen, "state out of range");
 		return FO_ERR_INVAL;
 	}
 	if ((r = fo_relationship_set_find(&eng->rels, name)) == NULL) {
-		set_err(err, errlen, "no failover relationship named '%s'", name);
+		fo_errf(err, errlen, "no failover relationship named '%s'", name);
 		return FO_ERR_NOTFOUND;
 	}
 	return fo_runtime_set_state(&eng->rt[r - eng->rels.rel], mine, partner, now, "test seam",
@@ -640,7 +619,7 @@ fo_engine_start(fo_engine *eng, char *err, size_t errlen)
 	if (eng == NULL)
 		return FO_ERR_INVAL;
 	if (eng->net != NULL || eng->map == NULL) {
-		set_err(err, errlen, eng->net != NULL ? "the failover protocol is already running" :
+		fo_errf(err, errlen, eng->net != NULL ? "the failover protocol is already running" :
 		    "the engine is not attached to Kea's subnets yet");
 		return FO_ERR_STATE;
 	}
@@ -648,7 +627,7 @@ fo_engine_start(fo_engine *eng, char *err, size_t errlen)
 		return st;
 	if (atomic_load(&eng->wakeup.fd) < 0) {
 		if ((fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
-			set_err(err, errlen, "eventfd failed");
+			fo_errf(err, errlen, "eventfd failed");
 			return FO_ERR_IO;
 		}
 		atomic_store(&eng->wakeup.fd, fd);

@@ -30,20 +30,6 @@ rt_log(const fo_runtime *rt, fo_log_level level, const char *fmt, ...)
 	rt->host->log(rt->host->ctx, level, line);
 }
 
-static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* mkdir -p, mode 0750. */
 static fo_status
 make_dirs(const char *path)
@@ -92,7 +78,7 @@ fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_di
 	fo_store_dirname(rel->name, dn, sizeof(dn));
 	n = snprintf(rt->dir, sizeof(rt->dir), "%s/%s", state_dir, dn);
 	if (n < 0 || (size_t)n >= sizeof(rt->dir) || (size_t)n + 7 >= sizeof(rt->state_path)) {
-		set_err(err, errlen, "relationship %s: state directory path too long", rel->name);
+		fo_errf(err, errlen, "relationship %s: state directory path too long", rel->name);
 		return FO_ERR_CONFIG;
 	}
 	memcpy(rt->state_path, rt->dir, (size_t)n);
@@ -147,7 +133,7 @@ persist(fo_runtime *rt, fo_state s, fo_wall since, fo_wall now, char *err, size_
 		fo_counter_inc(&rt->ctr, FO_CTR_STORE_ERRORS);
 		rt_log(rt, FO_LOG_ERROR, "relationship %s: cannot save state %s: %s",
 		    rt->rel->name, fo_state_name(s), why[0] ? why : fo_status_name(st));
-		set_err(err, errlen, "relationship %s: cannot save its state in %s: %s",
+		fo_errf(err, errlen, "relationship %s: cannot save its state in %s: %s",
 		    rt->rel->name, rt->state_path, why[0] ? why : fo_status_name(st));
 		return st;
 	}

@@ -106,27 +106,6 @@ scope_log(const fo_scope *s, fo_log_level level, const char *fmt, ...)
 	s->host.log(s->host.ctx, level, line);
 }
 
-static void set_err(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
-ip_str(fo_ip4 a, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
-	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
-}
-
 static void
 client_from_ref(const fo_client_ref *r, fo_client_id *id)
 {
@@ -286,7 +265,7 @@ apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_inf
 	if ((st = fo_journal_append(s->jnl, addr, nw)) != FO_OK) {
 		(void)fo_bt_update(s->bt, addr, old);
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
-		ip_str(addr, a, sizeof(a));
+		fo_ip4_str(addr, a, sizeof(a));
 		scope_log(s, FO_LOG_ERROR, "relationship %s: journal write for %s failed: %s",
 		    s->rel_name, a, fo_status_name(st));
 		goto done;
@@ -476,15 +455,15 @@ fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *cre
 	    cfg->counters == NULL)
 		return FO_ERR_INVAL;
 	*out = NULL;
-	ip_str(cfg->scope_id, a, sizeof(a));
+	fo_ip4_str(cfg->scope_id, a, sizeof(a));
 	if (cfg->subnet->n_pools == 0) {
-		set_err(err, errlen, "scope %s: the Kea subnet has no pool", a);
+		fo_errf(err, errlen, "scope %s: the Kea subnet has no pool", a);
 		return FO_ERR_CONFIG;
 	}
 	if ((st = scope_alloc(&s, cfg)) != FO_OK)
 		return st;
 	if ((st = fo_bt_create(&s->bt, cfg->subnet->pools, cfg->subnet->n_pools, NULL)) != FO_OK) {
-		set_err(err, errlen, "scope %s: cannot build the binding table of its pools: %s",
+		fo_errf(err, errlen, "scope %s: cannot build the binding table of its pools: %s",
 		    a, fo_status_name(st));
 		goto done;
 	}
@@ -494,14 +473,14 @@ fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *cre
 		goto done;
 	after_replay(s, cfg->subnet);
 	if (fresh && (st = fo_own_split(s->bt, cfg->secondary_percent, now)) != FO_OK) {
-		set_err(err, errlen, "scope %s: cannot split the pool: %s", a, fo_status_name(st));
+		fo_errf(err, errlen, "scope %s: cannot split the pool: %s", a, fo_status_name(st));
 		goto done;
 	}
 	if (s->dropped > 0)
 		scope_log(s, FO_LOG_WARN, "relationship %s: scope %s: %zu journal record(s) for "
 		    "addresses no longer in the pools dropped", s->rel_name, a, s->dropped);
 	if ((fresh || s->dropped > 0) && (st = fo_journal_compact(s->jnl, s->bt)) != FO_OK) {
-		set_err(err, errlen, "scope %s: cannot write the journal %s: %s", a,
+		fo_errf(err, errlen, "scope %s: cannot write the journal %s: %s", a,
 		    cfg->journal_path, fo_status_name(st));
 		goto done;
 	}

@@ -2,6 +2,8 @@
  * fo_types.c - name tables for the engine's shared enums.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fo_types.h"
@@ -141,4 +143,23 @@ fo_dialect_name(fo_dialect d)
 	case FO_DIALECT_MS: return "microsoft";
 	}
 	return NULL;
+}
+
+void
+fo_ip4_str(fo_ip4 a, char *buf, size_t len)
+{
+	snprintf(buf, len, "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
+	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+}
+
+void
+fo_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

@@ -43,6 +43,13 @@ static inline fo_mono fo_mono_at(int64_t msec) { fo_mono m = { msec }; return m;
 /* An IPv4 address in host byte order. 0 means "none". */
 typedef uint32_t fo_ip4;
 
+/* Dotted-quad text of an address into buf (16 bytes suffice). */
+void fo_ip4_str(fo_ip4 a, char *buf, size_t len);
+
+/* printf into an error buffer; err may be NULL or errlen 0. */
+void fo_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /*
  * Relationship states: the 13 values of DhcpServerv4Failover.State (seed)
  * plus draft-12's PAUSED and SHUTDOWN. The numeric values are Microsoft's
