@@ -5,7 +5,9 @@
 # Kea runs in s1's namespace (10.0.0.1), ISC dhcpd in s2's (10.0.0.2), both
 # with relationship / failover peer "rel1", port 647, MCLT 30 s,
 # max-response-delay 6 s, a 200-address pool, load balancing 50/50
-# (ISC `split 128` on its primary, Kea load-balance-percent 50).
+# (ISC `split 128` on its primary, Kea load-balance-percent 50). dhcpd's
+# configuration is docs/examples/isc-dhcpd-peer.conf (with server-id-check on,
+# as Kea always checks the server identifier).
 # A. Kea primary, ISC secondary;  B. ISC primary, Kea secondary. Each:
 #    - both reach Normal: failover-get on Kea, "failover peer rel1: I move
 #      from X to normal" in dhcpd's output (within 75 s: ISC waits MCLT in
@@ -45,25 +47,10 @@ ISC_PID=
 isc_start() {
 	rm -rf "$ISC_DIR"; mkdir -p "$ISC_DIR"
 	if [ "$1" = primary ]; then extra="mclt 30; split 128;"; else extra=""; fi
-	cat >"$ISC_DIR/dhcpd.conf" <<EOF
-authoritative;
-ddns-update-style none;
-default-lease-time 7200;
-max-lease-time 7200;
-failover peer "rel1" {
-  $1;
-  address $FO_IP_s2; port 647;
-  peer address $FO_IP_s1; peer port 647;
-  max-response-delay 6;
-  max-unacked-updates 10;
-  load balance max seconds 3;
-  $extra
-}
-subnet 10.0.0.0 netmask 255.255.0.0 {
-  option routers 10.0.0.254;
-  pool { failover peer "rel1"; range 10.0.1.0 10.0.1.199; }
-}
-EOF
+	# The documented peer configuration (docs/examples/isc-dhcpd-peer.conf).
+	sed -e "s/@ROLE@/$1/" -e "s/@ADDR@/$FO_IP_s2/" -e "s/@PEER@/$FO_IP_s1/" \
+	    -e "s/@PRIMARY_ONLY@/$extra/" "$srcdir/docs/examples/isc-dhcpd-peer.conf" >"$ISC_DIR/dhcpd.conf"
+	if grep -q @ "$ISC_DIR/dhcpd.conf"; then echo "# unreplaced placeholder in dhcpd.conf"; return 1; fi
 	: >"$ISC_DIR/dhcpd.leases"
 	ip netns exec "$FO_NS_S2" "$DHCPD" -4 -f -d -cf "$ISC_DIR/dhcpd.conf" -lf "$ISC_DIR/dhcpd.leases" \
 	    -pf "$ISC_DIR/dhcpd.pid" fo-s2 >"$ISC_DIR/dhcpd.log" 2>&1 &
