@@ -886,6 +886,14 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 		nw.expiry = 0;
 		memset(&nw.client, 0, sizeof(nw.client));
 		nw.flags |= FO_BF_UPDATE_PENDING;
+	} else if (!again && cur.state != sent) {
+		/*
+		 * Our binding changed since we sent this one: the partner's update
+		 * crossed ours and we took it, and the partner has now taken ours.
+		 * Announce what we have, or the two tables keep each other's
+		 * binding (check_update.c plays every such crossing).
+		 */
+		nw.flags |= FO_BF_UPDATE_PENDING;
 	}
 	if (nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked)
 		(void)apply(s, addr, &cur, &nw);

@@ -22,13 +22,51 @@ has_client(const fo_client_id *c)
 	return c->hlen > 0 || c->cidlen > 0;
 }
 
-/* time(1): the update's CLTT is later than ours (7.1.3: absent is never later). */
+/*
+ * time(1): the update's CLTT is later than ours (7.1.3: absent is never
+ * later, present is later than absent). CLTTs have one-second resolution,
+ * so a tie is broken the same way on both sides, or two crossing updates
+ * would each be refused and re-sent forever: for the same client the end
+ * of a lease (EXPIRED, RELEASED) is later than its start (ACTIVE), for
+ * different clients a new lease (ACTIVE) is later than the other's end.
+ */
 static bool
-cltt_later(uint32_t theirs, uint32_t ours)
+stamp_later(uint32_t theirs, uint32_t ours)
 {
-	if (theirs == 0)
+	return theirs != 0 && (ours == 0 || theirs > ours);
+}
+
+static bool
+cltt_later(const fo_binding_info *in, const fo_binding_info *cur)
+{
+	bool in_active, cur_active;
+
+	if (in->cltt == 0 || cur->cltt == 0 || in->cltt != cur->cltt)
+		return stamp_later(in->cltt, cur->cltt);
+	in_active = in->state == FO_BS_ACTIVE;
+	cur_active = cur->state == FO_BS_ACTIVE;
+	if (in_active == cur_active)
 		return false;
-	return ours == 0 || theirs > ours;
+	if (has_client(&in->client) && fo_update_same_client(&cur->client, &in->client))
+		return !in_active;
+	return in_active;
+}
+
+/*
+ * The update is older news than our ACTIVE binding about another client (or
+ * about no client: FREE, BACKUP): both CLTTs present and theirs earlier.
+ * Time(2) alone would accept it once our lease has expired; but after a
+ * partition both partners send their bindings at once, each crossing the
+ * other's, and if both were accepted the two tables would end up swapped
+ * (ours theirs, theirs ours). The CLTT orders the two bindings the same way
+ * on both sides, so exactly one of them wins on both.
+ */
+static bool
+older_other(const fo_binding_info *cur, const fo_binding_info *in)
+{
+	if (cur->cltt == 0 || in->cltt == 0 || in->cltt >= cur->cltt)
+		return false;
+	return !(has_client(&in->client) && fo_update_same_client(&cur->client, &in->client));
 }
 
 static unsigned
@@ -48,12 +86,12 @@ decide_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_t
 		return me == FO_SECONDARY ? FO_UPD_ACCEPT : FO_UPD_REJ_FATAL_CONFLICT;
 	case FO_BS_EXPIRED:
 	case FO_BS_RELEASED:    /* time(1) */
-		return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+		return verdict(cltt_later(in, cur), FO_UPD_REJ_OUTDATED);
 	case FO_BS_FREE:
 	case FO_BS_BACKUP:
 		return FO_UPD_ACCEPT;
 	case FO_BS_RESET:       /* time(3) */
-		return verdict(cltt_later(in->cltt, cur->stos), FO_UPD_REJ_OUTDATED);
+		return verdict(stamp_later(in->cltt, cur->stos), FO_UPD_REJ_OUTDATED);
 	case FO_BS_ABANDONED:   /* (4) */
 		return FO_UPD_REJ_LESS_CRITICAL;
 	}
@@ -78,11 +116,13 @@ fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in, fo_serve
 	switch (cur->state) {
 	case FO_BS_ACTIVE:
 		if (in->state == FO_BS_RELEASED)        /* time(1) */
-			return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+			return verdict(cltt_later(in, cur), FO_UPD_REJ_OUTDATED);
+		if (older_other(cur, in))
+			return FO_UPD_REJ_OUTDATED;
 		return verdict(expired, FO_UPD_REJ_OUTDATED);   /* time(2) */
 	case FO_BS_RELEASED:
 		if (in->state == FO_BS_EXPIRED)         /* time(1) */
-			return verdict(cltt_later(in->cltt, cur->cltt), FO_UPD_REJ_OUTDATED);
+			return verdict(cltt_later(in, cur), FO_UPD_REJ_OUTDATED);
 		return FO_UPD_ACCEPT;
 	case FO_BS_ABANDONED:
 		return FO_UPD_REJ_LESS_CRITICAL;        /* (4) */

@@ -26,7 +26,10 @@
  * potential expiration in in->pexp_sent) against the local binding `cur`, on server `me` at `now`.
  *  - time(1): in.cltt later than cur.cltt (an absent cltt is never later;
  *    a present one is later than an absent one);
- *  - time(2): now later than cur.expiry;
+ *  - time(2): now later than cur.expiry; but an update older (by CLTT,
+ *    both present) than an ACTIVE binding of another client, or with no
+ *    client, is outdated even then, so that crossing updates after a
+ *    partition cannot both be accepted;
  *  - time(3): in.cltt later than cur.stos;
  *  - (5): ACTIVE over ACTIVE of another client: the secondary accepts,
  *    the primary rejects with 2.

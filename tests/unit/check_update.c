@@ -1,0 +1,251 @@
+/*
+ * check_update.c - crossing binding updates (fo_update.c, draft-12 7.1.3).
+ *
+ * After a partition both partners send their bindings at once. For every
+ * pair of bindings the two could hold for one address, this plays the
+ * exchange the way fo_scope.c does it (a receiver decides with
+ * fo_update_decide and merges with fo_update_merge; a receiver that
+ * rejects an update as outdated or conflicting sends its own binding back;
+ * an acknowledged EXPIRED or RELEASED returns the address to the sender's
+ * free pool, which it announces; a sender whose binding changed since it
+ * sent the acknowledged update announces the new one) and checks that the two tables end up
+ * agreeing on the address.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fo_update.h"
+
+#define NOW 1000
+
+static fo_binding_info
+mk(fo_bstate s, uint8_t who, uint32_t cltt, uint32_t expiry)
+{
+	fo_binding_info b;
+
+	memset(&b, 0, sizeof(b));
+	b.state = s;
+	b.cltt = cltt;
+	b.expiry = expiry;
+	if (who != 0) {
+		b.client.htype = 1;
+		b.client.hlen = 6;
+		b.client.hw[5] = who;
+	}
+	return b;
+}
+
+/* The messages in flight: at most one per direction at a time here. */
+typedef struct side {
+	fo_binding_info b;
+	fo_server_type me;
+	bool has_out;           /* an update to the partner is queued */
+	fo_binding_info out;
+} side;
+
+static void
+queue(side *s)
+{
+	s->has_out = true;
+	s->out = s->b;
+}
+
+/* s receives the partner's update `in`; the partner learns the outcome. */
+static void
+deliver(side *rx, side *tx, const fo_binding_info *in)
+{
+	unsigned why = fo_update_decide(&rx->b, in, rx->me, fo_wall_at(NOW));
+	fo_binding_info nw;
+
+	if (why != FO_UPD_ACCEPT) {
+		if (why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED)
+			queue(rx);      /* 7.2.1: tell the partner what we have */
+		return;
+	}
+	fo_update_merge(&rx->b, in, fo_wall_at(NOW), &nw);
+	rx->b = nw;
+	rx->has_out = false;    /* the partner's binding is newer than ours in flight */
+	/* The acknowledgement, at the sender (fo_scope_acked). */
+	if (tx->b.state != in->state) {
+		queue(tx);      /* changed since (by our update): announce it */
+	} else if (fo_update_frees_on_ack(in->state)) {
+		tx->b = mk(tx->me == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP, 0, tx->b.cltt, 0);
+		queue(tx);
+	}
+}
+
+static bool
+agree(const fo_binding_info *a, const fo_binding_info *b)
+{
+	bool afree = a->state == FO_BS_FREE || a->state == FO_BS_BACKUP;
+	bool bfree = b->state == FO_BS_FREE || b->state == FO_BS_BACKUP;
+
+	if (afree || bfree)
+		return afree && bfree;
+	return a->state == b->state && fo_update_same_client(&a->client, &b->client);
+}
+
+/* Both send at once (the crossing), then the exchange runs to quiet. */
+static bool
+converges(fo_binding_info b1, fo_binding_info b2, int *rounds)
+{
+	side s1 = { .b = b1, .me = FO_PRIMARY }, s2 = { .b = b2, .me = FO_SECONDARY };
+
+	queue(&s1);
+	queue(&s2);
+	for (*rounds = 0; (s1.has_out || s2.has_out) && *rounds < 10; (*rounds)++) {
+		bool o1 = s1.has_out, o2 = s2.has_out;
+		fo_binding_info m1 = s1.out, m2 = s2.out;
+
+		s1.has_out = s2.has_out = false;
+		if (o1)
+			deliver(&s2, &s1, &m1);
+		if (o2)
+			deliver(&s1, &s2, &m2);
+	}
+	return !s1.has_out && !s2.has_out && agree(&s1.b, &s2.b);
+}
+
+/*
+ * The case seen in test-pair-partition: s2 gave the address to client 1
+ * during the partition, s1 gave it to client 2 later (after MCLT, in
+ * PartnerDown); by the heal both leases have expired (but are still ACTIVE
+ * in the tables). s1's binding is the newer one and must win on both.
+ */
+START_TEST(crossing_after_partition)
+{
+	fo_binding_info s1 = mk(FO_BS_ACTIVE, 2, 600, 900);
+	fo_binding_info s2 = mk(FO_BS_EXPIRED, 1, 300, 800);
+	fo_binding_info in2 = s2, in1 = s1;
+	int rounds;
+
+	/* The rule itself: older news about another client is outdated even
+	 * though our lease has expired; newer news is accepted. */
+	ck_assert_uint_eq(fo_update_decide(&s1, &in2, FO_PRIMARY, fo_wall_at(NOW)),
+	    FO_UPD_REJ_OUTDATED);
+	ck_assert_uint_eq(fo_update_decide(&s2, &in1, FO_SECONDARY, fo_wall_at(NOW)),
+	    FO_UPD_ACCEPT);
+	ck_assert(converges(s1, s2, &rounds));
+	s2.state = FO_BS_ACTIVE;        /* not yet expired by s2's own sweep */
+	ck_assert(converges(s1, s2, &rounds));
+	ck_assert(converges(s2, s1, &rounds));
+}
+END_TEST
+
+/* The same client's expiry is still accepted on time(2), whatever its CLTT. */
+START_TEST(same_client_expiry)
+{
+	fo_binding_info cur = mk(FO_BS_ACTIVE, 1, 600, 900), in = mk(FO_BS_EXPIRED, 1, 300, 800);
+
+	ck_assert_uint_eq(fo_update_decide(&cur, &in, FO_PRIMARY, fo_wall_at(NOW)), FO_UPD_ACCEPT);
+	cur.expiry = 2000;              /* not expired here: outdated */
+	ck_assert_uint_eq(fo_update_decide(&cur, &in, FO_PRIMARY, fo_wall_at(NOW)),
+	    FO_UPD_REJ_OUTDATED);
+	/* No CLTT in the update: time(2) alone, as before. */
+	cur.expiry = 900;
+	in = mk(FO_BS_FREE, 0, 0, 0);
+	ck_assert_uint_eq(fo_update_decide(&cur, &in, FO_PRIMARY, fo_wall_at(NOW)), FO_UPD_ACCEPT);
+	in.cltt = 300;                  /* a FREE older than our binding: outdated */
+	ck_assert_uint_eq(fo_update_decide(&cur, &in, FO_PRIMARY, fo_wall_at(NOW)),
+	    FO_UPD_REJ_OUTDATED);
+	in.cltt = 700;                  /* newer: accepted */
+	ck_assert_uint_eq(fo_update_decide(&cur, &in, FO_PRIMARY, fo_wall_at(NOW)), FO_UPD_ACCEPT);
+}
+END_TEST
+
+static bool
+live(const fo_binding_info *b)
+{
+	return b->state == FO_BS_ACTIVE && b->expiry > NOW;
+}
+
+/*
+ * Two bindings that safe operation can produce for one address: an EXPIRED
+ * lease has reached its expiry; and while a lease is live on one side, the
+ * other side cannot have given the address to another client since (MCLT
+ * prevents it; that would be the conflict of rule (5), not a crossing); one
+ * transaction (client and CLTT) has one lease expiration time.
+ */
+static bool
+possible(const fo_binding_info *a, const fo_binding_info *b)
+{
+	const fo_binding_info *x[2] = { a, b };
+
+	for (int i = 0; i < 2; i++) {
+		const fo_binding_info *me = x[i], *other = x[1 - i];
+
+		if (me->state == FO_BS_EXPIRED && me->expiry > NOW)
+			return false;
+		if (me->client.hlen > 0 && fo_update_same_client(&me->client, &other->client) &&
+		    me->cltt == other->cltt && me->expiry != other->expiry)
+			return false;
+		if (live(me) && other->client.hlen > 0 &&
+		    !fo_update_same_client(&me->client, &other->client) && other->cltt > me->cltt)
+			return false;
+		if (live(me) && live(other) && !fo_update_same_client(&me->client, &other->client))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Every possible pair from a set of bindings two partners can hold for one
+ * address (ACTIVE or ending, for client 1 or 2, older or newer, expired or
+ * not; free), both orders: the exchange ends, and the tables agree.
+ */
+START_TEST(crossing_converges_everywhere)
+{
+	static const fo_bstate st[] = { FO_BS_ACTIVE, FO_BS_EXPIRED, FO_BS_RELEASED };
+	static const uint32_t cltts[] = { 300, 600 };
+	static const uint32_t exps[] = { 900, 5000 };
+	fo_binding_info set[64];
+	size_t n = 0, bad = 0, tried = 0;
+	int rounds;
+
+	set[n++] = mk(FO_BS_FREE, 0, 0, 0);
+	set[n++] = mk(FO_BS_BACKUP, 0, 0, 0);
+	for (size_t a = 0; a < 3; a++)
+		for (uint8_t who = 1; who <= 2; who++)
+			for (size_t c = 0; c < 2; c++)
+				for (size_t e = 0; e < 2; e++)
+					set[n++] = mk(st[a], who, cltts[c] + who, exps[e] + cltts[c] - 300);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			if (!possible(&set[i], &set[j]))
+				continue;
+			tried++;
+			if (!converges(set[i], set[j], &rounds)) {
+				bad++;
+				fprintf(stderr, "# no agreement: s1 %s/%u cltt %u exp %u, "
+				    "s2 %s/%u cltt %u exp %u (%d rounds)\n",
+				    fo_bstate_name(set[i].state), set[i].client.hw[5], set[i].cltt,
+				    set[i].expiry, fo_bstate_name(set[j].state), set[j].client.hw[5],
+				    set[j].cltt, set[j].expiry, rounds);
+			}
+		}
+	ck_assert_uint_gt(tried, 200);
+	ck_assert_msg(bad == 0, "%zu of %zu pairs end with the partners disagreeing", bad, tried);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("update");
+	TCase *t = tcase_create("crossing");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(t, crossing_after_partition);
+	tcase_add_test(t, same_client_expiry);
+	tcase_add_test(t, crossing_converges_everywhere);
+	suite_add_tcase(s, t);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
