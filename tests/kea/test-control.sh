@@ -3,7 +3,7 @@
 # through kea-ctrl-agent (HTTP) and kea-shell, with multi-threading off and on.
 #
 # Two relationships: rel1 (scope 10.0.0.0) has enable-auth with a shared
-# secret, rel2 (scope 10.1.0.0) has none; the secret must
+# secret, rel2 (scope 10.1.0.0, 70 % on the primary) has none; the secret must
 # appear in no command output and in no log (kea-dhcp4, kea-ctrl-agent).
 #   - list-commands contains failover-get;
 #   - failover-get: all / {"name"} / {"scope-id"} answer result 0 with the
@@ -12,6 +12,8 @@
 #   - the answers (without bindings) validate against the YANG module:
 #     {"kea-dhcp-failover:failover": .arguments} with `yanglint -t data`;
 #   - status-get has a "failover" section;
+#   - Kea's statistics failover.<rel>.<leaf> (statistic-get) carry the same
+#     address counts as failover-get, and the counters exist;
 #   - the same through kea-ctrl-agent (a one-element list) and kea-shell.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
@@ -54,6 +56,33 @@ bad_arg() {
 	result_is "$1" 1 || return 1
 	jq -r '.text // ""' "$1" | grep -q -F "$2" || { echo "#   text: $(jq -r .text "$1")"; return 1; }
 }
+# stats_match DIR: for rel1 and rel2, Kea's statistic-get of each address
+# count equals failover-get's (no traffic: the counts are still), and the
+# counter statistics exist.
+stats_match() {
+	fget '{}' >"$1/fg-stats.json"
+	for r in rel1 rel2; do
+		for leaf in total free-mine free-partner active connections; do
+			v=$(fo_stat s1 "failover.$r.$leaf")
+			n=$(cmd "$(jq -cn --arg s "failover.$r.$leaf" '{"command": "statistic-get", "arguments": {"name": $s}}')" |
+			    jq --arg s "failover.$r.$leaf" '.arguments[$s] | length')
+			[ "$n" -ge 1 ] || { echo "#   failover.$r.$leaf: no such statistic"; return 1; }
+			[ "$leaf" = connections ] && continue
+			want=$(jq -r --arg r "$r" --arg l "$leaf" \
+			    '.arguments.relationships[] | select(.name == $r) | .state.addresses[$l]' "$1/fg-stats.json")
+			[ "$v" = "$want" ] || { echo "#   failover.$r.$leaf = $v, failover-get says $want"; return 1; }
+		done
+	done
+	for r in rel1 rel2; do echo "#   $r: total $(fo_stat s1 failover.$r.total), free-mine $(fo_stat s1 failover.$r.free-mine), free-partner $(fo_stat s1 failover.$r.free-partner)"; done
+}
+stats_wait() {
+	_i=0
+	until stats_match "$1" >"$1/stats.out"; do
+		_i=$((_i + 1)); [ $_i -lt 6 ] || { cat "$1/stats.out"; return 1; }
+		sleep 0.5
+	done
+	cat "$1/stats.out"
+}
 no_secret() {
 	if grep -l -F "$SECRET" "$@" 2>/dev/null | sed 's/^/#   secret found in /' | grep .; then return 1; fi
 	return 0
@@ -66,7 +95,8 @@ run() {
 	# A second relationship without authentication, over its own subnet.
 	jq '.Dhcp4["hooks-libraries"][1].parameters.relationships += [
 	      (.Dhcp4["hooks-libraries"][1].parameters.relationships[0]
-	       | del(.["enable-auth"], .["shared-secret"]) | .name = "rel2" | .["scope-id"] = ["10.1.0.0"])]
+	       | del(.["enable-auth"], .["shared-secret"]) | .name = "rel2" | .["scope-id"] = ["10.1.0.0"]
+	       | .["load-balance-percent"] = 70)]
 	    | .Dhcp4.subnet4 += [{"id": 2, "subnet": "10.1.0.0/16", "pools": [{"pool": "10.1.1.0 - 10.1.1.99"}]}]' \
 	    "$FO_TMP/ctl1.json" >"$FO_TMP/ctl.json"
 	if ! fo_kea_start s1 "$FO_TMP/ctl.json" "$mt"; then fo_not_ok "$tag: kea-dhcp4 starts"; return; fi
@@ -105,6 +135,11 @@ run() {
 	cmd '{"command": "status-get"}' >"$d/status.json"
 	fo_check "$tag: status-get has a failover section" jqe '.result == 0 and (.arguments.failover != null)' "$d/status.json"
 	fo_kea_cmd s1 '{"command": "config-get"}' >"$d/config-get.json"   # Kea's own: kept apart
+
+	# Kea statistics failover.<rel>.<leaf>, set every second: the same
+	# address counts as failover-get, a counter, for both relationships.
+	fo_check "$tag: statistic-get failover.relN.{total,free-mine,free-partner,active} equal failover-get's counts, and failover.relN.connections exists (<= 3 s)" \
+	    stats_wait "$d"
 
 	# Through kea-ctrl-agent and kea-shell.
 	if fo_agent_start s1 "$PORT"; then
