@@ -26,7 +26,8 @@
 typedef struct slot {
 	fo_runtime *rt;
 	fo_peer *peer;
-	int lfd;                        /* listening socket */
+	size_t li;                      /* its listener, net->l[li] */
+	struct sockaddr_in local;       /* local-address:local-port, resolved */
 	int fd;                         /* the connection, -1 when none */
 	bool connecting;                /* outbound connect(2) in progress */
 	bool was_up;                    /* this connection reached communications OK */
@@ -37,9 +38,36 @@ typedef struct slot {
 	uint32_t backoff;
 } slot;
 
+/* One listening socket, shared by the relationships on its address and port. */
+typedef struct listener {
+	struct sockaddr_in sa;
+	int fd;
+	size_t nrel;                    /* relationships on it */
+} listener;
+
+/* An inbound connection that several relationships may own: waits for its CONNECT. */
+typedef struct pending {
+	int fd;                         /* -1: a free entry */
+	size_t li;                      /* the listener it came in on */
+	struct sockaddr_in from, to;    /* the partner's address, ours */
+	int64_t deadline;               /* mono ms */
+	size_t len;
+	uint8_t buf[FO_WIRE_MAX];       /* the first message (and what came with it) */
+} pending;
+
+/* What a pollfd entry stands for. */
+typedef enum pkind { P_WAKE, P_LISTEN, P_CONN, P_PENDING } pkind;
+typedef struct pref {
+	pkind kind;
+	size_t idx;                     /* listener, slot or pending index */
+} pref;
+
 struct fo_net {
 	slot *s;
 	size_t n;
+	listener *l;
+	size_t nl;
+	pending pend[FO_NET_PENDING_MAX];
 	fo_wakeup *wk;
 	int efd;
 	const fo_host *host;
@@ -47,7 +75,7 @@ struct fo_net {
 	bool running;
 	_Atomic bool stop;
 	struct pollfd *pfd;
-	int *pmap;                      /* pfd index -> slot*2 (+1 for the connection) */
+	pref *pmap;                     /* pfd index -> what it is */
 };
 
 static void net_log(const fo_net *, fo_log_level, const char *, ...)
@@ -107,30 +135,75 @@ resolve(const char *host, uint16_t port, struct sockaddr_in *out)
 }
 
 static int
-listen_on(const fo_relationship *r, char *err, size_t errlen)
+listen_at(const struct sockaddr_in *sa, const fo_relationship *r, char *err, size_t errlen)
 {
-	struct sockaddr_in sa;
+	char a[INET_ADDRSTRLEN] = "?";
 	int fd, one = 1;
 
-	if (!resolve(r->local_address, r->local_port, &sa)) {
-		snprintf(err, errlen, "relationship %s: local-address %s does not resolve",
-		    r->name, r->local_address);
-		return -1;
-	}
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		goto fail;
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (nonblock(fd) < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	if (nonblock(fd) < 0 || bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 ||
 	    listen(fd, 8) < 0)
 		goto fail;
 	return fd;
 fail:
-	snprintf(err, errlen, "relationship %s: cannot listen on %s port %u: %s", r->name,
-	    r->local_address[0] ? r->local_address : "0.0.0.0", (unsigned)r->local_port,
-	    strerror(errno));
+	inet_ntop(AF_INET, &sa->sin_addr, a, sizeof(a));
+	snprintf(err, errlen, "relationship %s: cannot listen on %s port %u: %s", r->name, a,
+	    (unsigned)ntohs(sa->sin_port), strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	return -1;
+}
+
+static bool
+is_any(const struct sockaddr_in *a)
+{
+	return a->sin_addr.s_addr == htonl(INADDR_ANY);
+}
+
+/*
+ * One listening socket per distinct local-address:local-port. A wildcard
+ * relationship takes every other one on its port onto its socket (Linux
+ * refuses to bind 0.0.0.0:P and A:P both); candidate() then tells them
+ * apart by the connection's local address.
+ */
+static fo_status
+listeners(fo_net *net, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < net->n; i++) {
+		const fo_relationship *r = net->s[i].rt->rel;
+
+		if (!resolve(r->local_address, r->local_port, &net->s[i].local)) {
+			snprintf(err, errlen, "relationship %s: local-address %s does not resolve",
+			    r->name, r->local_address);
+			return FO_ERR_IO;
+		}
+	}
+	for (size_t i = 0; i < net->n; i++) {
+		slot *s = &net->s[i];
+		struct sockaddr_in key = s->local;
+		size_t j;
+
+		for (j = 0; j < net->n; j++) {
+			if (net->s[j].local.sin_port == key.sin_port && is_any(&net->s[j].local))
+				key.sin_addr.s_addr = htonl(INADDR_ANY);
+		}
+		for (j = 0; j < net->nl; j++) {
+			if (net->l[j].sa.sin_port == key.sin_port &&
+			    net->l[j].sa.sin_addr.s_addr == key.sin_addr.s_addr)
+				break;
+		}
+		if (j == net->nl) {
+			net->l[j].sa = key;
+			if ((net->l[j].fd = listen_at(&key, s->rt->rel, err, errlen)) < 0)
+				return FO_ERR_IO;
+			net->nl++;
+		}
+		s->li = j;
+		net->l[j].nrel++;
+	}
+	return FO_OK;
 }
 
 fo_status
@@ -148,13 +221,16 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 	net->host = host;
 	net->efd = -1;
 	atomic_init(&net->stop, false);
+	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++)
+		net->pend[k].fd = -1;
 	net->s = calloc(n ? n : 1, sizeof(*net->s));
-	net->pfd = calloc(2 * n + 1, sizeof(*net->pfd));
-	net->pmap = calloc(2 * n + 1, sizeof(*net->pmap));
-	if (net->s == NULL || net->pfd == NULL || net->pmap == NULL)
+	net->l = calloc(n ? n : 1, sizeof(*net->l));
+	net->pfd = calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pfd));
+	net->pmap = calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pmap));
+	if (net->s == NULL || net->l == NULL || net->pfd == NULL || net->pmap == NULL)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		net->s[i].lfd = net->s[i].fd = -1;
+		net->s[i].fd = net->l[i].fd = -1;
 	for (size_t i = 0; i < n; i++) {
 		slot *s = &net->s[i];
 
@@ -163,10 +239,10 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 		s->backoff = FO_NET_BACKOFF_MIN_MS;
 		if ((s->rbuf = malloc(RBUF_SIZE)) == NULL)
 			goto nomem;
-		if ((s->lfd = listen_on(rts[i].rel, err, errlen)) < 0) {
-			fo_net_destroy(net);
-			return FO_ERR_IO;
-		}
+	}
+	if (listeners(net, err, errlen) != FO_OK) {
+		fo_net_destroy(net);
+		return FO_ERR_IO;
 	}
 	if ((net->efd = atomic_load(&wk->fd)) < 0) {
 		snprintf(err, errlen, "no wakeup descriptor");
@@ -288,21 +364,12 @@ flush(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 		drop(net, s, now, mono, "session ended");
 }
 
-/* Read and hand over every complete message (framing, 6.1). */
+/* Hand every complete message buffered over to the session (framing, 6.1). */
 static void
-readable(fo_net *net, slot *s, fo_wall now, fo_mono mono)
+consume(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 {
 	size_t off = 0, mlen;
-	ssize_t r;
 
-	r = recv(s->fd, s->rbuf + s->rlen, RBUF_SIZE - s->rlen, 0);
-	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
-		return;
-	if (r <= 0) {
-		drop(net, s, now, mono, r == 0 ? "closed by the partner" : strerror(errno));
-		return;
-	}
-	s->rlen += (size_t)r;
 	while (s->fd >= 0) {
 		if (fo_wire_frame(s->rbuf + off, s->rlen - off, &mlen) != FO_OK) {
 			drop(net, s, now, mono, "bad message length");
@@ -321,6 +388,22 @@ readable(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 	}
 }
 
+static void
+readable(fo_net *net, slot *s, fo_wall now, fo_mono mono)
+{
+	ssize_t r;
+
+	r = recv(s->fd, s->rbuf + s->rlen, RBUF_SIZE - s->rlen, 0);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (r <= 0) {
+		drop(net, s, now, mono, r == 0 ? "closed by the partner" : strerror(errno));
+		return;
+	}
+	s->rlen += (size_t)r;
+	consume(net, s, now, mono);
+}
+
 static bool
 same_host(const struct sockaddr_in *a, const fo_relationship *r)
 {
@@ -329,42 +412,248 @@ same_host(const struct sockaddr_in *a, const fo_relationship *r)
 	return resolve(r->partner_server, 0, &p) && p.sin_addr.s_addr == a->sin_addr.s_addr;
 }
 
+/* May slot s own a connection from `from` to `to` that came in on listener li? */
+static bool
+candidate(const slot *s, size_t li, const struct sockaddr_in *from,
+    const struct sockaddr_in *to)
+{
+	return s->li == li && (is_any(&s->local) ||
+	    s->local.sin_addr.s_addr == to->sin_addr.s_addr) && same_host(from, s->rt->rel);
+}
+
+/*
+ * The connection fd from address `a` is slot s's, with n bytes already
+ * read (a CONNECT whose xid is `xid`): a duplicate is refused (reference
+ * 1: CONNECTACK with reject reason 7); else the session starts and gets
+ * those bytes through the normal path.
+ */
 static void
-acceptable(fo_net *net, slot *s, fo_wall now, fo_mono mono)
+hand_over(fo_net *net, slot *s, int fd, const char *a, const uint8_t *bytes, size_t n,
+    uint32_t xid, fo_wall now, fo_mono mono)
 {
 	const fo_relationship *r = s->rt->rel;
-	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
 	uint8_t buf[FO_WIRE_MAX];
 	size_t len;
-	char a[INET_ADDRSTRLEN] = "?";
-	int fd;
 
-	if ((fd = accept(s->lfd, (struct sockaddr *)&from, &fl)) < 0)
-		return;
-	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
-	if (!same_host(&from, r)) {
-		net_log(net, FO_LOG_WARN, "relationship %s: connection from %s refused: not the "
-		    "partner %s", r->name, a, r->partner_server);
-		close(fd);
-		return;
-	}
 	if (s->fd >= 0) {
-		/* Reference 1: a duplicate link gets CONNECTACK with reject reason 7. */
-		if (fo_peer_encode_reject(r, FO_REJ_DUPLICATE_CONNECTION, 0, now, buf, sizeof(buf),
-		    &len) == FO_OK)
+		if (fo_peer_encode_reject(r, FO_REJ_DUPLICATE_CONNECTION, xid, now, buf,
+		    sizeof(buf), &len) == FO_OK)
 			(void)send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		net_log(net, FO_LOG_WARN, "relationship %s: duplicate connection from %s refused",
 		    r->name, a);
 		close(fd);
 		return;
 	}
+	s->fd = fd;
+	established(s, now, mono);
+	if (n == 0)
+		return;
+	memcpy(s->rbuf, bytes, n);
+	s->rlen = n;
+	consume(net, s, now, mono);
+	flush(net, s, now, mono);
+}
+
+/* "r1 (10.0.0.2), r2 (10.0.0.3)": the relationships listening on l. */
+static void
+listed(const fo_net *net, size_t li, char *out, size_t cap)
+{
+	size_t o = 0;
+	int w;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < net->n && o < cap; i++) {
+		const fo_relationship *r = net->s[i].rt->rel;
+
+		if (net->s[i].li != li)
+			continue;
+		w = snprintf(out + o, cap - o, "%s%s (%s)", o ? ", " : "", r->name,
+		    r->partner_server);
+		o += w > 0 ? (size_t)w : 0;
+	}
+}
+
+static void
+refuse(fo_net *net, size_t li, int fd, const char *a)
+{
+	char list[400];
+
+	for (size_t i = 0; net->l[li].nrel == 1 && i < net->n; i++) {
+		if (net->s[i].li == li)
+			net_log(net, FO_LOG_WARN, "relationship %s: connection from %s refused: not "
+			    "the partner %s", net->s[i].rt->rel->name, a,
+			    net->s[i].rt->rel->partner_server);
+	}
+	if (net->l[li].nrel > 1) {
+		listed(net, li, list, sizeof(list));
+		net_log(net, FO_LOG_WARN, "connection from %s to port %u refused: not the partner "
+		    "of any relationship there: %s", a, (unsigned)ntohs(net->l[li].sa.sin_port),
+		    list);
+	}
+	close(fd);
+}
+
+static void
+pending_add(fo_net *net, int fd, size_t li, const struct sockaddr_in *from,
+    const struct sockaddr_in *to, const char *a, fo_mono mono)
+{
+	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++) {
+		pending *p = &net->pend[k];
+
+		if (p->fd >= 0)
+			continue;
+		p->fd = fd;
+		p->li = li;
+		p->from = *from;
+		p->to = *to;
+		p->len = 0;
+		p->deadline = mono.msec + FO_NET_PENDING_TIMEOUT_MS;
+		net_log(net, FO_LOG_DEBUG, "connection from %s: several relationships with this "
+		    "partner, waiting for its CONNECT", a);
+		return;
+	}
+	net_log(net, FO_LOG_WARN, "connection from %s refused: %d connections already wait for "
+	    "their CONNECT", a, FO_NET_PENDING_MAX);
+	close(fd);
+}
+
+static void
+acceptable(fo_net *net, size_t li, fo_wall now, fo_mono mono)
+{
+	struct sockaddr_in from, to;
+	socklen_t fl = sizeof(from), tl = sizeof(to);
+	char a[INET_ADDRSTRLEN] = "?";
+	size_t count = 0, first = 0;
+	int fd;
+
+	if ((fd = accept(net->l[li].fd, (struct sockaddr *)&from, &fl)) < 0)
+		return;
+	if (getsockname(fd, (struct sockaddr *)&to, &tl) < 0)
+		to = net->l[li].sa;
+	inet_ntop(AF_INET, &from.sin_addr, a, sizeof(a));
+	for (size_t i = 0; i < net->n; i++) {
+		if (candidate(&net->s[i], li, &from, &to) && count++ == 0)
+			first = i;
+	}
+	if (count == 0) {
+		refuse(net, li, fd, a);
+		return;
+	}
 	if (nonblock(fd) < 0) {
 		close(fd);
 		return;
 	}
-	s->fd = fd;
-	established(s, now, mono);
+	if (count == 1)
+		hand_over(net, &net->s[first], fd, a, NULL, 0, 0, now, mono);
+	else
+		pending_add(net, fd, li, &from, &to, a, mono);
+}
+
+static void
+pending_close(fo_net *net, pending *p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Close a waiting connection and say why. */
+static void
+pending_close(fo_net *net, pending *p, const char *fmt, ...)
+{
+	char a[INET_ADDRSTRLEN] = "?", why[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	inet_ntop(AF_INET, &p->from.sin_addr, a, sizeof(a));
+	net_log(net, FO_LOG_WARN, "connection from %s closed before it named its relationship: "
+	    "%s", a, why);
+	close(p->fd);
+	p->fd = -1;
+	p->len = 0;
+}
+
+/* A relationship name as received, for the log: printable ASCII, NULs dropped. */
+static void
+shown(const uint8_t *raw, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 1 < cap; i++) {
+		if (raw[i] != 0)
+			out[o++] = raw[i] >= 0x20 && raw[i] < 0x7f && raw[i] != '"' ? (char)raw[i] :
+			    '?';
+	}
+	out[o] = '\0';
+}
+
+/*
+ * p's first message (mlen bytes) is complete: route it by the CONNECT's
+ * relationship-name among the candidates (the first one's dialect speaks
+ * the refusal of an unknown name: reject reason 8, as ISC dhcpd).
+ */
+static void
+dispatch(fo_net *net, pending *p, size_t mlen, fo_wall now, fo_mono mono)
+{
+	uint8_t name[FO_WIRE_MAX], out[FO_WIRE_MAX];
+	char a[INET_ADDRSTRLEN] = "?", txt[80];
+	slot *first = NULL, *to = NULL;
+	size_t nlen = 0, len;
+	uint32_t xid = 0;
+	fo_status st;
+
+	st = fo_wire_peek_connect(p->buf, mlen, name, sizeof(name), &nlen, &xid);
+	if (st == FO_ERR_NOTFOUND || st == FO_ERR_PROTO || st == FO_ERR_INVAL) {
+		pending_close(net, p, st == FO_ERR_NOTFOUND ? "its first message is not a "
+		    "CONNECT with a relationship name (type %u)" : "malformed first message "
+		    "(type %u)", (unsigned)p->buf[2]);
+		return;
+	}
+	for (size_t i = 0; i < net->n && to == NULL; i++) {
+		slot *s = &net->s[i];
+
+		if (!candidate(s, p->li, &p->from, &p->to))
+			continue;
+		if (first == NULL)
+			first = s;
+		if (st == FO_OK && fo_wire_name_is(name, nlen, s->rt->rel->dialect,
+		    s->rt->rel->name))
+			to = s;
+	}
+	inet_ntop(AF_INET, &p->from.sin_addr, a, sizeof(a));
+	if (to != NULL) {
+		hand_over(net, to, p->fd, a, p->buf, p->len, xid, now, mono);
+		p->fd = -1;
+		p->len = 0;
+		return;
+	}
+	if (first != NULL && fo_peer_encode_reject(first->rt->rel, FO_REJ_INVALID_PARTNER, xid,
+	    now, out, sizeof(out), &len) == FO_OK)
+		(void)send(p->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	shown(name, st == FO_OK ? nlen : 0, txt, sizeof(txt));
+	listed(net, p->li, (char *)out, sizeof(out));
+	pending_close(net, p, "its CONNECT names relationship \"%s\", none of ours with this "
+	    "partner (%s): refused with reject reason 8", txt, (const char *)out);
+}
+
+static void
+pending_readable(fo_net *net, pending *p, fo_wall now, fo_mono mono)
+{
+	size_t mlen = 0;
+	ssize_t r;
+
+	r = recv(p->fd, p->buf + p->len, sizeof(p->buf) - p->len, 0);
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (r <= 0) {
+		pending_close(net, p, "%s", r == 0 ? "closed by the partner" : strerror(errno));
+		return;
+	}
+	p->len += (size_t)r;
+	if (fo_wire_frame(p->buf, p->len, &mlen) != FO_OK) {
+		pending_close(net, p, "bad message length");
+		return;
+	}
+	if (mlen > 0 && p->len >= mlen)      /* the buffer holds FO_WIRE_MAX: it fits */
+		dispatch(net, p, mlen, now, mono);
 }
 
 static void
@@ -391,6 +680,12 @@ finish_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 static void
 turn(fo_net *net, fo_wall now, fo_mono mono)
 {
+	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++) {
+		pending *p = &net->pend[k];
+
+		if (p->fd >= 0 && mono.msec >= p->deadline)
+			pending_close(net, p, "no CONNECT within %d ms", FO_NET_PENDING_TIMEOUT_MS);
+	}
 	for (size_t i = 0; i < net->n; i++) {
 		slot *s = &net->s[i];
 
@@ -421,6 +716,10 @@ sleep_ms(fo_net *net, fo_mono mono)
 		if (s->fd >= 0 && s->connecting && s->connect_deadline - mono.msec < ms)
 			ms = s->connect_deadline - mono.msec;
 	}
+	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++) {
+		if (net->pend[k].fd >= 0 && net->pend[k].deadline - mono.msec < ms)
+			ms = net->pend[k].deadline - mono.msec;
+	}
 	return ms < 0 ? 0 : (int)ms;
 }
 
@@ -431,20 +730,41 @@ build_poll(fo_net *net)
 	size_t len;
 
 	net->pfd[k] = (struct pollfd){ .fd = net->efd, .events = POLLIN };
-	net->pmap[k++] = -1;
+	net->pmap[k++] = (pref){ P_WAKE, 0 };
+	for (size_t j = 0; j < net->nl; j++) {
+		net->pfd[k] = (struct pollfd){ .fd = net->l[j].fd, .events = POLLIN };
+		net->pmap[k++] = (pref){ P_LISTEN, j };
+	}
 	for (size_t i = 0; i < net->n; i++) {
 		slot *s = &net->s[i];
 
-		net->pfd[k] = (struct pollfd){ .fd = s->lfd, .events = POLLIN };
-		net->pmap[k++] = (int)(2 * i);
 		if (s->fd < 0)
 			continue;
 		net->pfd[k] = (struct pollfd){ .fd = s->fd, .events = POLLIN };
 		if (s->connecting || (fo_peer_output(s->peer, &len) != NULL && len > 0))
 			net->pfd[k].events |= POLLOUT;
-		net->pmap[k++] = (int)(2 * i + 1);
+		net->pmap[k++] = (pref){ P_CONN, i };
+	}
+	for (size_t j = 0; j < FO_NET_PENDING_MAX; j++) {
+		if (net->pend[j].fd < 0)
+			continue;
+		net->pfd[k] = (struct pollfd){ .fd = net->pend[j].fd, .events = POLLIN };
+		net->pmap[k++] = (pref){ P_PENDING, j };
 	}
 	return k;
+}
+
+static void
+conn_event(fo_net *net, slot *s, short re, fo_wall now, fo_mono mono)
+{
+	if (s->connecting) {
+		finish_connect(net, s, now, mono);
+		return;
+	}
+	if (re & (POLLIN | POLLHUP | POLLERR))
+		readable(net, s, now, mono);
+	if (s->fd >= 0)
+		flush(net, s, now, mono);
 }
 
 static void
@@ -454,31 +774,28 @@ events(fo_net *net, nfds_t k, fo_wall now, fo_mono mono)
 
 	for (nfds_t j = 0; j < k; j++) {
 		short re = net->pfd[j].revents;
-		slot *s;
+		pref w = net->pmap[j];
 
 		if (re == 0)
 			continue;
-		if (net->pmap[j] < 0) {
+		switch (w.kind) {
+		case P_WAKE:
 			while (read(net->efd, &v, sizeof(v)) > 0)
 				;
 			fo_wakeup_rearm(net->wk);
-			continue;
+			break;
+		case P_LISTEN:
+			acceptable(net, w.idx, now, mono);
+			break;
+		case P_CONN:
+			if (net->s[w.idx].fd == net->pfd[j].fd)        /* else replaced this turn */
+				conn_event(net, &net->s[w.idx], re, now, mono);
+			break;
+		case P_PENDING:
+			if (net->pend[w.idx].fd == net->pfd[j].fd)
+				pending_readable(net, &net->pend[w.idx], now, mono);
+			break;
 		}
-		s = &net->s[net->pmap[j] / 2];
-		if (net->pmap[j] % 2 == 0) {
-			acceptable(net, s, now, mono);
-			continue;
-		}
-		if (s->fd != net->pfd[j].fd)
-			continue;               /* replaced during this turn */
-		if (s->connecting) {
-			finish_connect(net, s, now, mono);
-			continue;
-		}
-		if (re & (POLLIN | POLLHUP | POLLERR))
-			readable(net, s, now, mono);
-		if (s->fd >= 0)
-			flush(net, s, now, mono);
 	}
 }
 
@@ -533,11 +850,18 @@ fo_net_destroy(fo_net *net)
 	for (size_t i = 0; net->s != NULL && i < net->n; i++) {
 		if (net->s[i].fd >= 0)
 			close(net->s[i].fd);
-		if (net->s[i].lfd >= 0)
-			close(net->s[i].lfd);
 		free(net->s[i].rbuf);
 	}
+	for (size_t j = 0; net->l != NULL && j < net->n; j++) {
+		if (net->l[j].fd >= 0)
+			close(net->l[j].fd);
+	}
+	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++) {
+		if (net->pend[k].fd >= 0)
+			close(net->pend[k].fd);
+	}
 	free(net->s);
+	free(net->l);
 	free(net->pfd);
 	free(net->pmap);
 	free(net);

@@ -609,6 +609,69 @@ done:
 	return st;
 }
 
+/* ---- peeking at a CONNECT (routing an inbound connection) ---- */
+
+fo_status
+fo_wire_peek_connect(const uint8_t *buf, size_t len, uint8_t *name,
+    size_t cap, size_t *name_len, uint32_t *xid)
+{
+	fo_rcur c, v;
+	uint16_t mlen = 0, code = 0, olen = 0;
+	uint8_t type = 0, off = 0;
+	uint32_t x = 0;
+	bool found = false;
+
+	if (buf == NULL || name_len == NULL || (name == NULL && cap > 0))
+		return FO_ERR_INVAL;
+	*name_len = 0;
+	if (len < FO_WIRE_MIN || len > FO_WIRE_MAX)
+		return FO_ERR_PROTO;
+	fo_rcur_init(&c, buf, len);
+	(void)fo_get_u16(&c, &mlen);
+	(void)fo_get_u8(&c, &type);
+	(void)fo_get_u8(&c, &off);
+	(void)fo_get_skip(&c, 4);          /* time */
+	(void)fo_get_u32(&c, &x);
+	if (mlen != len || off > len)
+		return FO_ERR_PROTO;
+	if (xid != NULL)
+		*xid = x;
+	if (type != FO_M_CONNECT)
+		return FO_ERR_NOTFOUND;
+	if (off > FO_WIRE_HDR)
+		(void)fo_get_skip(&c, (size_t)off - FO_WIRE_HDR);
+	while (fo_rcur_left(&c) > 0) {
+		if (fo_get_u16(&c, &code) != FO_OK ||
+		    fo_get_u16(&c, &olen) != FO_OK ||
+		    fo_get_view(&c, olen, &v) != FO_OK)
+			return FO_ERR_PROTO;
+		if (code != FO_O_RELATIONSHIP_NAME || found)
+			continue;
+		if (olen > cap)
+			return FO_ERR_RANGE;
+		if (olen > 0)
+			memcpy(name, fo_rcur_ptr(&v), olen);
+		*name_len = olen;
+		found = true;
+	}
+	return found ? FO_OK : FO_ERR_NOTFOUND;
+}
+
+bool
+fo_wire_name_is(const uint8_t *raw, size_t n, fo_dialect d, const char *name)
+{
+	char text[FO_WIRE_NAME_MAX + 1];
+	fo_rcur v;
+	fo_status st;
+
+	if ((raw == NULL && n > 0) || name == NULL)
+		return false;
+	fo_rcur_init(&v, raw, n);
+	st = d == FO_DIALECT_MS ? fo_get_utf16le(&v, text, sizeof(text)) :
+	    get_text_raw(&v, text, sizeof(text));
+	return st == FO_OK && strcmp(text, name) == 0;
+}
+
 /* ---- encoding ---- */
 
 /* Encode field f of option od as a value (the option header is written). */

@@ -285,6 +285,37 @@ fo_wire_span fo_wire_str(const char *s);
 fo_status fo_wire_frame(const uint8_t *buf, size_t have, size_t *msg_len);
 
 /*
+ * Peek at the first message of an inbound connection without knowing its
+ * dialect or key: the driver (fo_net.c) uses it to pick the relationship
+ * when several share a listening port and the partner's address.
+ * buf[0..len) is one complete message as fo_wire_frame() framed it. Only
+ * what routing needs is checked: the length field equals len (12..2048),
+ * the type is CONNECT, the payload offset (below 12 taken as 12, as
+ * fo_wire_decode does) is within the message, and every option's header
+ * and length fit in it. The value of the first relationship-name option
+ * (22) is copied raw into name[0..cap) (draft and ISC: the name's bytes;
+ * MS: UTF-16LE; see fo_wire_name_is), its length into *name_len; *xid
+ * (may be NULL) gets the header's xid. No digest, no other option value
+ * is looked at: the session decodes and authenticates the whole message
+ * afterwards.
+ * Returns FO_OK; FO_ERR_NOTFOUND for a well-formed message that is not a
+ * CONNECT, or a CONNECT without option 22; FO_ERR_PROTO for a malformed
+ * one (length field, offset, an option running past the end);
+ * FO_ERR_RANGE when the name does not fit in cap; FO_ERR_INVAL for NULL
+ * pointers.
+ */
+fo_status fo_wire_peek_connect(const uint8_t *buf, size_t len, uint8_t *name,
+    size_t cap, size_t *name_len, uint32_t *xid);
+
+/*
+ * Whether raw[0..n), a relationship-name value as fo_wire_peek_connect
+ * copied it, is `name` when read in dialect d exactly as fo_wire_decode
+ * reads option 22 (MS: UTF-16LE; else raw bytes; trailing NULs dropped).
+ */
+bool fo_wire_name_is(const uint8_t *raw, size_t n, fo_dialect d,
+    const char *name);
+
+/*
  * Decode one complete message buf[0..len) (len as fo_wire_frame said; a
  * length field that disagrees with len is FO_ERR_PROTO).
  *

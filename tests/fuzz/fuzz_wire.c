@@ -1,8 +1,10 @@
 /*
  * fuzz_wire.c - libFuzzer target for the wire codec: decode in every
  * dialect, with and without a digest key; whatever decodes is encoded
- * again, decoded again and compared field by field. Any crash, sanitizer
- * report or mismatch (abort) is a finding.
+ * again, decoded again and compared field by field; fo_wire_peek_connect
+ * reads every input too, and must agree with the decoder on what decodes
+ * as a CONNECT. Any crash, sanitizer report or mismatch (abort) is a
+ * finding.
  *
  * Build: clang -fsanitize=fuzzer,address -Iengine tests/fuzz/fuzz_wire.c
  *        engine/fo_wire.c engine/fo_cursor.c engine/fo_digest.c
@@ -26,6 +28,27 @@ finding(const char *what, fo_dialect d, fo_status st)
 	abort();
 }
 
+/* A decoded message: peek finds the CONNECT's name, or that it is none. */
+static void
+peek_agrees(const uint8_t *data, size_t size, fo_dialect d, const fo_wire_msg *m)
+{
+	static uint8_t name[FO_WIRE_MAX];
+	size_t nlen = 0;
+	fo_status st;
+
+	st = fo_wire_peek_connect(data, size, name, sizeof(name), &nlen, NULL);
+	if (m->type != FO_M_CONNECT ||
+	    !(m->present & FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME))) {
+		if (st != FO_ERR_NOTFOUND)
+			finding("peek: not a named CONNECT", d, st);
+		return;
+	}
+	if (st != FO_OK)
+		finding("peek: a named CONNECT", d, st);
+	if (!fo_wire_name_is(name, nlen, d, m->relationship))
+		finding("peek: the name differs", d, st);
+}
+
 static void
 one(const uint8_t *data, size_t size, fo_dialect d, const fo_digest_key *key)
 {
@@ -43,6 +66,7 @@ one(const uint8_t *data, size_t size, fo_dialect d, const fo_digest_key *key)
 		finding("reject reason and status disagree", d, st);
 	if (st != FO_OK)
 		return;
+	peek_agrees(data, size, d, &out);
 	st = fo_wire_encode(&out, d, key, buf, sizeof(buf), &len);
 	if (st == FO_ERR_RANGE)  /* e.g. UTF-16 strings gain their NUL */
 		return;
@@ -61,11 +85,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const fo_dialect ds[] = {
 		FO_DIALECT_DRAFT, FO_DIALECT_ISC, FO_DIALECT_MS,
 	};
+	static uint8_t name[FO_WIRE_MAX];
 	fo_digest_key key;
 	size_t n = 0;
+	fo_status st;
 
 	ws_key(&key);
 	(void)fo_wire_frame(data, size, &n);
+	st = fo_wire_peek_connect(data, size, name, sizeof(name), &n, NULL);
+	if (st != FO_OK && st != FO_ERR_NOTFOUND && st != FO_ERR_PROTO)
+		finding("peek status", FO_DIALECT_DRAFT, st);
+	if (st == FO_OK && n > size)
+		finding("peek: name longer than the input", FO_DIALECT_DRAFT, st);
+	for (size_t i = 0; st == FO_OK && i < sizeof(ds) / sizeof(ds[0]); i++)
+		(void)fo_wire_name_is(name, n, ds[i], "peer");
 	for (size_t i = 0; i < sizeof(ds) / sizeof(ds[0]); i++) {
 		one(data, size, ds[i], NULL);
 		one(data, size, ds[i], &key);

@@ -22,12 +22,23 @@
 # B. HotStandby, reserve-percent 10, s1 active, s2 standby:
 #    - both reach Normal; 200 clients DORA through the relay: s1 answers all,
 #      s2 offers to none; no address given is in the standby's reserve.
+# C. Two relationships between s1 and s2, both on port 647 of each server
+#    (multi-threading off only): rel1 (s1 primary) over 10.0.0.0/16, rel2
+#    (s2 primary) over 10.3.0.0/16, the subnet Kea picks for the relay
+#    10.0.0.6 (subnet "relay" ip-addresses). Each server's listener takes
+#    both partners' connections and sorts them by the CONNECT's name:
+#    - all four relationship ends reach Normal; failover-get lists both
+#      relationships Normal and connected on each server;
+#    - 20 clients through each relay get a lease in their relationship's
+#      subnet; each relationship's bindings are its own clients, on both
+#      servers; both servers' leases agree.
+# FO_PAIR_PARTS (default "lb hs two") picks parts, FO_MT_LIST the MT modes.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat
-fo_deadline 175
+fo_deadline 240
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 N=${FO_PAIR_CLIENTS:-1000}
@@ -138,10 +149,86 @@ part_hs() {
 	fo_kea_stop s1; fo_kea_stop s2
 }
 
+# two_rel_config NAME OUT: rel1 (s1 primary, 10.0.0.0/16) and rel2 (s2
+# primary, 10.3.0.0/16, relay 10.0.0.6); both on the default port 647.
+two_rel_config() {
+	d4='{"valid-lifetime": 7200, "subnet4": [
+	    {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]},
+	    {"id": 2, "subnet": "10.3.0.0/16", "pools": [{"pool": "10.3.1.0 - 10.3.1.199"}],
+	     "relay": {"ip-addresses": ["10.0.0.6"]}}]}'
+	fo_pair_config "$1" "$2.tmp" '{}' "$d4"
+	t2=primary; [ "$1" = s1 ] && t2=secondary
+	jq --arg t2 "$t2" '.Dhcp4["hooks-libraries"][1].parameters.relationships |=
+	    (.[0] as $r | [$r, ($r + {"name": "rel2", "server-type": $t2, "scope-id": ["10.3.0.0"]})])
+	    | .Dhcp4["hooks-libraries"][1].parameters.relationships[] |= del(."local-port", ."partner-port")' \
+	    "$2.tmp" >"$2" && rm -f "$2.tmp"
+}
+
+# both_rels_up NAME: failover-get lists exactly rel1 and rel2, both Normal and connected.
+both_rels_up() {
+	r=$(fo_fget "$1" | jq -c '[.relationships[] | {name, state: .state.state, connected: .state.connected}]')
+	echo "#   $1: $r"
+	[ "$(echo "$r" | jq 'map(.name) == ["rel1", "rel2"] and all(.state == "Normal" and .connected == true)')" = true ]
+}
+
+# acked_in_net FILE PREFIX N: N records, every one acked, with an address starting PREFIX.
+acked_in_net() {
+	r=$(jq -s -c --arg p "$2" '{clients: length, acked: map(select(.acked != null)) | length,
+	    outside: map(select(.acked != null and (.acked | startswith($p) | not)) | .acked) | .[:4]}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq --argjson n "$3" '.clients == $n and .acked == $n and (.outside | length) == 0')" = true ]
+}
+
+# rel_bindings NAME REL PREFIX N: REL's active bindings on NAME: N, all in PREFIX.
+rel_bindings() {
+	r=$(fo_fget "$1" "$(jq -cn --arg r "$2" '{"name": $r, "bindings": true}')" | jq -c --arg p "$3" '
+	    [.relationships[0].state.scope[]?.binding[]? | select(."binding-state" == "active") | .address]
+	    | {active: length, outside: map(select(startswith($p) | not)) | .[:4]}')
+	echo "#   $1 $2: $r"
+	[ "$(echo "$r" | jq --argjson n "$4" '.active == $n and (.outside | length) == 0')" = true ]
+}
+
+part_two() {
+	tag="MT off, two relationships on port 647"
+	fo_pair_reset
+	two_rel_config s1 "$FO_TMP/s1.json"
+	two_rel_config s2 "$FO_TMP/s2.json"
+	if ! fo_pair_start 0 "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
+	all_normal() {
+		fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal &&
+		    fo_wait_state s1 rel2 Normal 20 Normal && fo_wait_state s2 rel2 Normal 20 Normal
+	}
+	fo_check "$tag: rel1 and rel2 reach Normal on both servers (<= 60 s)" all_normal
+	fo_check "$tag: s1's failover-get: rel1 and rel2 Normal, connected" both_rels_up s1
+	fo_check "$tag: s2's failover-get: rel1 and rel2 Normal, connected" both_rels_up s2
+	for s in s1 s2; do
+		grep -h -E 'refused|closed before it named' "$FO_TMP/$s"/kea.*.log | head -3 | sed "s/^/#   $s: /"
+	done
+	fo_probe_pair dora --count 20 --seed two-1 --timeout 2 --nak-restart 2 \
+	    >"$FO_TMP/two1.json" 2>"$FO_TMP/err"
+	fo_probe_pair dora --count 20 --start-index 1000 --seed two-2 --relay-ip 10.0.0.6 \
+	    --timeout 2 --nak-restart 2 >"$FO_TMP/two2.json" 2>>"$FO_TMP/err"
+	sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag: 20 clients via relay 10.0.0.4 get a lease in rel1's 10.0.1.x" \
+	    acked_in_net "$FO_TMP/two1.json" 10.0.1. 20
+	fo_check "$tag: 20 clients via relay 10.0.0.6 get a lease in rel2's 10.3.1.x" \
+	    acked_in_net "$FO_TMP/two2.json" 10.3.1. 20
+	fo_check "$tag: both servers' leases agree (lease4-get-all), <= 15 s" fo_wait_same_leases 15
+	own_bindings() {
+		fo_wait_synced 15 rel1 && fo_wait_synced 15 rel2 &&
+		    rel_bindings s1 rel1 10.0.1. 20 && rel_bindings s2 rel1 10.0.1. 20 &&
+		    rel_bindings s1 rel2 10.3.1. 20 && rel_bindings s2 rel2 10.3.1. 20
+	}
+	fo_check "$tag: each relationship's bindings are its own 20 clients, on both servers" own_bindings
+	fo_kea_stop s1; fo_kea_stop s2
+}
+
+parts=" ${FO_PAIR_PARTS:-lb hs two} "
 for mt in ${FO_MT_LIST:-0 1}; do
-	part_lb "$mt"
-	part_hs "$mt"
+	case $parts in *" lb "*) part_lb "$mt" ;; esac
+	case $parts in *" hs "*) part_hs "$mt" ;; esac
 done
+case $parts in *" two "*) part_two ;; esac
 
 [ -z "${FO_KEEP:-}" ] || cp -a "$FO_TMP" "$FO_KEEP"   # keep logs for a post-mortem
 fo_summary

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -424,6 +425,326 @@ START_TEST(start_twice_refused_stop_idempotent)
 }
 END_TEST
 
+/* ---- Several relationships on one port (fo_net.c: listeners, pending connections) ---- */
+
+#define POOL2_FIRST IP(10, 0, 1, 10)
+#define POOL2_LAST IP(10, 0, 1, 109)
+#define SUBNET2_ID 8
+
+static const fo_pool_range pool2 = { POOL2_FIRST, POOL2_LAST };
+
+/* One relationship of a two-relationship engine: r1 over 10.0.0.0/24, r2 over 10.0.1.0/24. */
+static int
+rel_json(char *out, size_t cap, const char *name, const char *type, const char *scope,
+    const char *laddr, unsigned lport, const char *paddr, unsigned pport)
+{
+	char la[128] = "";
+
+	if (laddr[0] != '\0')          /* absent: every address */
+		snprintf(la, sizeof(la), "\"local-address\": \"%s\", ", laddr);
+	return snprintf(out, cap, "{\"name\": \"%s\", \"partner-server\": \"%s\", "
+	    "%s\"local-port\": %u, \"partner-port\": %u, "
+	    "\"server-type\": \"%s\", \"scope-id\": [\"%s\"], \"max-client-lead-time\": %u,"
+	    " \"max-response-delay\": 3, \"auto-state-transition\": true,"
+	    " \"state-switch-interval\": 1, \"dialect\": \"draft\"}", name, paddr, la, lport,
+	    pport, type, scope, MCLT);
+}
+
+static fo_engine *
+engine2(side *s, const char *dir, const char *t1, const char *laddr1, const char *t2,
+    const char *laddr2, unsigned lport, const char *paddr, unsigned pport)
+{
+	fo_host host = { .ctx = s, .log = capture, .lease_changed = changed };
+	fo_subnet sn[2] = {
+		{ .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool,
+		    .n_pools = 1, .valid_lifetime = 7200 },
+		{ .subnet_id = SUBNET2_ID, .prefix = IP(10, 0, 1, 0), .plen = 24, .pools = &pool2,
+		    .n_pools = 1, .valid_lifetime = 7200 },
+	};
+	char params[4096], r1[1024], r2[1024], err[512] = "";
+	fo_engine *eng = NULL;
+
+	rel_json(r1, sizeof(r1), "r1", t1, "10.0.0.0", laddr1, lport, paddr, pport);
+	rel_json(r2, sizeof(r2), "r2", t2, "10.0.1.0", laddr2, lport, paddr, pport);
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": "
+	    "[%s, %s]}", dir, r1, r2);
+	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_attach(eng, sn, 2, wnow(), err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_start(eng, err, sizeof(err)) == FO_OK, "start: %s", err);
+	return eng;
+}
+
+/* Relationship `rel` of eng is Normal, knows its partner is, and is connected (failover-get). */
+static bool
+rel_up(fo_engine *eng, const char *rel)
+{
+	char *js = NULL;
+	bool r;
+
+	ck_assert_int_eq(fo_engine_get_json(eng, rel, 0, false, wnow(), &js, NULL, 0), FO_OK);
+	r = strstr(js, "\"state\":\"Normal\"") != NULL &&
+	    strstr(js, "\"partner-state\":\"Normal\"") != NULL &&
+	    strstr(js, "\"connected\":true") != NULL;
+	free(js);
+	return r;
+}
+
+/* The end of a side's log, short enough for a failure message. */
+static const char *
+tail_of(const side *s)
+{
+	size_t n = strlen(s->log);
+
+	return n > 1500 ? s->log + n - 1500 : s->log;
+}
+
+static bool
+all_up(fo_engine *a, fo_engine *b, int secs)
+{
+	for (int i = 0; i < secs * 20; i++) {
+		fo_engine_tick(a, wnow(), mnow());
+		fo_engine_tick(b, wnow(), mnow());
+		if (rel_up(a, "r1") && rel_up(a, "r2") && rel_up(b, "r1") && rel_up(b, "r2"))
+			return true;
+		nap(50);
+	}
+	return false;
+}
+
+/* A socket from `from` connected to to:port. */
+static int
+dial(const char *from, const char *to, unsigned port)
+{
+	struct sockaddr_in f = { .sin_family = AF_INET }, t = { .sin_family = AF_INET };
+	struct timeval tv = { 8, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	inet_pton(AF_INET, from, &f.sin_addr);
+	inet_pton(AF_INET, to, &t.sin_addr);
+	t.sin_port = htons((uint16_t)port);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&f, sizeof(f)), 0);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&t, sizeof(t)), 0);
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+/* Send a draft-dialect CONNECT naming `rel` (the partner's parameters). */
+static void
+send_connect(int fd, const char *rel)
+{
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len = 0;
+
+	ck_assert_ptr_nonnull(m);
+	fo_wire_msg_init(m, FO_M_CONNECT, (uint32_t)time(NULL), 0x4242);
+	snprintf(m->relationship, sizeof(m->relationship), "%s", rel);
+	m->protocol_version = 1;
+	m->mclt = MCLT;
+	(void)fo_hba_from_split(&m->hba, 128);
+	m->present = FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_PROTOCOL_VERSION) |
+	    FO_WIRE_BIT(FO_O_MCLT) | FO_WIRE_BIT(FO_O_HBA);
+	ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_DRAFT, NULL, buf, sizeof(buf), &len), FO_OK);
+	ck_assert_int_eq(send(fd, buf, len, 0), (ssize_t)len);
+	free(m);
+}
+
+/* Read to EOF (or the 8 s receive timeout); the first message decoded into *m. */
+static size_t
+read_reply(int fd, fo_wire_msg *m, bool *eof)
+{
+	uint8_t buf[8192];
+	size_t got = 0, ml = 0;
+	ssize_t r = 0;
+
+	while (got < sizeof(buf) && (r = recv(fd, buf + got, sizeof(buf) - got, 0)) > 0)
+		got += (size_t)r;
+	*eof = r == 0;
+	if (got == 0)
+		return 0;
+	ck_assert_int_eq(fo_wire_frame(buf, got, &ml), FO_OK);
+	ck_assert_uint_ge(got, ml);
+	ck_assert_int_eq(fo_wire_decode(buf, ml, FO_DIALECT_DRAFT, NULL, m, NULL, NULL, 0), FO_OK);
+	return got;
+}
+
+/* An allocation on p (r2's primary) in r2's scope becomes an ACTIVE binding on q. */
+static void
+replicates_r2(fo_engine *p, fo_engine *q)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0x12, 0x34, 0x56 };
+	fo_binding_info bp, bq;
+	fo_lease l = lease_for(mac, POOL2_FIRST, 7200);
+
+	l.subnet_id = SUBNET2_ID;
+	ck_assert_int_ne(fo_engine_lease_select(p, &l, wnow()), FO_V_REFUSE);
+	fo_engine_lease_event(p, FO_LE_COMMIT, &l, wnow());
+	for (int i = 0; i < 100; i++) {
+		ck_assert_int_eq(fo_engine_get_binding(p, SUBNET2_ID, l.addr, &bp), FO_OK);
+		ck_assert_int_eq(fo_engine_get_binding(q, SUBNET2_ID, l.addr, &bq), FO_OK);
+		if (bq.state == FO_BS_ACTIVE && !(bp.flags & FO_BF_UPDATE_PENDING))
+			break;
+		nap(20);
+	}
+	ck_assert_int_eq(bq.state, FO_BS_ACTIVE);
+	ck_assert_mem_eq(bq.client.hw, mac, 6);
+	ck_assert(!(bp.flags & FO_BF_UPDATE_PENDING));
+}
+
+/*
+ * Two relationships between the same two engines, one port on each side:
+ * _i 0: A primary of r1, secondary of r2 (each side connects once);
+ * _i 1: A primary of both (B's listener gets two connections to sort out).
+ */
+START_TEST(two_relationships_share_one_port)
+{
+	const char *a2 = _i == 0 ? "secondary" : "primary", *b2 = _i == 0 ? "primary" : "secondary";
+	fo_engine *a = engine2(&sa, dir_a, "primary", "127.0.0.1", a2, "127.0.0.1", port_a,
+	    "127.0.0.2", port_b);
+	fo_engine *b = engine2(&sb, dir_b, "secondary", "127.0.0.2", b2, "127.0.0.2", port_b,
+	    "127.0.0.1", port_a);
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	bool eof = false;
+	int fd;
+
+	/* Each session is Normal, connected, and learned its own partner's state. */
+	ck_assert_msg(all_up(a, b, 20), "A:\n%s\nB:\n%s", tail_of(&sa), tail_of(&sb));
+	ck_assert_msg(logged(&sb, "waiting for its CONNECT"), "%s", tail_of(&sb));
+	ck_assert(_i == 1 || logged(&sa, "waiting for its CONNECT"));
+	ck_assert_msg(!logged(&sa, "refused") && !logged(&sb, "refused") &&
+	    !logged(&sa, "closed before") && !logged(&sb, "closed before"), "A:\n%s\nB:\n%s",
+	    tail_of(&sa), tail_of(&sb));
+	/* r2's primary's allocation reaches r2's scope on the other side. */
+	replicates_r2(_i == 0 ? b : a, _i == 0 ? a : b);
+	/* A further connection naming r1 is a duplicate: reason 7, as with one relationship. */
+	fd = dial("127.0.0.1", "127.0.0.2", port_b);
+	send_connect(fd, "r1");
+	ck_assert_uint_gt(read_reply(fd, m, &eof), 0);
+	close(fd);
+	ck_assert(eof);
+	ck_assert_int_eq(m->type, FO_M_CONNECTACK);
+	ck_assert_uint_eq(m->reject, FO_REJ_DUPLICATE_CONNECTION);
+	ck_assert_uint_eq(m->xid, 0x4242);
+	ck_assert_msg(logged(&sb, "relationship r1: duplicate connection from 127.0.0.1 refused"),
+	    "%s", tail_of(&sb));
+	ck_assert(all_up(a, b, 2));
+	free(m);
+	fo_engine_destroy(b);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* A CONNECT naming neither relationship: CONNECTACK with reason 8, then closed. */
+START_TEST(pending_unknown_name_refused_8)
+{
+	fo_engine *a = engine2(&sa, dir_a, "secondary", "127.0.0.1", "secondary", "127.0.0.1",
+	    port_a, "127.0.0.2", port_b);
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	bool eof = false;
+	int fd = dial("127.0.0.2", "127.0.0.1", port_a);
+
+	send_connect(fd, "nope");
+	ck_assert_uint_gt(read_reply(fd, m, &eof), 0);
+	close(fd);
+	ck_assert(eof);
+	ck_assert_int_eq(m->type, FO_M_CONNECTACK);
+	ck_assert_uint_eq(m->reject, FO_REJ_INVALID_PARTNER);
+	ck_assert_uint_eq(m->xid, 0x4242);
+	for (int i = 0; i < 50 && !logged(&sa, "names relationship \"nope\""); i++)
+		nap(20);
+	ck_assert_msg(logged(&sa, "connection from 127.0.0.2 closed before it named its "
+	    "relationship: its CONNECT names relationship \"nope\", none of ours"), "%s", tail_of(&sa));
+	/* Neither session saw it. */
+	ck_assert_msg(!logged(&sa, "CONNECT rejected"), "%s", tail_of(&sa));
+	free(m);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* A first message that is not a CONNECT: closed, no answer. */
+START_TEST(pending_not_connect_closed)
+{
+	fo_engine *a = engine2(&sa, dir_a, "secondary", "127.0.0.1", "secondary", "127.0.0.1",
+	    port_a, "127.0.0.2", port_b);
+	static const uint8_t contact[12] = { 0, 12, FO_M_CONTACT, 12, 0, 0, 0, 1, 0, 0, 0, 9 };
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	bool eof = false;
+	int fd = dial("127.0.0.2", "127.0.0.1", port_a);
+
+	ck_assert_int_eq(send(fd, contact, sizeof(contact), 0), (ssize_t)sizeof(contact));
+	ck_assert_uint_eq(read_reply(fd, m, &eof), 0);
+	close(fd);
+	ck_assert(eof);
+	for (int i = 0; i < 50 && !logged(&sa, "is not a CONNECT"); i++)
+		nap(20);
+	ck_assert_msg(logged(&sa, "its first message is not a CONNECT with a relationship name "
+	    "(type 11)"), "%s", tail_of(&sa));
+	free(m);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/* A connection that sends nothing waits FO_NET_PENDING_TIMEOUT_MS (3 s), then is closed. */
+START_TEST(pending_silent_closed_after_deadline)
+{
+	fo_engine *a = engine2(&sa, dir_a, "secondary", "127.0.0.1", "secondary", "127.0.0.1",
+	    port_a, "127.0.0.2", port_b);
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	bool eof = false;
+	fo_mono t0 = mnow();
+	int64_t ms;
+	int fd = dial("127.0.0.2", "127.0.0.1", port_a);
+
+	ck_assert_uint_eq(read_reply(fd, m, &eof), 0);
+	ms = mnow().msec - t0.msec;
+	close(fd);
+	ck_assert(eof);
+	ck_assert_msg(ms >= 2500 && ms < 7000, "closed after %lld ms", (long long)ms);
+	ck_assert_msg(logged(&sa, "connection from 127.0.0.2 closed before it named its "
+	    "relationship: no CONNECT within 3000 ms"), "%s", tail_of(&sa));
+	free(m);
+	fo_engine_destroy(a);
+}
+END_TEST
+
+/*
+ * r1 on every address (no local-address) and r2 on 127.0.0.1, same port: they share the wildcard
+ * socket. A connection to 127.0.0.5 can only be r1's (at once: r1's own
+ * session answers the unknown name); one to 127.0.0.1 may be either (it
+ * waits for its CONNECT, and the driver answers).
+ */
+START_TEST(wildcard_and_address_share_port)
+{
+	fo_engine *a = engine2(&sa, dir_a, "secondary", "", "secondary", "127.0.0.1",
+	    port_a, "127.0.0.2", port_b);
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	bool eof = false;
+	int fd;
+
+	fd = dial("127.0.0.2", "127.0.0.5", port_a);
+	send_connect(fd, "nope");
+	ck_assert_uint_gt(read_reply(fd, m, &eof), 0);
+	close(fd);
+	ck_assert_uint_eq(m->reject, FO_REJ_INVALID_PARTNER);
+	for (int i = 0; i < 50 && !logged(&sa, "CONNECT rejected"); i++)
+		nap(20);
+	ck_assert_msg(logged(&sa, "relationship r1: CONNECT rejected (reason 8)"), "%s", tail_of(&sa));
+	ck_assert_msg(!logged(&sa, "waiting for its CONNECT"), "%s", tail_of(&sa));
+	fd = dial("127.0.0.2", "127.0.0.1", port_a);
+	send_connect(fd, "nope");
+	ck_assert_uint_gt(read_reply(fd, m, &eof), 0);
+	close(fd);
+	ck_assert_uint_eq(m->reject, FO_REJ_INVALID_PARTNER);
+	for (int i = 0; i < 50 && !logged(&sa, "none of ours"); i++)
+		nap(20);
+	ck_assert_msg(logged(&sa, "waiting for its CONNECT") && logged(&sa, "none of ours"),
+	    "%s", tail_of(&sa));
+	free(m);
+	fo_engine_destroy(a);
+}
+END_TEST
+
 static Suite *
 net_suite(void)
 {
@@ -441,6 +762,16 @@ net_suite(void)
 	tcase_add_test(tc, start_twice_refused_stop_idempotent);
 	tcase_add_test(tc, auth_same_secret_reaches_normal);
 	tcase_add_test(tc, auth_wrong_secret_is_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shared-port");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, two_relationships_share_one_port, 0, 2);
+	tcase_add_test(tc, pending_unknown_name_refused_8);
+	tcase_add_test(tc, pending_not_connect_closed);
+	tcase_add_test(tc, pending_silent_closed_after_deadline);
+	tcase_add_test(tc, wildcard_and_address_share_port);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1102,6 +1102,213 @@ END_TEST
 
 /* ---- mutations ---- */
 
+/* ---- fo_wire_peek_connect: routing an inbound connection by name ---- */
+
+#define PEEK_NAME "Campus-\xc3\x9c" "berfall"  /* not ASCII: UTF-16LE differs */
+
+/* A CONNECT as the session sends it in dialect d (keyed: with option 17). */
+static size_t
+peek_sample(fo_dialect d, bool keyed, uint8_t *buf)
+{
+	fo_digest_key key;
+	fo_wire_msg m;
+	size_t len = 0;
+
+	ws_key(&key);
+	ws_sample(&m, FO_M_CONNECT, d);
+	strcpy(m.relationship, PEEK_NAME);
+	m.xid = 0x01020304u;
+	ck_assert_int_eq(fo_wire_encode(&m, d, keyed ? &key : NULL, buf,
+	    FO_WIRE_MAX, &len), FO_OK);
+	return len;
+}
+
+START_TEST(test_peek_each_dialect)
+{
+	uint8_t buf[FO_WIRE_MAX], name[FO_WIRE_MAX];
+	size_t len, nlen;
+	uint32_t xid;
+
+	for (size_t i = 0; i < 2 * N_DIALECTS; i++) {
+		fo_dialect d = dialects[i % N_DIALECTS];
+
+		len = peek_sample(d, i >= N_DIALECTS, buf);
+		nlen = 99;
+		xid = 0;
+		ck_assert_int_eq(fo_wire_peek_connect(buf, len, name,
+		    sizeof(name), &nlen, &xid), FO_OK);
+		ck_assert_uint_eq(xid, 0x01020304u);
+		ck_assert_uint_eq(nlen, d == FO_DIALECT_MS ?
+		    2 * 15 : strlen(PEEK_NAME));
+		ck_assert(fo_wire_name_is(name, nlen, d, PEEK_NAME));
+		ck_assert(!fo_wire_name_is(name, nlen, d, "Campus"));
+		ck_assert(!fo_wire_name_is(name, nlen, d, PEEK_NAME "x"));
+		/* UTF-16LE is not the raw name, nor the reverse. */
+		ck_assert(fo_wire_name_is(name, nlen, d == FO_DIALECT_MS ?
+		    FO_DIALECT_DRAFT : FO_DIALECT_MS, PEEK_NAME) == false);
+		/* The exact cap fits; one byte less does not. */
+		ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, nlen,
+		    &nlen, NULL), FO_OK);
+		ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, nlen - 1,
+		    &nlen, NULL), FO_ERR_RANGE);
+	}
+	/* ISC's own bytes. */
+	ck_assert_int_eq(fo_wire_peek_connect(isc_connect, sizeof(isc_connect),
+	    name, sizeof(name), &nlen, &xid), FO_OK);
+	ck_assert_uint_eq(xid, 1);
+	ck_assert_uint_eq(nlen, 4);
+	ck_assert_mem_eq(name, "peer", 4);
+	ck_assert(fo_wire_name_is(name, nlen, FO_DIALECT_ISC, "peer"));
+	/* Trailing NULs are dropped as the decoder drops them. */
+	ck_assert(fo_wire_name_is((const uint8_t *)"peer\0\0", 6,
+	    FO_DIALECT_DRAFT, "peer"));
+	ck_assert(fo_wire_name_is((const uint8_t *)"p\0e\0e\0r\0\0\0", 10,
+	    FO_DIALECT_MS, "peer"));
+	ck_assert(!fo_wire_name_is((const uint8_t *)"p\0e\0e\0r", 7,
+	    FO_DIALECT_MS, "peer"));                /* odd length */
+	ck_assert(!fo_wire_name_is((const uint8_t *)"pe\0er", 5,
+	    FO_DIALECT_DRAFT, "pe"));               /* NUL inside */
+	ck_assert(!fo_wire_name_is(NULL, 0, FO_DIALECT_DRAFT, "peer"));
+	ck_assert(fo_wire_name_is(NULL, 0, FO_DIALECT_DRAFT, ""));
+}
+END_TEST
+
+START_TEST(test_peek_truncated)
+{
+	uint8_t buf[FO_WIRE_MAX], cut[FO_WIRE_MAX], name[FO_WIRE_MAX];
+	size_t len, nlen;
+	fo_status st;
+
+	for (size_t i = 0; i < N_DIALECTS; i++) {
+		len = peek_sample(dialects[i], false, buf);
+		for (size_t n = 0; n < len; n++) {
+			/* A prefix: the length field says more. */
+			ck_assert_int_eq(fo_wire_peek_connect(buf, n, name,
+			    sizeof(name), &nlen, NULL), FO_ERR_PROTO);
+			if (n < FO_WIRE_MIN)
+				continue;
+			/* A prefix that claims to be whole: cut options are malformed. */
+			memcpy(cut, buf, n);
+			cut[0] = (uint8_t)(n >> 8);
+			cut[1] = (uint8_t)n;
+			st = fo_wire_peek_connect(cut, n, name,
+			    sizeof(name), &nlen, NULL);
+			ck_assert(st == FO_ERR_PROTO || st == FO_OK ||
+			    st == FO_ERR_NOTFOUND);
+			if (st == FO_OK)         /* cut after option 22 */
+				ck_assert(fo_wire_name_is(name, nlen,
+				    dialects[i], PEEK_NAME));
+		}
+	}
+	/* Just the header: no option 22. */
+	len = peek_sample(FO_DIALECT_DRAFT, false, buf);
+	buf[0] = 0;
+	buf[1] = FO_WIRE_HDR;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, FO_WIRE_HDR, name,
+	    sizeof(name), &nlen, NULL), FO_ERR_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_peek_bad_lengths)
+{
+	uint8_t buf[FO_WIRE_MAX], name[FO_WIRE_MAX];
+	size_t len, nlen = 7;
+
+	/* Option 22's length runs past the end. */
+	len = peek_sample(FO_DIALECT_ISC, false, buf);
+	ck_assert_uint_eq(buf[12] << 8 | buf[13], FO_O_RELATIONSHIP_NAME);
+	buf[14] = 0x07;
+	buf[15] = 0xff;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_PROTO);
+	ck_assert_uint_eq(nlen, 0);
+	/* One byte past the end exactly. */
+	len = peek_sample(FO_DIALECT_ISC, false, buf);
+	buf[14] = (uint8_t)((len - 16 + 1) >> 8);
+	buf[15] = (uint8_t)(len - 16 + 1);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_PROTO);
+	/* A later option's length runs past the end: malformed too. */
+	len = peek_sample(FO_DIALECT_DRAFT, false, buf);
+	buf[len - 2 - FO_HBA_BYTES] = 0x01;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_PROTO);
+	/* Length field disagrees with the buffer; out of 12..2048. */
+	len = peek_sample(FO_DIALECT_DRAFT, false, buf);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len - 1, name,
+	    sizeof(name), &nlen, NULL), FO_ERR_PROTO);
+	buf[len] = 0;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len + 1, name,
+	    sizeof(name), &nlen, NULL), FO_ERR_PROTO);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, 11, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_PROTO);
+	/* Payload offset: beyond the length refused; above 12 skips; below is 12. */
+	buf[3] = (uint8_t)(len + 1);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_PROTO);
+	buf[3] = 0;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_OK);
+	buf[3] = 16;            /* skips option 22's header: garbage after */
+	ck_assert_int_ne(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_OK);
+	/* Option 22 twice: the first counts (the decoder refuses the message later). */
+	len = peek_sample(FO_DIALECT_DRAFT, false, buf);
+	memcpy(buf + len, "\x00\x16\x00\x02xy", 6);
+	len += 6;
+	buf[0] = (uint8_t)(len >> 8);
+	buf[1] = (uint8_t)len;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_OK);
+	ck_assert(fo_wire_name_is(name, nlen, FO_DIALECT_DRAFT, PEEK_NAME));
+	/* NULL arguments. */
+	ck_assert_int_eq(fo_wire_peek_connect(NULL, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, NULL, sizeof(name),
+	    &nlen, NULL), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    NULL, NULL), FO_ERR_INVAL);
+}
+END_TEST
+
+START_TEST(test_peek_not_connect)
+{
+	uint8_t buf[FO_WIRE_MAX], name[FO_WIRE_MAX];
+	fo_wire_msg m;
+	size_t len, nlen;
+	uint32_t xid = 0;
+
+	for (unsigned t = FO_M_POOLREQ; t <= FO_M_MAX; t++) {
+		if (t == FO_M_CONNECT)
+			continue;
+		for (size_t i = 0; i < N_DIALECTS; i++) {
+			ws_sample(&m, (fo_mtype)t, dialects[i]);
+			ck_assert_int_eq(fo_wire_encode(&m, dialects[i], NULL,
+			    buf, sizeof(buf), &len), FO_OK);
+			ck_assert_int_eq(fo_wire_peek_connect(buf, len, name,
+			    sizeof(name), &nlen, &xid), FO_ERR_NOTFOUND);
+			ck_assert_uint_eq(xid, 0x1000u + t);
+		}
+	}
+	/* CONNECTACK carries option 22 too: still not a CONNECT. */
+	ws_sample(&m, FO_M_CONNECTACK, FO_DIALECT_DRAFT);
+	ck_assert_int_eq(fo_wire_encode(&m, FO_DIALECT_DRAFT, NULL, buf,
+	    sizeof(buf), &len), FO_OK);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_NOTFOUND);
+	/* A CONNECT without option 22, and a type >= 128. */
+	ws_sample(&m, FO_M_CONNECT, FO_DIALECT_DRAFT);
+	m.present &= ~FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME);
+	ck_assert_int_eq(fo_wire_encode(&m, FO_DIALECT_DRAFT, NULL, buf,
+	    sizeof(buf), &len), FO_OK);
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_NOTFOUND);
+	buf[2] = 0x85;
+	ck_assert_int_eq(fo_wire_peek_connect(buf, len, name, sizeof(name),
+	    &nlen, NULL), FO_ERR_NOTFOUND);
+}
+END_TEST
+
 static uint32_t rng_state = 0x2545f491u;
 
 static uint32_t
@@ -1111,6 +1318,27 @@ rng(void)
 	rng_state ^= rng_state >> 17;
 	rng_state ^= rng_state << 5;
 	return rng_state;
+}
+
+/* Whatever decodes as a CONNECT with a name peeks as that name. */
+static void
+peek_agrees(const uint8_t *p, size_t n, fo_dialect d, const fo_wire_msg *m)
+{
+	uint8_t name[FO_WIRE_MAX];
+	size_t nlen = 0;
+	fo_status st = fo_wire_peek_connect(p, n, name, sizeof(name), &nlen,
+	    NULL);
+
+	if (m->type != FO_M_CONNECT) {
+		ck_assert_int_eq(st, FO_ERR_NOTFOUND);
+		return;
+	}
+	if (!(m->present & FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME))) {
+		ck_assert_int_eq(st, FO_ERR_NOTFOUND);
+		return;
+	}
+	ck_assert_int_eq(st, FO_OK);
+	ck_assert(fo_wire_name_is(name, nlen, d, m->relationship));
 }
 
 /* Decode p in every dialect; when it decodes, re-encode and compare. */
@@ -1132,6 +1360,7 @@ decode_any(const uint8_t *p, size_t n, const fo_digest_key *key)
 		ck_assert(st == FO_ERR_PROTO || why == FO_REJ_NONE);
 		if (st != FO_OK)
 			continue;
+		peek_agrees(p, n, dialects[d], &out);
 		st = fo_wire_encode(&out, dialects[d], key, buf, sizeof(buf),
 		    &len);
 		ck_assert_msg(st == FO_OK || st == FO_ERR_RANGE,
@@ -1224,6 +1453,13 @@ wire_suite(void)
 	tcase_add_test(tc, test_decode_args);
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_cursor);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("peek-connect");
+	tcase_add_test(tc, test_peek_each_dialect);
+	tcase_add_test(tc, test_peek_truncated);
+	tcase_add_test(tc, test_peek_bad_lengths);
+	tcase_add_test(tc, test_peek_not_connect);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mutations");
