@@ -31,6 +31,7 @@ FO_KEA_TESTS=$srcdir/tests/kea
 FO_TEST=bench
 : "${builddir:=$srcdir}"
 . "$FO_KEA_TESTS/scenario.sh"
+. "$srcdir/bench/bench_lib.sh"
 
 : "${BENCH_SECONDS:=10}"
 : "${BENCH_ROUNDS:=3}"
@@ -78,8 +79,6 @@ run_rate() {
 	awk -v a="$acks" -v s="$BENCH_SECONDS" 'BEGIN { printf "%.0f\n", a / s }'
 }
 
-median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
 status=0
 if [ "$BENCH_ROUNDS" -gt 0 ]; then
 echo "bench_dora: kea-dhcp4 $("$KEA_DHCP4" -v), $(nproc) CPUs, perfdhcp at maximum rate, $BENCH_SECONDS s per run, MT off"
@@ -92,9 +91,9 @@ while [ "$r" -le "$BENCH_ROUNDS" ]; do
 	ra="$ra $a" rb="$rb $b"
 	r=$((r + 1))
 done
-ma=$(echo "$ra" | median)
-mb=$(echo "$rb" | median)
-ratio=$(awk -v a="$ma" -v b="$mb" 'BEGIN { if (a > 0) printf "%.3f", b / a; else print "0" }')
+ma=$(echo "$ra" | bench_median)
+mb=$(echo "$rb" | bench_median)
+ratio=$(bench_ratio "$ma" "$mb")
 echo "median: A $ma DORA/s, B $mb DORA/s, B/A = $ratio (budget >= $BENCH_BUDGET)"
 if awk -v r="$ratio" -v f="$BENCH_FAIL_BELOW" 'BEGIN { exit !(r < f) }'; then
 	echo "FAIL: B/A $ratio is below $BENCH_FAIL_BELOW (far outside the budget, not noise)"
@@ -115,9 +114,7 @@ cg_run() {
 	acks=$(fo_stat s1 pkt4-ack-sent)
 	fo_kea_stop s1 120
 	[ -n "${BENCH_KEEP:-}" ] && mkdir -p "$BENCH_KEEP" && cp "$out" "$BENCH_KEEP/"
-	ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out" 2>/dev/null | head -1)
-	[ -n "$ir" ] || ir=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$out" 2>/dev/null | head -1)
-	echo "${ir:-0} ${acks:-0}"
+	echo "$(bench_callgrind_ir "$out") ${acks:-0}"
 }
 
 if [ "$BENCH_CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then

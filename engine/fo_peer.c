@@ -270,6 +270,8 @@ carry_out(fo_peer *p, const fo_step *st, fo_wall now)
 			fo_peer_bnd_resend(p);
 			break;
 		case FO_ACT_SEND_POOLREQ:
+			/* The secondary first gives back what it owns beyond its share. */
+			(void)fo_peer_bnd_rebalance(p, now);
 			if (p->conn == FO_CONN_UP)
 				simple(p, FO_M_POOLREQ, now);
 			break;

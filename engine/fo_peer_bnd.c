@@ -348,15 +348,16 @@ size_t
 fo_peer_bnd_rebalance(fo_peer *p, fo_wall now)
 {
 	unsigned pct = fo_relationship_secondary_address_percent(p->rel);
+	bool prim = p->rel->server_type == FO_PRIMARY;
 	size_t n = 0;
 
-	if (p->rel->server_type != FO_PRIMARY)
-		return 0;
+	/* Each side only ever gives its own free addresses away (reference 8). */
 	for (size_t i = 0; i < p->rt->n_scopes; i++)
-		n += fo_scope_rebalance(p->rt->scopes[i], pct, SIZE_MAX, now);
+		n += prim ? fo_scope_rebalance(p->rt->scopes[i], pct, SIZE_MAX, now) :
+		    fo_scope_giveback(p->rt->scopes[i], pct, SIZE_MAX, now);
 	if (n > 0)
-		fo_peer_log(p, FO_LOG_INFO, "pool rebalanced: %zu address(es) moved to the "
-		    "secondary", n);
+		fo_peer_log(p, FO_LOG_INFO, "pool rebalanced: %zu address(es) moved to the %s", n,
+		    prim ? "secondary" : "primary");
 	return n;
 }
 

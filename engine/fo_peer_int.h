@@ -81,7 +81,7 @@ void fo_peer_bnd_pump(fo_peer *p, fo_wall now);        /* send queued updates in
 void fo_peer_bnd_input(fo_peer *p, fo_wall now);       /* p->rx is BNDUPD or BNDACK */
 void fo_peer_bnd_request(fo_peer *p, bool all, fo_wall now);   /* p->rx is UPDREQ(ALL) */
 void fo_peer_bnd_poolreq(fo_peer *p, fo_wall now);     /* p->rx is POOLREQ */
-size_t fo_peer_bnd_rebalance(fo_peer *p, fo_wall now); /* primary: move FREE to BACKUP */
+size_t fo_peer_bnd_rebalance(fo_peer *p, fo_wall now); /* give own free addresses beyond the share */
 void fo_peer_bnd_resend(fo_peer *p);                   /* RESEND_UNACKED */
 
 #endif /* FO_PEER_INT_H */

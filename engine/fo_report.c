@@ -254,7 +254,15 @@ state(fo_json *j, fo_runtime *rt, bool with_bindings)
 	fo_json_kv_uint(j, "max-client-lead-time", r->mclt);
 	if (sn.partner_down_due)
 		kv_time(j, "partner-down-at", sn.partner_down_at);
-	fo_json_kv_uint(j, "unacked-updates", 0);
+	/*
+	 * Bindings in BNDUPDs handed to the partner's connection (in our
+	 * output buffer or on the wire) and not yet answered by a BNDACK: the
+	 * session's flights (fo_peer_int.h), mirrored into rt->unacked under
+	 * the session's lock whenever they change, read here without a lock.
+	 * Bindings still waiting on a scope's queue are pending-updates.
+	 */
+	fo_json_kv_uint(j, "unacked-updates",
+	    atomic_load_explicit(&rt->unacked, memory_order_relaxed));
 	if ((c = read_counts(rt, &sum)) == NULL) {
 		j->err = FO_ERR_NOMEM;
 		return;

@@ -942,6 +942,20 @@ is_free_state(fo_bstate st)
 	return st == FO_BS_FREE || st == FO_BS_BACKUP;
 }
 
+/*
+ * On the primary: the secondary gives an address of its own back (FREE over
+ * our BACKUP, fo_scope_giveback). Only when our BACKUP has been acknowledged
+ * (no update of ours pending or queued): then the secondary knew the address
+ * was its own when it renounced it. A FREE crossing our BACKUP in flight is
+ * stale news and changes nothing (the two would otherwise both own it).
+ */
+static bool
+gives_back(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_binding_info *in)
+{
+	return in->state == FO_BS_FREE && cur->state == FO_BS_BACKUP &&
+	    !(cur->flags & FO_BF_UPDATE_PENDING) && !q_marked(s, addr);
+}
+
 unsigned
 fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_type me,
     fo_wall now, fo_binding_info *applied)
@@ -965,8 +979,10 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	 * on the primary, the secondary's FREE or BACKUP for an address that is
 	 * free here is acknowledged and changes nothing, and the secondary is
 	 * told the owner. (A fresh ISC secondary reports every address FREE.)
+	 * The one exception: the secondary giving back an address it owns.
 	 */
-	if (me == FO_PRIMARY && is_free_state(in->state) && is_free_state(cur.state)) {
+	if (me == FO_PRIMARY && is_free_state(in->state) && is_free_state(cur.state) &&
+	    !gives_back(s, addr, &cur, in)) {
 		if (in->state != cur.state)
 			(void)q_push(s, addr);
 		if (applied != NULL)
@@ -983,6 +999,49 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 done:
 	pthread_mutex_unlock(&s->lock);
 	return why;
+}
+
+/* The first BACKUP address neither reserved nor on offer to a client. */
+static fo_ip4
+first_givable(const fo_bt *bt, fo_wall now)
+{
+	const fo_binding *b;
+
+	for (b = fo_bt_list_first(bt, FO_BS_BACKUP); b != NULL; b = fo_bt_list_next(bt, b))
+		if (!(b->flags & FO_BF_RESERVED) &&
+		    !((b->flags & FO_BF_OFFERED) && b->expiry > fo_wall_to_proto(now)))
+			return fo_bt_address(bt, b);
+	return 0;
+}
+
+size_t
+fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now)
+{
+	fo_binding_info cur, nw;
+	size_t n = 0, want = 0, share;
+	int64_t imb;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	imb = fo_own_imbalance(s->bt, secondary_percent);
+	share = (size_t)((int64_t)fo_bt_count(s->bt, FO_BS_BACKUP) + imb);
+	/* Past a tolerance, so that the two tables' passing differences in
+	 * counts cannot make the partners hand addresses to and fro. */
+	if (imb < 0 && (size_t)-imb > share / 10 + 1)
+		want = (size_t)-imb < max ? (size_t)-imb : max;
+	while (n < want && (a = first_givable(s->bt, now)) != 0) {
+		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
+			break;
+		nw = cur;
+		nw.state = FO_BS_FREE;
+		nw.stos = fo_wall_to_proto(now);
+		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
+		if (apply(s, a, &cur, &nw) != FO_OK)
+			break;
+		n++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 size_t

@@ -238,9 +238,21 @@ unsigned fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in,
  * Primary: move FREE addresses to BACKUP until the secondary owns its
  * share (fo_own_imbalance; reference 8), at most `max`; each moved address
  * is journaled and queued for the partner (BNDUPD BACKUP). Addresses are
- * never taken back from the secondary (it may be allocating them).
+ * never taken back from the secondary (it may be allocating them): it gives
+ * them back itself (fo_scope_giveback).
  * Returns how many moved.
  */
 size_t fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now);
+
+/*
+ * Secondary: the other way round. When it owns more than its share by
+ * more than a tenth of the share (plus one), move BACKUP addresses (not
+ * reserved, not on offer) to FREE until it owns its share, at most `max`;
+ * each is journaled and queued (BNDUPD FREE). The secondary renounces them
+ * before the primary hears of it, so no address is ever owned by both; the
+ * primary takes them once its BACKUP was acknowledged (fo_scope_receive).
+ * Returns how many moved.
+ */
+size_t fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now);
 
 #endif /* FO_SCOPE_H */

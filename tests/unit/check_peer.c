@@ -14,6 +14,7 @@
 
 #include "fo_digest.h"
 #include "fo_peer.h"
+#include "fo_report.h"
 #include "fo_update.h"
 #include "fo_wire.h"
 #include "fo_test_util.h"
@@ -519,6 +520,101 @@ START_TEST(unacked_resent_after_reconnect)
 }
 END_TEST
 
+/* A leaf of the side's relationship as failover-get reports it (fo_report.c). */
+static unsigned long
+reported(side *s, const char *leaf)
+{
+	char key[64], *out = NULL;
+	const char *at;
+	unsigned long v;
+	fo_json j;
+
+	fo_json_init(&j);
+	fo_report_relationship(&j, &s->rt, false);
+	ck_assert_int_eq(fo_json_finish(&j, &out), FO_OK);
+	snprintf(key, sizeof(key), "\"%s\":", leaf);
+	at = strstr(out, key);
+	ck_assert_msg(at != NULL, "no %s in %s", leaf, out);
+	v = strtoul(at + strlen(key), NULL, 10);
+	free(out);
+	return v;
+}
+
+/*
+ * failover-get's unacked-updates: the bindings of BNDUPDs sent and not yet
+ * answered by a BNDACK (pending-updates: every binding still owed to the
+ * partner, queued or sent).
+ */
+START_TEST(unacked_updates_reported)
+{
+	msgs *ms = malloc(sizeof(*ms)), *acks = malloc(sizeof(*acks));
+
+	to_normal(FO_DIALECT_DRAFT);
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 0);
+	allocate(&A, 50, 7200);
+	/* Queued, nothing sent yet. */
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 0);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 50);
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(count(ms, FO_M_BNDUPD), 4);           /* 16 + 16 + 16 + 2 */
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 50);
+	/* The partner applies them; no BNDACK has come back yet. */
+	for (size_t i = 0; i < ms->n; i++)
+		fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+	fo_peer_run(A.p, W(), M());
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 50);
+	ck_assert_uint_eq(reported(&B, "unacked-updates"), 0);
+	take(&B, acks);
+	ck_assert_uint_eq(count(acks, FO_M_BNDACK), 4);
+	/* One BNDACK (16 bindings), then the rest. */
+	fo_peer_input(A.p, acks->raw[0], acks->len[0], W(), M());
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 34);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 34);
+	for (size_t i = 1; i < acks->n; i++)
+		fo_peer_input(A.p, acks->raw[i], acks->len[i], W(), M());
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 0);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 0);
+	free(acks);
+	free(ms);
+}
+END_TEST
+
+/* ISC window: 10 one-binding BNDUPDs out, the other 40 wait on the queue. */
+START_TEST(unacked_updates_reported_window_isc)
+{
+	msgs *ms = malloc(sizeof(*ms)), *acks = malloc(sizeof(*acks));
+
+	to_normal(FO_DIALECT_ISC);
+	allocate(&A, 50, 7200);
+	fo_peer_run(A.p, W(), M());
+	take(&A, ms);
+	ck_assert_uint_eq(count(ms, FO_M_BNDUPD), 10);
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 10);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 50);
+	/* The first ten acknowledged: the next ten go out at once. */
+	for (size_t i = 0; i < ms->n; i++)
+		fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
+	take(&B, acks);
+	ck_assert_uint_eq(count(acks, FO_M_BNDACK), 10);
+	for (size_t i = 0; i < acks->n; i++)
+		fo_peer_input(A.p, acks->raw[i], acks->len[i], W(), M());
+	ck_assert_uint_eq(count(take(&A, ms), FO_M_BNDUPD), 10);
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 10);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 40);
+	/* Lost with the connection: sent again on the next one, and acknowledged. */
+	fo_peer_closed(A.p, W(), M());
+	fo_peer_closed(B.p, W(), M());
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 0);
+	connect_pair();
+	ck_assert_uint_eq(reported(&A, "unacked-updates"), 0);
+	ck_assert_uint_eq(reported(&A, "pending-updates"), 0);
+	ck_assert_uint_eq(reported(&B, "unacked-updates"), 0);
+	free(acks);
+	free(ms);
+}
+END_TEST
+
 START_TEST(released_acked_becomes_free)
 {
 	fo_binding_info a, b;
@@ -591,22 +687,39 @@ START_TEST(conflict_primary_rejects_secondary_accepts)
 END_TEST
 
 /*
- * Ownership of free addresses is the primary's: a secondary that reports an
- * address FREE which the primary gave it (BACKUP) -- as a fresh ISC secondary
- * does in answer to UPDREQALL -- is acknowledged, changes nothing on the
- * primary, and is told the owner again.
+ * Only an address's owner gives it away. On the primary: the secondary's
+ * BACKUP for a FREE address here (a claim) changes nothing and the secondary
+ * is told the owner; the secondary's FREE for a BACKUP here changes nothing
+ * while our BACKUP is not yet acknowledged (a stale report crossing it, as a
+ * fresh ISC secondary's answer to UPDREQALL can be), and gives the address
+ * back to us once it was.
  */
 START_TEST(primary_keeps_ownership_of_free_addresses)
 {
 	fo_binding_info cur, in, applied, b;
-	fo_ip4 x = 0;
+	fo_ip4 x = 0, y = 0;
 
 	to_normal(FO_DIALECT_DRAFT);
-	for (fo_ip4 a = POOL_FIRST; a <= POOL_FIRST + 20 && x == 0; a++)
-		if (fo_scope_get(A.rt.scopes[0], a, &cur) == FO_OK && cur.state == FO_BS_BACKUP)
-			x = a;
+	for (fo_ip4 a = POOL_FIRST; a <= POOL_FIRST + 20 && (x == 0 || y == 0); a++)
+		if (fo_scope_get(A.rt.scopes[0], a, &cur) == FO_OK) {
+			if (cur.state == FO_BS_BACKUP && x == 0)
+				x = a;
+			if (cur.state == FO_BS_FREE && y == 0)
+				y = a;
+		}
 	ck_assert_uint_ne(x, 0);
+	ck_assert_uint_ne(y, 0);
 	memset(&in, 0, sizeof(in));
+	/* A claim on the primary's own address. */
+	in.state = FO_BS_BACKUP;
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], y, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], y, &cur), FO_OK);
+	ck_assert_int_eq(cur.state, FO_BS_FREE);
+	exchange();
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], y, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_FREE);
+	/* A FREE crossing our unacknowledged BACKUP: stale. */
+	ck_assert(fo_scope_requeue(A.rt.scopes[0], x));
 	in.state = FO_BS_FREE;
 	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, W(), &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
@@ -614,11 +727,62 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 	exchange();
 	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
 	ck_assert_int_eq(b.state, FO_BS_BACKUP);
-	/* The secondary accepts the primary's word on ownership. */
-	in.state = FO_BS_FREE;
-	ck_assert_uint_eq(fo_scope_receive(B.rt.scopes[0], x, &in, FO_SECONDARY, W(), &applied), 0);
-	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
-	ck_assert_int_eq(b.state, FO_BS_FREE);
+	/* Acknowledged: the secondary's FREE gives it back. */
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
+	ck_assert_int_eq(cur.state, FO_BS_FREE);
+}
+END_TEST
+
+static void
+free_counts(side *s, uint32_t *fr, uint32_t *bk)
+{
+	fo_scope_counts c;
+
+	fo_scope_counts_get(s->rt.scopes[0], &c);
+	*fr = c.by_state[FO_BS_FREE];
+	*bk = c.by_state[FO_BS_BACKUP];
+}
+
+/* Time passes in 5-second steps, the two talking (CONTACT keeps them up). */
+static void
+pass_time(int seconds)
+{
+	for (int t = 0; t < seconds; t += 5) {
+		wall += 5;
+		mono += 5000;
+		exchange();
+	}
+}
+
+/*
+ * Rebalancing both ways (reference 8): after the split moves from 50/50 to
+ * 80/20 the secondary gives its surplus back at the next rebalance period;
+ * back to 50/50, the primary moves addresses to the secondary again. Each
+ * time both tables end with the same split, and nothing is left unacked.
+ */
+START_TEST(rebalance_both_ways)
+{
+	uint32_t af, ab, bf, bb;
+
+	to_normal(FO_DIALECT_DRAFT);
+	free_counts(&A, &af, &ab);
+	ck_assert_uint_eq(af, 100);
+	ck_assert_uint_eq(ab, 100);
+	A.rel.load_balance_percent = 80;
+	B.rel.load_balance_percent = 20;
+	pass_time(FO_POOL_REBALANCE_SECONDS + 1);
+	free_counts(&A, &af, &ab);
+	free_counts(&B, &bf, &bb);
+	ck_assert_msg(af == 160 && ab == 40 && bf == 160 && bb == 40,
+	    "80/20: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
+	A.rel.load_balance_percent = 50;
+	B.rel.load_balance_percent = 50;
+	pass_time(FO_POOL_REBALANCE_SECONDS + 1);
+	free_counts(&A, &af, &ab);
+	free_counts(&B, &bf, &bb);
+	ck_assert_msg(af == 100 && ab == 100 && bf == 100 && bb == 100,
+	    "50/50: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
 }
 END_TEST
 
@@ -788,7 +952,13 @@ START_TEST(accept_table)
 		{ FO_BS_ABANDONED, FO_BS_EXPIRED, 0, 1, 0, 100, 0, 0, FO_PRIMARY, 16 },
 		/* RELEASED update: time(1) over ACTIVE */
 		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 101, 5000, 0, FO_PRIMARY, 0 },
-		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 100, 5000, 0, FO_PRIMARY, 15 },
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 99, 5000, 0, FO_PRIMARY, 15 },
+		/* A CLTT tie, one client: the lease's end is later than its start. */
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 100, 100, 5000, 0, FO_PRIMARY, 0 },
+		/* A tie, two clients: the new lease is later than the other's end. */
+		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 2, 100, 100, 5000, 0, FO_PRIMARY, 15 },
+		{ FO_BS_RELEASED, FO_BS_ACTIVE, 1, 2, 100, 100, 0, 0, FO_PRIMARY, 0 },
+		{ FO_BS_RELEASED, FO_BS_ACTIVE, 1, 1, 100, 100, 0, 0, FO_PRIMARY, 15 },
 		{ FO_BS_ACTIVE, FO_BS_RELEASED, 1, 1, 0, 1, 5000, 0, FO_PRIMARY, 0 },
 		{ FO_BS_EXPIRED, FO_BS_RELEASED, 1, 1, 100, 50, 0, 0, FO_PRIMARY, 0 },
 		/* FREE / BACKUP update: time(2) over ACTIVE */
@@ -879,10 +1049,13 @@ peer_suite(void)
 	tcase_add_test(b, bndupd_window_isc);
 	tcase_add_test(b, bndupd_batches_draft_and_pexp_acked);
 	tcase_add_test(b, unacked_resent_after_reconnect);
+	tcase_add_test(b, unacked_updates_reported);
+	tcase_add_test(b, unacked_updates_reported_window_isc);
 	tcase_add_test(b, released_acked_becomes_free);
 	tcase_add_test(b, conflict_primary_rejects_secondary_accepts);
 	tcase_add_test(b, updreqall_then_upddone);
 	tcase_add_test(b, primary_keeps_ownership_of_free_addresses);
+	tcase_add_test(b, rebalance_both_ways);
 	tcase_add_test(b, auth_replayed_message_closes);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);
