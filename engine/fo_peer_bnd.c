@@ -231,7 +231,8 @@ receive_one(fo_peer *p, const fo_wire_binding *wb, fo_wall now)
 	for (size_t i = 0; i < p->rt->n_scopes; i++) {
 		fo_scope *s = p->rt->scopes[i];
 
-		why = fo_scope_receive(s, wb->addr, &in, p->rel->server_type, now, &applied);
+		why = fo_scope_receive(s, wb->addr, &in, p->rel->server_type,
+		    p->rel->dialect != FO_DIALECT_ISC, now, &applied);
 		if (why == FO_REJ_ILLEGAL_IP)
 			continue;
 		if (why == FO_UPD_ACCEPT)
@@ -351,7 +352,10 @@ fo_peer_bnd_rebalance(fo_peer *p, fo_wall now)
 	bool prim = p->rel->server_type == FO_PRIMARY;
 	size_t n = 0;
 
-	/* Each side only ever gives its own free addresses away (reference 8). */
+	/* Each side only ever gives its own free addresses away (reference 8);
+	 * towards ISC dhcpd the primary alone balances, as ISC's own pairs do. */
+	if (!prim && p->rel->dialect == FO_DIALECT_ISC)
+		return 0;
 	for (size_t i = 0; i < p->rt->n_scopes; i++)
 		n += prim ? fo_scope_rebalance(p->rt->scopes[i], pct, SIZE_MAX, now) :
 		    fo_scope_giveback(p->rt->scopes[i], pct, SIZE_MAX, now);

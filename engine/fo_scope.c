@@ -958,7 +958,7 @@ gives_back(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_bindin
 
 unsigned
 fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_type me,
-    fo_wall now, fo_binding_info *applied)
+    bool givebacks, fo_wall now, fo_binding_info *applied)
 {
 	fo_binding_info cur, nw;
 	unsigned why;
@@ -982,7 +982,7 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	 * The one exception: the secondary giving back an address it owns.
 	 */
 	if (me == FO_PRIMARY && is_free_state(in->state) && is_free_state(cur.state) &&
-	    !gives_back(s, addr, &cur, in)) {
+	    !(givebacks && gives_back(s, addr, &cur, in))) {
 		if (in->state != cur.state)
 			(void)q_push(s, addr);
 		if (applied != NULL)

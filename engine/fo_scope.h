@@ -230,9 +230,14 @@ bool fo_scope_rejected(fo_scope *s, fo_ip4 addr);
  * binding copied to *applied (may be NULL). Rejected with 2 or 15: our
  * own binding is queued so that the partner learns it (7.2.1). An address
  * outside the pools is 1 (illegal IP), a journal failure 6 (unknown).
+ * On the primary (me), the secondary's FREE or BACKUP for an address free
+ * here changes nothing (the secondary is told the owner), except, with
+ * `givebacks`, the secondary's FREE over an acknowledged BACKUP: it gives
+ * the address back (fo_scope_giveback). Off towards ISC dhcpd, whose
+ * primary alone balances and whose fresh secondary reports all FREE.
  */
 unsigned fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in,
-    fo_server_type me, fo_wall now, fo_binding_info *applied);
+    fo_server_type me, bool givebacks, fo_wall now, fo_binding_info *applied);
 
 /*
  * Primary: move FREE addresses to BACKUP until the secondary owns its

@@ -712,7 +712,7 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 	memset(&in, 0, sizeof(in));
 	/* A claim on the primary's own address. */
 	in.state = FO_BS_BACKUP;
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], y, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], y, &in, FO_PRIMARY, true, W(), &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], y, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_FREE);
 	exchange();
@@ -721,14 +721,14 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 	/* A FREE crossing our unacknowledged BACKUP: stale. */
 	ck_assert(fo_scope_requeue(A.rt.scopes[0], x));
 	in.state = FO_BS_FREE;
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, true, W(), &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_BACKUP);
 	exchange();
 	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
 	ck_assert_int_eq(b.state, FO_BS_BACKUP);
 	/* Acknowledged: the secondary's FREE gives it back. */
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, true, W(), &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_FREE);
 }
@@ -783,6 +783,29 @@ START_TEST(rebalance_both_ways)
 	free_counts(&B, &bf, &bb);
 	ck_assert_msg(af == 100 && ab == 100 && bf == 100 && bb == 100,
 	    "50/50: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
+}
+END_TEST
+
+/* Towards ISC dhcpd only the primary balances: a Kea secondary gives nothing back. */
+START_TEST(rebalance_isc_primary_only)
+{
+	uint32_t af, ab, bf, bb;
+
+	to_normal(FO_DIALECT_ISC);
+	A.rel.load_balance_percent = 80;
+	B.rel.load_balance_percent = 20;
+	pass_time(FO_POOL_REBALANCE_SECONDS + 1);
+	free_counts(&A, &af, &ab);
+	free_counts(&B, &bf, &bb);
+	ck_assert_msg(af == 100 && ab == 100 && bf == 100 && bb == 100,
+	    "isc: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
+	A.rel.load_balance_percent = 30;
+	B.rel.load_balance_percent = 70;
+	pass_time(FO_POOL_REBALANCE_SECONDS + 1);
+	free_counts(&A, &af, &ab);
+	free_counts(&B, &bf, &bb);
+	ck_assert_msg(af == 60 && ab == 140 && bf == 60 && bb == 140,
+	    "isc 30/70: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
 }
 END_TEST
 
@@ -1056,6 +1079,7 @@ peer_suite(void)
 	tcase_add_test(b, updreqall_then_upddone);
 	tcase_add_test(b, primary_keeps_ownership_of_free_addresses);
 	tcase_add_test(b, rebalance_both_ways);
+	tcase_add_test(b, rebalance_isc_primary_only);
 	tcase_add_test(b, auth_replayed_message_closes);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);
