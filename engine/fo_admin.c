@@ -270,6 +270,12 @@ entry_of(entry *e, const fo_relationship *r)
 	put_uint(e, "max-unacked-updates", r->max_unacked_updates);
 	if (lb)
 		put_uint(e, "load-balance-max-seconds", r->load_balance_max_seconds);
+	if (r->partner_control_url[0] != '\0')
+		put_str(e, "partner-control-url", r->partner_control_url);
+	if (r->partner_control_user[0] != '\0')
+		put_str(e, "partner-control-user", r->partner_control_user);
+	if (r->partner_control_password[0] != '\0')
+		put_str(e, "partner-control-password", r->partner_control_password);
 }
 
 /* The whole document: {"state-directory": ..., "relationships": [entries]}. */

@@ -13,6 +13,7 @@
 #include <libyang/libyang.h>
 
 #include "fo_config.h"
+#include "fo_http.h"
 
 #define TOP_PATH "/" FO_YANG_TOP
 
@@ -74,17 +75,27 @@ cfg_fail(struct cfg *c, const struct lyd_node *node, const char *fmt, ...)
 #define DOC_HEAD "{\"" FO_YANG_TOP "\":"
 #define REL_PATH TOP_PATH "/relationships"
 
-/* libyang quotes bad values in its messages: never for the secret. */
-static const char secret_hidden[] =
-    "invalid value (not shown: the shared secret is never printed)";
-
-static bool
+/*
+ * libyang quotes bad values in its messages: never for a secret. The reason
+ * to give instead for a path that ends with a secret leaf, or NULL.
+ */
+static const char *
 secret_path(const char *path)
 {
-	static const char leaf[] = "/shared-secret";
-	size_t len = strlen(path), n = sizeof(leaf) - 1;
+	static const char *const leaves[][2] = {
+		{ "/shared-secret", "invalid value (not shown: the shared secret is never printed)" },
+		{ "/partner-control-password",
+		  "invalid value (not shown: the password is never printed)" },
+	};
+	size_t len = strlen(path);
 
-	return len >= n && memcmp(path + len - n, leaf, n) == 0;
+	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++) {
+		size_t n = strlen(leaves[i][0]);
+
+		if (len >= n && memcmp(path + len - n, leaves[i][0], n) == 0)
+			return leaves[i][1];
+	}
+	return NULL;
 }
 
 /* A formatted string in malloc'd memory, or NULL. */
@@ -183,7 +194,8 @@ report(struct cfg *c, const char *base, const char *rest, const char *msg, size_
 {
 	static const char node[] = "Node \"", not_found[] = "\" not found as a child of \"";
 	const char *x = NULL, *end = NULL;
-	bool hide = secret_path(*rest != '\0' ? rest : base) && strchr(msg, '"') != NULL;
+	const char *hidden = secret_path(*rest != '\0' ? rest : base);
+	bool hide = hidden != NULL && strchr(msg, '"') != NULL;
 	char note[128] = "";
 
 	if (strncmp(msg, node, sizeof(node) - 1) == 0 &&
@@ -194,7 +206,7 @@ report(struct cfg *c, const char *base, const char *rest, const char *msg, size_
 		    "from 1: its name is missing or not valid)", pos);
 	snprintf(c->err, c->errlen, "%s%s%s%.*s: %s%s%s%s", base, rest,
 	    x != NULL ? "/" : "", x != NULL ? (int)(end - x) : 0, x != NULL ? x : "",
-	    x != NULL ? "unknown parameter (" : "", hide ? secret_hidden : msg,
+	    x != NULL ? "unknown parameter (" : "", hide ? hidden : msg,
 	    x != NULL ? ")" : "", note);
 }
 
@@ -555,6 +567,18 @@ put_host_addr(struct cfg *c, const struct lyd_node *n, char *dst, size_t size)
 	return put_str(c, n, dst, size);
 }
 
+/* partner-control-url: the module's pattern, then what fo_http can use. */
+static fo_status
+put_url(struct cfg *c, const struct lyd_node *n, char *dst, size_t size)
+{
+	char why[256] = "";
+	fo_url u;
+
+	if (fo_url_parse(lyd_get_value(n), &u, why, sizeof(why)) != FO_OK)
+		return cfg_fail(c, n, "%s", why);
+	return put_str(c, n, dst, size);
+}
+
 static fo_status
 add_scope(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n)
 {
@@ -650,6 +674,13 @@ rel_leaf(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n
 		return put_str(c, n, r->shared_secret, sizeof(r->shared_secret));
 	if (strcmp(k, "scope-id") == 0)
 		return add_scope(c, r, rel, n);
+	if (strcmp(k, "partner-control-url") == 0)
+		return put_url(c, n, r->partner_control_url, sizeof(r->partner_control_url));
+	if (strcmp(k, "partner-control-user") == 0)
+		return put_str(c, n, r->partner_control_user, sizeof(r->partner_control_user));
+	if (strcmp(k, "partner-control-password") == 0)
+		return put_str(c, n, r->partner_control_password,
+		    sizeof(r->partner_control_password));
 	if (strcmp(k, "partner-port") == 0)
 		r->partner_port = (uint16_t)num(n);
 	else if (strcmp(k, "local-port") == 0)

@@ -71,6 +71,7 @@ fo_relationship_clear(fo_relationship *r)
 		return;
 	free(r->scopes);
 	wipe(r->shared_secret, sizeof(r->shared_secret));
+	wipe(r->partner_control_password, sizeof(r->partner_control_password));
 	memset(r, 0, sizeof(*r));
 }
 

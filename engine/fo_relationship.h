@@ -16,6 +16,9 @@
 #define FO_SECRET_MAX 255
 #define FO_MAX_RELATIONSHIPS 31      /* Windows: at most 31 relationships per server */
 #define FO_MAX_SCOPES 1024           /* scopes in one relationship */
+#define FO_CONTROL_URL_MAX 1023      /* partner-control-url */
+#define FO_CONTROL_USER_MAX 255      /* partner-control-user */
+#define FO_CONTROL_PASSWORD_MAX 255  /* partner-control-password */
 
 /* Defaults (Microsoft's where Microsoft has one, ISC's otherwise). */
 #define FO_DEFAULT_PORT 647
@@ -59,6 +62,11 @@ typedef struct fo_relationship {
 	uint32_t max_response_delay;               /* receive timer, seconds */
 	uint32_t max_unacked_updates;
 	uint16_t load_balance_max_seconds;         /* answer any client whose secs exceeds this */
+
+	/* The partner's kea-ctrl-agent, for failover-replicate ("" = not set). */
+	char partner_control_url[FO_CONTROL_URL_MAX + 1];
+	char partner_control_user[FO_CONTROL_USER_MAX + 1];
+	char partner_control_password[FO_CONTROL_PASSWORD_MAX + 1]; /* never logged, never printed */
 } fo_relationship;
 
 typedef struct fo_relationship_set {

@@ -104,6 +104,9 @@ config_leaves(fo_json *j, const fo_relationship *r)
 	/* shared-secret: never. */
 	fo_json_kv_str(j, "server-type", fo_server_type_name(r->server_type));
 	fo_json_kv_str(j, "dialect", fo_dialect_name(r->dialect));
+	kv_str_if(j, "partner-control-url", r->partner_control_url);
+	kv_str_if(j, "partner-control-user", r->partner_control_user);
+	/* partner-control-password: never. */
 	fo_json_kv_uint(j, "max-response-delay", r->max_response_delay);
 	fo_json_kv_uint(j, "max-unacked-updates", r->max_unacked_updates);
 	if (lb)

@@ -25,6 +25,7 @@
 #include "failover_convert.h"
 #include "failover_leases.h"
 #include "failover_log.h"
+#include "failover_replicate.h"
 
 using namespace isc::dhcp;
 using namespace isc::hooks;
@@ -129,6 +130,11 @@ load(LibraryHandle& handle) {
             fo_engine_enable_test_seam(engine);
         }
         register_commands(handle, test_seam);
+        std::string why;
+        if (!replicate_pin(why)) {
+            LOG_WARN(failover_logger, FAILOVER_ENGINE_WARN).arg(why +
+                " (failover-replicate-commit is refused)");
+        }
         LOG_INFO(failover_logger, FAILOVER_LOADED).arg(fo_engine_relationship_count(engine));
         return (0);
     } catch (const std::exception& ex) {
@@ -153,6 +159,7 @@ unload() {
     } catch (const std::exception& ex) {
         LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("unload").arg(ex.what());
     }
+    replicate_unload();
     fo_engine_destroy(engine);
     engine = nullptr;
     protocol_started = false;
@@ -191,6 +198,7 @@ dhcp4_srv_configured(CalloutHandle& handle) {
         // Leases the journal has and a crash kept from Kea's database.
         fo_engine_replay_bindings(engine);
         if (io) {
+            replicate_configured(io);
             tick_timer.reset(new isc::asiolink::IntervalTimer(*io));
             tick_timer->setup(tick, 1000, isc::asiolink::IntervalTimer::REPEATING);
             apply_timer.reset(new isc::asiolink::IntervalTimer(*io));

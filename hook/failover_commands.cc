@@ -19,6 +19,7 @@
 #include "failover_config_test.h"
 #include "failover_context.h"
 #include "failover_log.h"
+#include "failover_replicate.h"
 
 using namespace isc::config;
 using namespace isc::data;
@@ -140,6 +141,7 @@ void
 register_commands(LibraryHandle& handle, bool test_seam) {
     handle.registerCommandCallout("failover-get", failover_get);
     register_admin_commands(handle);    // failover-add & co. (failover_admin_commands.cc)
+    register_replicate_commands(handle); // failover-replicate (failover_replicate.cc)
     if (test_seam) {
         handle.registerCommandCallout("failover-test-set-state", failover_test_set_state);
     }
@@ -150,7 +152,8 @@ register_commands(LibraryHandle& handle, bool test_seam) {
 extern "C" {
 
 // config-get: Kea answers with the hooks' parameters as configured; the
-// shared secrets of this library's relationships are taken out.
+// shared secrets and partner-control-passwords of this library's
+// relationships are taken out.
 static ElementPtr
 without_secrets(ConstElementPtr args) {
     ElementPtr copy = boost::const_pointer_cast<Element>(isc::data::copy(args));
@@ -171,6 +174,7 @@ without_secrets(ConstElementPtr args) {
                  rels->listValue() : std::vector<ElementPtr>()) {
             if (rel->getType() == Element::map) {
                 rel->remove("shared-secret");
+                rel->remove("partner-control-password");
             }
         }
     }

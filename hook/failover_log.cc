@@ -25,6 +25,11 @@ const isc::log::MessageID FAILOVER_ENGINE_DEBUG = "FAILOVER_ENGINE_DEBUG";
 const isc::log::MessageID FAILOVER_ENGINE_INFO = "FAILOVER_ENGINE_INFO";
 const isc::log::MessageID FAILOVER_ENGINE_WARN = "FAILOVER_ENGINE_WARN";
 const isc::log::MessageID FAILOVER_ENGINE_ERROR = "FAILOVER_ENGINE_ERROR";
+const isc::log::MessageID FAILOVER_REPLICATE_SENT = "FAILOVER_REPLICATE_SENT";
+const isc::log::MessageID FAILOVER_REPLICATE_CHECKED = "FAILOVER_REPLICATE_CHECKED";
+const isc::log::MessageID FAILOVER_REPLICATE_REFUSED = "FAILOVER_REPLICATE_REFUSED";
+const isc::log::MessageID FAILOVER_REPLICATE_APPLIED = "FAILOVER_REPLICATE_APPLIED";
+const isc::log::MessageID FAILOVER_REPLICATE_FAILED = "FAILOVER_REPLICATE_FAILED";
 
 namespace {
 const char* catalogue[] = {
@@ -39,6 +44,11 @@ const char* catalogue[] = {
     "FAILOVER_ENGINE_INFO", "%1",
     "FAILOVER_ENGINE_WARN", "%1",
     "FAILOVER_ENGINE_ERROR", "%1",
+    "FAILOVER_REPLICATE_SENT", "relationship %1: configuration replicated to the partner: %2",
+    "FAILOVER_REPLICATE_CHECKED", "relationship %1: replication %2 from the partner checked with config-test: %3",
+    "FAILOVER_REPLICATE_REFUSED", "relationship %1: replication from the partner refused, nothing changed: %2",
+    "FAILOVER_REPLICATE_APPLIED", "replication %1 from the partner applied (config-set): %2",
+    "FAILOVER_REPLICATE_FAILED", "replication %1 from the partner not applied: %2",
     NULL
 };
 const isc::log::MessageInitializer initializer(catalogue);

@@ -24,6 +24,11 @@ extern const isc::log::MessageID FAILOVER_ENGINE_DEBUG;
 extern const isc::log::MessageID FAILOVER_ENGINE_INFO;
 extern const isc::log::MessageID FAILOVER_ENGINE_WARN;
 extern const isc::log::MessageID FAILOVER_ENGINE_ERROR;
+extern const isc::log::MessageID FAILOVER_REPLICATE_SENT;
+extern const isc::log::MessageID FAILOVER_REPLICATE_CHECKED;
+extern const isc::log::MessageID FAILOVER_REPLICATE_REFUSED;
+extern const isc::log::MessageID FAILOVER_REPLICATE_APPLIED;
+extern const isc::log::MessageID FAILOVER_REPLICATE_FAILED;
 
 // The engine's fo_host.log: one engine line into Kea's logger at its level.
 void engine_log(void* ctx, int level, const char* msg);

@@ -1,0 +1,63 @@
+// failover_replicate.h - failover-replicate (Invoke-DhcpServerv4FailoverReplication)
+// and the partner's side of it (docs/commands.md, failover-replicate).
+//
+// The sender (failover_replicate.cc) collects the Kea configuration of the
+// scopes and sends it to the partner's kea-ctrl-agent in two steps:
+// failover-replicate-apply (the partner checks it with config-test and
+// answers what would change; nothing changes yet) and
+// failover-replicate-commit (the partner applies it with config-set once the
+// command handler has returned); then it polls failover-replicate-status
+// until the partner says applied or failed. The partner's side is
+// failover_replicate_apply.cc.
+// Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#ifndef FAILOVER_REPLICATE_H
+#define FAILOVER_REPLICATE_H
+
+#include <asiolink/io_service.h>
+#include <cc/data.h>
+#include <hooks/hooks.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace kea_failover {
+
+// Register failover-replicate and the partner's commands
+// (failover-replicate-apply, -commit, -status).
+void register_replicate_commands(isc::hooks::LibraryHandle& handle);
+
+// dhcp4_srv_configured: the server's IO service, on which the partner's
+// side runs config-set after its command handler has returned.
+void replicate_configured(const isc::asiolink::IOServicePtr& io);
+
+// load(): pin this library in memory (dlopen RTLD_NODELETE of its own file),
+// so that Kea's dlclose keeps it mapped; see failover_replicate_apply.cc.
+// false (why says why) when that fails; failover-replicate-commit then refuses.
+bool replicate_pin(std::string& why);
+
+// unload(): forget the IO service and a prepared (not committed) replication.
+// The status of past replications is kept (see failover_replicate_apply.cc).
+void replicate_unload();
+
+// ---- Shared by the two files -------------------------------------------------
+
+// The Dhcp4 map of the running configuration (a copy).
+isc::data::ConstElementPtr running_dhcp4();
+
+// The scope-ids of relationship `name` (false, err set, when there is none).
+bool relationship_scopes(const std::string& name, std::vector<uint32_t>& out, std::string& err);
+
+// The partner side's lock, seen from the sender: a replication from the
+// partner is prepared (checked, not committed, not expired) or being applied
+// here. `why` says which.
+bool replicate_busy(const std::string& relationship, std::string& why);
+
+// Partner-side command handlers (failover_replicate_apply.cc).
+int failover_replicate_apply(isc::hooks::CalloutHandle& handle);
+int failover_replicate_commit(isc::hooks::CalloutHandle& handle);
+int failover_replicate_status(isc::hooks::CalloutHandle& handle);
+
+} // namespace kea_failover
+
+#endif // FAILOVER_REPLICATE_H
