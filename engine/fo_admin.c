@@ -17,6 +17,7 @@
 
 #include "fo_admin_int.h"
 #include "fo_config.h"
+#include "fo_sbuf.h"
 #include "fo_store.h"
 
 #define YANG_REL "/" FO_YANG_TOP "/relationships[name='%s']"
@@ -38,46 +39,11 @@ set_msg(char *msg, size_t len, const char *fmt, ...)
 
 /* ---- A growing text buffer; the first allocation failure sticks. ---- */
 
-typedef struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-} sbuf;
-
-static void
-sb_add(sbuf *b, const char *p, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		char *s;
-
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-sb_cat(sbuf *b, const char *p)
-{
-	sb_add(b, p, strlen(p));
-}
-
 /* A JSON string (RFC 8259): quote, backslash and control characters escaped. */
 static void
-sb_jstr(sbuf *b, const char *s)
+sb_jstr(fo_sbuf *b, const char *s)
 {
-	sb_cat(b, "\"");
+	fo_sbuf_cat(b, "\"");
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 		char e[8];
@@ -85,28 +51,15 @@ sb_jstr(sbuf *b, const char *s)
 		if (c == '"' || c == '\\') {
 			e[0] = '\\';
 			e[1] = (char)c;
-			sb_add(b, e, 2);
+			fo_sbuf_add(b, e, 2);
 		} else if (c < 0x20) {
 			snprintf(e, sizeof(e), "\\u%04x", c);
-			sb_add(b, e, 6);
+			fo_sbuf_add(b, e, 6);
 		} else {
-			sb_add(b, (const char *)&c, 1);
+			fo_sbuf_add(b, (const char *)&c, 1);
 		}
 	}
-	sb_cat(b, "\"");
-}
-
-static char *
-sb_take(sbuf *b)
-{
-	char *s = b->s;
-
-	if (b->oom) {
-		free(b->s);
-		s = NULL;
-	}
-	memset(b, 0, sizeof(*b));
-	return s;
+	fo_sbuf_cat(b, "\"");
 }
 
 /* ---- One relationship entry: member names and JSON values, owned. ---- */
@@ -185,7 +138,7 @@ entry_put(entry *e, const char *key, const char *val)
 static void
 put_str(entry *e, const char *key, const char *s)
 {
-	sbuf b = { 0 };
+	fo_sbuf b = { 0 };
 
 	sb_jstr(&b, s);
 	if (b.oom) {
@@ -216,17 +169,17 @@ put_bool(entry *e, const char *key, bool v)
 static void
 put_scopes(entry *e, const fo_scope_ref *s, size_t n)
 {
-	sbuf b = { 0 };
+	fo_sbuf b = { 0 };
 	char a[16];
 
-	sb_cat(&b, "[");
+	fo_sbuf_cat(&b, "[");
 	for (size_t i = 0; i < n; i++) {
 		fo_ip4_str(s[i].scope_id, a, sizeof(a));
 		if (i > 0)
-			sb_cat(&b, ",");
+			fo_sbuf_cat(&b, ",");
 		sb_jstr(&b, a);
 	}
-	sb_cat(&b, "]");
+	fo_sbuf_cat(&b, "]");
 	if (b.oom)
 		e->oom = true;
 	else
@@ -282,31 +235,31 @@ entry_of(entry *e, const fo_relationship *r)
 static char *
 doc_json(const char *state_dir, const entry *es, size_t n)
 {
-	sbuf b = { 0 };
+	fo_sbuf b = { 0 };
 
-	sb_cat(&b, "{");
+	fo_sbuf_cat(&b, "{");
 	if (state_dir != NULL && state_dir[0] != '\0') {
 		sb_jstr(&b, "state-directory");
-		sb_cat(&b, ":");
+		fo_sbuf_cat(&b, ":");
 		sb_jstr(&b, state_dir);
-		sb_cat(&b, ",");
+		fo_sbuf_cat(&b, ",");
 	}
-	sb_cat(&b, "\"relationships\":[");
+	fo_sbuf_cat(&b, "\"relationships\":[");
 	for (size_t i = 0; i < n; i++) {
 		if (es[i].oom)
 			b.oom = true;
-		sb_cat(&b, i > 0 ? ",\n{" : "\n{");
+		fo_sbuf_cat(&b, i > 0 ? ",\n{" : "\n{");
 		for (size_t k = 0; k < es[i].n; k++) {
 			if (k > 0)
-				sb_cat(&b, ",");
+				fo_sbuf_cat(&b, ",");
 			sb_jstr(&b, es[i].key[k]);
-			sb_cat(&b, ":");
-			sb_cat(&b, es[i].val[k]);
+			fo_sbuf_cat(&b, ":");
+			fo_sbuf_cat(&b, es[i].val[k]);
 		}
-		sb_cat(&b, "}");
+		fo_sbuf_cat(&b, "}");
 	}
-	sb_cat(&b, "\n]}\n");
-	return sb_take(&b);
+	fo_sbuf_cat(&b, "\n]}\n");
+	return fo_sbuf_take(&b);
 }
 
 static void
@@ -427,7 +380,7 @@ static char *
 read_file(const char *path, bool *missing, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "re");
-	sbuf b = { 0 };
+	fo_sbuf b = { 0 };
 	char buf[4096];
 	size_t n;
 
@@ -440,16 +393,16 @@ read_file(const char *path, bool *missing, char *err, size_t errlen)
 		return NULL;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(&b, buf, n);
+		fo_sbuf_add(&b, buf, n);
 	if (ferror(f))
 		b.oom = true;
 	fclose(f);
 	memset(buf, 0, sizeof(buf));
 	if (b.s == NULL && !b.oom)
-		sb_cat(&b, "");
+		fo_sbuf_cat(&b, "");
 	if (b.oom)
 		set_msg(err, errlen, "%s: cannot be read", path);
-	return sb_take(&b);
+	return fo_sbuf_take(&b);
 }
 
 fo_status
@@ -457,7 +410,7 @@ fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errle
 {
 	char path[PATH_MAX], why[1024] = "";
 	fo_relationship_set set;
-	sbuf b = { 0 };
+	fo_sbuf b = { 0 };
 	char *text, *doc;
 	const char *p;
 	bool missing;
@@ -478,21 +431,21 @@ fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errle
 		wipe_free(text);
 		return FO_ERR_CONFIG;
 	}
-	sb_cat(&b, "{");
+	fo_sbuf_cat(&b, "{");
 	if (rels->state_directory[0] != '\0') {
 		const char *q = p + 1;
 
 		sb_jstr(&b, "state-directory");
-		sb_cat(&b, ":");
+		fo_sbuf_cat(&b, ":");
 		sb_jstr(&b, rels->state_directory);
 		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 			q++;
 		if (*q != '}')
-			sb_cat(&b, ",");
+			fo_sbuf_cat(&b, ",");
 	}
-	sb_cat(&b, p + 1);
+	fo_sbuf_cat(&b, p + 1);
 	wipe_free(text);
-	if ((doc = sb_take(&b)) == NULL)
+	if ((doc = fo_sbuf_take(&b)) == NULL)
 		return FO_ERR_NOMEM;
 	st = fo_config_parse(doc, &set, why, sizeof(why));
 	wipe_free(doc);
@@ -795,11 +748,11 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 	st = commit(eng, es, m, now, msg, msglen);
 	entries_free(es, m);
 	if (st == FO_OK) {
-		sbuf b = { 0 };
+		fo_sbuf b = { 0 };
 
 		for (size_t i = 0; i < n; i++) {
-			sb_cat(&b, i > 0 ? ", " : "");
-			sb_cat(&b, kv[i].key);
+			fo_sbuf_cat(&b, i > 0 ? ", " : "");
+			fo_sbuf_cat(&b, kv[i].key);
 		}
 		set_msg(msg, msglen, "failover relationship '%s' changed (%s); the failover "
 		    "connections were re-established", name, b.s != NULL ? b.s : "");

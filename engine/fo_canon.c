@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fo_canon.h"
+#include "fo_sbuf.h"
 
 struct fo_jv {
 	fo_jv_type type;
@@ -27,43 +28,6 @@ typedef struct rd {
 	size_t errlen;
 	bool oom;
 } rd;
-
-/* ---- A growing buffer; the first allocation failure sticks. ---- */
-
-typedef struct buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-} buf;
-
-static void
-b_add(buf *b, const char *p, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *s;
-
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void
-b_byte(buf *b, char c)
-{
-	b_add(b, &c, 1);
-}
 
 /* ---- Reading ---- */
 
@@ -114,33 +78,33 @@ hex4(rd *r, unsigned *out)
 }
 
 static void
-utf8(buf *b, unsigned cp)
+utf8(fo_sbuf *b, unsigned cp)
 {
 	char u[4];
 
 	if (cp < 0x80) {
-		b_byte(b, (char)cp);
+		fo_sbuf_byte(b, (char)cp);
 	} else if (cp < 0x800) {
 		u[0] = (char)(0xc0 | cp >> 6);
 		u[1] = (char)(0x80 | (cp & 0x3f));
-		b_add(b, u, 2);
+		fo_sbuf_add(b, u, 2);
 	} else if (cp < 0x10000) {
 		u[0] = (char)(0xe0 | cp >> 12);
 		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
 		u[2] = (char)(0x80 | (cp & 0x3f));
-		b_add(b, u, 3);
+		fo_sbuf_add(b, u, 3);
 	} else {
 		u[0] = (char)(0xf0 | cp >> 18);
 		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
 		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
 		u[3] = (char)(0x80 | (cp & 0x3f));
-		b_add(b, u, 4);
+		fo_sbuf_add(b, u, 4);
 	}
 }
 
 /* A \u escape (r->i just after the 'u'), surrogate pairs joined. */
 static fo_status
-unicode_escape(rd *r, buf *b)
+unicode_escape(rd *r, fo_sbuf *b)
 {
 	unsigned hi, lo;
 
@@ -162,7 +126,7 @@ unicode_escape(rd *r, buf *b)
 
 /* A string (r->i at its opening quote) into b. */
 static fo_status
-read_string(rd *r, buf *b)
+read_string(rd *r, fo_sbuf *b)
 {
 	fo_status st;
 
@@ -178,18 +142,18 @@ read_string(rd *r, buf *b)
 		if ((unsigned char)c < 0x20)
 			return fail(r, "a control character inside a string");
 		if (c != '\\') {
-			b_byte(b, c);
+			fo_sbuf_byte(b, c);
 			continue;
 		}
 		if (r->i >= r->len)
 			return fail(r, "unterminated string");
 		switch ((c = r->p[r->i++])) {
-		case '"': case '\\': case '/': b_byte(b, c); break;
-		case 'b': b_byte(b, '\b'); break;
-		case 'f': b_byte(b, '\f'); break;
-		case 'n': b_byte(b, '\n'); break;
-		case 'r': b_byte(b, '\r'); break;
-		case 't': b_byte(b, '\t'); break;
+		case '"': case '\\': case '/': fo_sbuf_byte(b, c); break;
+		case 'b': fo_sbuf_byte(b, '\b'); break;
+		case 'f': fo_sbuf_byte(b, '\f'); break;
+		case 'n': fo_sbuf_byte(b, '\n'); break;
+		case 'r': fo_sbuf_byte(b, '\r'); break;
+		case 't': fo_sbuf_byte(b, '\t'); break;
 		case 'u':
 			if ((st = unicode_escape(r, b)) != FO_OK)
 				return st;
@@ -200,7 +164,7 @@ read_string(rd *r, buf *b)
 		}
 	}
 	if (b->s == NULL)
-		b_add(b, "", 0);
+		fo_sbuf_add(b, "", 0);
 	if (b->oom) {
 		r->oom = true;
 		return FO_ERR_NOMEM;
@@ -355,7 +319,7 @@ read_container(rd *r, fo_jv *v, bool object)
 		return FO_OK;
 	}
 	for (;;) {
-		buf key = { 0 };
+		fo_sbuf key = { 0 };
 		fo_jv *kid;
 
 		ws(r);
@@ -414,7 +378,7 @@ literal(rd *r, const char *word)
 static fo_status
 read_value(rd *r, fo_jv *v)
 {
-	buf b = { 0 };
+	fo_sbuf b = { 0 };
 	fo_status st;
 
 	ws(r);
@@ -540,9 +504,9 @@ fo_jv_int(const fo_jv *v, int64_t *out)
 /* ---- The canonical text ---- */
 
 static void
-emit_string(buf *b, const char *s, size_t len)
+emit_string(fo_sbuf *b, const char *s, size_t len)
 {
-	b_byte(b, '"');
+	fo_sbuf_byte(b, '"');
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char e[8];
@@ -550,37 +514,37 @@ emit_string(buf *b, const char *s, size_t len)
 		if (c == '"' || c == '\\') {
 			e[0] = '\\';
 			e[1] = (char)c;
-			b_add(b, e, 2);
+			fo_sbuf_add(b, e, 2);
 		} else if (c < 0x20) {
 			snprintf(e, sizeof(e), "\\u%04x", c);
-			b_add(b, e, 6);
+			fo_sbuf_add(b, e, 6);
 		} else {
-			b_byte(b, (char)c);
+			fo_sbuf_byte(b, (char)c);
 		}
 	}
-	b_byte(b, '"');
+	fo_sbuf_byte(b, '"');
 }
 
 static void
-emit(buf *b, const fo_jv *v, const char *drop)
+emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 {
 	size_t *idx;
 	bool first = true;
 
 	switch (v->type) {
-	case FO_JV_NULL: b_add(b, "null", 4); return;
-	case FO_JV_FALSE: b_add(b, "false", 5); return;
-	case FO_JV_TRUE: b_add(b, "true", 4); return;
-	case FO_JV_NUMBER: b_add(b, v->s, v->len); return;
+	case FO_JV_NULL: fo_sbuf_add(b, "null", 4); return;
+	case FO_JV_FALSE: fo_sbuf_add(b, "false", 5); return;
+	case FO_JV_TRUE: fo_sbuf_add(b, "true", 4); return;
+	case FO_JV_NUMBER: fo_sbuf_add(b, v->s, v->len); return;
 	case FO_JV_STRING: emit_string(b, v->s, v->len); return;
 	case FO_JV_ARRAY:
-		b_byte(b, '[');
+		fo_sbuf_byte(b, '[');
 		for (size_t i = 0; i < v->n; i++) {
 			if (i > 0)
-				b_byte(b, ',');
+				fo_sbuf_byte(b, ',');
 			emit(b, v->kid[i], NULL);
 		}
-		b_byte(b, ']');
+		fo_sbuf_byte(b, ']');
 		return;
 	case FO_JV_OBJECT:
 		break;
@@ -590,27 +554,27 @@ emit(buf *b, const fo_jv *v, const char *drop)
 		return;
 	}
 	sorted_members(v, idx);
-	b_byte(b, '{');
+	fo_sbuf_byte(b, '{');
 	for (size_t i = 0; i < v->n; i++) {
 		size_t k = idx[i];
 
 		if (drop != NULL && key_cmp(v->key[k], v->klen[k], drop, strlen(drop)) == 0)
 			continue;
 		if (!first)
-			b_byte(b, ',');
+			fo_sbuf_byte(b, ',');
 		first = false;
 		emit_string(b, v->key[k], v->klen[k]);
-		b_byte(b, ':');
+		fo_sbuf_byte(b, ':');
 		emit(b, v->kid[k], NULL);
 	}
-	b_byte(b, '}');
+	fo_sbuf_byte(b, '}');
 	free(idx);
 }
 
 fo_status
 fo_jv_canon(const fo_jv *v, const char *drop, char **out)
 {
-	buf b = { 0 };
+	fo_sbuf b = { 0 };
 
 	if (v == NULL || out == NULL)
 		return FO_ERR_INVAL;

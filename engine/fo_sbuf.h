@@ -1,0 +1,25 @@
+/*
+ * fo_sbuf.h - a growing, always NUL-terminated text buffer. The first
+ * allocation failure sticks (oom), later appends do nothing, and
+ * fo_sbuf_take() then returns NULL: callers check once, at the end.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_SBUF_H
+#define FO_SBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct fo_sbuf {
+	char *s;                /* NULL until the first append */
+	size_t len, cap;
+	bool oom;
+} fo_sbuf;
+
+void fo_sbuf_add(fo_sbuf *b, const char *p, size_t n);
+void fo_sbuf_cat(fo_sbuf *b, const char *p);
+void fo_sbuf_byte(fo_sbuf *b, char c);
+/* The text (the caller frees it), or NULL after an allocation failure; b is emptied. */
+char *fo_sbuf_take(fo_sbuf *b);
+
+#endif
