@@ -46,41 +46,6 @@ name_arg(const ConstElementPtr& args) {
     return (v->stringValue());
 }
 
-fo_ip4
-ip_of(const ConstElementPtr& v) {
-    if (v->getType() == Element::string) {
-        try {
-            isc::asiolink::IOAddress a(v->stringValue());
-            if (a.isV4()) {
-                return (a.toUint32());
-            }
-        } catch (const std::exception&) {
-        }
-    }
-    throw BadArgument("scope-id: " + v->str() + " is not an IPv4 address");
-}
-
-// "scope-id": "10.0.0.0" or ["10.0.0.0", ...].
-std::vector<fo_ip4>
-scopes_arg(const ConstElementPtr& args) {
-    ConstElementPtr v = args->get("scope-id");
-    std::vector<fo_ip4> out;
-    if (!v) {
-        throw BadArgument("scope-id: missing");
-    }
-    if (v->getType() == Element::list) {
-        for (auto const& e : v->listValue()) {
-            out.push_back(ip_of(e));
-        }
-        if (out.empty()) {
-            throw BadArgument("scope-id: the list is empty");
-        }
-    } else {
-        out.push_back(ip_of(v));
-    }
-    return (out);
-}
-
 // The members of a map as the engine's fo_kv (the strings own the text).
 struct Members {
     std::vector<std::string> keys, values;
@@ -192,7 +157,7 @@ scope_change(CalloutHandle& handle, bool add) {
     return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
         ConstElementPtr args = arguments_of(handle, {"name", "scope-id"}, true);
         std::string name = name_arg(args);
-        std::vector<fo_ip4> scopes = scopes_arg(args);
+        std::vector<fo_ip4> scopes = scope_ids_arg(args);
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = fo_engine_admin_scopes(engine, name.c_str(), scopes.data(),

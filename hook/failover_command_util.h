@@ -8,7 +8,9 @@
 
 #include <exception>
 #include <set>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kea_failover {
 
@@ -28,6 +30,10 @@ void reply(isc::hooks::CalloutHandle& handle, int result, const std::string& tex
 isc::data::ConstElementPtr arguments_of(isc::hooks::CalloutHandle& handle,
                                         const std::set<std::string>& allowed,
                                         bool required);
+
+// The "scope-id" argument: one IPv4 address or a non-empty list of them,
+// as host-order integers; BadArgument naming scope-id otherwise.
+std::vector<uint32_t> scope_ids_arg(const isc::data::ConstElementPtr& args);
 
 } // namespace kea_failover
 

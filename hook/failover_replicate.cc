@@ -238,20 +238,6 @@ replicate_one(const Group& g, ElementPtr& entry, std::string& text) {
     }
 }
 
-uint32_t
-ip_arg(const ConstElementPtr& v) {
-    if (v->getType() == Element::string) {
-        try {
-            isc::asiolink::IOAddress a(v->stringValue());
-            if (a.isV4()) {
-                return (a.toUint32());
-            }
-        } catch (const std::exception&) {
-        }
-    }
-    throw BadArgument("scope-id: " + v->str() + " is not an IPv4 address");
-}
-
 // The relationship holding `scope` ("" when none).
 std::string
 holder_of(uint32_t scope) {
@@ -295,19 +281,7 @@ plan(CalloutHandle& handle, const ConstElementPtr& args, std::vector<Group>& gro
     if (!scope) {
         throw BadArgument("name: missing (give name, or scope-id)");
     }
-    std::vector<ConstElementPtr> list;
-    if (scope->getType() == Element::list) {
-        for (auto const& e : scope->listValue()) {
-            list.push_back(e);
-        }
-        if (list.empty()) {
-            throw BadArgument("scope-id: the list is empty");
-        }
-    } else {
-        list.push_back(scope);
-    }
-    for (auto const& e : list) {
-        uint32_t s = ip_arg(e);
+    for (uint32_t s : scope_ids_arg(args)) {
         std::string rel = holder_of(s);
         if (rel.empty()) {
             reply(handle, CONTROL_RESULT_EMPTY, "scope-id: no failover relationship holds "
