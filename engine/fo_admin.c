@@ -39,29 +39,6 @@ set_msg(char *msg, size_t len, const char *fmt, ...)
 
 /* ---- A growing text buffer; the first allocation failure sticks. ---- */
 
-/* A JSON string (RFC 8259): quote, backslash and control characters escaped. */
-static void
-sb_jstr(fo_sbuf *b, const char *s)
-{
-	fo_sbuf_cat(b, "\"");
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		char e[8];
-
-		if (c == '"' || c == '\\') {
-			e[0] = '\\';
-			e[1] = (char)c;
-			fo_sbuf_add(b, e, 2);
-		} else if (c < 0x20) {
-			snprintf(e, sizeof(e), "\\u%04x", c);
-			fo_sbuf_add(b, e, 6);
-		} else {
-			fo_sbuf_add(b, (const char *)&c, 1);
-		}
-	}
-	fo_sbuf_cat(b, "\"");
-}
-
 /* ---- One relationship entry: member names and JSON values, owned. ---- */
 
 typedef struct entry {
@@ -140,7 +117,7 @@ put_str(entry *e, const char *key, const char *s)
 {
 	fo_sbuf b = { 0 };
 
-	sb_jstr(&b, s);
+	fo_sbuf_json_str(&b, s, strlen(s));
 	if (b.oom) {
 		e->oom = true;
 		free(b.s);
@@ -177,7 +154,7 @@ put_scopes(entry *e, const fo_scope_ref *s, size_t n)
 		fo_ip4_str(s[i].scope_id, a, sizeof(a));
 		if (i > 0)
 			fo_sbuf_cat(&b, ",");
-		sb_jstr(&b, a);
+		fo_sbuf_json_str(&b, a, strlen(a));
 	}
 	fo_sbuf_cat(&b, "]");
 	if (b.oom)
@@ -239,9 +216,9 @@ doc_json(const char *state_dir, const entry *es, size_t n)
 
 	fo_sbuf_cat(&b, "{");
 	if (state_dir != NULL && state_dir[0] != '\0') {
-		sb_jstr(&b, "state-directory");
+		fo_sbuf_cat(&b, "\"state-directory\"");
 		fo_sbuf_cat(&b, ":");
-		sb_jstr(&b, state_dir);
+		fo_sbuf_json_str(&b, state_dir, strlen(state_dir));
 		fo_sbuf_cat(&b, ",");
 	}
 	fo_sbuf_cat(&b, "\"relationships\":[");
@@ -252,7 +229,7 @@ doc_json(const char *state_dir, const entry *es, size_t n)
 		for (size_t k = 0; k < es[i].n; k++) {
 			if (k > 0)
 				fo_sbuf_cat(&b, ",");
-			sb_jstr(&b, es[i].key[k]);
+			fo_sbuf_json_str(&b, es[i].key[k], strlen(es[i].key[k]));
 			fo_sbuf_cat(&b, ":");
 			fo_sbuf_cat(&b, es[i].val[k]);
 		}
@@ -435,9 +412,9 @@ fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errle
 	if (rels->state_directory[0] != '\0') {
 		const char *q = p + 1;
 
-		sb_jstr(&b, "state-directory");
+		fo_sbuf_cat(&b, "\"state-directory\"");
 		fo_sbuf_cat(&b, ":");
-		sb_jstr(&b, rels->state_directory);
+		fo_sbuf_json_str(&b, rels->state_directory, strlen(rels->state_directory));
 		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 			q++;
 		if (*q != '}')

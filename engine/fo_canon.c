@@ -504,28 +504,6 @@ fo_jv_int(const fo_jv *v, int64_t *out)
 /* ---- The canonical text ---- */
 
 static void
-emit_string(fo_sbuf *b, const char *s, size_t len)
-{
-	fo_sbuf_byte(b, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char e[8];
-
-		if (c == '"' || c == '\\') {
-			e[0] = '\\';
-			e[1] = (char)c;
-			fo_sbuf_add(b, e, 2);
-		} else if (c < 0x20) {
-			snprintf(e, sizeof(e), "\\u%04x", c);
-			fo_sbuf_add(b, e, 6);
-		} else {
-			fo_sbuf_byte(b, (char)c);
-		}
-	}
-	fo_sbuf_byte(b, '"');
-}
-
-static void
 emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 {
 	size_t *idx;
@@ -536,7 +514,7 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 	case FO_JV_FALSE: fo_sbuf_add(b, "false", 5); return;
 	case FO_JV_TRUE: fo_sbuf_add(b, "true", 4); return;
 	case FO_JV_NUMBER: fo_sbuf_add(b, v->s, v->len); return;
-	case FO_JV_STRING: emit_string(b, v->s, v->len); return;
+	case FO_JV_STRING: fo_sbuf_json_str(b, v->s, v->len); return;
 	case FO_JV_ARRAY:
 		fo_sbuf_byte(b, '[');
 		for (size_t i = 0; i < v->n; i++) {
@@ -563,7 +541,7 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 		if (!first)
 			fo_sbuf_byte(b, ',');
 		first = false;
-		emit_string(b, v->key[k], v->klen[k]);
+		fo_sbuf_json_str(b, v->key[k], v->klen[k]);
 		fo_sbuf_byte(b, ':');
 		emit(b, v->kid[k], NULL);
 	}

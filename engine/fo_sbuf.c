@@ -2,6 +2,7 @@
  * fo_sbuf.c - a growing text buffer (fo_sbuf.h).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +41,28 @@ void
 fo_sbuf_byte(fo_sbuf *b, char c)
 {
 	fo_sbuf_add(b, &c, 1);
+}
+
+void
+fo_sbuf_json_str(fo_sbuf *b, const char *s, size_t len)
+{
+	fo_sbuf_byte(b, '"');
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[8];
+
+		if (c == '"' || c == '\\') {
+			e[0] = '\\';
+			e[1] = (char)c;
+			fo_sbuf_add(b, e, 2);
+		} else if (c < 0x20) {
+			snprintf(e, sizeof(e), "\\u%04x", c);
+			fo_sbuf_add(b, e, 6);
+		} else {
+			fo_sbuf_byte(b, (char)c);
+		}
+	}
+	fo_sbuf_byte(b, '"');
 }
 
 char *

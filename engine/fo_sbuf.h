@@ -19,6 +19,8 @@ typedef struct fo_sbuf {
 void fo_sbuf_add(fo_sbuf *b, const char *p, size_t n);
 void fo_sbuf_cat(fo_sbuf *b, const char *p);
 void fo_sbuf_byte(fo_sbuf *b, char c);
+/* A JSON string (RFC 8259) of s[0..len): quote, backslash and controls escaped. */
+void fo_sbuf_json_str(fo_sbuf *b, const char *s, size_t len);
 /* The text (the caller frees it), or NULL after an allocation failure; b is emptied. */
 char *fo_sbuf_take(fo_sbuf *b);
 

@@ -1001,26 +1001,46 @@ done:
 	return why;
 }
 
-/* The first BACKUP address neither reserved nor on offer to a client. */
+/* The first address of free list `st` neither reserved nor on offer to a client. */
 static fo_ip4
-first_givable(const fo_bt *bt, fo_wall now)
+first_movable(const fo_bt *bt, fo_bstate st, fo_wall now)
 {
 	const fo_binding *b;
 
-	for (b = fo_bt_list_first(bt, FO_BS_BACKUP); b != NULL; b = fo_bt_list_next(bt, b))
+	for (b = fo_bt_list_first(bt, st); b != NULL; b = fo_bt_list_next(bt, b))
 		if (!(b->flags & FO_BF_RESERVED) &&
 		    !((b->flags & FO_BF_OFFERED) && b->expiry > fo_wall_to_proto(now)))
 			return fo_bt_address(bt, b);
 	return 0;
 }
 
+/* Move up to `want` of our free addresses (list `from`) to the partner (`to`), queued. */
+static size_t
+move_free(fo_scope *s, fo_bstate from, fo_bstate to, size_t want, fo_wall now)
+{
+	fo_binding_info cur, nw;
+	size_t n = 0;
+	fo_ip4 a;
+
+	while (n < want && (a = first_movable(s->bt, from, now)) != 0) {
+		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
+			break;
+		nw = cur;
+		nw.state = to;
+		nw.stos = fo_wall_to_proto(now);
+		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
+		if (apply(s, a, &cur, &nw) != FO_OK)
+			break;
+		n++;
+	}
+	return n;
+}
+
 size_t
 fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now)
 {
-	fo_binding_info cur, nw;
-	size_t n = 0, want = 0, share;
+	size_t n, want = 0, share;
 	int64_t imb;
-	fo_ip4 a;
 
 	pthread_mutex_lock(&s->lock);
 	imb = fo_own_imbalance(s->bt, secondary_percent);
@@ -1029,17 +1049,7 @@ fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall n
 	 * counts cannot make the partners hand addresses to and fro. */
 	if (imb < 0 && (size_t)-imb > share / 10 + 1)
 		want = (size_t)-imb < max ? (size_t)-imb : max;
-	while (n < want && (a = first_givable(s->bt, now)) != 0) {
-		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
-			break;
-		nw = cur;
-		nw.state = FO_BS_FREE;
-		nw.stos = fo_wall_to_proto(now);
-		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
-		if (apply(s, a, &cur, &nw) != FO_OK)
-			break;
-		n++;
-	}
+	n = move_free(s, FO_BS_BACKUP, FO_BS_FREE, want, now);
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }
@@ -1047,27 +1057,14 @@ fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall n
 size_t
 fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall now)
 {
-	fo_binding_info cur, nw;
-	size_t n = 0, want;
+	size_t n, want;
 	int64_t imb;
-	fo_ip4 a;
 
 	pthread_mutex_lock(&s->lock);
 	/* Only the primary's FREE addresses move: taking BACKUP ones back could race the secondary. */
 	imb = fo_own_imbalance(s->bt, secondary_percent);
 	want = imb <= 0 ? 0 : (uint64_t)imb < max ? (size_t)imb : max;
-	/* Hash 0 is no client's: addresses on offer are passed over while others remain. */
-	while (n < want && (a = first_unreserved(s->bt, FO_BS_FREE, 0, now)) != 0) {
-		if (fo_bt_get(s->bt, a, &cur) != FO_OK)
-			break;
-		nw = cur;
-		nw.state = FO_BS_BACKUP;
-		nw.stos = fo_wall_to_proto(now);
-		nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
-		if (apply(s, a, &cur, &nw) != FO_OK)
-			break;
-		n++;
-	}
+	n = move_free(s, FO_BS_FREE, FO_BS_BACKUP, want, now);
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }
