@@ -221,6 +221,8 @@ by_name() {
 	c s2 failover-get '{"name": "rel1"}' >"$d/get2-after.json"
 	fo_check "$tag: s2's binding table follows the new pool (scope 10.0.0.0: 150 addresses)" \
 	    jqe '[.arguments.relationships[0].state.scope[] | select(."scope-id" == "10.0.0.0") | .total] == [150]' "$d/get2-after.json"
+	fo_check "$tag: after the replication both agree on who owns each free address of 10.0.0.0, split 50/50 (<= 20 s)" \
+	    owners_agree 10.0.0.0 20
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-again.json"
 	fo_check "$tag: replicating again: result 0, every scope unchanged, nothing to apply" \
 	    jqe '.result == 0 and .arguments.replications[0].applied == true and
@@ -352,6 +354,25 @@ crossing() {
 	    rep_back_ok "$d/rep-back.json"
 	fo_check "$tag: ... s2's config-get shows s1's 10.1.0.0 again" same_scope 10.1.0.0
 	fo_check "$tag: ... and s1's 10.0.0.0" same_scope 10.0.0.0
+}
+
+# owners_agree SCOPE SECONDS: s1's free-mine is s2's free-partner and the
+# other way round for SCOPE, and each owns about half (+-10 %) of the free
+# addresses, within SECONDS (the rebalancing runs when the secondary
+# reaches Normal after the replication's reconnection).
+owners_agree() {
+	_end=$(($(date +%s) + $2))
+	while :; do
+		c s1 failover-get '{"name": "rel1"}' >"$d/own1.json"
+		c s2 failover-get '{"name": "rel1"}' >"$d/own2.json"
+		_r=$(jq -s -c --arg sc "$1" 'map(.arguments.relationships[0].state.scope[] | select(."scope-id" == $sc)
+		    | {m: ."free-mine", p: ."free-partner"}) as [$a, $b]
+		    | {s1: $a, s2: $b, ok: ($a.m == $b.p and $a.p == $b.m and ($a.m - $a.p | fabs) <= ($a.m + $a.p) / 10 + 1)}' \
+		    "$d/own1.json" "$d/own2.json")
+		[ "$(echo "$_r" | jq .ok)" = true ] && { echo "#   $_r"; return 0; }
+		[ "$(date +%s)" -lt "$_end" ] || { echo "#   $_r"; return 1; }
+		sleep 1
+	done
 }
 
 run() {
