@@ -206,6 +206,12 @@ entry_of(entry *e, const fo_relationship *r)
 		put_str(e, "partner-control-user", r->partner_control_user);
 	if (r->partner_control_password[0] != '\0')
 		put_str(e, "partner-control-password", r->partner_control_password);
+	if (r->partner_control_trust_anchor[0] != '\0')
+		put_str(e, "partner-control-trust-anchor", r->partner_control_trust_anchor);
+	if (r->partner_control_cert_file[0] != '\0')
+		put_str(e, "partner-control-cert-file", r->partner_control_cert_file);
+	if (r->partner_control_key_file[0] != '\0')
+		put_str(e, "partner-control-key-file", r->partner_control_key_file);
 }
 
 /* The whole document: {"state-directory": ..., "relationships": [entries]}. */

@@ -681,6 +681,15 @@ rel_leaf(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n
 	if (strcmp(k, "partner-control-password") == 0)
 		return put_str(c, n, r->partner_control_password,
 		    sizeof(r->partner_control_password));
+	if (strcmp(k, "partner-control-trust-anchor") == 0)
+		return put_str(c, n, r->partner_control_trust_anchor,
+		    sizeof(r->partner_control_trust_anchor));
+	if (strcmp(k, "partner-control-cert-file") == 0)
+		return put_str(c, n, r->partner_control_cert_file,
+		    sizeof(r->partner_control_cert_file));
+	if (strcmp(k, "partner-control-key-file") == 0)
+		return put_str(c, n, r->partner_control_key_file,
+		    sizeof(r->partner_control_key_file));
 	if (strcmp(k, "partner-port") == 0)
 		r->partner_port = (uint16_t)num(n);
 	else if (strcmp(k, "local-port") == 0)
@@ -734,6 +743,18 @@ rel_fill(struct cfg *c, const struct lyd_node *list, fo_relationship *r, size_t 
 		LY_LIST_FOR(lyd_child(list), n)
 			if (strcmp(n->schema->name, "enable-auth") == 0)
 				return cfg_fail(c, n, "enable-auth true requires shared-secret.");
+	}
+	/* The client certificate of https: both files or neither. */
+	if ((r->partner_control_cert_file[0] == '\0') != (r->partner_control_key_file[0] == '\0')) {
+		bool cert = r->partner_control_cert_file[0] != '\0';
+
+		LY_LIST_FOR(lyd_child(list), n)
+			if (strcmp(n->schema->name, cert ? "partner-control-cert-file" :
+			    "partner-control-key-file") == 0)
+				return cfg_fail(c, n, cert ? "partner-control-cert-file requires "
+				    "partner-control-key-file (the client certificate's private key)." :
+				    "partner-control-key-file requires partner-control-cert-file (the "
+				    "client certificate).");
 	}
 	return FO_OK;
 }

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "fo_http.h"
+#include "fo_http_tls.h"
 
 /* ---- URL ---- */
 
@@ -68,7 +71,7 @@ url_authority(const char *p, size_t n, fo_url *out, char *err, size_t errlen)
 	}
 	memcpy(out->host, hs, hl);
 	out->host[hl] = '\0';
-	out->port = 80;
+	out->port = out->tls ? 443 : 80;
 	if (colon != NULL) {
 		size_t pl = (size_t)(p + n - colon - 1);
 		unsigned long port;
@@ -86,7 +89,6 @@ url_authority(const char *p, size_t n, fo_url *out, char *err, size_t errlen)
 fo_status
 fo_url_parse(const char *url, fo_url *out, char *err, size_t errlen)
 {
-	static const char scheme[] = "http://";
 	const char *p, *slash;
 	size_t n;
 
@@ -94,14 +96,14 @@ fo_url_parse(const char *url, fo_url *out, char *err, size_t errlen)
 		return FO_ERR_INVAL;
 	memset(out, 0, sizeof(*out));
 	if (strncasecmp(url, "https://", 8) == 0) {
-		fo_errf(err, errlen, "https is not supported (plain http only)");
+		out->tls = true;
+		p = url + 8;
+	} else if (strncasecmp(url, "http://", 7) == 0) {
+		p = url + 7;
+	} else {
+		fo_errf(err, errlen, "must start with http:// or https://");
 		return FO_ERR_CONFIG;
 	}
-	if (strncasecmp(url, scheme, sizeof(scheme) - 1) != 0) {
-		fo_errf(err, errlen, "must start with http://");
-		return FO_ERR_CONFIG;
-	}
-	p = url + sizeof(scheme) - 1;
 	if (strpbrk(p, " \t\r\n#") != NULL) {
 		fo_errf(err, errlen, "spaces and fragments (#) are not allowed");
 		return FO_ERR_CONFIG;
@@ -244,6 +246,8 @@ status_line(const char *buf, const char *hdr_end, fo_http_response *resp)
 	    buf[12] != '\r'))
 		return false;
 	resp->status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
+	if (resp->status < 100 || resp->status > 599)
+		return false;           /* RFC 9110 15: classes 1xx to 5xx only */
 	r = buf + 12 + (n > 12 && buf[12] == ' ');
 	re = buf + n;
 	while (re > r && re[-1] == '\r')
@@ -421,12 +425,38 @@ open_conn(const fo_url *u, int64_t conn_deadline, int *out, char *err, size_t er
 	return FO_OK;
 }
 
+/* A connection: the socket, and its TLS client for https. */
+typedef struct conn {
+	int fd;
+	fo_tls *tls;
+} conn;
+
 static fo_status
-send_all(int fd, const char *p, size_t n, int64_t deadline, const fo_url *u, char *err,
+send_all(const conn *c, const char *p, size_t n, int64_t deadline, const fo_url *u, char *err,
     size_t errlen)
 {
+	int fd = c->fd;
+
 	while (n > 0) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		ssize_t w;
+
+		if (c->tls != NULL) {
+			short ev = POLLOUT;
+
+			if ((w = fo_tls_write(c->tls, p, n, &ev, err, errlen)) < 0 && errno == EIO)
+				return FO_ERR_IO;
+			if (w < 0 && wait_fd(fd, ev, deadline) == 1)
+				continue;
+			if (w < 0) {
+				fo_errf(err, errlen, "%s port %u: sending the request failed: timed out",
+				    u->host, (unsigned)u->port);
+				return FO_ERR_IO;
+			}
+			p += w;
+			n -= (size_t)w;
+			continue;
+		}
+		w = send(fd, p, n, MSG_NOSIGNAL);
 
 		if (w > 0) {
 			p += w;
@@ -478,9 +508,11 @@ request_head(const fo_http_request *req, const fo_url *u)
 }
 
 static fo_status
-receive(int fd, const fo_http_request *req, const fo_url *u, int64_t deadline,
+receive(const conn *c, const fo_http_request *req, const fo_url *u, int64_t deadline,
     fo_http_response *resp, char *err, size_t errlen)
 {
+	int fd = c->fd;
+	short ev = POLLIN;
 	size_t max = req->max_response ? req->max_response : FO_HTTP_MAX_RESPONSE;
 	size_t len = 0, cap = 4096;
 	char *b = malloc(cap), *nb;
@@ -502,7 +534,16 @@ receive(int fd, const fo_http_request *req, const fo_url *u, int64_t deadline,
 			b = nb;
 			cap *= 2;
 		}
-		r = recv(fd, b + len, cap - len - 1, 0);
+		ev = POLLIN;
+		if (c->tls != NULL) {
+			if ((r = fo_tls_read(c->tls, b + len, cap - len - 1, &ev, err, errlen)) < 0 &&
+			    errno == EIO) {
+				st = FO_ERR_IO;
+				break;
+			}
+		} else {
+			r = recv(fd, b + len, cap - len - 1, 0);
+		}
 		if (r > 0) {
 			len += (size_t)r;
 		} else if (r == 0) {
@@ -510,7 +551,7 @@ receive(int fd, const fo_http_request *req, const fo_url *u, int64_t deadline,
 		} else if (errno == EINTR) {
 			continue;
 		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (wait_fd(fd, POLLIN, deadline) == 1)
+			if (wait_fd(fd, ev, deadline) == 1)
 				continue;
 			fo_errf(err, errlen, "%s port %u: timed out after %d ms waiting for the "
 			    "answer", u->host, (unsigned)u->port, req->timeout_ms > 0 ?
@@ -534,13 +575,49 @@ receive(int fd, const fo_http_request *req, const fo_url *u, int64_t deadline,
 	return st;
 }
 
+/* https: the TLS handshake on c->fd, within the deadline. */
+static fo_status
+tls_start(conn *c, const fo_http_request *req, const fo_url *u, int64_t deadline, char *err,
+    size_t errlen)
+{
+	fo_status st = FO_OK;
+
+	if (!fo_tls_set_fd(c->tls, c->fd))
+		return FO_ERR_NOMEM;
+	while (st == FO_OK) {
+		short ev = POLLIN;
+		int r = fo_tls_handshake(c->tls, &ev, err, errlen);
+
+		if (r == 1)
+			break;
+		if (r < 0)
+			return FO_ERR_IO;
+		switch (wait_fd(c->fd, ev, deadline)) {
+		case 1:
+			continue;
+		case 0:
+			fo_errf(err, errlen, "TLS handshake with %s:%u failed: timed out after %d ms",
+			    u->host, (unsigned)u->port, req->timeout_ms > 0 ? req->timeout_ms :
+			    FO_HTTP_TIMEOUT_MS);
+			return FO_ERR_IO;
+		default:
+			fo_errf(err, errlen, "TLS handshake with %s:%u failed: %s", u->host,
+			    (unsigned)u->port, strerror(errno));
+			return FO_ERR_IO;
+		}
+	}
+	return st;
+}
+
 fo_status
 fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size_t errlen)
 {
 	int64_t start = now_ms(), deadline, conn_deadline;
 	fo_url u;
 	char *head = NULL;
-	int fd = -1;
+	conn c = { .fd = -1 };
+	sigset_t pipe_set, old_mask, pending;
+	bool pipe_before = false;
 	fo_status st;
 
 	if (req == NULL || resp == NULL || req->url == NULL || (req->body == NULL &&
@@ -554,23 +631,50 @@ fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size
 	    FO_HTTP_CONNECT_TIMEOUT_MS);
 	if (conn_deadline > deadline)
 		conn_deadline = deadline;
-	if ((st = open_conn(&u, conn_deadline, &fd, err, errlen)) != FO_OK)
+	if (u.tls) {
+		/* The files first: a bad one costs no connection. */
+		fo_tls_opts o = { .ca_file = req->ca_file, .cert_file = req->cert_file,
+		    .key_file = req->key_file };
+
+		if ((st = fo_tls_new(u.host, u.port, &o, &c.tls, err, errlen)) != FO_OK)
+			return st;
+	}
+	if ((st = open_conn(&u, conn_deadline, &c.fd, err, errlen)) != FO_OK) {
+		fo_tls_free(c.tls);
 		return st;
+	}
+	if (u.tls) {
+		/* OpenSSL writes with write(2): no SIGPIPE for this thread meanwhile. */
+		sigemptyset(&pipe_set);
+		sigaddset(&pipe_set, SIGPIPE);
+		pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+		pipe_before = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1;
+		if ((st = tls_start(&c, req, &u, deadline, err, errlen)) != FO_OK)
+			goto done;
+	}
 	if ((head = request_head(req, &u)) == NULL) {
 		fo_errf(err, errlen, "partner-control-user and -password are too long");
 		st = FO_ERR_CONFIG;
 		goto done;
 	}
-	if ((st = send_all(fd, head, strlen(head), deadline, &u, err, errlen)) != FO_OK ||
-	    (st = send_all(fd, req->body, req->body_len, deadline, &u, err, errlen)) != FO_OK)
+	if ((st = send_all(&c, head, strlen(head), deadline, &u, err, errlen)) != FO_OK ||
+	    (st = send_all(&c, req->body, req->body_len, deadline, &u, err, errlen)) != FO_OK)
 		goto done;
-	st = receive(fd, req, &u, deadline, resp, err, errlen);
+	st = receive(&c, req, &u, deadline, resp, err, errlen);
 done:
 	if (head != NULL) {
 		memset(head, 0, strlen(head));  /* the credentials */
 		free(head);
 	}
-	close(fd);
+	fo_tls_free(c.tls);
+	close(c.fd);
+	if (u.tls) {
+		struct timespec zero = { 0, 0 };
+
+		if (!pipe_before && sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) == 1)
+			(void)sigtimedwait(&pipe_set, NULL, &zero);
+		pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+	}
 	if (st != FO_OK)
 		fo_http_response_free(resp);
 	return st;

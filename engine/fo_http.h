@@ -2,14 +2,18 @@
  * fo_http.h - a small blocking HTTP/1.1 client: one POST to a partner's
  * kea-ctrl-agent (failover-replicate, fo_replicate.h).
  *
- * Internal tier. Plain http only (https is refused with a message saying
- * so). The request has Content-Length framing, "Connection: close" and, when
+ * Internal tier. http, or https (TLS 1.2 or later with OpenSSL, fo_http_tls.h:
+ * the server's certificate verified against ca_file or the system's CA
+ * certificates, its name or address checked, an optional client
+ * certificate). The request has Content-Length framing, "Connection: close" and, when
  * a user is given, basic authentication (RFC 7617). The answer is framed by
  * its Content-Length, by chunked transfer coding, or by the end of the
  * connection. Every step runs against two deadlines: the connection must be
  * established within connect_timeout_ms and the whole exchange (name
  * resolution included) must end within timeout_ms. No signal is raised
- * (MSG_NOSIGNAL); the socket is closed on every path.
+ * (MSG_NOSIGNAL; SIGPIPE blocked in the calling thread during a TLS
+ * exchange); the socket is closed on every path. The TLS handshake runs
+ * against the whole exchange's deadline.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #ifndef FO_HTTP_H
@@ -23,16 +27,17 @@
 #define FO_URL_HOST_MAX 255
 #define FO_URL_PATH_MAX 1023
 
-/* An http:// URL: host (a name, an IPv4 address, or an IPv6 one without brackets). */
+/* An http:// or https:// URL: host (a name, an IPv4 address, or an IPv6 one without brackets). */
 typedef struct fo_url {
 	char host[FO_URL_HOST_MAX + 1];
-	uint16_t port;                  /* 80 when not given */
+	bool tls;                       /* https:// */
+	uint16_t port;                  /* 80 (https: 443) when not given */
 	char path[FO_URL_PATH_MAX + 1]; /* "/" when not given; query kept */
 } fo_url;
 
 /*
- * Parse "http://host[:port][/path]" (IPv6 as "[addr]"). FO_ERR_CONFIG with
- * err saying what is wrong (https, no host, a bad port, user information,
+ * Parse "http[s]://host[:port][/path]" (IPv6 as "[addr]"). FO_ERR_CONFIG with
+ * err saying what is wrong (another scheme, no host, a bad port, user information,
  * a fragment, spaces, a part too long).
  */
 fo_status fo_url_parse(const char *url, fo_url *out, char *err, size_t errlen);
@@ -50,6 +55,10 @@ typedef struct fo_http_request {
 	int connect_timeout_ms;         /* <= 0: FO_HTTP_CONNECT_TIMEOUT_MS */
 	int timeout_ms;                 /* <= 0: FO_HTTP_TIMEOUT_MS */
 	size_t max_response;            /* 0: FO_HTTP_MAX_RESPONSE */
+	/* https only (ignored for http): PEM files, NULL or "" when not given. */
+	const char *ca_file;            /* CAs to verify the server; "": the system's */
+	const char *cert_file;          /* client certificate (chain), with key_file */
+	const char *key_file;
 } fo_http_request;
 
 typedef struct fo_http_response {
@@ -63,8 +72,10 @@ typedef struct fo_http_response {
  * POST req->body to req->url; on FO_OK *resp holds the answer, whatever its
  * status (free it with fo_http_response_free). Errors, err saying which
  * step failed and naming host and port: FO_ERR_CONFIG (the URL),
+ * FO_ERR_CONFIG also when a TLS file cannot be loaded;
  * FO_ERR_IO (resolution, connection refused, reset, a deadline passed:
- * "... timed out after 10000 ms waiting for the answer"), FO_ERR_PROTO (the
+ * "... timed out after 10000 ms waiting for the answer", the TLS handshake:
+ * "TLS handshake with HOST:PORT failed: certificate verify failed: ..."), FO_ERR_PROTO (the
  * answer is no HTTP/1.x response, or is larger than max_response),
  * FO_ERR_NOMEM.
  */

@@ -19,6 +19,7 @@
 #define FO_CONTROL_URL_MAX 1023      /* partner-control-url */
 #define FO_CONTROL_USER_MAX 255      /* partner-control-user */
 #define FO_CONTROL_PASSWORD_MAX 255  /* partner-control-password */
+#define FO_CONTROL_FILE_MAX 1023     /* partner-control-trust-anchor, -cert-file, -key-file */
 
 /* Defaults (Microsoft's where Microsoft has one, ISC's otherwise). */
 #define FO_DEFAULT_PORT 647
@@ -67,6 +68,10 @@ typedef struct fo_relationship {
 	char partner_control_url[FO_CONTROL_URL_MAX + 1];
 	char partner_control_user[FO_CONTROL_USER_MAX + 1];
 	char partner_control_password[FO_CONTROL_PASSWORD_MAX + 1]; /* never logged, never printed */
+	/* https:// only: PEM file paths (never their contents). */
+	char partner_control_trust_anchor[FO_CONTROL_FILE_MAX + 1]; /* CA file; "" = system default */
+	char partner_control_cert_file[FO_CONTROL_FILE_MAX + 1];    /* client certificate; "" = none */
+	char partner_control_key_file[FO_CONTROL_FILE_MAX + 1];     /* its private key */
 } fo_relationship;
 
 typedef struct fo_relationship_set {

@@ -257,7 +257,8 @@ fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
 		return FO_ERR_NOTFOUND;
 	if (r->partner_control_url[0] == '\0') {
 		fo_errf(err, errlen, "partner-control-url: not set for relationship '%s' (the URL "
-		    "of the partner's kea-ctrl-agent, e.g. http://10.0.0.2:8000/; failover-set "
+		    "of the partner's kea-ctrl-agent, e.g. http://10.0.0.2:8000/ or "
+		    "https://10.0.0.2:8443/; failover-set "
 		    "sets it)", r->name);
 		return FO_ERR_CONFIG;
 	}
@@ -268,6 +269,9 @@ fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
 	req.url = r->partner_control_url;
 	req.user = r->partner_control_user;
 	req.password = r->partner_control_password;
+	req.ca_file = r->partner_control_trust_anchor;
+	req.cert_file = r->partner_control_cert_file;
+	req.key_file = r->partner_control_key_file;
 	req.body = body;
 	req.body_len = strlen(body);
 	st = fo_http_post(&req, &resp, why, sizeof(why));

@@ -107,6 +107,10 @@ config_leaves(fo_json *j, const fo_relationship *r)
 	kv_str_if(j, "partner-control-url", r->partner_control_url);
 	kv_str_if(j, "partner-control-user", r->partner_control_user);
 	/* partner-control-password: never. */
+	/* The TLS files: their paths only (the key's contents are never read here). */
+	kv_str_if(j, "partner-control-trust-anchor", r->partner_control_trust_anchor);
+	kv_str_if(j, "partner-control-cert-file", r->partner_control_cert_file);
+	kv_str_if(j, "partner-control-key-file", r->partner_control_key_file);
 	fo_json_kv_uint(j, "max-response-delay", r->max_response_delay);
 	fo_json_kv_uint(j, "max-unacked-updates", r->max_unacked_updates);
 	if (lb)

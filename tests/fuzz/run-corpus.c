@@ -24,6 +24,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_INPUT (1u << 20)
+#ifndef FO_CORPUS
+#define FO_CORPUS "corpus"              /* below tests/fuzz/ */
+#endif
 
 static int
 run_file(const char *path)
@@ -99,7 +102,7 @@ main(int argc, char **argv)
 		for (int i = 1; i < argc; i++)
 			run_dir(argv[i], &pass, &fail);
 	} else {
-		snprintf(def, sizeof(def), "%s/tests/fuzz/corpus",
+		snprintf(def, sizeof(def), "%s/tests/fuzz/" FO_CORPUS,
 		    srcdir != NULL ? srcdir : ".");
 		run_dir(def, &pass, &fail);
 	}

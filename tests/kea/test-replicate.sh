@@ -19,9 +19,15 @@
 # no relationship. A prepared replication blocks a replication in the other
 # direction. Bad input (result 1 naming the field), unknown relationship or
 # scope (3), no partner-control-url (1 naming it; failover-set sets it and
-# failover-get shows it, never the password). The secret and the agent's
-# password are in no answer and no log; s2's configuration file is not
-# rewritten. With multi-threading off and on (FO_MT_LIST).
+# failover-get shows it, never the password). Over https (when the openssl
+# command is there to make the certificates): a second kea-ctrl-agent of s2
+# on 10.0.0.2:8443 with TLS (trust-anchor, cert-file, key-file,
+# cert-required) and basic authentication; s1 with another CA as
+# partner-control-trust-anchor is refused (certificate verify failed), with
+# the right CA and its client certificate it replicates (result 0, s2 has the
+# change); failover-get shows the three paths, never the key. The secret and
+# the agent's password are in no answer and no log; s2's configuration file
+# is not rewritten. With multi-threading off and on (FO_MT_LIST).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
@@ -80,6 +86,10 @@ renew_on_s2() {
 	_r=$(subnet_of s2 10.1.0.0 | jq -c '."renew-timer"')
 	[ "$_r" = "$1" ] || { echo "#   renew-timer of 10.1.0.0 on s2: $_r"; return 1; }
 }
+renew_not_on_s2() {
+	_r=$(subnet_of s2 10.1.0.0 | jq -c '."renew-timer"')
+	[ "$_r" != "$1" ] || { echo "#   renew-timer of 10.1.0.0 on s2: $_r"; return 1; }
+}
 status_applied() {
 	_end=$(($(date +%s) + 15))
 	while [ "$(date +%s)" -lt "$_end" ]; do
@@ -127,24 +137,66 @@ print(json.dumps({"command": cmd, "service": ["dhcp4"], "arguments": args}))
 EOF
 }
 
-# kea-ctrl-agent in NAME's namespace on NAME's address, port $PORT; AUTH=1: basic authentication.
+# kea-ctrl-agent in NAME's namespace on NAME's address, port $PORT; AUTH=1: basic
+# authentication; TLS=1: https on port $TLS_PORT with the certificates of $PKI
+# (the client must present one: cert-required).
 agent_start() {
 	_dir="$FO_TMP/$1"
 	eval "_ns=\$FO_NS_$1 _ip=\$FO_IP_$1"
-	mkdir -p "$_dir/agent-run"
-	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --argjson port "$PORT" \
-	    --arg user "$AGENT_USER" --arg pw "$PW" --argjson auth "${2:-0}" '{"Control-agent": ({
+	_sfx=""; _port=$PORT
+	[ "${3:-0}" = 1 ] && { _sfx="-tls"; _port=$TLS_PORT; }
+	mkdir -p "$_dir/agent$_sfx-run"
+	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --argjson port "$_port" \
+	    --arg user "$AGENT_USER" --arg pw "$PW" --argjson auth "${2:-0}" \
+	    --argjson tls "${3:-0}" --arg pki "$PKI" '{"Control-agent": ({
 	    "http-host": $ip, "http-port": $port,
 	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
 	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
 	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
-	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
-	    >"$_dir/agent.json"
-	KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" \
-	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >"$_dir/agent.log" 2>&1 &
-	FO_PIDS="$FO_PIDS $!"
-	AGENT_PIDS="$AGENT_PIDS $!"
-	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end)
+	    + (if $tls == 1 then {"trust-anchor": ($pki + "/ca.pem"), "cert-file": ($pki + "/server.pem"),
+	       "key-file": ($pki + "/server.key"), "cert-required": true} else {} end))}' \
+	    >"$_dir/agent$_sfx.json"
+	KEA_PIDFILE_DIR="$_dir/agent$_sfx-run" KEA_LOCKFILE_DIR="$_dir/agent$_sfx-run" \
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent$_sfx.json" >"$_dir/agent$_sfx.log" 2>&1 &
+	_apid=$!
+	FO_PIDS="$FO_PIDS $_apid"
+	AGENT_PIDS="$AGENT_PIDS $_apid"
+	[ "${3:-0}" = 1 ] && TLS_AGENT_PID=$_apid
+	fo_wait_log "$_dir/agent$_sfx.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+}
+
+# The certificates of the https case, with the openssl command: ca (s2's
+# agent and s1 trust it), other-ca (the same name, another key), server
+# (s2's agent, for IP 10.0.0.2), client (s1's, CN fo-client).
+TLS_PORT=8443
+PKI="$FO_TMP/pki"
+make_pki() {
+	mkdir -p "$PKI" || return 1
+	for _ca in ca other-ca; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		    -subj "/CN=fo test CA" -addext "basicConstraints=critical,CA:TRUE" \
+		    -addext "keyUsage=critical,keyCertSign,cRLSign" \
+		    -keyout "$PKI/$_ca.key" -out "$PKI/$_ca.pem" 2>>"$PKI/openssl.log" || return 1
+	done
+	for _c in "server IP:10.0.0.2 serverAuth 10.0.0.2" "client DNS:fo-client clientAuth fo-client"; do
+		set -- $_c
+		printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n' \
+		    "$2" "$3" >"$PKI/$1.ext"
+		openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$4" \
+		    -keyout "$PKI/$1.key" -out "$PKI/$1.csr" 2>>"$PKI/openssl.log" &&
+		openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" \
+		    -CAcreateserial -days 2 -extfile "$PKI/$1.ext" -out "$PKI/$1.pem" 2>>"$PKI/openssl.log" || return 1
+	done
+	chmod 600 "$PKI"/*.key
+}
+failover_get_tls_ok() {
+	jqe --arg p "$PKI" '.result == 0 and (.arguments.relationships[0] |
+	    ."partner-control-url" == "https://10.0.0.2:8443/" and
+	    ."partner-control-trust-anchor" == ($p + "/ca.pem") and
+	    ."partner-control-cert-file" == ($p + "/client.pem") and
+	    ."partner-control-key-file" == ($p + "/client.key"))' "$1" || { echo "#   $(head -c 600 "$1")"; return 1; }
+	! grep -q "PRIVATE KEY" "$1" || { echo "#   a private key in the answer"; return 1; }
 }
 # agent NAME JSON: POST to NAME's agent from NAME's namespace (no credentials).
 agent() {
@@ -186,9 +238,12 @@ bad_input() {
 	c s2 failover-replicate '{"name": "rel1"}' >"$d/no-url.json"
 	fo_check "$tag: s2 without partner-control-url: result 1, names partner-control-url" \
 	    says "$d/no-url.json" 1 "partner-control-url: not set"
-	c s2 failover-set '{"name": "rel1", "partner-control-url": "https://10.0.0.1:8000/"}' >"$d/set-https.json"
-	fo_check "$tag: failover-set partner-control-url https://...: result 1, names the leaf" \
-	    says "$d/set-https.json" 1 "partner-control-url"
+	c s2 failover-set '{"name": "rel1", "partner-control-url": "ftp://10.0.0.1:8000/"}' >"$d/set-ftp.json"
+	fo_check "$tag: failover-set partner-control-url ftp://...: result 1, names the leaf" \
+	    says "$d/set-ftp.json" 1 "partner-control-url"
+	c s2 failover-set '{"name": "rel1", "partner-control-cert-file": "/etc/fo/client.pem"}' >"$d/set-cert-only.json"
+	fo_check "$tag: failover-set partner-control-cert-file without -key-file: result 1, says so" \
+	    says "$d/set-cert-only.json" 1 "partner-control-cert-file requires partner-control-key-file"
 	c s2 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.1:8000/"}' >/dev/null
 	c s2 failover-set '{"name": "rel1", "partner-control-url": null}' >"$d/set-null.json"
 	fo_check "$tag: failover-set s2 partner-control-url null: result 0, not shown any more" \
@@ -301,6 +356,51 @@ refused_credentials() {
 	fo_check "$tag: failover-set s1 partner-control-url back: result 0" result_is "$d/set-url-back.json" 0
 }
 
+# https: s2's second agent with TLS; a wrong CA, then the right one and a client certificate.
+over_tls() {
+	if [ -z "$PKI_OK" ]; then
+		echo "# skip $tag: https (no openssl command to make the certificates)"
+		return 0
+	fi
+	if ! agent_start s2 1 1; then
+		fo_not_ok "$tag: s2's kea-ctrl-agent with TLS starts on 10.0.0.2:$TLS_PORT"
+		sed 's/^/#   /' "$FO_TMP/s2/agent-tls.log" | tail -5
+		return 0
+	fi
+	raw s1 "$(config_set_s1 "$CS3"' | .["client-classes"][0]["option-data"][0].data = "from-class-2" |
+	    .subnet4[1]["renew-timer"] = 1200')" >"$d/cs5.json"
+	fo_check "$tag: config-set on s1 (renew-timer 1200 in 10.1.0.0): result 0" result_is "$d/cs5.json" 0
+	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
+	c s1 failover-set "$(jq -cn --arg p "$PKI" '{"name": "rel1", "partner-control-url": "https://10.0.0.2:8443/",
+	    "partner-control-trust-anchor": ($p + "/other-ca.pem"), "partner-control-cert-file": ($p + "/client.pem"),
+	    "partner-control-key-file": ($p + "/client.key")}')" >"$d/set-tls-wrong.json"
+	fo_check "$tag: failover-set s1 https://10.0.0.2:8443/ with another CA and a client certificate: result 0" \
+	    result_is "$d/set-tls-wrong.json" 0
+	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls-wrong.json"
+	fo_check "$tag: https with the wrong trust anchor: result 1, certificate verify failed" \
+	    says "$d/rep-tls-wrong.json" 1 "TLS handshake with 10.0.0.2:8443 failed: certificate verify failed"
+	fo_check "$tag: ... s2's renew-timer of 10.1.0.0 not changed" renew_not_on_s2 1200
+	c s1 failover-set "$(jq -cn --arg p "$PKI" '{"name": "rel1", "partner-control-trust-anchor": ($p + "/ca.pem")}')" \
+	    >"$d/set-tls.json"
+	fo_check "$tag: failover-get shows the URL and the three paths, no key" failover_get_tls_ok "$d/set-tls.json"
+	fo_check "$tag: ... and validates against the YANG module" yang_ok "$d/set-tls.json"
+	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
+	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls.json"
+	fo_check "$tag: failover-replicate over https (right CA, client certificate, basic auth): result 0, applied" \
+	    jqe '.result == 0 and .arguments.replications[0].applied == true and
+	        any(.arguments.replications[0].changes.scopes[]; . == {"scope-id": "10.1.0.0", "change": "changed", "members": ["renew-timer"]})' \
+	    "$d/rep-tls.json"
+	fo_check "$tag: ... s2's 10.1.0.0 has renew-timer 1200" renew_on_s2 1200
+	fo_check "$tag: ... s2's TLS agent forwarded it" grep -q "failover-replicate-apply" "$FO_TMP/s2/agent-tls.log"
+	c s1 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.2:8000/", "partner-control-trust-anchor": null,
+	    "partner-control-cert-file": null, "partner-control-key-file": null}' >"$d/set-plain.json"
+	fo_check "$tag: failover-set s1 back to http, the TLS leaves removed: result 0" \
+	    jqe '.result == 0 and (.arguments.relationships[0] | has("partner-control-cert-file") | not)' "$d/set-plain.json"
+	kill "$TLS_AGENT_PID" 2>/dev/null; wait "$TLS_AGENT_PID" 2>/dev/null
+	_fo_forget_pid "$TLS_AGENT_PID"
+	fo_check "$tag: both in Normal after the https replication" fo_wait_state s1 rel1 Normal 60 Normal
+}
+
 # Requests signed here, straight to s2's socket (its side alone).
 signed_requests() {
 	SUB=$(subnet_of s1 10.0.0.0 | jq -c '."option-data" = [{"name": "routers", "data": "not-an-address"}]')
@@ -411,11 +511,12 @@ run() {
 	refused_credentials
 	signed_requests
 	crossing
+	over_tls
 	fo_check "$tag: s1 in Normal at the end" fo_wait_state s1 rel1 Normal 60 Normal
 	fo_check "$tag: s2 in Normal at the end" fo_wait_state s2 rel1 Normal 30 Normal
 	fo_check "$tag: s2's configuration file was not rewritten (no config-write)" md5sum -c --quiet "$d/s2-file.md5"
 	fo_check "$tag: the shared secret and the agent's password are in no answer" no_secret "$OUT" "$d"/*.json
-	fo_check "$tag: ... and in no log" no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP"/s2/kea.*.log "$FO_TMP"/s*/agent.log
+	fo_check "$tag: ... and in no log" no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP"/s2/kea.*.log "$FO_TMP"/s*/agent*.log
 	agents_stop
 	fo_kea_stop s1
 	fo_kea_stop s2
@@ -430,6 +531,11 @@ agents_stop() {
 	done
 	AGENT_PIDS=""
 }
+
+PKI_OK=""
+if command -v openssl >/dev/null 2>&1; then
+	if make_pki; then PKI_OK=1; else fo_not_ok "the certificates of the https case (openssl)"; sed 's/^/#   /' "$PKI/openssl.log" | tail -5; fi
+fi
 
 for mt in ${FO_MT_LIST:-0 1}; do
 	run "$mt"

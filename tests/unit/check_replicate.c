@@ -343,13 +343,41 @@ START_TEST(test_config_leaves)
 	ck_assert_ptr_null(strstr(doc, "pw-Zq8"));
 	free(doc);
 	fo_engine_destroy(eng);
+	/* https with the TLS files: kept, and failover-get shows the paths. */
+	ck_assert_msg(make_engine(&eng, ", \"partner-control-url\": \"https://kea2.example:8443/\","
+	    " \"partner-control-trust-anchor\": \"/etc/fo/ca.pem\","
+	    " \"partner-control-cert-file\": \"/etc/fo/client.pem\","
+	    " \"partner-control-key-file\": \"/etc/fo/client.key\"", err, sizeof(err)) == FO_OK,
+	    "%s", err);
+	ck_assert_int_eq(fo_engine_replicate_target(eng, "rel1", &t, err, sizeof(err)), FO_OK);
+	ck_assert_str_eq(t.url, "https://kea2.example:8443/");
+	doc = fo_admin_set_json(fo_engine_set_of(eng), false);
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-trust-anchor\":\"/etc/fo/ca.pem\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-cert-file\":\"/etc/fo/client.pem\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-key-file\":\"/etc/fo/client.key\""));
+	free(doc);
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(1), &doc, err,
+	    sizeof(err)), FO_OK);
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-url\":\"https://kea2.example:8443/\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-trust-anchor\":\"/etc/fo/ca.pem\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-cert-file\":\"/etc/fo/client.pem\""));
+	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-key-file\":\"/etc/fo/client.key\""));
+	free(doc);
+	fo_engine_destroy(eng);
 }
 END_TEST
 
 START_TEST(test_config_leaves_bad)
 {
 	static const struct { const char *extra, *says; } bad[] = {
-		{ ", \"partner-control-url\": \"https://10.9.0.2:8000/\"", "partner-control-url" },
+		{ ", \"partner-control-url\": \"ftp://10.9.0.2:8000/\"", "partner-control-url" },
+		{ ", \"partner-control-url\": \"https://10.9.0.2:0/\"", "port" },
+		{ ", \"partner-control-cert-file\": \"/etc/fo/client.pem\"",
+		  "partner-control-cert-file: partner-control-cert-file requires partner-control-key-file" },
+		{ ", \"partner-control-key-file\": \"/etc/fo/client.key\"",
+		  "partner-control-key-file: partner-control-key-file requires partner-control-cert-file" },
+		{ ", \"partner-control-trust-anchor\": \"/etc/fo/ca\\n.pem\"",
+		  "partner-control-trust-anchor" },
 		{ ", \"partner-control-url\": \"10.9.0.2:8000\"", "partner-control-url" },
 		{ ", \"partner-control-url\": \"http://10.9.0.2:99999/\"", "port" },
 		{ ", \"partner-control-url\": \"http://u:p@10.9.0.2/\"", "partner-control-url" },
