@@ -769,3 +769,13 @@ fo_bt_iter_next(const fo_bt *bt, fo_bt_iter *it, fo_ip4 *addr, const fo_binding 
 	it->idx++;
 	return true;
 }
+
+bool
+fo_client_same(const fo_client_id *a, const fo_client_id *b)
+{
+	if (a->cidlen > 0 && b->cidlen > 0)
+		return a->cidlen == b->cidlen && memcmp(a->cid, b->cid, a->cidlen) == 0;
+	if (a->hlen == 0 || b->hlen == 0)
+		return false;
+	return a->htype == b->htype && a->hlen == b->hlen && memcmp(a->hw, b->hw, a->hlen) == 0;
+}

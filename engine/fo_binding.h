@@ -60,6 +60,13 @@ typedef struct fo_client_id {
 	uint8_t cid[FO_CLIENT_ID_MAX];
 } fo_client_id;
 /* An identity with hlen == 0 and cidlen == 0 is "no client". */
+static inline bool
+fo_client_present(const fo_client_id *c)
+{
+	return c->hlen > 0 || c->cidlen > 0;
+}
+/* The same client: by client identifier when both have one, else by hardware address. */
+bool fo_client_same(const fo_client_id *a, const fo_client_id *b);
 
 /* Per-entry flag bits (5 available). */
 #define FO_BF_UPDATE_PENDING 0x01u   /* a BNDUPD for this binding is owed to the partner */

@@ -121,23 +121,6 @@ client_from_ref(const fo_client_ref *r, fo_client_id *id)
 	}
 }
 
-/* The same client: by client identifier when both have one, else by hardware address. */
-static bool
-same_client(const fo_client_id *a, const fo_client_id *b)
-{
-	if (a->cidlen > 0 && b->cidlen > 0)
-		return a->cidlen == b->cidlen && memcmp(a->cid, b->cid, a->cidlen) == 0;
-	if (a->hlen == 0 || b->hlen == 0)
-		return false;
-	return a->htype == b->htype && a->hlen == b->hlen && memcmp(a->hw, b->hw, a->hlen) == 0;
-}
-
-static bool
-has_client(const fo_client_id *a)
-{
-	return a->hlen > 0 || a->cidlen > 0;
-}
-
 static void
 flag_count(uint32_t *n, unsigned bit, unsigned before, unsigned after)
 {
@@ -553,7 +536,7 @@ select_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client
 {
 	fo_addr_view av;
 
-	if (cur->state == FO_BS_ACTIVE && same_client(&cur->client, me))
+	if (cur->state == FO_BS_ACTIVE && fo_client_same(&cur->client, me))
 		return true;
 	if (l->reserved || (cur->flags & FO_BF_RESERVED))
 		return true;
@@ -599,7 +582,7 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		(void)fo_bt_set_flags(s->bt, addr, FO_BF_OFFERED, 0);
 		(void)fo_bt_touch(s->bt, addr);
 	}
-	held = cur.state == FO_BS_ACTIVE && same_client(&cur.client, &me);
+	held = cur.state == FO_BS_ACTIVE && fo_client_same(&cur.client, &me);
 	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
 		goto refuse;
 	if (granted != l->valid_lft)
@@ -655,8 +638,8 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 	bool active = cur->state == FO_BS_ACTIVE;
 
 	/* Only the holder's lease can end it (an old lease of another client cannot). */
-	if (ev != FO_LE_COMMIT && ev != FO_LE_DECLINE && active && has_client(me) &&
-	    has_client(&cur->client) && !same_client(me, &cur->client))
+	if (ev != FO_LE_COMMIT && ev != FO_LE_DECLINE && active && fo_client_present(me) &&
+	    fo_client_present(&cur->client) && !fo_client_same(me, &cur->client))
 		return false;
 	*nw = *cur;
 	nw->flags = (nw->flags | FO_BF_UPDATE_PENDING) & ~FO_BF_TENTATIVE;

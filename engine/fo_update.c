@@ -6,20 +6,11 @@
 
 #include "fo_update.h"
 
-bool
-fo_update_same_client(const fo_client_id *a, const fo_client_id *b)
-{
-	if (a->cidlen > 0 && b->cidlen > 0)
-		return a->cidlen == b->cidlen && memcmp(a->cid, b->cid, a->cidlen) == 0;
-	if (a->hlen == 0 || b->hlen == 0)
-		return false;
-	return a->htype == b->htype && a->hlen == b->hlen && memcmp(a->hw, b->hw, a->hlen) == 0;
-}
-
+/* A time stamp later than ours: an absent one (0) never is; a present one is later than none. */
 static bool
-has_client(const fo_client_id *c)
+stamp_later(uint32_t theirs, uint32_t ours)
 {
-	return c->hlen > 0 || c->cidlen > 0;
+	return theirs != 0 && (ours == 0 || theirs > ours);
 }
 
 /*
@@ -31,12 +22,6 @@ has_client(const fo_client_id *c)
  * different clients a new lease (ACTIVE) is later than the other's end.
  */
 static bool
-stamp_later(uint32_t theirs, uint32_t ours)
-{
-	return theirs != 0 && (ours == 0 || theirs > ours);
-}
-
-static bool
 cltt_later(const fo_binding_info *in, const fo_binding_info *cur)
 {
 	bool in_active, cur_active;
@@ -47,7 +32,7 @@ cltt_later(const fo_binding_info *in, const fo_binding_info *cur)
 	cur_active = cur->state == FO_BS_ACTIVE;
 	if (in_active == cur_active)
 		return false;
-	if (has_client(&in->client) && fo_update_same_client(&cur->client, &in->client))
+	if (fo_client_present(&in->client) && fo_client_same(&cur->client, &in->client))
 		return !in_active;
 	return in_active;
 }
@@ -66,7 +51,7 @@ older_other(const fo_binding_info *cur, const fo_binding_info *in)
 {
 	if (cur->cltt == 0 || in->cltt == 0 || in->cltt >= cur->cltt)
 		return false;
-	return !(has_client(&in->client) && fo_update_same_client(&cur->client, &in->client));
+	return !(fo_client_present(&in->client) && fo_client_same(&cur->client, &in->client));
 }
 
 static unsigned
@@ -81,7 +66,7 @@ decide_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_t
 {
 	switch (cur->state) {
 	case FO_BS_ACTIVE:      /* (5) */
-		if (!has_client(&cur->client) || fo_update_same_client(&cur->client, &in->client))
+		if (!fo_client_present(&cur->client) || fo_client_same(&cur->client, &in->client))
 			return FO_UPD_ACCEPT;
 		return me == FO_SECONDARY ? FO_UPD_ACCEPT : FO_UPD_REJ_FATAL_CONFLICT;
 	case FO_BS_EXPIRED:
@@ -107,7 +92,7 @@ fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in, fo_serve
 	if (in->state < FO_BS_FREE || in->state > FO_BS_MAX)
 		return FO_UPD_REJ_MISSING_INFO;
 	if (in->state == FO_BS_ACTIVE) {
-		if (!has_client(&in->client) || in->expiry == 0)
+		if (!fo_client_present(&in->client) || in->expiry == 0)
 			return FO_UPD_REJ_MISSING_INFO;
 		return decide_active(cur, in, me);
 	}
@@ -148,13 +133,13 @@ fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall n
 		break;
 	case FO_BS_EXPIRED:
 	case FO_BS_RELEASED:
-		if (has_client(&in->client))
+		if (fo_client_present(&in->client))
 			out->client = in->client;
 		if (in->expiry != 0)
 			out->expiry = in->expiry;
 		break;
 	case FO_BS_RESET:
-		if (has_client(&in->client))
+		if (fo_client_present(&in->client))
 			out->client = in->client;
 		out->expiry = 0;
 		break;

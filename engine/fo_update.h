@@ -54,9 +54,6 @@ unsigned fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in,
 void fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now,
     fo_binding_info *out);
 
-/* Same client: by client identifier when both have one, else by hardware address. */
-bool fo_update_same_client(const fo_client_id *a, const fo_client_id *b);
-
 /*
  * Does a binding in state `s` return to a free pool once the partner
  * acknowledged it (reference section 4: EXPIRED, RELEASED, RESET)?

@@ -85,7 +85,7 @@ agree(const fo_binding_info *a, const fo_binding_info *b)
 
 	if (afree || bfree)
 		return afree && bfree;
-	return a->state == b->state && fo_update_same_client(&a->client, &b->client);
+	return a->state == b->state && fo_client_same(&a->client, &b->client);
 }
 
 /* Both send at once (the crossing), then the exchange runs to quiet. */
@@ -179,13 +179,13 @@ possible(const fo_binding_info *a, const fo_binding_info *b)
 
 		if (me->state == FO_BS_EXPIRED && me->expiry > NOW)
 			return false;
-		if (me->client.hlen > 0 && fo_update_same_client(&me->client, &other->client) &&
+		if (me->client.hlen > 0 && fo_client_same(&me->client, &other->client) &&
 		    me->cltt == other->cltt && me->expiry != other->expiry)
 			return false;
 		if (live(me) && other->client.hlen > 0 &&
-		    !fo_update_same_client(&me->client, &other->client) && other->cltt > me->cltt)
+		    !fo_client_same(&me->client, &other->client) && other->cltt > me->cltt)
 			return false;
-		if (live(me) && live(other) && !fo_update_same_client(&me->client, &other->client))
+		if (live(me) && live(other) && !fo_client_same(&me->client, &other->client))
 			return false;
 	}
 	return true;
