@@ -34,6 +34,12 @@
 #   fo_set_state NAME REL STATE [PARTNER] the test seam
 #   fo_fget NAME [ARGS_JSON]             failover-get; prints .arguments
 #   fo_stat NAME STAT                    a Kea statistic's current value
+# Command answers (a file holding one; an agent's one-element list too):
+#   fo_jqe JQ_ARGS...                    jq -e, quiet: the filter's truth
+#   fo_result_is FILE RESULT             the answer's result
+#   fo_says FILE RESULT WORDS            result RESULT, and the text contains WORDS
+#   fo_yang_ok FILE                      .arguments valid state data of the YANG module
+#   fo_no_secret FILES...                none of $FO_SECRETS (space separated) in FILES
 #   fo_probe ARGS...                     tools/dhcp_probe.py in the client namespace
 #   fo_deadline SECONDS                  kill this test (and its children) after SECONDS
 # Two servers (see "Pairs" below):
@@ -264,6 +270,33 @@ fo_fget() {
 # fo_rel_state NAME REL: the relationship's state, e.g. Normal.
 fo_rel_state() {
 	fo_fget "$1" "$(jq -cn --arg r "$2" '{"name": $r}')" | jq -r '.relationships[0].state.state // empty'
+}
+
+# ---- Command answers ----
+fo_jqe() { jq -e "$@" >/dev/null 2>&1; }
+_fo_answer='if type == "array" then .[0] else . end'
+fo_result_is() {
+	[ "$(jq -r "$_fo_answer | .result" "$1" 2>/dev/null)" = "$2" ] ||
+	    { echo "#   $(head -c 400 "$1")"; return 1; }
+}
+fo_says() {
+	fo_result_is "$1" "$2" || return 1
+	jq -r "$_fo_answer | .text // \"\"" "$1" | grep -q -F -- "$3" ||
+	    { echo "#   text: $(jq -r "$_fo_answer | .text" "$1")"; return 1; }
+}
+fo_yang_ok() {
+	jq '{"kea-dhcp-failover:failover": .arguments}' "$1" >"$1.yang.json" || return 1
+	yanglint -t data "$srcdir/yang/kea-dhcp-failover@2026-11-21.yang" "$1.yang.json" \
+	    >"$FO_TMP/yl.out" 2>&1 || { sed 's/^/#   /' "$FO_TMP/yl.out" | head -5; return 1; }
+}
+fo_no_secret() {
+	[ -n "$FO_SECRETS" ] || { echo "#   FO_SECRETS is empty: nothing to look for"; return 1; }
+	for _sec in $FO_SECRETS; do
+		if grep -l -F -e "$_sec" "$@" 2>/dev/null | sed 's/^/#   secret found in /' | grep .; then
+			return 1
+		fi
+	done
+	return 0
 }
 
 # fo_stat NAME STAT: the statistic's latest value (0 if unknown).

@@ -23,8 +23,8 @@ fo_need jq socat curl yanglint kea-ctrl-agent kea-shell
 fo_deadline 175
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
-MODULE="$srcdir/yang/kea-dhcp-failover@2026-11-21.yang"
 SECRET="fo-secret-$$-Qx7vZk2Lw9"
+FO_SECRETS=$SECRET
 PORT=8004
 OUT="$FO_TMP/all-output.txt"
 : >"$OUT"
@@ -33,28 +33,12 @@ OUT="$FO_TMP/all-output.txt"
 cmd() { fo_kea_cmd s1 "$1" | tee -a "$OUT"; }
 fget() { cmd "$(jq -cn --argjson a "$1" '{"command": "failover-get", "service": ["dhcp4"], "arguments": $a}')"; }
 
-jqe() { jq -e "$@" >/dev/null 2>&1; }
-
-# yang_ok ANSWER_FILE: .arguments wrapped as the module's top container.
-yang_ok() {
-	jq '{"kea-dhcp-failover:failover": .arguments}' "$1" >"$1.yang.json" || return 1
-	if ! yanglint -t data "$MODULE" "$1.yang.json" >"$FO_TMP/yl.out" 2>&1; then
-		sed 's/^/#   /' "$FO_TMP/yl.out" | head -5
-		return 1
-	fi
-}
-result_is() { [ "$(jq -r '.result' "$1" 2>/dev/null)" = "$2" ] || { echo "#   $(head -c 300 "$1")"; return 1; }; }
 # rels FILE NAMES: result 0 and exactly the relationships NAMES (space
 # separated, in order), each with a state.
 rels() {
-	result_is "$1" 0 &&
+	fo_result_is "$1" 0 &&
 	    [ "$(jq -r '[.arguments.relationships[].name] | join(" ")' "$1")" = "$2" ] &&
 	    jq -e '.arguments.relationships | all(.state.state != null)' "$1" >/dev/null
-}
-# bad_arg FILE FIELD: result 1 and the text names FIELD.
-bad_arg() {
-	result_is "$1" 1 || return 1
-	jq -r '.text // ""' "$1" | grep -q -F "$2" || { echo "#   text: $(jq -r .text "$1")"; return 1; }
 }
 # stats_match DIR: for rel1 and rel2, Kea's statistic-get of each address
 # count equals failover-get's (no traffic: the counts are still), and the
@@ -83,10 +67,6 @@ stats_wait() {
 	done
 	cat "$1/stats.out"
 }
-no_secret() {
-	if grep -l -F "$SECRET" "$@" 2>/dev/null | sed 's/^/#   secret found in /' | grep .; then return 1; fi
-	return 0
-}
 
 run() {
 	mt=$1 tag="$(fo_mt_name "$1")"
@@ -103,37 +83,37 @@ run() {
 	d="$FO_TMP/ans-$mt"; mkdir -p "$d"
 
 	cmd '{"command": "list-commands"}' >"$d/list.json"
-	fo_check "$tag: list-commands contains failover-get" jqe '.arguments | index("failover-get") != null' "$d/list.json"
+	fo_check "$tag: list-commands contains failover-get" fo_jqe '.arguments | index("failover-get") != null' "$d/list.json"
 
 	fget '{}' >"$d/all.json"
 	fo_check "$tag: failover-get (all): result 0, relationships rel1 and rel2, each with a state" rels "$d/all.json" "rel1 rel2"
-	fo_check "$tag: failover-get (all) validates against the YANG module (yanglint -t data)" yang_ok "$d/all.json"
+	fo_check "$tag: failover-get (all) validates against the YANG module (yanglint -t data)" fo_yang_ok "$d/all.json"
 	fget '{"name": "rel1"}' >"$d/name.json"
 	fo_check "$tag: failover-get {name: rel1}: rel1 only" rels "$d/name.json" rel1
-	fo_check "$tag: failover-get {name: rel1} (enable-auth, secret withheld) validates against the YANG module" yang_ok "$d/name.json"
+	fo_check "$tag: failover-get {name: rel1} (enable-auth, secret withheld) validates against the YANG module" fo_yang_ok "$d/name.json"
 	fget '{"name": "rel2"}' >"$d/name2.json"
 	fo_check "$tag: failover-get {name: rel2}: rel2 only" rels "$d/name2.json" rel2
-	fo_check "$tag: failover-get {name: rel2} (no auth) validates against the YANG module" yang_ok "$d/name2.json"
+	fo_check "$tag: failover-get {name: rel2} (no auth) validates against the YANG module" fo_yang_ok "$d/name2.json"
 	fget '{"scope-id": "10.0.0.0"}' >"$d/scope.json"
 	fo_check "$tag: failover-get {scope-id: 10.0.0.0}: rel1 only" rels "$d/scope.json" rel1
 	fget '{"scope-id": "10.1.0.0"}' >"$d/scope2.json"
 	fo_check "$tag: failover-get {scope-id: 10.1.0.0}: rel2 only" rels "$d/scope2.json" rel2
 	fget '{"name": "rel1", "bindings": true}' >"$d/bind.json"
 	fo_check "$tag: failover-get {bindings: true}: result 0, scope 10.0.0.0 listed" \
-	    jqe '.result == 0 and ([.arguments.relationships[0].state.scope[]?["scope-id"]] | index("10.0.0.0") != null)' "$d/bind.json"
+	    fo_jqe '.result == 0 and ([.arguments.relationships[0].state.scope[]?["scope-id"]] | index("10.0.0.0") != null)' "$d/bind.json"
 	fget '{"name": "no-such-relationship"}' >"$d/unknown.json"
-	fo_check "$tag: failover-get unknown name: result 3" result_is "$d/unknown.json" 3
+	fo_check "$tag: failover-get unknown name: result 3" fo_result_is "$d/unknown.json" 3
 	fget '{"scope-id": "10.9.0.0"}' >"$d/unknown-scope.json"
-	fo_check "$tag: failover-get unknown scope-id: result 3" result_is "$d/unknown-scope.json" 3
+	fo_check "$tag: failover-get unknown scope-id: result 3" fo_result_is "$d/unknown-scope.json" 3
 	fget '{"name": 5}' >"$d/bad-name.json"
-	fo_check "$tag: failover-get {name: 5}: result 1, the text names 'name'" bad_arg "$d/bad-name.json" name
+	fo_check "$tag: failover-get {name: 5}: result 1, the text names 'name'" fo_says "$d/bad-name.json" 1 name
 	fget '{"scope-id": "10.0.0.300"}' >"$d/bad-scope.json"
-	fo_check "$tag: failover-get {scope-id: 10.0.0.300}: result 1, the text names 'scope-id'" bad_arg "$d/bad-scope.json" scope-id
+	fo_check "$tag: failover-get {scope-id: 10.0.0.300}: result 1, the text names 'scope-id'" fo_says "$d/bad-scope.json" 1 scope-id
 	fget '{"bindings": "yes"}' >"$d/bad-bindings.json"
-	fo_check "$tag: failover-get {bindings: \"yes\"}: result 1, the text names 'bindings'" bad_arg "$d/bad-bindings.json" bindings
+	fo_check "$tag: failover-get {bindings: \"yes\"}: result 1, the text names 'bindings'" fo_says "$d/bad-bindings.json" 1 bindings
 
 	cmd '{"command": "status-get"}' >"$d/status.json"
-	fo_check "$tag: status-get has a failover section" jqe '.result == 0 and (.arguments.failover != null)' "$d/status.json"
+	fo_check "$tag: status-get has a failover section" fo_jqe '.result == 0 and (.arguments.failover != null)' "$d/status.json"
 	fo_kea_cmd s1 '{"command": "config-get"}' >"$d/config-get.json"   # Kea's own: kept apart
 
 	# Kea statistics failover.<rel>.<leaf>, set every second: the same
@@ -146,7 +126,7 @@ run() {
 		fo_ok "$tag: kea-ctrl-agent starts (127.0.0.1:$PORT in the server namespace)"
 		fo_agent_cmd s1 '{"command": "failover-get", "service": ["dhcp4"]}' | tee -a "$OUT" >"$d/agent.json"
 		fo_check "$tag: agent: failover-get answers a one-element list with rel1 and rel2" \
-		    jqe 'type == "array" and length == 1 and .[0].result == 0 and ([.[0].arguments.relationships[].name] == ["rel1", "rel2"])' "$d/agent.json"
+		    fo_jqe 'type == "array" and length == 1 and .[0].result == 0 and ([.[0].arguments.relationships[].name] == ["rel1", "rel2"])' "$d/agent.json"
 		agent_same() {
 			jq -S '.[0].arguments.relationships | map(del(.state))' "$d/agent.json" >"$d/a1"
 			jq -S '.arguments.relationships | map(del(.state))' "$d/all.json" >"$d/a2"
@@ -155,12 +135,12 @@ run() {
 		fo_check "$tag: agent: the same relationships' configuration as over the socket" agent_same
 		fo_agent_cmd s1 '{"command": "failover-get", "service": ["dhcp4"], "arguments": {"name": "nope"}}' |
 		    tee -a "$OUT" >"$d/agent-unknown.json"
-		fo_check "$tag: agent: unknown name: result 3" jqe '.[0].result == 3' "$d/agent-unknown.json"
+		fo_check "$tag: agent: unknown name: result 3" fo_jqe '.[0].result == 3' "$d/agent-unknown.json"
 		fo_agent_cmd s1 '{"command": "status-get", "service": ["dhcp4"]}' | tee -a "$OUT" >"$d/agent-status.json"
-		fo_check "$tag: agent: status-get has a failover section" jqe '.[0].arguments.failover != null' "$d/agent-status.json"
+		fo_check "$tag: agent: status-get has a failover section" fo_jqe '.[0].arguments.failover != null' "$d/agent-status.json"
 		fo_kea_shell s1 failover-get 2>&1 | tee -a "$OUT" >"$d/shell.json"
 		fo_check "$tag: kea-shell failover-get: result 0 with rel1 and rel2" \
-		    jqe '.[0].result == 0 and ([.[0].arguments.relationships[].name] == ["rel1", "rel2"])' "$d/shell.json"
+		    fo_jqe '.[0].result == 0 and ([.[0].arguments.relationships[].name] == ["rel1", "rel2"])' "$d/shell.json"
 		fo_agent_stop s1
 	else
 		fo_not_ok "$tag: kea-ctrl-agent starts"; sed 's/^/#   /' "$FO_TMP/s1/agent.log" | tail -5
@@ -168,11 +148,11 @@ run() {
 	fo_kea_stop s1
 
 	fo_check "$tag: the shared secret is in no failover-get/status-get/agent/kea-shell output" \
-	    no_secret "$OUT" "$d"/[!c]*.json
+	    fo_no_secret "$OUT" "$d"/[!c]*.json
 	fo_check "$tag: the shared secret is in no log (kea-dhcp4, kea-ctrl-agent)" \
-	    no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP/s1/agent.log"
+	    fo_no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP/s1/agent.log"
 	fo_check "$tag: the shared secret is not in Kea's own config-get output either" \
-	    no_secret "$d/config-get.json"
+	    fo_no_secret "$d/config-get.json"
 }
 
 for mt in ${FO_MT_LIST:-0 1}; do

@@ -38,20 +38,12 @@ fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 SECRET="fo-rep-secret-$$-Kx7Qp"
 PW="fo-rep-agent-pw-$$-Vb2"
+FO_SECRETS="$SECRET $PW"
 AGENT_USER=fo-admin
 PORT=8000
 OUT="$FO_TMP/all-output.txt"
 : >"$OUT"
 
-jqe() { jq -e "$@" >/dev/null 2>&1; }
-result_is() { [ "$(jq -r 'if type == "array" then .[0].result else .result end' "$1" 2>/dev/null)" = "$2" ] ||
-	{ echo "#   $(head -c 400 "$1")"; return 1; }; }
-# says FILE RESULT WORDS: result RESULT and the text contains WORDS.
-says() {
-	result_is "$1" "$2" || return 1
-	jq -r 'if type == "array" then .[0].text else .text end // ""' "$1" | grep -q -F -- "$3" ||
-	    { echo "#   text: $(jq -r 'if type == "array" then .[0].text else .text end' "$1")"; return 1; }
-}
 # c NAME COMMAND ARGS_JSON: over NAME's unix socket; every answer kept.
 c() {
 	fo_kea_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "service": ["dhcp4"], "arguments": $a}')" |
@@ -102,26 +94,15 @@ status_applied() {
 	return 1
 }
 rep_back_ok() {
-	jqe '.result == 0 and (.arguments.replications[0] | .applied == true and
+	fo_jqe '.result == 0 and (.arguments.replications[0] | .applied == true and
 	    .changes.scopes == [{"scope-id": "10.0.0.0", "change": "changed", "members": ["option-data"]},
 	        {"scope-id": "10.1.0.0", "change": "changed", "members": ["renew-timer"]}]
 	    and .changes."client-classes".changed == ["fo-class-a"])' "$1" ||
 	{ echo "#   $(jq -c '{result, text, c: .arguments.replications[0].changes}' "$1" | head -c 600)"; return 1; }
 }
 prepared_ok() {
-	jqe '.result == 0 and (.arguments.id | type) == "string" and
+	fo_jqe '.result == 0 and (.arguments.id | type) == "string" and
 	    .arguments.changes.scopes[0].members == ["renew-timer"]' "$1" || { echo "#   $(head -c 300 "$1")"; return 1; }
-}
-yang_ok() {
-	jq '{"kea-dhcp-failover:failover": .arguments}' "$1" >"$1.yang.json" || return 1
-	yanglint -t data "$srcdir/yang/kea-dhcp-failover@2026-11-21.yang" "$1.yang.json" >"$FO_TMP/yl.out" 2>&1 ||
-	    { sed 's/^/#   /' "$FO_TMP/yl.out" | head -5; return 1; }
-}
-no_secret() {
-	if grep -l -F -e "$SECRET" -e "$PW" "$@" 2>/dev/null | sed 's/^/#   secret or password found in /' | grep .; then
-		return 1
-	fi
-	return 0
 }
 # sign COMMAND ARGS_JSON KEY [TIME]: the command with "time" and "digest" as
 # the hook computes them, by an independent implementation (fo_replicate.h).
@@ -191,7 +172,7 @@ make_pki() {
 	chmod 600 "$PKI"/*.key
 }
 failover_get_tls_ok() {
-	jqe --arg p "$PKI" '.result == 0 and (.arguments.relationships[0] |
+	fo_jqe --arg p "$PKI" '.result == 0 and (.arguments.relationships[0] |
 	    ."partner-control-url" == "https://10.0.0.2:8443/" and
 	    ."partner-control-trust-anchor" == ($p + "/ca.pem") and
 	    ."partner-control-cert-file" == ($p + "/client.pem") and
@@ -222,35 +203,35 @@ config_set_s1() {
 # Bad input, unknown relationship or scope, no partner-control-url.
 bad_input() {
 	c s1 failover-replicate '{}' >"$d/bad-none.json"
-	fo_check "$tag: failover-replicate {}: result 1, names 'name'" says "$d/bad-none.json" 1 "name: missing"
+	fo_check "$tag: failover-replicate {}: result 1, names 'name'" fo_says "$d/bad-none.json" 1 "name: missing"
 	c s1 failover-replicate '{"name": 5}' >"$d/bad-name.json"
-	fo_check "$tag: failover-replicate {name: 5}: result 1, names 'name'" says "$d/bad-name.json" 1 "name: must be"
+	fo_check "$tag: failover-replicate {name: 5}: result 1, names 'name'" fo_says "$d/bad-name.json" 1 "name: must be"
 	c s1 failover-replicate '{"scope-id": "10.0.0.300"}' >"$d/bad-scope.json"
-	fo_check "$tag: failover-replicate {scope-id: 10.0.0.300}: result 1, names scope-id" says "$d/bad-scope.json" 1 "scope-id"
+	fo_check "$tag: failover-replicate {scope-id: 10.0.0.300}: result 1, names scope-id" fo_says "$d/bad-scope.json" 1 "scope-id"
 	c s1 failover-replicate '{"name": "rel1", "scope-id": "10.0.0.0"}' >"$d/bad-both.json"
-	fo_check "$tag: failover-replicate with name and scope-id: result 1, says not both" says "$d/bad-both.json" 1 "not both"
+	fo_check "$tag: failover-replicate with name and scope-id: result 1, says not both" fo_says "$d/bad-both.json" 1 "not both"
 	c s1 failover-replicate '{"name": "rel1", "force": true}' >"$d/bad-extra.json"
-	fo_check "$tag: failover-replicate with an unknown argument: result 1, names it" says "$d/bad-extra.json" 1 "force"
+	fo_check "$tag: failover-replicate with an unknown argument: result 1, names it" fo_says "$d/bad-extra.json" 1 "force"
 	c s1 failover-replicate '{"name": "nope"}' >"$d/unknown.json"
-	fo_check "$tag: failover-replicate {name: nope}: result 3" result_is "$d/unknown.json" 3
+	fo_check "$tag: failover-replicate {name: nope}: result 3" fo_result_is "$d/unknown.json" 3
 	c s1 failover-replicate '{"scope-id": ["10.9.0.0"]}' >"$d/unknown-scope.json"
-	fo_check "$tag: failover-replicate of a scope in no relationship: result 3" result_is "$d/unknown-scope.json" 3
+	fo_check "$tag: failover-replicate of a scope in no relationship: result 3" fo_result_is "$d/unknown-scope.json" 3
 	c s2 failover-replicate '{"name": "rel1"}' >"$d/no-url.json"
 	fo_check "$tag: s2 without partner-control-url: result 1, names partner-control-url" \
-	    says "$d/no-url.json" 1 "partner-control-url: not set"
+	    fo_says "$d/no-url.json" 1 "partner-control-url: not set"
 	c s2 failover-set '{"name": "rel1", "partner-control-url": "ftp://10.0.0.1:8000/"}' >"$d/set-ftp.json"
 	fo_check "$tag: failover-set partner-control-url ftp://...: result 1, names the leaf" \
-	    says "$d/set-ftp.json" 1 "partner-control-url"
+	    fo_says "$d/set-ftp.json" 1 "partner-control-url"
 	c s2 failover-set '{"name": "rel1", "partner-control-cert-file": "/etc/fo/client.pem"}' >"$d/set-cert-only.json"
 	fo_check "$tag: failover-set partner-control-cert-file without -key-file: result 1, says so" \
-	    says "$d/set-cert-only.json" 1 "partner-control-cert-file requires partner-control-key-file"
+	    fo_says "$d/set-cert-only.json" 1 "partner-control-cert-file requires partner-control-key-file"
 	c s2 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.1:8000/"}' >/dev/null
 	c s2 failover-set '{"name": "rel1", "partner-control-url": null}' >"$d/set-null.json"
 	fo_check "$tag: failover-set s2 partner-control-url null: result 0, not shown any more" \
-	    jqe '.result == 0 and (.arguments.relationships[0] | has("partner-control-url") | not)' "$d/set-null.json"
+	    fo_jqe '.result == 0 and (.arguments.relationships[0] | has("partner-control-url") | not)' "$d/set-null.json"
 	c s2 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.1:8000/"}' >"$d/set-url.json"
 	fo_check "$tag: failover-set s2 partner-control-url http://10.0.0.1:8000/: result 0, shown" \
-	    jqe '.result == 0 and .arguments.relationships[0]."partner-control-url" == "http://10.0.0.1:8000/"' "$d/set-url.json"
+	    fo_jqe '.result == 0 and .arguments.relationships[0]."partner-control-url" == "http://10.0.0.1:8000/"' "$d/set-url.json"
 	fo_check "$tag: s1 back in Normal after s2's failover-set" fo_wait_state s1 rel1 Normal 60 Normal
 }
 
@@ -258,13 +239,13 @@ bad_input() {
 by_name() {
 	raw s1 "$(config_set_s1 '.subnet4[0].pools = [{"pool": "10.0.1.0 - 10.0.1.149"}] |
 	    .subnet4[0]["option-data"] = [{"name": "routers", "data": "10.0.0.253"}]')" >"$d/cs1.json"
-	fo_check "$tag: config-set on s1 (pool 10.0.1.0-149, routers 10.0.0.253): result 0" result_is "$d/cs1.json" 0
+	fo_check "$tag: config-set on s1 (pool 10.0.1.0-149, routers 10.0.0.253): result 0" fo_result_is "$d/cs1.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-name.json"
 	fo_check "$tag: failover-replicate {name: rel1}: result 0, applied" \
-	    jqe '.result == 0 and .arguments.replications[0].applied == true' "$d/rep-name.json"
+	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true' "$d/rep-name.json"
 	fo_check "$tag: ... 10.0.0.0 changed (option-data, pools), 10.1.0.0 unchanged" \
-	    jqe '.arguments.replications[0].changes.scopes == [
+	    fo_jqe '.arguments.replications[0].changes.scopes == [
 	        {"scope-id": "10.0.0.0", "change": "changed", "members": ["option-data", "pools"]},
 	        {"scope-id": "10.1.0.0", "change": "unchanged"}]' "$d/rep-name.json"
 	fo_check "$tag: s2's config-get shows s1's 10.0.0.0 (pool, routers)" same_scope 10.0.0.0
@@ -275,12 +256,12 @@ by_name() {
 	fo_check "$tag: s2 back in Normal after the replication" fo_wait_state s2 rel1 Normal 30 Normal
 	c s2 failover-get '{"name": "rel1"}' >"$d/get2-after.json"
 	fo_check "$tag: s2's binding table follows the new pool (scope 10.0.0.0: 150 addresses)" \
-	    jqe '[.arguments.relationships[0].state.scope[] | select(."scope-id" == "10.0.0.0") | .total] == [150]' "$d/get2-after.json"
+	    fo_jqe '[.arguments.relationships[0].state.scope[] | select(."scope-id" == "10.0.0.0") | .total] == [150]' "$d/get2-after.json"
 	fo_check "$tag: after the replication both agree on who owns each free address of 10.0.0.0, split 50/50 (<= 20 s)" \
 	    owners_agree 10.0.0.0 20
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-again.json"
 	fo_check "$tag: replicating again: result 0, every scope unchanged, nothing to apply" \
-	    jqe '.result == 0 and .arguments.replications[0].applied == true and
+	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true and
 	        (.arguments.replications[0].changes.scopes | map(.change) == ["unchanged", "unchanged"]) and
 	        (.arguments.replications[0].id == null)' "$d/rep-again.json"
 }
@@ -294,13 +275,13 @@ refused_by_config_test() {
 	        "option-data": [{"name": "fo-test-opt", "data": "from-class"}]}] |
 	    .subnet4[1]["require-client-classes"] = ["fo-class-a"] |
 	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}]')" >"$d/cs2.json"
-	fo_check "$tag: config-set on s1 (option-def code 224, class, 10.1.0.0 uses them): result 0" result_is "$d/cs2.json" 0
+	fo_check "$tag: config-set on s1 (option-def code 224, class, 10.1.0.0 uses them): result 0" fo_result_is "$d/cs2.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	config_of s2 >"$d/s2-before.json"
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-refused.json"
 	fo_check "$tag: s2's config-test refuses (its own option code 224): result 1, says config-test" \
-	    says "$d/rep-refused.json" 1 "config-test refused"
-	fo_check "$tag: ... and applied false" jqe '.arguments.replications[0].applied == false' "$d/rep-refused.json"
+	    fo_says "$d/rep-refused.json" 1 "config-test refused"
+	fo_check "$tag: ... and applied false" fo_jqe '.arguments.replications[0].applied == false' "$d/rep-refused.json"
 	config_of s2 >"$d/s2-after.json"
 	fo_check "$tag: ... s2's configuration unchanged (config-get before and after)" cmp -s "$d/s2-before.json" "$d/s2-after.json"
 }
@@ -315,13 +296,13 @@ by_scope_id() {
 	    .subnet4[1]["require-client-classes"] = ["fo-class-a"] | .subnet4[1]["valid-lifetime"] = 3600 |
 	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}]'
 	raw s1 "$(config_set_s1 "$CS3")" >"$d/cs3.json"
-	fo_check "$tag: config-set on s1 (option code 225; routers of 10.0.0.0 now 10.0.0.252): result 0" result_is "$d/cs3.json" 0
+	fo_check "$tag: config-set on s1 (option code 225; routers of 10.0.0.0 now 10.0.0.252): result 0" fo_result_is "$d/cs3.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	agent s1 '{"command": "failover-replicate", "service": ["dhcp4"], "arguments": {"scope-id": ["10.1.0.0"]}}' >"$d/rep-scope.json"
 	fo_check "$tag: agent: failover-replicate {scope-id: [10.1.0.0]}: result 0, applied" \
-	    jqe '.[0].result == 0 and .[0].arguments.replications[0].applied == true' "$d/rep-scope.json"
+	    fo_jqe '.[0].result == 0 and .[0].arguments.replications[0].applied == true' "$d/rep-scope.json"
 	fo_check "$tag: ... 10.1.0.0 changed; class fo-class-a and option-def fo-test-opt/dhcp4 added" \
-	    jqe '.[0].arguments.replications[0].changes | .scopes[0]."scope-id" == "10.1.0.0" and .scopes[0].change == "changed"
+	    fo_jqe '.[0].arguments.replications[0].changes | .scopes[0]."scope-id" == "10.1.0.0" and .scopes[0].change == "changed"
 	        and (.scopes | length) == 1 and ."client-classes".added == ["fo-class-a"] and ."option-def".added == ["fo-test-opt/dhcp4"]' "$d/rep-scope.json"
 	fo_check "$tag: s2's config-get shows s1's 10.1.0.0" same_scope 10.1.0.0
 	fo_check "$tag: s2 has the class and the option definition" class_and_def_on_s2
@@ -330,7 +311,7 @@ by_scope_id() {
 	echo '"scope-id": "10.1.0.0"' | timeout 60 ip netns exec "$_ns" "${KEA_SHELL:-kea-shell}" --host "$FO_IP_s1" \
 	    --port "$PORT" --service dhcp4 failover-replicate 2>&1 | tee -a "$OUT" >"$d/shell.json"
 	fo_check "$tag: kea-shell failover-replicate scope-id 10.1.0.0: result 0, unchanged" \
-	    jqe '.[0].result == 0 and .[0].arguments.replications[0].changes.scopes[0].change == "unchanged"' "$d/shell.json"
+	    fo_jqe '.[0].result == 0 and .[0].arguments.replications[0].changes.scopes[0].change == "unchanged"' "$d/shell.json"
 	fo_check "$tag: both in Normal after the replications" fo_wait_state s1 rel1 Normal 60 Normal
 }
 
@@ -340,20 +321,20 @@ refused_credentials() {
 	c s1 failover-set "$(jq -cn '{"name": "rel1", "shared-secret": "not-the-partners-secret"}')" >"$d/set-wrong.json"
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-wrong-secret.json"
 	fo_check "$tag: with a wrong shared secret on s1: result 1, s2 says digest: wrong" \
-	    says "$d/rep-wrong-secret.json" 1 "digest: wrong"
+	    fo_says "$d/rep-wrong-secret.json" 1 "digest: wrong"
 	c s1 failover-set "$(jq -cn --arg s "$SECRET" '{"name": "rel1", "shared-secret": $s}')" >"$d/set-right.json"
-	fo_check "$tag: failover-set s1 back to the shared secret: result 0" result_is "$d/set-right.json" 0
+	fo_check "$tag: failover-set s1 back to the shared secret: result 0" fo_result_is "$d/set-right.json" 0
 	c s1 failover-set '{"name": "rel1", "partner-control-password": "not-the-agents-password"}' >/dev/null
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-401.json"
 	fo_check "$tag: with a wrong agent password: result 1, HTTP 401 names the credentials' leaves" \
-	    says "$d/rep-401.json" 1 "HTTP 401 Unauthorized (check partner-control-user and partner-control-password)"
+	    fo_says "$d/rep-401.json" 1 "HTTP 401 Unauthorized (check partner-control-user and partner-control-password)"
 	c s1 failover-set "$(jq -cn --arg p "$PW" '{"name": "rel1", "partner-control-password": $p,
 	    "partner-control-url": "http://10.0.0.2:8009/"}')" >/dev/null
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-unreachable.json"
 	fo_check "$tag: with nobody at partner-control-url: result 1, cannot connect" \
-	    says "$d/rep-unreachable.json" 1 "cannot connect to 10.0.0.2 port 8009"
+	    fo_says "$d/rep-unreachable.json" 1 "cannot connect to 10.0.0.2 port 8009"
 	c s1 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.2:8000/"}' >"$d/set-url-back.json"
-	fo_check "$tag: failover-set s1 partner-control-url back: result 0" result_is "$d/set-url-back.json" 0
+	fo_check "$tag: failover-set s1 partner-control-url back: result 0" fo_result_is "$d/set-url-back.json" 0
 }
 
 # https: s2's second agent with TLS; a wrong CA, then the right one and a client certificate.
@@ -369,25 +350,25 @@ over_tls() {
 	fi
 	raw s1 "$(config_set_s1 "$CS3"' | .["client-classes"][0]["option-data"][0].data = "from-class-2" |
 	    .subnet4[1]["renew-timer"] = 1200')" >"$d/cs5.json"
-	fo_check "$tag: config-set on s1 (renew-timer 1200 in 10.1.0.0): result 0" result_is "$d/cs5.json" 0
+	fo_check "$tag: config-set on s1 (renew-timer 1200 in 10.1.0.0): result 0" fo_result_is "$d/cs5.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	c s1 failover-set "$(jq -cn --arg p "$PKI" '{"name": "rel1", "partner-control-url": "https://10.0.0.2:8443/",
 	    "partner-control-trust-anchor": ($p + "/other-ca.pem"), "partner-control-cert-file": ($p + "/client.pem"),
 	    "partner-control-key-file": ($p + "/client.key")}')" >"$d/set-tls-wrong.json"
 	fo_check "$tag: failover-set s1 https://10.0.0.2:8443/ with another CA and a client certificate: result 0" \
-	    result_is "$d/set-tls-wrong.json" 0
+	    fo_result_is "$d/set-tls-wrong.json" 0
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls-wrong.json"
 	fo_check "$tag: https with the wrong trust anchor: result 1, certificate verify failed" \
-	    says "$d/rep-tls-wrong.json" 1 "TLS handshake with 10.0.0.2:8443 failed: certificate verify failed"
+	    fo_says "$d/rep-tls-wrong.json" 1 "TLS handshake with 10.0.0.2:8443 failed: certificate verify failed"
 	fo_check "$tag: ... s2's renew-timer of 10.1.0.0 not changed" renew_not_on_s2 1200
 	c s1 failover-set "$(jq -cn --arg p "$PKI" '{"name": "rel1", "partner-control-trust-anchor": ($p + "/ca.pem")}')" \
 	    >"$d/set-tls.json"
 	fo_check "$tag: failover-get shows the URL and the three paths, no key" failover_get_tls_ok "$d/set-tls.json"
-	fo_check "$tag: ... and validates against the YANG module" yang_ok "$d/set-tls.json"
+	fo_check "$tag: ... and validates against the YANG module" fo_yang_ok "$d/set-tls.json"
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls.json"
 	fo_check "$tag: failover-replicate over https (right CA, client certificate, basic auth): result 0, applied" \
-	    jqe '.result == 0 and .arguments.replications[0].applied == true and
+	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true and
 	        any(.arguments.replications[0].changes.scopes[]; . == {"scope-id": "10.1.0.0", "change": "changed", "members": ["renew-timer"]})' \
 	    "$d/rep-tls.json"
 	fo_check "$tag: ... s2's 10.1.0.0 has renew-timer 1200" renew_on_s2 1200
@@ -395,7 +376,7 @@ over_tls() {
 	c s1 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.2:8000/", "partner-control-trust-anchor": null,
 	    "partner-control-cert-file": null, "partner-control-key-file": null}' >"$d/set-plain.json"
 	fo_check "$tag: failover-set s1 back to http, the TLS leaves removed: result 0" \
-	    jqe '.result == 0 and (.arguments.relationships[0] | has("partner-control-cert-file") | not)' "$d/set-plain.json"
+	    fo_jqe '.result == 0 and (.arguments.relationships[0] | has("partner-control-cert-file") | not)' "$d/set-plain.json"
 	kill "$TLS_AGENT_PID" 2>/dev/null; wait "$TLS_AGENT_PID" 2>/dev/null
 	_fo_forget_pid "$TLS_AGENT_PID"
 	fo_check "$tag: both in Normal after the https replication" fo_wait_state s1 rel1 Normal 60 Normal
@@ -406,27 +387,27 @@ signed_requests() {
 	SUB=$(subnet_of s1 10.0.0.0 | jq -c '."option-data" = [{"name": "routers", "data": "not-an-address"}]')
 	A=$(jq -cn --argjson s "$SUB" '{"relationship": "rel1", "subnet4": [$s]}')
 	raw s2 "$(sign failover-replicate-apply "$A" wrong-key)" >"$d/apply-badkey.json"
-	fo_check "$tag: s2: apply signed with another key: result 1, digest: wrong" says "$d/apply-badkey.json" 1 "digest: wrong"
+	fo_check "$tag: s2: apply signed with another key: result 1, digest: wrong" fo_says "$d/apply-badkey.json" 1 "digest: wrong"
 	raw s2 "$(sign failover-replicate-apply "$A" "$SECRET" $(( $(date +%s) - 120 )))" >"$d/apply-old.json"
-	fo_check "$tag: s2: apply signed 120 s ago: result 1, names time" says "$d/apply-old.json" 1 "s away from this server's clock"
+	fo_check "$tag: s2: apply signed 120 s ago: result 1, names time" fo_says "$d/apply-old.json" 1 "s away from this server's clock"
 	raw s2 "$(jq -cn --argjson a "$A" '{"command": "failover-replicate-apply", "arguments": $a}')" >"$d/apply-unsigned.json"
-	fo_check "$tag: s2: apply without a digest: result 1, digest: missing" says "$d/apply-unsigned.json" 1 "digest: missing"
+	fo_check "$tag: s2: apply without a digest: result 1, digest: missing" fo_says "$d/apply-unsigned.json" 1 "digest: missing"
 	raw s2 "$(sign failover-replicate-apply "$A" "$SECRET")" >"$d/apply-invalid.json"
 	fo_check "$tag: s2: apply with routers 'not-an-address' (signed right): result 1, config-test refused" \
-	    says "$d/apply-invalid.json" 1 "config-test refused"
+	    fo_says "$d/apply-invalid.json" 1 "config-test refused"
 	A9=$(jq -cn --argjson s "$SUB" '{"relationship": "rel1", "subnet4": [$s | .subnet = "10.9.0.0/16"]}')
 	raw s2 "$(sign failover-replicate-apply "$A9" "$SECRET")" >"$d/apply-scope.json"
 	fo_check "$tag: s2: apply of 10.9.0.0 (not a scope of rel1): result 1, names subnet4[0]" \
-	    says "$d/apply-scope.json" 1 "subnet4[0]: 10.9.0.0/16 is not a scope"
+	    fo_says "$d/apply-scope.json" 1 "subnet4[0]: 10.9.0.0/16 is not a scope"
 	raw s2 "$(sign failover-replicate-apply "$(jq -cn --argjson s "$(subnet_of s1 10.0.0.0)" '{"relationship": "rel1", "all-scopes": true, "subnet4": [$s]}')" "$SECRET")" >"$d/apply-all.json"
 	fo_check "$tag: s2: apply of all scopes with 10.0.0.0 only: result 1, names scope-id" \
-	    says "$d/apply-all.json" 1 "scope-id: relationship 'rel1' has more scopes on this server"
+	    fo_says "$d/apply-all.json" 1 "scope-id: relationship 'rel1' has more scopes on this server"
 	raw s2 "$(sign failover-replicate-apply "$(jq -cn --argjson s "$SUB" '{"relationship": "nope", "subnet4": [$s]}')" "$SECRET")" >"$d/apply-norel.json"
-	fo_check "$tag: s2: apply for relationship nope: result 3" result_is "$d/apply-norel.json" 3
+	fo_check "$tag: s2: apply for relationship nope: result 3" fo_result_is "$d/apply-norel.json" 3
 	raw s2 "$(sign failover-replicate-commit '{"relationship": "rel1", "id": "1-2-3"}' "$SECRET")" >"$d/commit-bad.json"
-	fo_check "$tag: s2: commit of an unknown id: result 1, names id" says "$d/commit-bad.json" 1 "id: no replication"
+	fo_check "$tag: s2: commit of an unknown id: result 1, names id" fo_says "$d/commit-bad.json" 1 "id: no replication"
 	raw s2 '{"command": "failover-replicate-status", "arguments": {"id": "1-2-3"}}' >"$d/status-bad.json"
-	fo_check "$tag: s2: status of an unknown id: result 3" result_is "$d/status-bad.json" 3
+	fo_check "$tag: s2: status of an unknown id: result 3" fo_result_is "$d/status-bad.json" 3
 	config_of s2 >"$d/s2-after2.json"
 	fo_check "$tag: s2's configuration unchanged by every refusal (config-get before and after)" \
 	    cmp -s "$d/s2-before2.json" "$d/s2-after2.json"
@@ -439,12 +420,12 @@ crossing() {
 	fo_check "$tag: s2: a signed apply is checked and prepared (result 0, an id, 10.1.0.0 changed)" \
 	    prepared_ok "$d/prepare.json"
 	c s2 failover-replicate '{"name": "rel1"}' >"$d/crossing.json"
-	fo_check "$tag: s2's own failover-replicate meanwhile: result 1, must not cross" says "$d/crossing.json" 1 "must not cross"
+	fo_check "$tag: s2's own failover-replicate meanwhile: result 1, must not cross" fo_says "$d/crossing.json" 1 "must not cross"
 	config_of s2 >"$d/s2-after3.json"
 	fo_check "$tag: the prepared replication changed nothing on s2 (not committed)" cmp -s "$d/s2-before2.json" "$d/s2-after3.json"
 	ID=$(jq -r '.arguments.id // "none"' "$d/prepare.json")
 	raw s2 "$(sign failover-replicate-commit "$(jq -cn --arg id "$ID" '{"relationship": "rel1", "id": $id}')" "$SECRET")" >"$d/commit.json"
-	fo_check "$tag: s2: the signed commit: result 0" result_is "$d/commit.json" 0
+	fo_check "$tag: s2: the signed commit: result 0" fo_result_is "$d/commit.json" 0
 	fo_check "$tag: s2: failover-replicate-status says applied" status_applied s2 "$ID"
 	fo_check "$tag: s2's 10.1.0.0 has renew-timer 900 now" renew_on_s2 900
 	raw s1 "$(config_set_s1 "$CS3"' | .["client-classes"][0]["option-data"][0].data = "from-class-2"')" >"$d/cs4.json"
@@ -494,16 +475,16 @@ run() {
 
 	raw s1 '{"command": "list-commands"}' >"$d/list.json"
 	fo_check "$tag: list-commands has failover-replicate (and the partner's -apply, -commit, -status)" \
-	    jqe '.arguments as $a | ["failover-replicate", "failover-replicate-apply", "failover-replicate-commit",
+	    fo_jqe '.arguments as $a | ["failover-replicate", "failover-replicate-apply", "failover-replicate-commit",
 	        "failover-replicate-status"] | all(. as $c | $a | index($c) != null)' "$d/list.json"
 	c s1 failover-get '{"name": "rel1"}' >"$d/get1.json"
 	fo_check "$tag: failover-get shows partner-control-url and -user, not the password" \
-	    jqe '.arguments.relationships[0] | ."partner-control-url" == "http://10.0.0.2:8000/" and
+	    fo_jqe '.arguments.relationships[0] | ."partner-control-url" == "http://10.0.0.2:8000/" and
 	        ."partner-control-user" == "fo-admin" and (has("partner-control-password") | not)' "$d/get1.json"
-	fo_check "$tag: ... and validates against the YANG module" yang_ok "$d/get1.json"
+	fo_check "$tag: ... and validates against the YANG module" fo_yang_ok "$d/get1.json"
 	raw s1 '{"command": "config-get"}' >"$d/config-get1.json"
 	fo_check "$tag: config-get shows neither the shared secret nor the agent's password" \
-	    no_secret "$d/config-get1.json"
+	    fo_no_secret "$d/config-get1.json"
 	bad_input
 	by_name
 	refused_by_config_test
@@ -515,8 +496,8 @@ run() {
 	fo_check "$tag: s1 in Normal at the end" fo_wait_state s1 rel1 Normal 60 Normal
 	fo_check "$tag: s2 in Normal at the end" fo_wait_state s2 rel1 Normal 30 Normal
 	fo_check "$tag: s2's configuration file was not rewritten (no config-write)" md5sum -c --quiet "$d/s2-file.md5"
-	fo_check "$tag: the shared secret and the agent's password are in no answer" no_secret "$OUT" "$d"/*.json
-	fo_check "$tag: ... and in no log" no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP"/s2/kea.*.log "$FO_TMP"/s*/agent*.log
+	fo_check "$tag: the shared secret and the agent's password are in no answer" fo_no_secret "$OUT" "$d"/*.json
+	fo_check "$tag: ... and in no log" fo_no_secret "$FO_TMP"/s1/kea.*.log "$FO_TMP"/s2/kea.*.log "$FO_TMP"/s*/agent*.log
 	agents_stop
 	fo_kea_stop s1
 	fo_kea_stop s2
