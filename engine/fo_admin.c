@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +21,6 @@
 
 #define YANG_REL "/" FO_YANG_TOP "/relationships[name='%s']"
 #define MAX_LEAVES 32
-
-static void set_msg(char *, size_t, const char *, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_msg(char *msg, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (msg == NULL || len == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, len, fmt, ap);
-	va_end(ap);
-}
-
-/* ---- A growing text buffer; the first allocation failure sticks. ---- */
 
 /* ---- One relationship entry: member names and JSON values, owned. ---- */
 
@@ -314,13 +297,13 @@ save_file(const fo_relationship_set *set, char *err, size_t errlen)
 		return FO_ERR_NOMEM;
 	fo_admin_path(set->state_directory, path, sizeof(path));
 	if (path[0] == '\0') {
-		set_msg(err, errlen, "state-directory: too long");
+		fo_errf(err, errlen, "state-directory: too long");
 		goto done;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	(void)mkdir(dir, 0750);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto done;
 	}
 	len = strlen(doc);
@@ -330,19 +313,19 @@ save_file(const fo_relationship_set *set, char *err, size_t errlen)
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0) {
-			set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+			fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 			goto done;
 		}
 		off += (size_t)w;
 	}
 	if (fsync(fd) != 0 || close(fd) != 0) {
 		fd = -1;
-		set_msg(err, errlen, "%s: %s", tmp, strerror(errno));
+		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto done;
 	}
 	fd = -1;
 	if (rename(tmp, path) != 0) {
-		set_msg(err, errlen, "%s: %s", path, strerror(errno));
+		fo_errf(err, errlen, "%s: %s", path, strerror(errno));
 		goto done;
 	}
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
@@ -372,7 +355,7 @@ read_file(const char *path, bool *missing, char *err, size_t errlen)
 		if (errno == ENOENT)
 			*missing = true;
 		else
-			set_msg(err, errlen, "%s: %s", path, strerror(errno));
+			fo_errf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
@@ -384,7 +367,7 @@ read_file(const char *path, bool *missing, char *err, size_t errlen)
 	if (b.s == NULL && !b.oom)
 		fo_sbuf_cat(&b, "");
 	if (b.oom)
-		set_msg(err, errlen, "%s: cannot be read", path);
+		fo_errf(err, errlen, "%s: cannot be read", path);
 	return fo_sbuf_take(&b);
 }
 
@@ -409,7 +392,7 @@ fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errle
 	for (p = text; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
 		;
 	if (*p != '{') {
-		set_msg(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
+		fo_errf(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
 		    "hook's parameters)", path);
 		wipe_free(text);
 		return FO_ERR_CONFIG;
@@ -433,7 +416,7 @@ fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errle
 	st = fo_config_parse(doc, &set, why, sizeof(why));
 	wipe_free(doc);
 	if (st != FO_OK) {
-		set_msg(err, errlen, "%s: %s (fix or remove the file to use the hook's "
+		fo_errf(err, errlen, "%s: %s (fix or remove the file to use the hook's "
 		    "parameters)", path, why);
 		return st;
 	}
@@ -470,7 +453,7 @@ check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t 
 				found = sn[j].prefix == s;
 			if (!found) {
 				fo_ip4_str(s, a, sizeof(a));
-				set_msg(msg, msglen, YANG_REL "/scope-id[.='%s']: no Kea subnet4 has "
+				fo_errf(msg, msglen, YANG_REL "/scope-id[.='%s']: no Kea subnet4 has "
 				    "this network address", set->rel[i].name, a);
 				return FO_ERR_CONFIG;
 			}
@@ -500,20 +483,20 @@ commit(fo_engine *eng, const entry *es, size_t n, fo_wall now, char *msg, size_t
 	st = fo_config_parse(doc, &set, why, sizeof(why));
 	wipe_free(doc);
 	if (st != FO_OK) {
-		set_msg(msg, msglen, "%s", why);
+		fo_errf(msg, msglen, "%s", why);
 		return map_parse_error(st);
 	}
 	if ((st = check_subnets(eng, &set, msg, msglen)) != FO_OK)
 		goto fail;
 	if ((st = save_file(&set, why, sizeof(why))) != FO_OK) {
-		set_msg(msg, msglen, "the new relationships could not be saved, nothing changed: "
+		fo_errf(msg, msglen, "the new relationships could not be saved, nothing changed: "
 		    "%s", why);
 		goto fail;
 	}
 	if ((st = fo_engine_replace_set(eng, &set, now, why, sizeof(why))) != FO_OK) {
 		char why2[512] = "";
 
-		set_msg(msg, msglen, "the new relationships could not be applied, the previous "
+		fo_errf(msg, msglen, "the new relationships could not be applied, the previous "
 		    "ones are back: %s", why);
 		if (save_file(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
 			fo_engine_host_log(eng, FO_LOG_ERROR, why2);
@@ -532,7 +515,7 @@ index_of(fo_engine *eng, const char *name, char *msg, size_t msglen)
 	const fo_relationship *r = name != NULL ? fo_relationship_set_find(set, name) : NULL;
 
 	if (r == NULL) {
-		set_msg(msg, msglen, "no failover relationship named '%s'", name ? name : "");
+		fo_errf(msg, msglen, "no failover relationship named '%s'", name ? name : "");
 		return -1;
 	}
 	return r - set->rel;
@@ -621,20 +604,20 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 		if (strcmp(kv[i].key, "name") == 0)
 			ni = (ssize_t)i;
 	if (ni < 0) {
-		set_msg(msg, msglen, "name: missing (the new relationship's name)");
+		fo_errf(msg, msglen, "name: missing (the new relationship's name)");
 		return FO_ERR_CONFIG;
 	}
 	if (!json_string(kv[ni].json, name, sizeof(name))) {
-		set_msg(msg, msglen, "name: must be a string");
+		fo_errf(msg, msglen, "name: must be a string");
 		return FO_ERR_CONFIG;
 	}
 	if (fo_relationship_set_find(cur, name) != NULL) {
-		set_msg(msg, msglen, "name: a failover relationship named '%s' exists already "
+		fo_errf(msg, msglen, "name: a failover relationship named '%s' exists already "
 		    "(failover-set changes it)", name);
 		return FO_ERR_EXISTS;
 	}
 	if (strcmp(name, FO_ADMIN_FILE) == 0 || strncmp(name, FO_ADMIN_FILE ".", 19) == 0) {
-		set_msg(msg, msglen, "name: '%s' is reserved (the state directory's file of the "
+		fo_errf(msg, msglen, "name: '%s' is reserved (the state directory's file of the "
 		    "relationships)", name);
 		return FO_ERR_CONFIG;
 	}
@@ -651,7 +634,7 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 	if (st == FO_OK) {
 		const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
 
-		set_msg(msg, msglen, "failover relationship '%s' added (%zu scope(s), %s, %s); "
+		fo_errf(msg, msglen, "failover relationship '%s' added (%zu scope(s), %s, %s); "
 		    "the failover connections were re-established", name, r ? r->n_scopes : 0,
 		    r ? fo_mode_name(r->mode) : "", r ? fo_server_type_name(r->server_type) : "");
 	}
@@ -691,17 +674,17 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 	if ((idx = index_of(eng, name, msg, msglen)) < 0)
 		return FO_ERR_NOTFOUND;
 	if (n == 0) {
-		set_msg(msg, msglen, "arguments: nothing to change (give one or more leaves of "
+		fo_errf(msg, msglen, "arguments: nothing to change (give one or more leaves of "
 		    "the relationship, e.g. max-client-lead-time)");
 		return FO_ERR_CONFIG;
 	}
 	if (changed(kv, n, "scope-id", NULL)) {
-		set_msg(msg, msglen, "scope-id: cannot be changed by failover-set; use "
+		fo_errf(msg, msglen, "scope-id: cannot be changed by failover-set; use "
 		    "failover-scope-add and failover-scope-remove");
 		return FO_ERR_CONFIG;
 	}
 	if (changed(kv, n, "name", NULL)) {
-		set_msg(msg, msglen, "name: a relationship cannot be renamed (remove it and add "
+		fo_errf(msg, msglen, "name: a relationship cannot be renamed (remove it and add "
 		    "it again)");
 		return FO_ERR_CONFIG;
 	}
@@ -737,7 +720,7 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 			fo_sbuf_cat(&b, i > 0 ? ", " : "");
 			fo_sbuf_cat(&b, kv[i].key);
 		}
-		set_msg(msg, msglen, "failover relationship '%s' changed (%s); the failover "
+		fo_errf(msg, msglen, "failover relationship '%s' changed (%s); the failover "
 		    "connections were re-established", name, b.s != NULL ? b.s : "");
 		free(b.s);
 	}
@@ -771,7 +754,7 @@ fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg,
 	entries_free(es, m - 1);
 	if (st == FO_OK) {
 		set_aside(eng, dir, now);
-		set_msg(msg, msglen, "failover relationship '%s' removed; its scopes are served "
+		fo_errf(msg, msglen, "failover relationship '%s' removed; its scopes are served "
 		    "without failover", keep);
 	}
 	return st;
@@ -795,7 +778,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	if ((idx = index_of(eng, name, msg, msglen)) < 0)
 		return FO_ERR_NOTFOUND;
 	if (n == 0) {
-		set_msg(msg, msglen, "scope-id: missing (one or more scope-ids)");
+		fo_errf(msg, msglen, "scope-id: missing (one or more scope-ids)");
 		return FO_ERR_CONFIG;
 	}
 	cur = fo_engine_set_of(eng);
@@ -819,13 +802,13 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 			there = there || scopes[k] == r->scopes[i].scope_id;
 		fo_ip4_str(scopes[k], a, sizeof(a));
 		if (add && there) {
-			set_msg(msg, msglen, "scope-id: %s is already a scope of relationship '%s'",
+			fo_errf(msg, msglen, "scope-id: %s is already a scope of relationship '%s'",
 			    a, name);
 			free(list);
 			return FO_ERR_CONFIG;
 		}
 		if (!add && !there) {
-			set_msg(msg, msglen, "scope-id: %s is not a scope of relationship '%s'",
+			fo_errf(msg, msglen, "scope-id: %s is not a scope of relationship '%s'",
 			    a, name);
 			free(list);
 			return FO_ERR_CONFIG;
@@ -834,7 +817,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 			list[cnt++].scope_id = scopes[k];
 	}
 	if (!add && cnt == 0) {
-		set_msg(msg, msglen, "scope-id: these are all the scopes of relationship '%s'; a "
+		fo_errf(msg, msglen, "scope-id: these are all the scopes of relationship '%s'; a "
 		    "relationship needs one (failover-remove removes the relationship)", name);
 		free(list);
 		return FO_ERR_CONFIG;
@@ -856,7 +839,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 		set_aside(eng, path, now);
 	}
 	fo_ip4_str(scopes[0], a, sizeof(a));
-	set_msg(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s); the failover "
+	fo_errf(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s); the failover "
 	    "connections were re-established", n, add ? "added to" : "removed from", name, a,
 	    n > 1 ? ", ..." : "");
 	return FO_OK;
@@ -887,20 +870,20 @@ fo_engine_admin_partner_down(fo_engine *eng, const char *name, fo_wall now,
 		fo_peer_lock(p);        /* the session's order: peer, then runtime */
 	s = fo_runtime_state(rt);
 	if (s == FO_STATE_NORMAL) {
-		set_msg(msg, msglen, "relationship '%s' is in Normal: the partner is reachable and "
+		fo_errf(msg, msglen, "relationship '%s' is in Normal: the partner is reachable and "
 		    "answering, it is not down (PartnerDown is for a partner that is down while "
 		    "this server is in CommunicationInterrupted)", name);
 		st = FO_ERR_STATE;
 	} else if (!fo_fsm_operator_partner_down_ok(s, &reason)) {
-		set_msg(msg, msglen, "relationship '%s' is in %s: %s", name, fo_state_name(s),
+		fo_errf(msg, msglen, "relationship '%s' is in %s: %s", name, fo_state_name(s),
 		    reason != NULL ? reason : "PartnerDown is not possible now");
 		st = FO_ERR_STATE;
 	} else if ((st = fo_runtime_event(rt, &in, "operator command failover-partner-down",
 	    &step, why, sizeof(why))) != FO_OK) {
-		set_msg(msg, msglen, "relationship '%s': the state could not be saved, nothing "
+		fo_errf(msg, msglen, "relationship '%s': the state could not be saved, nothing "
 		    "changed: %s", name, why);
 	} else {
-		set_msg(msg, msglen, "relationship '%s': %s -> %s on the operator's command",
+		fo_errf(msg, msglen, "relationship '%s': %s -> %s on the operator's command",
 		    name, fo_state_name(s), fo_state_name(fo_runtime_state(rt)));
 	}
 	if (p != NULL)

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,27 +129,6 @@ get32(const uint8_t *p)
 	    (uint32_t)p[3] << 24;
 }
 
-#if defined(__GNUC__)
-#define PRINTFLIKE(f, a) __attribute__((format(printf, f, a)))
-#else
-#define PRINTFLIKE(f, a)
-#endif
-
-static void seterr(char *err, size_t errlen, const char *fmt, ...) PRINTFLIKE(3, 4);
-
-/* Format into err (which may be NULL or empty). */
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static char *
 strdup_cat(const char *a, const char *b)
 {
@@ -243,11 +221,11 @@ fsync_dir(const char *dir, char *err, size_t errlen)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot open directory: %s", dir, strerror(errno));
+		fo_errf(err, errlen, "%s: cannot open directory: %s", dir, strerror(errno));
 		return FO_ERR_IO;
 	}
 	if (fsync_retry(fd) < 0 && errno != EINVAL) {
-		seterr(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+		fo_errf(err, errlen, "%s: fsync: %s", dir, strerror(errno));
 		close(fd);
 		return FO_ERR_IO;
 	}
@@ -275,7 +253,7 @@ mkdir_one(char *dir, char *err, size_t errlen)
 		return FO_OK;
 	if (errno == EEXIST)
 		errno = ENOTDIR;
-	seterr(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
+	fo_errf(err, errlen, "%s: cannot create directory: %s", dir, strerror(errno));
 	return FO_ERR_IO;
 }
 
@@ -471,11 +449,11 @@ static fo_status
 cut_tail(fo_journal *j, off_t off, char *err, size_t errlen)
 {
 	if (ftruncate(j->fd, off) < 0 || fsync_retry(j->fd) < 0) {
-		seterr(err, errlen, "%s: cutting the torn record at offset %lld: %s", j->path,
+		fo_errf(err, errlen, "%s: cutting the torn record at offset %lld: %s", j->path,
 		    (long long)off, strerror(errno));
 		return FO_ERR_IO;
 	}
-	seterr(err, errlen, "%s: torn record at offset %lld (%lld bytes) cut off", j->path,
+	fo_errf(err, errlen, "%s: torn record at offset %lld (%lld bytes) cut off", j->path,
 	    (long long)off, (long long)(j->size - off));
 	j->torn = 1;
 	j->size = off;
@@ -500,7 +478,7 @@ replay(fo_journal *j, fo_journal_cb cb, void *ctx, char *err, size_t errlen)
 		switch (rd_record(&r, off, &total, &addr, &b, why, sizeof(why))) {
 		case RD_OK:
 			if (cb != NULL && (rc = cb(ctx, addr, &b)) != FO_OK) {
-				seterr(err, errlen, "%s: record %zu at offset %lld: "
+				fo_errf(err, errlen, "%s: record %zu at offset %lld: "
 				    "replay failed: %s", j->path, j->records + 1,
 				    (long long)off, fo_status_name(rc));
 				goto done;
@@ -512,12 +490,12 @@ replay(fo_journal *j, fo_journal_cb cb, void *ctx, char *err, size_t errlen)
 			rc = cut_tail(j, off, err, errlen);
 			goto done;
 		case RD_BAD:
-			seterr(err, errlen, "%s: record %zu at offset %lld: %s", j->path,
+			fo_errf(err, errlen, "%s: record %zu at offset %lld: %s", j->path,
 			    j->records + 1, (long long)off, why);
 			rc = FO_ERR_IO;
 			goto done;
 		case RD_ERR:
-			seterr(err, errlen, "%s: read: %s", j->path, strerror(errno));
+			fo_errf(err, errlen, "%s: read: %s", j->path, strerror(errno));
 			rc = FO_ERR_IO;
 			goto done;
 		}
@@ -551,27 +529,27 @@ hdr_check(fo_journal *j, bool *fresh, char *err, size_t errlen)
 
 	hdr_encode(want);
 	if (pread_all(j->fd, h, n, 0) < 0) {
-		seterr(err, errlen, "%s: read: %s", j->path, strerror(errno));
+		fo_errf(err, errlen, "%s: read: %s", j->path, strerror(errno));
 		return FO_ERR_IO;
 	}
 	*fresh = n < HDR_SIZE && memcmp(h, want, n) == 0;
 	if (*fresh)
 		return FO_OK;
 	if (memcmp(h, want, n < 4 ? n : 4) != 0) {
-		seterr(err, errlen, "%s: not a failover journal (bad magic)", j->path);
+		fo_errf(err, errlen, "%s: not a failover journal (bad magic)", j->path);
 		return FO_ERR_IO;
 	}
 	if (n < HDR_SIZE) {
-		seterr(err, errlen, "%s: truncated header (%zu bytes)", j->path, n);
+		fo_errf(err, errlen, "%s: truncated header (%zu bytes)", j->path, n);
 		return FO_ERR_IO;
 	}
 	if (get16(h + 4) != HDR_VERSION) {
-		seterr(err, errlen, "%s: unsupported journal version %u (this build reads %u)",
+		fo_errf(err, errlen, "%s: unsupported journal version %u (this build reads %u)",
 		    j->path, get16(h + 4), HDR_VERSION);
 		return FO_ERR_IO;
 	}
 	if (memcmp(h, want, HDR_SIZE) != 0) {
-		seterr(err, errlen, "%s: bad header (size, flags or CRC)", j->path);
+		fo_errf(err, errlen, "%s: bad header (size, flags or CRC)", j->path);
 		return FO_ERR_IO;
 	}
 	return FO_OK;
@@ -586,7 +564,7 @@ hdr_write(fo_journal *j, char *err, size_t errlen)
 	hdr_encode(h);
 	if (ftruncate(j->fd, 0) < 0 || write_all(j->fd, h, HDR_SIZE) < 0 ||
 	    fsync_retry(j->fd) < 0) {
-		seterr(err, errlen, "%s: writing the header: %s", j->path, strerror(errno));
+		fo_errf(err, errlen, "%s: writing the header: %s", j->path, strerror(errno));
 		return FO_ERR_IO;
 	}
 	j->size = HDR_SIZE;
@@ -630,12 +608,12 @@ journal_create(fo_journal **out, const char *path, char *err, size_t errlen)
 		goto done;
 	j->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, FILE_MODE);
 	if (j->fd < 0 || fstat(j->fd, &st) < 0) {
-		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		fo_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		rc = FO_ERR_IO;
 		goto done;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, "%s: not a regular file", path);
+		fo_errf(err, errlen, "%s: not a regular file", path);
 		rc = FO_ERR_IO;
 		goto done;
 	}
@@ -657,7 +635,7 @@ fo_journal_open(fo_journal **out, const char *path, const fo_store_policy *pol,
 	bool fresh = false;
 	fo_status rc;
 
-	seterr(err, errlen, "%s", "");
+	fo_errf(err, errlen, "%s", "");
 	if (out == NULL || path == NULL || *path == '\0')
 		return FO_ERR_INVAL;
 	*out = NULL;
@@ -692,7 +670,7 @@ fo_journal_append(fo_journal *j, fo_ip4 addr, const fo_binding_info *b)
 	if (j == NULL || b == NULL || !info_valid(b))
 		return FO_ERR_INVAL;
 	if (j->broken) {
-		seterr(j->err, sizeof(j->err), "%s: out of service after an earlier error",
+		fo_errf(j->err, sizeof(j->err), "%s: out of service after an earlier error",
 		    j->path);
 		return FO_ERR_IO;
 	}
@@ -702,7 +680,7 @@ fo_journal_append(fo_journal *j, fo_ip4 addr, const fo_binding_info *b)
 		/* Cut a partial record back off, or later appends would follow it. */
 		if (ftruncate(j->fd, j->size) < 0)
 			j->broken = true;
-		seterr(j->err, sizeof(j->err), "%s: write at offset %lld: %s", j->path,
+		fo_errf(j->err, sizeof(j->err), "%s: write at offset %lld: %s", j->path,
 		    (long long)j->size, strerror(e));
 		return FO_ERR_IO;
 	}
@@ -723,7 +701,7 @@ fo_journal_sync(fo_journal *j)
 		return FO_OK;
 	if (fsync_retry(j->fd) < 0) {
 		j->broken = true;
-		seterr(j->err, sizeof(j->err), "%s: fsync: %s", j->path, strerror(errno));
+		fo_errf(j->err, sizeof(j->err), "%s: fsync: %s", j->path, strerror(errno));
 		return FO_ERR_IO;
 	}
 	j->dirty = false;
@@ -749,7 +727,7 @@ write_table(fo_journal *j, int fd, const fo_bt *bt, off_t *size, size_t *records
 	*records = 0;
 	while (fo_bt_iter_next(bt, &it, &addr, &e)) {
 		if ((rc = fo_bt_get(bt, addr, &b)) != FO_OK) {
-			seterr(j->err, sizeof(j->err), "%s: reading the table: %s", j->tmp,
+			fo_errf(j->err, sizeof(j->err), "%s: reading the table: %s", j->tmp,
 			    fo_status_name(rc));
 			goto done;
 		}
@@ -768,7 +746,7 @@ write_table(fo_journal *j, int fd, const fo_bt *bt, off_t *size, size_t *records
 	if (fsync_retry(fd) == 0)
 		goto done;
 fail:
-	seterr(j->err, sizeof(j->err), "%s: %s", j->tmp, strerror(errno));
+	fo_errf(j->err, sizeof(j->err), "%s: %s", j->tmp, strerror(errno));
 	rc = FO_ERR_IO;
 done:
 	free(buf);
@@ -787,14 +765,14 @@ fo_journal_compact(fo_journal *j, const fo_bt *bt)
 		return FO_ERR_INVAL;
 	fd = open(j->tmp, O_RDWR | O_APPEND | O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
-		seterr(j->err, sizeof(j->err), "%s: cannot create: %s", j->tmp,
+		fo_errf(j->err, sizeof(j->err), "%s: cannot create: %s", j->tmp,
 		    strerror(errno));
 		return FO_ERR_IO;
 	}
 	if ((rc = write_table(j, fd, bt, &size, &records)) != FO_OK)
 		goto fail;
 	if (rename(j->tmp, j->path) < 0) {
-		seterr(j->err, sizeof(j->err), "%s: rename to %s: %s", j->tmp, j->path,
+		fo_errf(j->err, sizeof(j->err), "%s: rename to %s: %s", j->tmp, j->path,
 		    strerror(errno));
 		rc = FO_ERR_IO;
 		goto fail;
@@ -866,21 +844,21 @@ write_atomic(const char *path, const char *buf, size_t len, char *err, size_t er
 	rc = FO_ERR_IO;
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, FILE_MODE);
 	if (fd < 0) {
-		seterr(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+		fo_errf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
 		goto done;
 	}
 	if (write_all(fd, buf, len) < 0 || fsync_retry(fd) < 0) {
-		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto fail;
 	}
 	e = close(fd);
 	fd = -1;
 	if (e < 0) {
-		seterr(err, errlen, "%s: close: %s", tmp, strerror(errno));
+		fo_errf(err, errlen, "%s: close: %s", tmp, strerror(errno));
 		goto fail;
 	}
 	if (rename(tmp, path) < 0) {
-		seterr(err, errlen, "%s: rename to %s: %s", tmp, path, strerror(errno));
+		fo_errf(err, errlen, "%s: rename to %s: %s", tmp, path, strerror(errno));
 		goto fail;
 	}
 	rc = fsync_dir(dir, err, errlen);
@@ -902,13 +880,13 @@ fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errle
 	char buf[512];
 	int n;
 
-	seterr(err, errlen, "%s", "");
+	fo_errf(err, errlen, "%s", "");
 	if (path == NULL || *path == '\0' || s == NULL)
 		return FO_ERR_INVAL;
 	st = fo_state_name(s->state);
 	pst = fo_state_name(s->partner_state);
 	if (st == NULL || pst == NULL) {
-		seterr(err, errlen, "%s: state out of range", path);
+		fo_errf(err, errlen, "%s: state out of range", path);
 		return FO_ERR_INVAL;
 	}
 	n = snprintf(buf, sizeof(buf),
@@ -995,7 +973,7 @@ state_parse(const char *path, char *text, fo_saved_state *s, char *err, size_t e
 	for (; *p != '\0'; p = nl + 1) {
 		line++;
 		if ((nl = strchr(p, '\n')) == NULL) {
-			seterr(err, errlen, "%s: line %u: no newline at the end (truncated?)",
+			fo_errf(err, errlen, "%s: line %u: no newline at the end (truncated?)",
 			    path, line);
 			return FO_ERR_IO;
 		}
@@ -1003,19 +981,19 @@ state_parse(const char *path, char *text, fo_saved_state *s, char *err, size_t e
 		if (*p == '#')
 			continue;
 		if ((sp = strchr(p, ' ')) == NULL) {
-			seterr(err, errlen, "%s: line %u: expected \"key value\"", path, line);
+			fo_errf(err, errlen, "%s: line %u: expected \"key value\"", path, line);
 			return FO_ERR_IO;
 		}
 		*sp = '\0';
 		if ((why = state_line(p, sp + 1, s, seen)) != NULL) {
-			seterr(err, errlen, "%s: line %u: %s: \"%.32s %.32s\"", path, line, why,
+			fo_errf(err, errlen, "%s: line %u: %s: \"%.32s %.32s\"", path, line, why,
 			    p, sp + 1);
 			return FO_ERR_IO;
 		}
 	}
 	for (int k = 0; k < K_COUNT; k++) {
 		if (!seen[k]) {
-			seterr(err, errlen, "%s: missing \"%s\"", path, state_keys[k]);
+			fo_errf(err, errlen, "%s: missing \"%s\"", path, state_keys[k]);
 			return FO_ERR_IO;
 		}
 	}
@@ -1034,7 +1012,7 @@ read_small(const char *path, char *buf, size_t cap, size_t *len, char *err, size
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return FO_ERR_NOTFOUND;
-		seterr(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		fo_errf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
 		return FO_ERR_IO;
 	}
 	while (*len < cap && ((n = read(fd, buf + *len, cap - *len)) > 0 ||
@@ -1042,7 +1020,7 @@ read_small(const char *path, char *buf, size_t cap, size_t *len, char *err, size
 		*len += n > 0 ? (size_t)n : 0;
 	close(fd);
 	if (n < 0) {
-		seterr(err, errlen, "%s: read: %s", path, strerror(errno));
+		fo_errf(err, errlen, "%s: read: %s", path, strerror(errno));
 		return FO_ERR_IO;
 	}
 	return FO_OK;
@@ -1055,7 +1033,7 @@ fo_state_load(const char *path, fo_saved_state *s, char *err, size_t errlen)
 	fo_status rc;
 	size_t len;
 
-	seterr(err, errlen, "%s", "");
+	fo_errf(err, errlen, "%s", "");
 	if (path == NULL || s == NULL)
 		return FO_ERR_INVAL;
 	memset(s, 0, sizeof(*s));
@@ -1065,11 +1043,11 @@ fo_state_load(const char *path, fo_saved_state *s, char *err, size_t errlen)
 	if (rc != FO_OK)
 		return rc;
 	if (len > STATE_MAX) {
-		seterr(err, errlen, "%s: larger than %d bytes", path, STATE_MAX);
+		fo_errf(err, errlen, "%s: larger than %d bytes", path, STATE_MAX);
 		return FO_ERR_IO;
 	}
 	if (memchr(buf, '\0', len) != NULL) {
-		seterr(err, errlen, "%s: holds a NUL byte", path);
+		fo_errf(err, errlen, "%s: holds a NUL byte", path);
 		return FO_ERR_IO;
 	}
 	buf[len] = '\0';
