@@ -218,21 +218,35 @@ tell_host(fo_peer *p, fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
 	h->lease_changed(h->ctx, &c);
 }
 
+/* An update of ours for addr is sent and not answered yet. */
+static bool
+in_flight(const fo_peer *p, fo_ip4 addr)
+{
+	for (size_t i = 0; i < p->n_fl; i++)
+		for (size_t k = 0; k < p->fl[i].n; k++)
+			if (p->fl[i].e[k].addr == addr)
+				return true;
+	return false;
+}
+
 /* Apply one binding of a BNDUPD; the reject reason (0: accepted). */
 static unsigned
 receive_one(fo_peer *p, const fo_wire_binding *wb, fo_wall now)
 {
 	fo_binding_info in, applied;
-	unsigned why = FO_REJ_ILLEGAL_IP;
+	unsigned why = FO_REJ_ILLEGAL_IP, opts = 0;
 
 	if (!(wb->present & FO_WIRE_BIT(FO_O_BINDING_STATUS)))
 		return FO_REJ_MISSING_BINDING_INFO;
 	incoming(wb, &in);
+	if (p->rel->dialect != FO_DIALECT_ISC)
+		opts |= FO_RX_GIVEBACKS;
+	if (in_flight(p, wb->addr))
+		opts |= FO_RX_OURS_IN_FLIGHT;
 	for (size_t i = 0; i < p->rt->n_scopes; i++) {
 		fo_scope *s = p->rt->scopes[i];
 
-		why = fo_scope_receive(s, wb->addr, &in, p->rel->server_type,
-		    p->rel->dialect != FO_DIALECT_ISC, now, &applied);
+		why = fo_scope_receive(s, wb->addr, &in, p->rel->server_type, opts, now, &applied);
 		if (why == FO_REJ_ILLEGAL_IP)
 			continue;
 		if (why == FO_UPD_ACCEPT)

@@ -869,14 +869,6 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 		nw.expiry = 0;
 		memset(&nw.client, 0, sizeof(nw.client));
 		nw.flags |= FO_BF_UPDATE_PENDING;
-	} else if (!again && cur.state != sent) {
-		/*
-		 * Our binding changed since we sent this one: the partner's update
-		 * crossed ours and we took it, and the partner has now taken ours.
-		 * Announce what we have, or the two tables keep each other's
-		 * binding (check_update.c plays every such crossing).
-		 */
-		nw.flags |= FO_BF_UPDATE_PENDING;
 	}
 	if (nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked)
 		(void)apply(s, addr, &cur, &nw);
@@ -933,17 +925,17 @@ is_free_state(fo_bstate st)
  * stale news and changes nothing (the two would otherwise both own it).
  */
 static bool
-gives_back(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_binding_info *in)
+gives_back(const fo_binding_info *cur, const fo_binding_info *in, bool ours_pending)
 {
-	return in->state == FO_BS_FREE && cur->state == FO_BS_BACKUP &&
-	    !(cur->flags & FO_BF_UPDATE_PENDING) && !q_marked(s, addr);
+	return in->state == FO_BS_FREE && cur->state == FO_BS_BACKUP && !ours_pending;
 }
 
 unsigned
 fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_type me,
-    bool givebacks, fo_wall now, fo_binding_info *applied)
+    unsigned opts, fo_wall now, fo_binding_info *applied)
 {
 	fo_binding_info cur, nw;
+	bool pending;
 	unsigned why;
 
 	pthread_mutex_lock(&s->lock);
@@ -956,6 +948,9 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 			(void)q_push(s, addr);  /* 7.2.1: tell the partner what we have */
 		goto done;
 	}
+	/* An update of ours not yet acknowledged: queued, or on its way. */
+	pending = (opts & FO_RX_OURS_IN_FLIGHT) || (cur.flags & FO_BF_UPDATE_PENDING) ||
+	    q_marked(s, addr);
 	/*
 	 * Which server owns a free address is the primary's decision (it moves
 	 * addresses to the secondary with BNDUPD(BACKUP), reference section 8):
@@ -965,11 +960,16 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	 * The one exception: the secondary giving back an address it owns.
 	 */
 	if (me == FO_PRIMARY && is_free_state(in->state) && is_free_state(cur.state) &&
-	    !(givebacks && gives_back(s, addr, &cur, in))) {
+	    !((opts & FO_RX_GIVEBACKS) && gives_back(&cur, in, pending))) {
 		if (in->state != cur.state)
 			(void)q_push(s, addr);
 		if (applied != NULL)
 			*applied = cur;
+		goto done;
+	}
+	/* Our own update of the address crosses this one: the primary settles it. */
+	if ((why = fo_update_decide_crossing(&cur, in, me, pending, now)) != FO_UPD_ACCEPT) {
+		(void)q_push(s, addr);
 		goto done;
 	}
 	fo_update_merge(&cur, in, now, &nw);

@@ -232,12 +232,17 @@ bool fo_scope_rejected(fo_scope *s, fo_ip4 addr);
  * outside the pools is 1 (illegal IP), a journal failure 6 (unknown).
  * On the primary (me), the secondary's FREE or BACKUP for an address free
  * here changes nothing (the secondary is told the owner), except, with
- * `givebacks`, the secondary's FREE over an acknowledged BACKUP: it gives
- * the address back (fo_scope_giveback). Off towards ISC dhcpd, whose
+ * FO_RX_GIVEBACKS, the secondary's FREE over an acknowledged BACKUP: it
+ * gives the address back (fo_scope_giveback). Off towards ISC dhcpd, whose
  * primary alone balances and whose fresh secondary reports all FREE.
+ * While an update of ours is not acknowledged (queued, or sent:
+ * FO_RX_OURS_IN_FLIGHT) the two cross, and fo_update_decide_crossing
+ * settles which binding both keep.
  */
+#define FO_RX_GIVEBACKS 0x1u
+#define FO_RX_OURS_IN_FLIGHT 0x2u
 unsigned fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in,
-    fo_server_type me, bool givebacks, fo_wall now, fo_binding_info *applied);
+    fo_server_type me, unsigned opts, fo_wall now, fo_binding_info *applied);
 
 /*
  * Primary: move FREE addresses to BACKUP until the secondary owns its

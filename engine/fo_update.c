@@ -120,6 +120,18 @@ fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in, fo_serve
 	return FO_UPD_ACCEPT;
 }
 
+unsigned
+fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_info *in,
+    fo_server_type me, bool ours_pending, fo_wall now)
+{
+	unsigned why = fo_update_decide(cur, in, me, now);
+
+	if (why == FO_UPD_ACCEPT && ours_pending && me == FO_PRIMARY &&
+	    fo_update_decide(in, cur, FO_SECONDARY, now) == FO_UPD_ACCEPT)
+		return FO_UPD_REJ_OUTDATED;
+	return why;
+}
+
 void
 fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now,
     fo_binding_info *out)

@@ -40,6 +40,19 @@ unsigned fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in,
     fo_server_type me, fo_wall now);
 
 /*
+ * fo_update_decide when our own update of the address may be on its way to
+ * the partner (`ours_pending`: queued or sent, not yet acknowledged). Both
+ * updates then cross, and if each side accepted the other's the two tables
+ * would end up swapped. So the primary settles the crossing for both: it
+ * refuses the partner's update as outdated exactly when the secondary will
+ * take ours (the same rules, evaluated with the roles as the secondary
+ * sees them), and takes the partner's otherwise. The secondary decides as
+ * usual.
+ */
+unsigned fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_info *in,
+    fo_server_type me, bool ours_pending, fo_wall now);
+
+/*
  * The binding after accepting `in` over `cur`: the state, client (kept
  * for EXPIRED and RELEASED when the update names none, cleared for FREE,
  * BACKUP and ABANDONED), expiry (ACTIVE: the update's; EXPIRED, RELEASED:

@@ -712,7 +712,8 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 	memset(&in, 0, sizeof(in));
 	/* A claim on the primary's own address. */
 	in.state = FO_BS_BACKUP;
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], y, &in, FO_PRIMARY, true, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], y, &in, FO_PRIMARY, FO_RX_GIVEBACKS, W(),
+	    &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], y, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_FREE);
 	exchange();
@@ -721,14 +722,16 @@ START_TEST(primary_keeps_ownership_of_free_addresses)
 	/* A FREE crossing our unacknowledged BACKUP: stale. */
 	ck_assert(fo_scope_requeue(A.rt.scopes[0], x));
 	in.state = FO_BS_FREE;
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, true, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, FO_RX_GIVEBACKS, W(),
+	    &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_BACKUP);
 	exchange();
 	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
 	ck_assert_int_eq(b.state, FO_BS_BACKUP);
 	/* Acknowledged: the secondary's FREE gives it back. */
-	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, true, W(), &applied), 0);
+	ck_assert_uint_eq(fo_scope_receive(A.rt.scopes[0], x, &in, FO_PRIMARY, FO_RX_GIVEBACKS, W(),
+	    &applied), 0);
 	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &cur), FO_OK);
 	ck_assert_int_eq(cur.state, FO_BS_FREE);
 }
@@ -806,6 +809,42 @@ START_TEST(rebalance_isc_primary_only)
 	free_counts(&B, &bf, &bb);
 	ck_assert_msg(af == 60 && ab == 140 && bf == 60 && bb == 140,
 	    "isc 30/70: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u", af, ab, bf, bb);
+}
+END_TEST
+
+/*
+ * Crossing updates between two real sessions (check_update.c plays every
+ * case with the rules alone): the primary announces FREE while the
+ * secondary announces EXPIRED for the same address. Each takes the other's;
+ * the secondary, acknowledged for an EXPIRED it no longer has, announces
+ * its FREE again, and both end FREE.
+ */
+START_TEST(crossing_updates_agree)
+{
+	fo_binding_info a, b, in, applied;
+	fo_ip4 x = 0;
+
+	to_normal(FO_DIALECT_DRAFT);
+	for (fo_ip4 p = POOL_FIRST; p <= POOL_LAST && x == 0; p++)
+		if (fo_scope_get(A.rt.scopes[0], p, &a) == FO_OK && a.state == FO_BS_FREE)
+			x = p;
+	ck_assert_uint_ne(x, 0);
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_EXPIRED;
+	in.client.htype = 1;
+	in.client.hlen = 6;
+	in.client.hw[5] = 9;
+	in.cltt = (uint32_t)(wall - 600);
+	in.expiry = (uint32_t)(wall - 10);
+	ck_assert_uint_eq(fo_scope_receive(B.rt.scopes[0], x, &in, FO_SECONDARY, FO_RX_GIVEBACKS, W(),
+	    &applied), 0);
+	ck_assert(fo_scope_requeue(A.rt.scopes[0], x));
+	ck_assert(fo_scope_requeue(B.rt.scopes[0], x));
+	exchange();
+	ck_assert_int_eq(fo_scope_get(A.rt.scopes[0], x, &a), FO_OK);
+	ck_assert_int_eq(fo_scope_get(B.rt.scopes[0], x, &b), FO_OK);
+	ck_assert_msg(a.state == b.state && a.state == FO_BS_FREE,
+	    "primary %s, secondary %s", fo_bstate_name(a.state), fo_bstate_name(b.state));
 }
 END_TEST
 
@@ -1080,6 +1119,7 @@ peer_suite(void)
 	tcase_add_test(b, primary_keeps_ownership_of_free_addresses);
 	tcase_add_test(b, rebalance_both_ways);
 	tcase_add_test(b, rebalance_isc_primary_only);
+	tcase_add_test(b, crossing_updates_agree);
 	tcase_add_test(b, auth_replayed_message_closes);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);

@@ -4,12 +4,11 @@
  * After a partition both partners send their bindings at once. For every
  * pair of bindings the two could hold for one address, this plays the
  * exchange the way fo_scope.c does it (a receiver decides with
- * fo_update_decide and merges with fo_update_merge; a receiver that
- * rejects an update as outdated or conflicting sends its own binding back;
- * an acknowledged EXPIRED or RELEASED returns the address to the sender's
- * free pool, which it announces; a sender whose binding changed since it
- * sent the acknowledged update announces the new one) and checks that the two tables end up
- * agreeing on the address.
+ * fo_update_decide_crossing, knowing whether its own update is pending, and
+ * merges with fo_update_merge; a receiver that rejects an update as
+ * outdated or conflicting sends its own binding back; an acknowledged
+ * EXPIRED or RELEASED returns the address to the sender's free pool, which
+ * it announces), and checks that the two tables end up agreeing.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <check.h>
@@ -38,24 +37,34 @@ mk(fo_bstate s, uint8_t who, uint32_t cltt, uint32_t expiry)
 	return b;
 }
 
-/* The messages in flight: at most one per direction at a time here. */
+/* One partner: its binding of the address and its update to the other. */
 typedef struct side {
 	fo_binding_info b;
 	fo_server_type me;
-	bool has_out;           /* an update to the partner is queued */
+	bool has_out;           /* an update is queued, to go in the next round */
+	bool pending;           /* queued or sent, not yet acknowledged */
 	fo_binding_info out;
+	fo_bstate sent;         /* the state of the update in flight */
+	unsigned verdict;       /* the partner's answer to it, once given */
 } side;
 
 static void
 queue(side *s)
 {
 	s->has_out = true;
+	s->pending = true;
 	s->out = s->b;
 }
 
-/* s receives the partner's update `in`; the partner learns the outcome. */
-static void
-deliver(side *rx, side *tx, const fo_binding_info *in)
+static bool
+free_state(fo_bstate st)
+{
+	return st == FO_BS_FREE || st == FO_BS_BACKUP;
+}
+
+/* rx receives the partner's update `in` (fo_scope_receive). */
+static unsigned
+receive(side *rx, const fo_binding_info *in)
 {
 	unsigned why = fo_update_decide(&rx->b, in, rx->me, fo_wall_at(NOW));
 	fo_binding_info nw;
@@ -63,15 +72,36 @@ deliver(side *rx, side *tx, const fo_binding_info *in)
 	if (why != FO_UPD_ACCEPT) {
 		if (why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED)
 			queue(rx);      /* 7.2.1: tell the partner what we have */
-		return;
+		return why;
+	}
+	/* The primary decides who owns a free address; the secondary only gives
+	 * back one of its own once the primary's BACKUP was acknowledged. */
+	if (rx->me == FO_PRIMARY && free_state(in->state) && free_state(rx->b.state) &&
+	    !(in->state == FO_BS_FREE && rx->b.state == FO_BS_BACKUP && !rx->pending)) {
+		if (in->state != rx->b.state)
+			queue(rx);
+		return why;
+	}
+	why = fo_update_decide_crossing(&rx->b, in, rx->me, rx->pending, fo_wall_at(NOW));
+	if (why != FO_UPD_ACCEPT) {
+		queue(rx);
+		return why;
 	}
 	fo_update_merge(&rx->b, in, fo_wall_at(NOW), &nw);
 	rx->b = nw;
-	rx->has_out = false;    /* the partner's binding is newer than ours in flight */
-	/* The acknowledgement, at the sender (fo_scope_acked). */
-	if (tx->b.state != in->state) {
-		queue(tx);      /* changed since (by our update): announce it */
-	} else if (fo_update_frees_on_ack(in->state)) {
+	rx->pending = rx->has_out;      /* merge clears the flag; a queued entry stays */
+	return why;
+}
+
+/* tx learns the answer to its update (fo_scope_acked, fo_scope_rejected). */
+static void
+answered(side *tx, unsigned why)
+{
+	if (tx->has_out)
+		return;                 /* changed again since: still owed */
+	tx->pending = false;
+	if (why == FO_UPD_ACCEPT && tx->b.state == tx->sent &&
+	    fo_update_frees_on_ack(tx->sent)) {
 		tx->b = mk(tx->me == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP, 0, tx->b.cltt, 0);
 		queue(tx);
 	}
@@ -88,7 +118,12 @@ agree(const fo_binding_info *a, const fo_binding_info *b)
 	return a->state == b->state && fo_client_same(&a->client, &b->client);
 }
 
-/* Both send at once (the crossing), then the exchange runs to quiet. */
+/*
+ * Both send at once (the crossing), then the exchange runs to quiet. Each
+ * round, the updates sent in it are received before their answers come
+ * back: over a connection, what a partner sent before it read ours arrives
+ * before its answer to ours.
+ */
 static bool
 converges(fo_binding_info b1, fo_binding_info b2, int *rounds)
 {
@@ -101,10 +136,16 @@ converges(fo_binding_info b1, fo_binding_info b2, int *rounds)
 		fo_binding_info m1 = s1.out, m2 = s2.out;
 
 		s1.has_out = s2.has_out = false;
+		s1.sent = m1.state;
+		s2.sent = m2.state;
 		if (o1)
-			deliver(&s2, &s1, &m1);
+			s1.verdict = receive(&s2, &m1);
 		if (o2)
-			deliver(&s1, &s2, &m2);
+			s2.verdict = receive(&s1, &m2);
+		if (o1)
+			answered(&s1, s1.verdict);
+		if (o2)
+			answered(&s2, s2.verdict);
 	}
 	return !s1.has_out && !s2.has_out && agree(&s1.b, &s2.b);
 }
