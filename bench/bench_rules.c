@@ -6,8 +6,8 @@
  * reads, the same volatile sink, no call) with the measured loop, five
  * times, and reports the medians. Budget: hash+bucket and MCLT under 50 ns.
  *
- *	cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Iengine engine/fo_types.c \
- *	    engine/fo_hash.c engine/fo_mclt.c engine/fo_serve.c \
+ *	cc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -Iengine/include -Iengine/lib -Iengine/core -Iengine/wire -Iengine/run engine/lib/fo_types.c \
+ *	    engine/core/fo_hash.c engine/core/fo_mclt.c engine/core/fo_serve.c \
  *	    bench/bench_rules.c -o bench_rules && ./bench_rules [iterations]
  *
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0

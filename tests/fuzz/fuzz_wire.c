@@ -6,9 +6,9 @@
  * as a CONNECT. Any crash, sanitizer report or mismatch (abort) is a
  * finding.
  *
- * Build: clang -fsanitize=fuzzer,address -Iengine tests/fuzz/fuzz_wire.c
- *        engine/fo_wire.c engine/fo_cursor.c engine/fo_digest.c
- *        engine/fo_hash.c engine/fo_types.c -lcrypto
+ * Build: clang -fsanitize=fuzzer,address -Iengine/include -Iengine/lib -Iengine/core -Iengine/wire -Iengine/run tests/fuzz/fuzz_wire.c
+ *        engine/wire/fo_wire.c engine/wire/fo_cursor.c engine/wire/fo_digest.c
+ *        engine/core/fo_hash.c engine/lib/fo_types.c -lcrypto
  * tests/fuzz/run-corpus.c links the same function without libFuzzer.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */

@@ -1,5 +1,5 @@
 /*
- * check_binding.c - unit tests of the binding table (engine/fo_binding.c).
+ * check_binding.c - unit tests of the binding table (engine/core/fo_binding.c).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <check.h>

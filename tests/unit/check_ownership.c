@@ -1,5 +1,5 @@
 /*
- * check_ownership.c - unit tests of split-pool ownership (engine/fo_ownership.c).
+ * check_ownership.c - unit tests of split-pool ownership (engine/core/fo_ownership.c).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <check.h>
