@@ -84,6 +84,7 @@
 #define FO_STORE_H
 
 #include "fo_binding.h"
+#include "fo_crc32.h"
 #include "fo_types.h"
 
 typedef struct fo_journal fo_journal;
@@ -160,8 +161,5 @@ bool fo_clean_stop_take(const char *state_path, fo_wall *when);
  * name gives "" (names are never empty: the configuration requires one).
  */
 void fo_store_dirname(const char *name, char *out, size_t outlen);
-
-/* CRC-32, IEEE polynomial, as zlib's crc32(): start with crc = 0; chainable. */
-uint32_t fo_crc32(uint32_t crc, const void *buf, size_t len);
 
 #endif /* FO_STORE_H */

@@ -250,6 +250,62 @@ START_TEST(crc32_vectors)
 }
 END_TEST
 
+/* Known answers (zlib's crc32) for lengths that cross the 8-byte steps. */
+START_TEST(crc32_known_answers)
+{
+	uint8_t buf[1024];
+
+	ck_assert_uint_eq(fo_crc32(0, "The quick brown fox jumps over the lazy dog", 43),
+	    0x414FA339u);
+	memset(buf, 0, 32);
+	ck_assert_uint_eq(fo_crc32(0, buf, 32), 0x190A55ADu);
+	memset(buf, 0xff, 32);
+	ck_assert_uint_eq(fo_crc32(0, buf, 32), 0xFF6CAB0Bu);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)i;
+	ck_assert_uint_eq(fo_crc32(0, buf, 32), 0x91267E8Au);
+	ck_assert_uint_eq(fo_crc32(0, buf, 1024), 0xB70B4C26u);
+}
+END_TEST
+
+/* The plain bit-at-a-time definition, to check the sliced one against. */
+static uint32_t
+crc32_bitwise(uint32_t crc, const uint8_t *p, size_t len)
+{
+	crc = ~crc;
+	while (len-- > 0) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc & 1u) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+	}
+	return ~crc;
+}
+
+/* Every length 0..80 at every alignment 0..7, whole and split in two. */
+START_TEST(crc32_matches_bitwise)
+{
+	uint8_t buf[96];
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t al = 0; al < 8; al++) {
+		for (size_t len = 0; len + al <= 88; len++) {
+			uint32_t want = crc32_bitwise(0, buf + al, len);
+
+			ck_assert_uint_eq(fo_crc32(0, buf + al, len), want);
+			for (size_t cut = 0; cut <= len; cut += 3)
+				ck_assert_uint_eq(fo_crc32(fo_crc32(0, buf + al, cut),
+				    buf + al + cut, len - cut), want);
+			ck_assert_uint_eq(fo_crc32(0x12345678u, buf + al, len),
+			    crc32_bitwise(0x12345678u, buf + al, len));
+		}
+	}
+}
+END_TEST
+
 /* --- Journal: round trip --------------------------------------------------- */
 
 START_TEST(journal_round_trip)
@@ -1160,6 +1216,8 @@ main(void)
 	tcase_add_checked_fixture(tj, setup, teardown);
 	tcase_set_timeout(tj, 120);
 	tcase_add_test(tj, crc32_vectors);
+	tcase_add_test(tj, crc32_known_answers);
+	tcase_add_test(tj, crc32_matches_bitwise);
 	tcase_add_test(tj, journal_round_trip);
 	tcase_add_test(tj, journal_sequence);
 	tcase_add_test(tj, journal_last_record_wins);
