@@ -258,7 +258,9 @@ state(fo_json *j, fo_runtime *rt, bool with_bindings)
 	kv_str_if(j, "secondary-server-ip", fo_relationship_secondary_ip(r));
 	kv_str_if(j, "primary-server-name", fo_relationship_primary_name(r));
 	kv_str_if(j, "secondary-server-name", fo_relationship_secondary_name(r));
-	fo_json_kv_uint(j, "max-client-lead-time", r->mclt);
+	/* In force: the ISC dialect's secondary adopts its primary's (fo_peer.c). */
+	fo_json_kv_uint(j, "max-client-lead-time",
+	    atomic_load_explicit(&rt->mclt, memory_order_relaxed));
 	if (sn.partner_down_due)
 		kv_time(j, "partner-down-at", sn.partner_down_at);
 	/*

@@ -477,6 +477,34 @@ fo_peer_check_connect(const fo_relationship *rel, const fo_hba *hba, const fo_wi
 	return r;
 }
 
+/*
+ * A secondary of the ISC dialect takes the primary's MCLT (draft-12 7.1.1:
+ * the primary's governs): the lease-time rule, the PARTNER-DOWN waits and
+ * RECOVER-WAIT use it from now on, and failover-get shows it. Logged when
+ * the value in force changes: WARN when it is not the configured one.
+ */
+static void
+adopt_mclt(fo_peer *p, uint32_t mclt)
+{
+	uint32_t was;
+
+	pthread_mutex_lock(&p->rt->lock);
+	was = atomic_load(&p->rt->mclt);
+	p->rt->fsm.mclt = mclt;
+	atomic_store(&p->rt->mclt, mclt);
+	pthread_mutex_unlock(&p->rt->lock);
+	if (was == mclt)
+		return;
+	if (mclt != p->rel->mclt)
+		fo_peer_log(p, FO_LOG_WARN, "the primary's MCLT of %u s is in force, not "
+		    "max-client-lead-time %u s: the primary's governs (draft-12 7.1.1); "
+		    "configure %u here too", (unsigned)mclt, (unsigned)p->rel->mclt,
+		    (unsigned)mclt);
+	else
+		fo_peer_log(p, FO_LOG_INFO, "MCLT %u s in force (the primary's, as configured)",
+		    (unsigned)mclt);
+}
+
 static void
 on_connect(fo_peer *p, fo_wall now)
 {
@@ -504,10 +532,12 @@ on_connect(fo_peer *p, fo_wall now)
 		p->conn = FO_CONN_CLOSING;
 		return;
 	}
-	/* ISC dialect: the secondary adopts the primary's HBA (reference 7). */
+	/* ISC dialect: the secondary adopts the primary's HBA (reference 7) and MCLT. */
 	if (p->rel->dialect == FO_DIALECT_ISC &&
 	    memcmp(p->rt->hba.bits, m->hba.bits, FO_HBA_BYTES) != 0)
 		p->rt->hba = m->hba;
+	if (p->rel->dialect == FO_DIALECT_ISC)
+		adopt_mclt(p, m->mclt);
 	take_parameters(p, m);
 	session_options(p);
 	fo_peer_send(p, now);

@@ -69,6 +69,7 @@ fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_di
 	atomic_init(&rt->partner_down_since, 0);
 	atomic_init(&rt->driven, false);
 	atomic_init(&rt->unacked, 0);
+	atomic_init(&rt->mclt, rel->mclt);
 	for (int i = 0; i < FO_COUNTER_COUNT; i++)
 		atomic_init(&rt->ctr.c[i], 0);
 	fo_timers_init(&rt->timers);
@@ -329,7 +330,7 @@ fo_runtime_view(fo_runtime *rt, fo_serve_view *v)
 	v->hba = &rt->hba;
 	v->lb_max_seconds = rt->rel->mode == FO_MODE_LOAD_BALANCE ?
 	    rt->rel->load_balance_max_seconds : 0;
-	v->mclt = rt->rel->mclt;
+	v->mclt = atomic_load_explicit(&rt->mclt, memory_order_relaxed);
 }
 
 /* The first tick gives the real monotonic clock: move deadlines armed before it. */

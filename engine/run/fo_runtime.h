@@ -45,6 +45,12 @@ typedef struct fo_runtime {
 	fo_counters ctr;
 	_Atomic bool driven;            /* the protocol driver fires the state machine's timers */
 	_Atomic uint32_t unacked;       /* binding updates sent and not yet acknowledged */
+	/*
+	 * The MCLT in force (seconds): the configured one, or, for a secondary
+	 * of the ISC dialect, the primary's from its CONNECT (fo_peer.c; draft-12
+	 * 7.1.1: the primary's governs). fsm.mclt is kept equal under `lock`.
+	 */
+	_Atomic uint32_t mclt;
 
 	/* Under `lock`. */
 	pthread_mutex_t lock;

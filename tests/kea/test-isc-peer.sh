@@ -21,6 +21,11 @@
 #    - pool balance: dhcpd's "pool ... total 200 free F backup B" line is
 #      balanced (|F - B| <= 20), and Kea's free-mine / free-partner counts
 #      are dhcpd's FREE / BACKUP leases (the same split on both sides);
+#    - MCLT: ISC's primary has `mclt 30`. Kea as primary is configured with
+#      30; Kea as secondary with max-client-lead-time 600, and takes the
+#      primary's 30 from CONNECT (draft-12 7.1.1): failover-get shows 30, Kea
+#      logs the difference, and every lease either server gives these new
+#      clients is at most 30 s (valid-lifetime 7200);
 #    - partition (s2's bridge port down): Kea goes to
 #      CommunicationInterrupted and dhcpd moves to communications-interrupted;
 #      heal: both back to normal.
@@ -163,10 +168,24 @@ same_ownership() {
 	[ "$(echo "$r" | jq .ok)" = true ]
 }
 
+# mclt_in_force FILE SERVER_IP: Kea's failover-get shows MCLT 30, and every
+# lease the server at SERVER_IP acked in FILE (first leases) is 1..30 s.
+mclt_in_force() {
+	m=$(fo_fget s1 '{"name": "rel1"}' | jq '.relationships[0].state."max-client-lead-time"')
+	r=$(jq -s -c --arg s "$2" 'map(select(.acked != null and .acked_by == $s)) |
+	    {acked_by_server: length, lease_times: (map(.lease_time) | unique)}' "$1")
+	echo "#   failover-get max-client-lead-time in force: $m; by $2: $r"
+	[ "$m" = 30 ] && [ "$(echo "$r" | jq '.acked_by_server > 0 and (.lease_times | all(. != null and . >= 1 and . <= 30))')" = true ]
+}
+
 run() {
 	kea_role=$1 isc_role=$2 tag="Kea $1, ISC $2"
+	# Kea's configured MCLT: the primary's own (30); as secondary a different
+	# one (600), which the ISC primary's 30 overrides.
+	kea_mclt=30; [ "$kea_role" = secondary ] && kea_mclt=600
 	fo_pair_reset
-	fo_pair_config s1 "$FO_TMP/s1.json" "$(jq -cn --arg t "$kea_role" '{"server-type": $t, "dialect": "isc"}')" "$D4"
+	fo_pair_config s1 "$FO_TMP/s1.json" "$(jq -cn --arg t "$kea_role" --argjson m "$kea_mclt" \
+	    '{"server-type": $t, "dialect": "isc", "max-client-lead-time": $m}')" "$D4"
 	if ! isc_start "$isc_role"; then fo_not_ok "$tag: dhcpd starts"; return; fi
 	if ! fo_kea_start s1 "$FO_TMP/s1.json" 0; then fo_not_ok "$tag: kea-dhcp4 starts"; isc_stop; return; fi
 	fo_check "$tag: Kea reaches Normal (failover-get, <= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
@@ -182,6 +201,13 @@ run() {
 	fo_check "$tag: every lease is active on both (dhcpd's lease file, Kea's lease4-get-all), <= 15 s" \
 	    wait_leases_on_both "$FO_TMP/isc-dora.json"
 	fo_check "$tag: dhcpd reports a balanced pool" pool_balanced
+	fo_check "$tag: MCLT 30 in force on Kea (configured $kea_mclt); Kea's first leases <= 30 s" \
+	    mclt_in_force "$FO_TMP/isc-dora.json" "$FO_IP_s1"
+	fo_check "$tag: dhcpd's first leases <= 30 s" mclt_in_force "$FO_TMP/isc-dora.json" "$FO_IP_s2"
+	if [ "$kea_role" = secondary ]; then
+		fo_check "$tag: Kea logs that the primary's MCLT (30 s) overrides its 600 s" \
+		    grep -q "the primary's MCLT of 30 s is in force, not max-client-lead-time 600 s" "$FO_LOG_s1"
+	fi
 	fo_check "$tag: Kea and dhcpd agree on who owns each free address (counts)" same_ownership "$kea_role"
 
 	# Partition and heal.

@@ -317,6 +317,64 @@ START_TEST(connect_isc_adopts_mclt_hba)
 	ck_assert_uint_eq(B.rt.hba.bits[0], A.rt.hba.bits[0] ^ 1);
 }
 END_TEST
+static unsigned long reported(side *s, const char *leaf);
+
+/* A leaf of failover-get's "state" container (fo_report.c) for side s. */
+static unsigned long
+reported_state(side *s, const char *leaf)
+{
+	char key[64], *out = NULL;
+	const char *at;
+	unsigned long v;
+	fo_json j;
+
+	fo_json_init(&j);
+	fo_report_relationship(&j, &s->rt, false);
+	ck_assert_int_eq(fo_json_finish(&j, &out), FO_OK);
+	snprintf(key, sizeof(key), "\"%s\":", leaf);
+	at = strstr(out, "\"state\":{");
+	ck_assert_ptr_nonnull(at);
+	at = strstr(at, key);
+	ck_assert_msg(at != NULL, "no %s in the state of %s", leaf, out);
+	v = strtoul(at + strlen(key), NULL, 10);
+	free(out);
+	return v;
+}
+
+/*
+ * ISC dialect, MCLT configured 3600 on the secondary, 30 on the primary:
+ * the secondary takes 30 (draft-12 7.1.1) for the lease-time rule, the
+ * state machine and failover-get, and a first lease is at most 30 s. The
+ * draft dialect refuses the same difference (connect_mclt_5).
+ */
+START_TEST(connect_isc_secondary_takes_primary_mclt)
+{
+	fo_serve_view v;
+	fo_lease l = { .subnet_id = 7, .addr = POOL_FIRST, .valid_lft = 7200 };
+	uint8_t mac[6] = { 0x52, 0x54, 0, 9, 9, 9 };
+
+	open_pair(FO_DIALECT_ISC);
+	A.rel.mclt = 30;
+	atomic_store(&A.rt.mclt, 30);
+	A.rt.fsm.mclt = 30;
+	fo_runtime_view(&B.rt, &v);
+	ck_assert_uint_eq(v.mclt, 3600);
+	connect_pair();
+	ck_assert_int_eq(fo_runtime_state(&B.rt), FO_STATE_NORMAL);
+	fo_runtime_view(&B.rt, &v);
+	ck_assert_uint_eq(v.mclt, 30);
+	ck_assert_uint_eq(B.rt.fsm.mclt, 30);
+	ck_assert_uint_eq(B.rel.mclt, 3600);            /* the configuration is unchanged */
+	ck_assert_uint_eq(reported_state(&B, "max-client-lead-time"), 30);
+	ck_assert_uint_eq(reported(&B, "max-client-lead-time"), 3600);  /* the config leaf */
+	l.client.chaddr = mac;
+	l.client.hlen = 6;
+	l.client.htype = 1;
+	ck_assert_int_ne(fo_scope_select(B.rt.scopes[0], &v, &l, W()), FO_V_REFUSE);
+	ck_assert_uint_le(l.valid_lft, 30);
+	ck_assert_uint_gt(l.valid_lft, 0);
+}
+END_TEST
 START_TEST(connect_isc_still_needs_hba) { connect_case(FO_DIALECT_ISC, 4, FO_REJ_HBA_CONFLICT); }
 END_TEST
 
@@ -1097,6 +1155,7 @@ peer_suite(void)
 	tcase_add_test(c, connect_hba_differs_18);
 	tcase_add_test(c, connect_skew_60_ok);
 	tcase_add_test(c, connect_isc_adopts_mclt_hba);
+	tcase_add_test(c, connect_isc_secondary_takes_primary_mclt);
 	tcase_add_test(c, connect_isc_still_needs_hba);
 	tcase_add_test(c, connectack_reject_closes_primary);
 	tcase_add_test(c, state_exchange_reaches_normal_draft);
