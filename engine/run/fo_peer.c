@@ -187,12 +187,40 @@ fo_peer_want_close(fo_peer *p)
 	return r;
 }
 
+/*
+ * Log why a connection ends at WARN; the same sentence again within
+ * FO_PEER_REPEAT_QUIET seconds only at DEBUG (a partner that refuses every
+ * attempt, each 1-2 s, would fill the log); the next WARN of it says how
+ * often it recurred meanwhile.
+ */
+static void
+warn_failure(fo_peer *p, fo_wall now, const char *what)
+{
+	if (strcmp(p->warned, what) == 0 && now.sec - p->warned_at < FO_PEER_REPEAT_QUIET &&
+	    now.sec >= p->warned_at) {
+		p->warned_repeats++;
+		fo_peer_log(p, FO_LOG_DEBUG, "%s", what);
+		return;
+	}
+	if (strcmp(p->warned, what) == 0 && p->warned_repeats > 0)
+		fo_peer_log(p, FO_LOG_WARN, "%s (%u time(s) more in the last %lld s)", what,
+		    p->warned_repeats, (long long)(now.sec - p->warned_at));
+	else
+		fo_peer_log(p, FO_LOG_WARN, "%s", what);
+	snprintf(p->warned, sizeof(p->warned), "%s", what);
+	p->warned_at = now.sec;
+	p->warned_repeats = 0;
+}
+
 /* Send DISCONNECT (7.12) and ask the driver to close. */
 void
 fo_peer_fail(fo_peer *p, fo_reject reason, const char *why, fo_wall now)
 {
+	char line[200];
+
 	snprintf(p->last_error, sizeof(p->last_error), "%s", why);
-	fo_peer_log(p, FO_LOG_WARN, "closing the connection to the partner: %s", why);
+	snprintf(line, sizeof(line), "closing the connection to the partner: %s", why);
+	warn_failure(p, now, line);
 	if (p->conn != FO_CONN_IDLE && p->conn != FO_CONN_CLOSING && reason != FO_REJ_NONE) {
 		fo_peer_msg(p, FO_M_DISCONNECT, fo_peer_xid(p), now);
 		p->tx.reject = (uint8_t)reason;
@@ -320,7 +348,8 @@ session_options(fo_peer *p)
 	snprintf(m->relationship, sizeof(m->relationship), "%s", p->rel->name);
 	m->max_unacked = p->rel->max_unacked_updates;
 	m->receive_timer = p->rel->max_response_delay;
-	snprintf(m->vendor_class, sizeof(m->vendor_class), "%s", FO_PEER_VENDOR_CLASS);
+	snprintf(m->vendor_class, sizeof(m->vendor_class), "%s%s%s)", FO_PEER_VENDOR_CLASS,
+	    FO_PEER_DIALECT_TAG, fo_dialect_name(p->rel->dialect));
 	m->protocol_version = FO_PEER_PROTOCOL_VERSION;
 	m->present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_MAX_UNACKED) |
 	    FO_WIRE_BIT(FO_O_RECEIVE_TIMER) | FO_WIRE_BIT(FO_O_VENDOR_CLASS) |
@@ -444,6 +473,41 @@ take_parameters(fo_peer *p, const fo_wire_msg *m)
 	    p->partner_receive_timer * 1000u / 3);
 }
 
+const char *
+fo_peer_partner_dialect(const fo_wire_msg *m, char *buf, size_t len)
+{
+	const char *v = m->vendor_class, *d, *e;
+	size_t plen = strlen(FO_PEER_VENDOR_CLASS) - 3;      /* "kea-failover-" */
+
+	if (!(m->present & FO_WIRE_BIT(FO_O_VENDOR_CLASS)) || len == 0 ||
+	    strncmp(v, FO_PEER_VENDOR_CLASS, plen) != 0 ||
+	    (d = strstr(v, FO_PEER_DIALECT_TAG)) == NULL)
+		return NULL;
+	d += strlen(FO_PEER_DIALECT_TAG);
+	if ((e = strchr(d, ')')) == NULL || e == d || (size_t)(e - d) >= len)
+		return NULL;
+	memcpy(buf, d, (size_t)(e - d));
+	buf[e - d] = '\0';
+	return buf;
+}
+
+/* A dialect this hook's partner named that is not ours: the sentence to log, else NULL. */
+static const char *
+dialect_mismatch(const fo_relationship *rel, const fo_wire_msg *m, bool from_primary)
+{
+	static _Thread_local char why[128];
+	char theirs[16];
+	const char *mine = fo_dialect_name(rel->dialect);
+
+	if (fo_peer_partner_dialect(m, theirs, sizeof(theirs)) == NULL ||
+	    strcmp(theirs, mine) == 0)
+		return NULL;
+	snprintf(why, sizeof(why), "failover dialect mismatch: the %s speaks %s, this %s %s",
+	    from_primary ? "primary" : "secondary", theirs,
+	    from_primary ? "secondary" : "primary", mine);
+	return why;
+}
+
 fo_reject
 fo_peer_check_connect(const fo_relationship *rel, const fo_hba *hba, const fo_wire_msg *m,
     fo_wall now, const char **why)
@@ -456,6 +520,8 @@ fo_peer_check_connect(const fo_relationship *rel, const fo_hba *hba, const fo_wi
 	    strcmp(m->relationship, rel->name) != 0) {
 		r = FO_REJ_INVALID_PARTNER;
 		w = "unknown failover relationship name";
+	} else if ((w = dialect_mismatch(rel, m, true)) != NULL) {
+		r = FO_REJ_VERSION_MISMATCH;
 	} else if (!(m->present & FO_WIRE_BIT(FO_O_PROTOCOL_VERSION)) ||
 	    m->protocol_version != FO_PEER_PROTOCOL_VERSION) {
 		r = FO_REJ_VERSION_MISMATCH;
@@ -510,6 +576,7 @@ on_connect(fo_peer *p, fo_wall now)
 {
 	const fo_wire_msg *m = &p->rx;
 	const char *why = NULL;
+	char line[200];
 	fo_reject r;
 
 	if (p->rel->server_type == FO_PRIMARY || p->conn != FO_CONN_WAIT_CONNECT) {
@@ -528,7 +595,8 @@ on_connect(fo_peer *p, fo_wall now)
 		    FO_WIRE_BIT(FO_O_MESSAGE);
 		fo_peer_send(p, now);
 		snprintf(p->last_error, sizeof(p->last_error), "CONNECT rejected: %s", why);
-		fo_peer_log(p, FO_LOG_WARN, "CONNECT rejected (reason %u): %s", (unsigned)r, why);
+		snprintf(line, sizeof(line), "CONNECT rejected (reason %u): %s", (unsigned)r, why);
+		warn_failure(p, now, line);
 		p->conn = FO_CONN_CLOSING;
 		return;
 	}
@@ -549,6 +617,7 @@ static void
 on_connectack(fo_peer *p, fo_wall now)
 {
 	const fo_wire_msg *m = &p->rx;
+	const char *w;
 	char why[160];
 
 	if (p->conn != FO_CONN_WAIT_ACK) {
@@ -556,10 +625,18 @@ on_connectack(fo_peer *p, fo_wall now)
 		return;
 	}
 	if (m->present & FO_WIRE_BIT(FO_O_REJECT_REASON)) {
-		snprintf(why, sizeof(why), "the partner rejected CONNECT: reason %u (%s)",
+		int n = (int)(m->message.len < 100 ? m->message.len : 100);
+
+		snprintf(why, sizeof(why), "the partner rejected CONNECT: reason %u (%s)%s%.*s",
 		    (unsigned)m->reject, fo_reject_name((fo_reject)m->reject) ?
-		    fo_reject_name((fo_reject)m->reject) : "?");
+		    fo_reject_name((fo_reject)m->reject) : "?", n > 0 ? ": " : "", n,
+		    m->message.p != NULL ? (const char *)m->message.p : "");
 		fo_peer_fail(p, FO_REJ_NONE, why, now);
+		return;
+	}
+	/* A secondary of an older version accepts a mismatch: refuse it here. */
+	if ((w = dialect_mismatch(p->rel, m, false)) != NULL) {
+		fo_peer_fail(p, FO_REJ_VERSION_MISMATCH, w, now);
 		return;
 	}
 	take_parameters(p, m);

@@ -32,6 +32,13 @@
 #include "fo_wire.h"
 
 #define FO_PEER_VENDOR_CLASS "kea-failover-0.1"
+/*
+ * The vendor-class-identifier this hook sends in CONNECT and CONNECTACK:
+ * FO_PEER_VENDOR_CLASS " (dialect " <fo_dialect_name> ")", e.g.
+ * "kea-failover-0.1 (dialect isc)". Two instances of this hook that speak
+ * different dialects tell so at CONNECT (fo_peer_check_connect).
+ */
+#define FO_PEER_DIALECT_TAG " (dialect "
 #define FO_PEER_PROTOCOL_VERSION 1
 #define FO_PEER_MAX_SKEW 60             /* seconds of clock skew tolerated (ISC) */
 #define FO_PEER_WINDOW_MAX 1024         /* outstanding BNDUPDs we track at most */
@@ -88,9 +95,19 @@ void fo_peer_lock(fo_peer *p);
 void fo_peer_unlock(fo_peer *p);
 
 /*
+ * The dialect an instance of this hook named in the vendor-class of `m`
+ * ("draft", "isc", "microsoft" as fo_dialect_name); NULL when the sender
+ * is not this hook or names none (ISC dhcpd, Windows, an older version).
+ * `buf` (at least 16 bytes) holds the name.
+ */
+const char *fo_peer_partner_dialect(const fo_wire_msg *m, char *buf, size_t len);
+
+/*
  * The secondary's check of a CONNECT (7.8, reference 1, 5, 6, 7): the
  * reject reason, FO_REJ_NONE to accept. Relationship name not ours: 8
- * (invalid partner); protocol version not 1: 14; MCLT missing or, in the
+ * (invalid partner); the primary is this hook speaking another dialect
+ * (fo_peer_partner_dialect): 14 (protocol version mismatch; the message
+ * names both dialects); protocol version not 1: 14; MCLT missing or, in the
  * draft and MS dialects, different from ours: 5; hash-bucket-assignment
  * missing: 18 (draft dialect: also when it differs from ours); sender's
  * clock more than FO_PEER_MAX_SKEW seconds from `now`: 4. In the ISC

@@ -26,6 +26,7 @@ typedef struct fo_flight {
 
 #define FO_REPLAY_WINDOW 1024          /* partner xids remembered per connection */
 #define FO_REPLAY_MAX_AGE 60           /* seconds a message's time may be off (6.1) */
+#define FO_PEER_REPEAT_QUIET 60         /* seconds a repeated failure is logged at DEBUG */
 
 struct fo_peer {
 	pthread_mutex_t lock;
@@ -64,6 +65,10 @@ struct fo_peer {
 	size_t n_seen, seen_pos;
 
 	char last_error[160];
+	/* The last connection failure logged at WARN (fo_peer.c, warn_failure). */
+	char warned[160];
+	int64_t warned_at;                  /* wall seconds */
+	unsigned warned_repeats;            /* the same failure since, logged at DEBUG */
 	fo_wire_msg tx, rx;                 /* scratch, too big for the stack */
 };
 

@@ -224,7 +224,7 @@ START_TEST(primary_sends_connect)
 	c = &ms->m[0];
 	ck_assert_int_eq(c->type, FO_M_CONNECT);
 	ck_assert_str_eq(c->relationship, "r1");
-	ck_assert_str_eq(c->vendor_class, FO_PEER_VENDOR_CLASS);
+	ck_assert_str_eq(c->vendor_class, FO_PEER_VENDOR_CLASS " (dialect draft)");
 	ck_assert_uint_eq(c->protocol_version, 1);
 	ck_assert_uint_eq(c->mclt, 3600);
 	ck_assert_uint_eq(c->max_unacked, FO_DEFAULT_MAX_UNACKED_UPDATES);
@@ -376,6 +376,169 @@ START_TEST(connect_isc_secondary_takes_primary_mclt)
 }
 END_TEST
 START_TEST(connect_isc_still_needs_hba) { connect_case(FO_DIALECT_ISC, 4, FO_REJ_HBA_CONFLICT); }
+END_TEST
+
+/* fo_peer_partner_dialect over vendor-class strings: the dialect named, or none. */
+START_TEST(partner_dialect_table)
+{
+	static const struct {
+		const char *vc;
+		bool present;
+		const char *want;       /* NULL: not this hook, or no dialect named */
+	} t[] = {
+		{ "kea-failover-0.1 (dialect isc)", true, "isc" },
+		{ "kea-failover-0.1 (dialect draft)", true, "draft" },
+		{ "kea-failover-0.1 (dialect microsoft)", true, "microsoft" },
+		{ "kea-failover-0.2 (dialect isc)", true, "isc" },       /* another version */
+		{ "kea-failover-0.1", true, NULL },                       /* an older version */
+		{ "kea-failover-0.1 (dialect isc", true, NULL },          /* unterminated */
+		{ "kea-failover-0.1 (dialect )", true, NULL },            /* empty */
+		{ "kea-failover-0.1 (dialect averyveryverylongname)", true, NULL },  /* too long */
+		{ "isc-4.4.3-P1", true, NULL },                           /* ISC dhcpd */
+		{ "isc-4.4.3-P1 (dialect draft)", true, NULL },           /* not this hook */
+		{ "", true, NULL },
+		{ "kea-failover-0.1 (dialect isc)", false, NULL },        /* option absent */
+	};
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	char buf[16];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		const char *got;
+
+		fo_wire_msg_init(m, FO_M_CONNECT, T0, 1);
+		snprintf(m->vendor_class, sizeof(m->vendor_class), "%s", t[i].vc);
+		if (t[i].present)
+			m->present |= FO_WIRE_BIT(FO_O_VENDOR_CLASS);
+		got = fo_peer_partner_dialect(m, buf, sizeof(buf));
+		if (t[i].want == NULL)
+			ck_assert_msg(got == NULL, "row %zu '%s': got %s", i, t[i].vc, got);
+		else
+			ck_assert_msg(got != NULL && strcmp(got, t[i].want) == 0,
+			    "row %zu '%s': got %s, want %s", i, t[i].vc, got ? got : "NULL", t[i].want);
+	}
+	free(m);
+}
+END_TEST
+
+/* Each dialect names itself in CONNECT's vendor-class. */
+START_TEST(connect_names_dialect)
+{
+	static const fo_dialect ds[] = { FO_DIALECT_DRAFT, FO_DIALECT_ISC };
+	msgs *ms = malloc(sizeof(*ms));
+	char buf[16], want[64];
+
+	for (size_t i = 0; i < 2; i++) {
+		side_open(&A, FO_PRIMARY, ds[i], 50, &host_a);
+		fo_peer_connected(A.p, W(), M());
+		take(&A, ms);
+		ck_assert_int_eq(ms->m[0].type, FO_M_CONNECT);
+		snprintf(want, sizeof(want), "kea-failover-0.1 (dialect %s)", fo_dialect_name(ds[i]));
+		ck_assert_str_eq(ms->m[0].vendor_class, want);
+		ck_assert_str_eq(fo_peer_partner_dialect(&ms->m[0], buf, sizeof(buf)),
+		    fo_dialect_name(ds[i]));
+		side_close(&A);
+	}
+	free(ms);
+}
+END_TEST
+
+/*
+ * Two instances of this hook, one `isc`, one `draft` (both ways round): the
+ * secondary refuses CONNECT with reason 14 and a message naming both
+ * dialects, both close, and no side ever reaches communications OK, however
+ * often the primary tries again (before: Normal, then a batched BNDUPD the
+ * ISC side cannot decode, CommunicationInterrupted, and again).
+ */
+static void
+dialect_mismatch_case(fo_dialect pd, fo_dialect sd)
+{
+	msgs *ms = malloc(sizeof(*ms));
+	char err[200];
+
+	side_open(&A, FO_PRIMARY, pd, 50, &host_a);
+	side_open(&B, FO_SECONDARY, sd, 50, &host_b);
+	for (int attempt = 0; attempt < 5; attempt++) {
+		fo_peer_connected(A.p, W(), M());
+		fo_peer_connected(B.p, W(), M());
+		take(&A, ms);
+		ck_assert_uint_eq(ms->n, 1);
+		fo_peer_input(B.p, ms->raw[0], ms->len[0], W(), M());
+		take(&B, ms);
+		ck_assert_uint_eq(ms->n, 1);
+		ck_assert_int_eq(ms->m[0].type, FO_M_CONNECTACK);
+		ck_assert(ms->m[0].present & FO_WIRE_BIT(FO_O_REJECT_REASON));
+		ck_assert_uint_eq(ms->m[0].reject, FO_REJ_VERSION_MISMATCH);
+		ck_assert(fo_peer_want_close(B.p));
+		fo_peer_input(A.p, ms->raw[0], ms->len[0], W(), M());
+		ck_assert(fo_peer_want_close(A.p));
+		fo_peer_last_error(A.p, err, sizeof(err));
+		ck_assert_msg(strstr(err, "reason 14") != NULL && strstr(err, "dialect mismatch") !=
+		    NULL && strstr(err, fo_dialect_name(pd)) != NULL &&
+		    strstr(err, fo_dialect_name(sd)) != NULL, "primary: %s", err);
+		fo_peer_last_error(B.p, err, sizeof(err));
+		ck_assert_msg(strstr(err, "dialect mismatch: the primary speaks") != NULL, "%s", err);
+		fo_peer_closed(A.p, W(), M());
+		fo_peer_closed(B.p, W(), M());
+		ck_assert(!A.rt.fsm.comm_ok && !B.rt.fsm.comm_ok);
+		ck_assert_int_ne(fo_runtime_state(&A.rt), FO_STATE_NORMAL);
+		ck_assert_int_ne(fo_runtime_state(&B.rt), FO_STATE_NORMAL);
+		wall += 2;
+		mono += 2000;
+	}
+	ck_assert_uint_eq(fo_counter_get(&B.rt.ctr, FO_CTR_BNDUPD_RECEIVED), 0);
+	free(ms);
+}
+
+START_TEST(dialect_mismatch_isc_primary) { dialect_mismatch_case(FO_DIALECT_ISC, FO_DIALECT_DRAFT); }
+END_TEST
+START_TEST(dialect_mismatch_draft_primary) { dialect_mismatch_case(FO_DIALECT_DRAFT, FO_DIALECT_ISC); }
+END_TEST
+
+/* A secondary that accepts anyway (an older version): the primary refuses its CONNECTACK. */
+START_TEST(dialect_mismatch_refused_by_primary)
+{
+	fo_wire_msg *m = calloc(1, sizeof(*m));
+	msgs *ms = malloc(sizeof(*ms));
+	uint8_t buf[FO_WIRE_MAX];
+	size_t len;
+	char err[200];
+
+	open_pair(FO_DIALECT_ISC);
+	fo_peer_connected(A.p, W(), M());
+	take(&A, ms);
+	fo_wire_msg_init(m, FO_M_CONNECTACK, T0, ms->m[0].xid);
+	snprintf(m->relationship, sizeof(m->relationship), "r1");
+	snprintf(m->vendor_class, sizeof(m->vendor_class), "kea-failover-0.1 (dialect draft)");
+	m->protocol_version = 1;
+	m->present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_VENDOR_CLASS) |
+	    FO_WIRE_BIT(FO_O_PROTOCOL_VERSION);
+	ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_ISC, NULL, buf, sizeof(buf), &len), FO_OK);
+	fo_peer_input(A.p, buf, len, W(), M());
+	ck_assert(fo_peer_want_close(A.p));
+	take(&A, ms);
+	ck_assert_uint_eq(ms->n, 1);
+	ck_assert_int_eq(ms->m[0].type, FO_M_DISCONNECT);
+	ck_assert_uint_eq(ms->m[0].reject, FO_REJ_VERSION_MISMATCH);
+	fo_peer_last_error(A.p, err, sizeof(err));
+	ck_assert_str_eq(err, "failover dialect mismatch: the secondary speaks draft, this primary isc");
+	/* The same CONNECTACK naming isc (or no dialect) is accepted. */
+	fo_peer_closed(A.p, W(), M());
+	for (int k = 0; k < 2; k++) {
+		fo_peer_connected(A.p, W(), M());
+		take(&A, ms);
+		m->xid = ms->m[0].xid;
+		snprintf(m->vendor_class, sizeof(m->vendor_class), "%s",
+		    k == 0 ? "kea-failover-0.1 (dialect isc)" : "kea-failover-0.1");
+		ck_assert_int_eq(fo_wire_encode(m, FO_DIALECT_ISC, NULL, buf, sizeof(buf), &len),
+		    FO_OK);
+		fo_peer_input(A.p, buf, len, W(), M());
+		ck_assert(!fo_peer_want_close(A.p));
+		ck_assert_int_eq(fo_peer_conn(A.p), FO_CONN_WAIT_STATE);
+		fo_peer_closed(A.p, W(), M());
+	}
+	free(m);
+	free(ms);
+}
 END_TEST
 
 START_TEST(connectack_reject_closes_primary)
@@ -1158,6 +1321,11 @@ peer_suite(void)
 	tcase_add_test(c, connect_isc_secondary_takes_primary_mclt);
 	tcase_add_test(c, connect_isc_still_needs_hba);
 	tcase_add_test(c, connectack_reject_closes_primary);
+	tcase_add_test(c, partner_dialect_table);
+	tcase_add_test(c, connect_names_dialect);
+	tcase_add_test(c, dialect_mismatch_isc_primary);
+	tcase_add_test(c, dialect_mismatch_draft_primary);
+	tcase_add_test(c, dialect_mismatch_refused_by_primary);
 	tcase_add_test(c, state_exchange_reaches_normal_draft);
 	tcase_add_test(c, state_exchange_reaches_normal_isc);
 	tcase_add_test(c, message_before_handshake_disconnects);
