@@ -7,6 +7,8 @@
 #include <asiolink/interval_timer.h>
 #include <asiolink/io_service.h>
 #include <cc/data.h>
+#include <dhcp/dhcp4.h>
+#include <dhcp/option_int.h>
 #include <dhcp/pkt4.h>
 #include <dhcpsrv/lease.h>
 #include <dhcpsrv/lease_mgr_factory.h>
@@ -272,19 +274,86 @@ lease4_select(CalloutHandle& handle) {
     return (0);
 }
 
-// MCLT for a renewal.
+// MCLT for a renewal. Kea 2.2 calls this for a DISCOVER of a client that has
+// a lease too (an offer, nothing is stored); SKIP keeps Kea's old record, and
+// pkt4_send then keeps the ACK from telling more than the binding holds.
 int
 lease4_renew(CalloutHandle& handle) {
     try {
         Lease4Ptr lease;
+        Pkt4Ptr query;
         handle.getArgument("lease4", lease);
+        handle.getArgument("query4", query);
         fo_lease l = lease_of(lease);
-        l.fake = false;
-        if (fo_engine_lease_renew(engine, &l, wall_now()) == FO_V_CHANGED) {
+        l.fake = query && query->getType() == DHCPDISCOVER;
+        switch (fo_engine_lease_renew(engine, &l, wall_now())) {
+        case FO_V_PASS:
+        case FO_V_DROP:
+            break;
+        case FO_V_CHANGED:
             lease->valid_lft_ = l.valid_lft;
+            break;
+        case FO_V_REFUSE:
+            handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+            break;
         }
     } catch (const std::exception& ex) {
         log_callout_error("lease4_renew", ex);
+        handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+    }
+    return (0);
+}
+
+// The last word on what a client is told: an ACK for an address of a failover
+// scope goes out only if the binding holds it for that client, with a lease
+// time the binding covers.
+int
+pkt4_send(CalloutHandle& handle) {
+    try {
+        Pkt4Ptr query;
+        Pkt4Ptr response;
+        handle.getArgument("query4", query);
+        handle.getArgument("response4", response);
+        if (!query || !response || response->getType() != DHCPACK ||
+            response->getYiaddr().isV4Zero()) {
+            return (0);
+        }
+        OptionUint32Ptr lt = boost::dynamic_pointer_cast<OptionUint32>(
+            response->getOption(DHO_DHCP_LEASE_TIME));
+        if (!lt) {
+            return (0);
+        }
+        OptionUint32Ptr t1 = boost::dynamic_pointer_cast<OptionUint32>(
+            response->getOption(DHO_DHCP_RENEWAL_TIME));
+        OptionUint32Ptr t2 = boost::dynamic_pointer_cast<OptionUint32>(
+            response->getOption(DHO_DHCP_REBINDING_TIME));
+        fo_ack a = {};
+        a.addr = response->getYiaddr().toUint32();
+        a.client = client_of(query);
+        a.lease_time = lt->getValue();
+        a.t1 = t1 ? t1->getValue() : 0;
+        a.t2 = t2 ? t2->getValue() : 0;
+        switch (fo_engine_ack_check(engine, &a, wall_now())) {
+        case FO_V_PASS:
+        case FO_V_REFUSE:
+            break;
+        case FO_V_CHANGED:
+            lt->setValue(a.lease_time);
+            if (t1) {
+                t1->setValue(a.t1);
+            }
+            if (t2) {
+                t2->setValue(a.t2);
+            }
+            break;
+        case FO_V_DROP:
+            handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+            break;
+        }
+    } catch (const std::exception& ex) {
+        // An ACK the engine could not check is not sent (fail closed).
+        log_callout_error("pkt4_send", ex);
+        handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
     }
     return (0);
 }
@@ -316,17 +385,17 @@ leases4_committed(CalloutHandle& handle) {
 
 namespace {
 
-int
+fo_verdict
 lease_event(CalloutHandle& handle, fo_lease_event ev, const char* where) {
     try {
         Lease4Ptr lease;
         handle.getArgument("lease4", lease);
         fo_lease l = lease_of(lease);
-        fo_engine_lease_event(engine, ev, &l, wall_now());
+        return (fo_engine_lease_event(engine, ev, &l, wall_now()));
     } catch (const std::exception& ex) {
         log_callout_error(where, ex);
     }
-    return (0);
+    return (FO_V_PASS);
 }
 
 } // namespace
@@ -335,17 +404,24 @@ extern "C" {
 
 int
 lease4_release(CalloutHandle& handle) {
-    return (lease_event(handle, FO_LE_RELEASE, "lease4_release"));
+    (void)lease_event(handle, FO_LE_RELEASE, "lease4_release");
+    return (0);
 }
 
 int
 lease4_decline(CalloutHandle& handle) {
-    return (lease_event(handle, FO_LE_DECLINE, "lease4_decline"));
+    (void)lease_event(handle, FO_LE_DECLINE, "lease4_decline");
+    return (0);
 }
 
+// Kea reclaiming a lease the binding says has not ended: skipped, and Kea's
+// record is rewritten from the binding (the engine queued the change).
 int
 lease4_expire(CalloutHandle& handle) {
-    return (lease_event(handle, FO_LE_EXPIRE, "lease4_expire"));
+    if (lease_event(handle, FO_LE_EXPIRE, "lease4_expire") == FO_V_REFUSE) {
+        handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+    }
+    return (0);
 }
 
 } // extern "C"

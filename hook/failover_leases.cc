@@ -37,12 +37,21 @@ lease_from(const fo_lease_change& c) {
                                  c.subnet_id)));
 }
 
+// A replay leaves Kea's record alone when it is the binding's lease already:
+// the same client's, ending no earlier (it may carry more: hostname, context).
+bool
+kea_has_it(const Lease4Ptr& existing, const fo_lease_change& c) {
+    Lease4Ptr want = lease_from(c);
+    return (existing->belongsToClient(want->hwaddr_, want->client_id_) &&
+            static_cast<int64_t>(existing->cltt_) + existing->valid_lft_ >= c.expiry.sec);
+}
+
 void
 apply(const fo_lease_change& c) {
     LeaseMgr& mgr = LeaseMgrFactory::instance();
     Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
     if (c.state == FO_BS_ACTIVE) {
-        if (existing && c.only_if_missing) {
+        if (existing && c.only_if_missing && kea_has_it(existing, c)) {
             return;
         }
         Lease4Ptr lease = lease_from(c);

@@ -494,13 +494,28 @@ fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
 	return fo_scope_renew(m->scope, &v, l, now);
 }
 
-void
+fo_verdict
+fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now)
+{
+	fo_serve_view v;
+	fo_verdict vd;
+
+	for (size_t i = 0; eng != NULL && a != NULL && i < eng->n_map; i++) {
+		const fo_scope_map *m = &eng->map[i];
+
+		fo_runtime_view(m->rt, &v);
+		if (fo_scope_ack(m->scope, &v, a, now, &vd))
+			return vd;
+	}
+	return FO_V_PASS;
+}
+
+fo_verdict
 fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_wall now)
 {
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
 
-	if (m != NULL)
-		fo_scope_event(m->scope, ev, l, now);
+	return m != NULL ? fo_scope_event(m->scope, ev, l, now) : FO_V_PASS;
 }
 
 void

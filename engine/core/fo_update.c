@@ -60,16 +60,54 @@ verdict(bool ok, unsigned reason)
 	return ok ? FO_UPD_ACCEPT : reason;
 }
 
+/*
+ * The partner holds the lease of the client our EXPIRED binding names, and
+ * that lease has not ended: our EXPIRED is stale (it came from an older,
+ * shorter lease, e.g. Kea reclaiming the lease it had before a crash). The
+ * partner refuses our EXPIRED by time(2) for the same reason, so both keep
+ * the live lease: the client was told it.
+ */
+static bool
+same_client_live(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now)
+{
+	return fo_client_present(&cur->client) && fo_client_same(&cur->client, &in->client) &&
+	    (int64_t)in->expiry > now.sec;
+}
+
+/*
+ * ACTIVE over ACTIVE of another client. Rule (5) (the secondary accepts, the
+ * primary rejects as a conflict) is for two live leases. When only one of
+ * them is live, it is the one a client holds, on both sides: a live lease
+ * is never replaced by one that has ended, and an ended one always gives way
+ * to a live one (time(2)). Two ended leases are ordered by CLTT.
+ */
+static unsigned
+decide_other_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_type me,
+    fo_wall now)
+{
+	bool cur_live = (int64_t)cur->expiry > now.sec, in_live = (int64_t)in->expiry > now.sec;
+
+	if (cur_live != in_live)
+		return verdict(in_live, FO_UPD_REJ_OUTDATED);
+	if (!cur_live && cur->cltt != 0 && in->cltt != 0 && cur->cltt != in->cltt)
+		return verdict(in->cltt > cur->cltt, FO_UPD_REJ_OUTDATED);
+	return me == FO_SECONDARY ? FO_UPD_ACCEPT : FO_UPD_REJ_FATAL_CONFLICT;
+}
+
 /* Rows of figure 7.1.3-1 for an ACTIVE update. */
 static unsigned
-decide_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_type me)
+decide_active(const fo_binding_info *cur, const fo_binding_info *in, fo_server_type me,
+    fo_wall now)
 {
 	switch (cur->state) {
-	case FO_BS_ACTIVE:      /* (5) */
+	case FO_BS_ACTIVE:      /* (5), unless one of the two leases has ended */
 		if (!fo_client_present(&cur->client) || fo_client_same(&cur->client, &in->client))
 			return FO_UPD_ACCEPT;
-		return me == FO_SECONDARY ? FO_UPD_ACCEPT : FO_UPD_REJ_FATAL_CONFLICT;
-	case FO_BS_EXPIRED:
+		return decide_other_active(cur, in, me, now);
+	case FO_BS_EXPIRED:     /* time(1), or our EXPIRED came before the lease's end */
+		if (same_client_live(cur, in, now))
+			return FO_UPD_ACCEPT;
+		return verdict(cltt_later(in, cur), FO_UPD_REJ_OUTDATED);
 	case FO_BS_RELEASED:    /* time(1) */
 		return verdict(cltt_later(in, cur), FO_UPD_REJ_OUTDATED);
 	case FO_BS_FREE:
@@ -94,7 +132,7 @@ fo_update_decide(const fo_binding_info *cur, const fo_binding_info *in, fo_serve
 	if (in->state == FO_BS_ACTIVE) {
 		if (!fo_client_present(&in->client) || in->expiry == 0)
 			return FO_UPD_REJ_MISSING_INFO;
-		return decide_active(cur, in, me);
+		return decide_active(cur, in, me, now);
 	}
 	if (in->state == FO_BS_RESET || in->state == FO_BS_ABANDONED)
 		return FO_UPD_ACCEPT;
@@ -126,6 +164,10 @@ fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_info *in,
 {
 	unsigned why = fo_update_decide(cur, in, me, now);
 
+	/* One client's lease on both sides: each keeps the later end (fo_update_merge). */
+	if (in->state == FO_BS_ACTIVE && cur->state == FO_BS_ACTIVE &&
+	    fo_client_present(&cur->client) && fo_client_same(&cur->client, &in->client))
+		return why;
 	if (why == FO_UPD_ACCEPT && ours_pending && me == FO_PRIMARY &&
 	    fo_update_decide(in, cur, FO_SECONDARY, now) == FO_UPD_ACCEPT)
 		return FO_UPD_REJ_OUTDATED;
@@ -140,8 +182,15 @@ fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall n
 	out->state = in->state;
 	switch (in->state) {
 	case FO_BS_ACTIVE:
+		/*
+		 * The same client's lease, known here to end later: keep the later
+		 * end. A client may have been told it; ending the binding earlier
+		 * would let the owner give the address to another client while the
+		 * first still holds it (fo_update_merge_keeps_later).
+		 */
+		if (!fo_update_merge_keeps_later(cur, in))
+			out->expiry = in->expiry;
 		out->client = in->client;
-		out->expiry = in->expiry;
 		break;
 	case FO_BS_EXPIRED:
 	case FO_BS_RELEASED:
@@ -171,6 +220,14 @@ fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall n
 	else if (in->state != cur->state)
 		out->stos = now.sec < 0 ? 0 : (uint32_t)now.sec;
 	out->flags = cur->flags & FO_BF_RESERVED;
+}
+
+bool
+fo_update_merge_keeps_later(const fo_binding_info *cur, const fo_binding_info *in)
+{
+	return in->state == FO_BS_ACTIVE && cur->state == FO_BS_ACTIVE &&
+	    fo_client_present(&cur->client) && fo_client_same(&cur->client, &in->client) &&
+	    cur->expiry > in->expiry;
 }
 
 bool

@@ -25,7 +25,9 @@
  * update `in` (its state, client, cltt, cltt 0 = absent; the partner's
  * potential expiration in in->pexp_sent) against the local binding `cur`, on server `me` at `now`.
  *  - time(1): in.cltt later than cur.cltt (an absent cltt is never later;
- *    a present one is later than an absent one);
+ *    a present one is later than an absent one); an ACTIVE update of the
+ *    client our EXPIRED binding names is accepted while its lease has not
+ *    ended (our EXPIRED was premature: the partner refuses it by time(2));
  *  - time(2): now later than cur.expiry; but an update older (by CLTT,
  *    both present) than an ACTIVE binding of another client, or with no
  *    client, is outdated even then, so that crossing updates after a
@@ -55,7 +57,8 @@ unsigned fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_
 /*
  * The binding after accepting `in` over `cur`: the state, client (kept
  * for EXPIRED and RELEASED when the update names none, cleared for FREE,
- * BACKUP and ABANDONED), expiry (ACTIVE: the update's; EXPIRED, RELEASED:
+ * BACKUP and ABANDONED), expiry (ACTIVE: the update's, or ours when ours is
+ * the same client's and ends later; EXPIRED, RELEASED:
  * the update's if present, else unchanged; otherwise 0), cltt (the
  * update's if present), stos (the update's if present, else now when the
  * state changes). The partner's potential expiration raises pexp_acked
@@ -66,6 +69,14 @@ unsigned fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_
  */
 void fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall now,
     fo_binding_info *out);
+
+/*
+ * Does fo_update_merge keep our later lease end over `in`? (Both ACTIVE for
+ * the same client, ours ending later.) The binding then differs from the
+ * partner's and the receiver announces it, so that both end up with the
+ * later end: a binding never ends before what a client was told.
+ */
+bool fo_update_merge_keeps_later(const fo_binding_info *cur, const fo_binding_info *in);
 
 /*
  * Does a binding in state `s` return to a free pool once the partner

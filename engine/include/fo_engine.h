@@ -35,8 +35,9 @@ typedef struct fo_lease_change {
 	fo_client_id client;            /* hlen == cidlen == 0: none */
 	fo_wall expiry;                 /* lease expiration (ACTIVE) */
 	fo_wall cltt;                   /* client last transaction time */
-	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): insert the
-	                                   lease only when Kea has none for addr */
+	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): keep Kea's
+	                                   record when it is this client's and ends no
+	                                   earlier; otherwise write the binding's lease */
 } fo_lease_change;
 
 typedef struct fo_host {
@@ -188,6 +189,24 @@ fo_verdict fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now);
 /* lease4_renew: the MCLT rule for a renewal; FO_V_CHANGED when valid_lft was cut. */
 fo_verdict fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now);
 
+/* A DHCPACK about to be sent (pkt4_send). */
+typedef struct fo_ack {
+	fo_ip4 addr;                    /* yiaddr */
+	fo_client_ref client;           /* the query's client */
+	uint32_t lease_time;            /* option 51: in, and out when cut */
+	uint32_t t1, t2;                /* options 58 and 59, 0 when absent: in/out */
+} fo_ack;
+
+/*
+ * pkt4_send: the last word on what a client is told. An ACK for an address of
+ * a failover scope goes out only when the binding table holds that address
+ * for that client (else FO_V_DROP), and never tells a lease longer than the
+ * binding covers: the binding is extended when the MCLT rule allows the time
+ * Kea put in the ACK, otherwise the times are cut (FO_V_CHANGED). FO_V_PASS
+ * for an address outside every failover scope, or an ACK that agrees.
+ */
+fo_verdict fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now);
+
 typedef enum fo_lease_event {
 	FO_LE_COMMIT,     /* leases4_committed: the lease is in Kea's database */
 	FO_LE_RELEASE,    /* lease4_release */
@@ -196,8 +215,14 @@ typedef enum fo_lease_event {
 	FO_LE_DELETE,     /* leases4_committed deleted_leases4 */
 } fo_lease_event;
 
-/* A binding change: update the table, journal it, queue the update for the partner. */
-void fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_wall now);
+/*
+ * A binding change: update the table, journal it, queue the update for the
+ * partner. FO_V_REFUSE for an FO_LE_EXPIRE of a lease the binding says has
+ * not ended (Kea's record is older): the shim skips Kea's reclamation, and
+ * the binding is written back into Kea's database (host.lease_changed).
+ */
+fo_verdict fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l,
+    fo_wall now);
 
 /* Periodic work, about once a second from Kea's IO service: journal syncs, expiry. */
 void fo_engine_tick(fo_engine *eng, fo_wall now, fo_mono mono);

@@ -290,17 +290,21 @@ ack_for(const fo_wire_msg *m, fo_ip4 addr)
 static void
 settle(fo_peer *p, fo_ip4 addr, uint8_t state, uint32_t pexp, unsigned reject, fo_wall now)
 {
+	bool first = false;
+
 	for (size_t i = 0; i < p->rt->n_scopes; i++) {
 		fo_scope *s = p->rt->scopes[i];
 
 		if (reject == 0 ? fo_scope_acked(s, addr, (fo_bstate)state, pexp, own_free(p), now) :
-		    fo_scope_rejected(s, addr))
+		    fo_scope_rejected(s, addr, &first))
 			break;
 	}
 	fo_counter_inc(&p->rt->ctr, reject == 0 ? FO_CTR_BNDUPD_ACKED : FO_CTR_BNDUPD_REJECTED);
-	if (reject != 0)
-		fo_peer_log(p, FO_LOG_INFO, "the partner rejected the update of %u.%u.%u.%u: "
-		    "reason %u", (unsigned)(addr >> 24), (unsigned)(addr >> 16 & 0xff),
+	/* Once per version of the binding: it is not sent again until it changes. */
+	if (reject != 0 && first)
+		fo_peer_log(p, FO_LOG_WARN, "the partner rejected the update of %u.%u.%u.%u: "
+		    "reason %u; the binding is not sent again until it changes",
+		    (unsigned)(addr >> 24), (unsigned)(addr >> 16 & 0xff),
 		    (unsigned)(addr >> 8 & 0xff), (unsigned)(addr & 0xff), reject);
 }
 

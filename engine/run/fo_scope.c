@@ -81,6 +81,9 @@ static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_BINDINGS_RECORDED] = "bindings-recorded",
 	[FO_CTR_TENTATIVE_FREED] = "tentative-bindings-freed",
 	[FO_CTR_STORE_ERRORS] = "store-errors",
+	[FO_CTR_STALE_EXPIRIES] = "stale-expiries-refused",
+	[FO_CTR_ACK_TIMES_CUT] = "ack-lease-times-cut",
+	[FO_CTR_ACKS_DROPPED] = "acks-dropped-unbound",
 };
 
 const char *
@@ -238,11 +241,17 @@ q_init(fo_scope *s, const fo_subnet *sn)
  * table, so memory never holds what the disk does not.
  */
 static fo_status
-apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_info *nw)
+apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_info *next)
 {
+	fo_binding_info chg = *next;
+	const fo_binding_info *nw = &chg;
 	char a[16];
 	fo_status st;
 
+	/* A refusal is about one version of the binding: a new one may be sent. */
+	if (chg.state != old->state || chg.expiry != old->expiry || chg.cltt != old->cltt ||
+	    !fo_client_same(&chg.client, &old->client))
+		chg.flags &= ~FO_BF_REFUSED;
 	if ((st = fo_bt_update(s->bt, addr, nw)) != FO_OK)
 		goto done;
 	if ((st = fo_journal_append(s->jnl, addr, nw)) != FO_OK) {
@@ -544,6 +553,28 @@ select_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client
 	return fo_serve_may_allocate(v, &av, now);
 }
 
+/*
+ * PARTNER-DOWN offers this server's own free addresses first and the
+ * partner's (or expired ones, after MCLT) only when it has none left, as ISC
+ * dhcpd does: if the partner is in fact up and serving too (both sides went
+ * to PARTNER-DOWN), the two then give out disjoint addresses. Kea's pick is
+ * kept for a reservation and for an address this client had.
+ */
+static fo_ip4
+own_first(const fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur,
+    const fo_client_id *me, const fo_lease *l, uint32_t mine, fo_wall now)
+{
+	fo_bstate own = v->type == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP;
+	fo_ip4 a;
+
+	if (v->state != FO_STATE_PARTNER_DOWN || cur->state == own || l->reserved ||
+	    (cur->flags & FO_BF_RESERVED) ||
+	    (fo_client_present(&cur->client) && fo_client_same(&cur->client, me)))
+		return l->addr;
+	a = first_unreserved(s->bt, own, mine, now);
+	return a != 0 ? a : l->addr;
+}
+
 fo_verdict
 fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 {
@@ -566,6 +597,11 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		if (!l->fake && l->in_kea_db)
 			goto refuse;
 		if ((addr = pick_free(s, v, mine, now)) == 0 || fo_bt_get(s->bt, addr, &cur) != FO_OK)
+			goto refuse;
+		fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
+		vd = FO_V_CHANGED;
+	} else if (l->fake && (addr = own_first(s, v, &cur, &me, l, mine, now)) != l->addr) {
+		if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
 			goto refuse;
 		fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
 		vd = FO_V_CHANGED;
@@ -601,6 +637,25 @@ done:
 	return vd;
 }
 
+/*
+ * May `me` renew the address of binding `cur`? Its own live lease, yes. An
+ * address held by another client's lease that has not ended, never (Kea's
+ * database can lag behind the partner's updates). Anything else is a new
+ * allocation, under the rules of lease4_select.
+ */
+static bool
+renew_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
+    const fo_lease *l, fo_wall now)
+{
+	if (cur->state == FO_BS_ACTIVE && fo_client_present(&cur->client)) {
+		if (fo_client_same(&cur->client, me))
+			return true;
+		if ((int64_t)cur->expiry > now.sec)
+			return false;
+	}
+	return select_keeps(v, cur, me, l, now);
+}
+
 fo_verdict
 fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 {
@@ -613,11 +668,17 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
 		goto done;
+	if (!renew_keeps(v, &cur, &me, l, now)) {
+		fo_counter_inc(s->ctr, FO_CTR_REFUSED_NOT_OWNED);
+		vd = FO_V_REFUSE;
+		goto done;
+	}
 	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0) {
 		vd = FO_V_REFUSE;
 		goto done;
 	}
-	if (record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
+	/* Kea 2.2 calls lease4_renew for a DISCOVER too: an offer records nothing. */
+	if (!l->fake && record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
 		vd = FO_V_REFUSE;
 		goto done;
 	}
@@ -627,6 +688,76 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 done:
 	pthread_mutex_unlock(&s->lock);
 	return vd;
+}
+
+/*
+ * The lease time an ACK may tell, and the binding end that needs: the time
+ * Kea put in the ACK when the binding already covers it or the MCLT rule
+ * allows it; else what the binding covers or the rule allows, the larger.
+ */
+static uint32_t
+ack_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur, uint32_t told,
+    fo_wall now)
+{
+	int64_t left = (int64_t)cur->expiry - now.sec;
+	fo_lease l = { .valid_lft = told };
+	uint32_t allowed;
+
+	if (left >= (int64_t)told)
+		return told;
+	allowed = lease_time(s, v, cur, &l, now);
+	if (allowed >= told)
+		return told;
+	return left > (int64_t)allowed ? (uint32_t)left : allowed;
+}
+
+bool
+fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_verdict *vd)
+{
+	fo_binding_info cur, nw;
+	fo_client_id me;
+	uint32_t t;
+
+	client_from_ref(&a->client, &me);
+	*vd = FO_V_PASS;
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, a->addr, &cur) != FO_OK) {
+		pthread_mutex_unlock(&s->lock);
+		return false;                   /* not this scope's address */
+	}
+	if (cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me) ||
+	    (t = ack_time(s, v, &cur, a->lease_time, now)) == 0) {
+		fo_counter_inc(s->ctr, FO_CTR_ACKS_DROPPED);
+		*vd = FO_V_DROP;
+		goto done;
+	}
+	if ((int64_t)cur.expiry < now.sec + (int64_t)t) {
+		/* The binding (and the partner, told next) must cover what the client is told. */
+		uint32_t pexp = fo_wall_to_proto(fo_mclt_potential_expiry(now, a->lease_time, t));
+
+		nw = cur;
+		nw.expiry = proto_after(now, t);
+		if (pexp > nw.pexp_sent)
+			nw.pexp_sent = pexp;
+		nw.flags |= FO_BF_UPDATE_PENDING;
+		if (apply(s, a->addr, &cur, &nw) != FO_OK) {
+			fo_counter_inc(s->ctr, FO_CTR_ACKS_DROPPED);
+			*vd = FO_V_DROP;
+			goto done;
+		}
+	}
+	if (t < a->lease_time) {
+		fo_counter_inc(s->ctr, FO_CTR_ACK_TIMES_CUT);
+		a->lease_time = t;
+		if (a->t1 > t / 2)
+			a->t1 = t / 2;
+		if (a->t2 > (uint32_t)((uint64_t)t * 7 / 8))
+			a->t2 = (uint32_t)((uint64_t)t * 7 / 8);
+		*vd = FO_V_CHANGED;
+	}
+done:
+	pthread_mutex_unlock(&s->lock);
+	return true;
 }
 
 /* The new binding for a lease event; false when the event changes nothing. */
@@ -675,17 +806,51 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 	return true;
 }
 
-void
+/*
+ * Kea reclaims a lease the binding says has not ended: Kea's database holds
+ * an older, shorter lease (a crash came between the binding's journal write
+ * and Kea's own write, or the partner's update has not reached Kea yet). The
+ * binding is the truth: Kea's record is rewritten from it.
+ */
+static bool
+stale_expiry(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, fo_wall now)
+{
+	fo_lease_change c;
+
+	if (cur->state != FO_BS_ACTIVE || (int64_t)cur->expiry <= now.sec)
+		return false;
+	fo_counter_inc(s->ctr, FO_CTR_STALE_EXPIRIES);
+	if (s->host.lease_changed != NULL) {
+		memset(&c, 0, sizeof(c));
+		c.subnet_id = s->subnet_id;
+		c.addr = addr;
+		c.state = FO_BS_ACTIVE;
+		c.client = cur->client;
+		c.expiry = fo_wall_at(cur->expiry);
+		c.cltt = fo_wall_at(cur->cltt);
+		s->host.lease_changed(s->host.ctx, &c);
+	}
+	return true;
+}
+
+fo_verdict
 fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 {
+	fo_verdict vd = FO_V_PASS;
 	fo_binding_info cur, nw;
 	fo_client_id me;
 
 	client_from_ref(&l->client, &me);
 	pthread_mutex_lock(&s->lock);
-	if (fo_bt_get(s->bt, l->addr, &cur) == FO_OK && event_binding(ev, l, &me, &cur, &nw, now))
+	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
+		goto done;
+	if (ev == FO_LE_EXPIRE && stale_expiry(s, l->addr, &cur, now))
+		vd = FO_V_REFUSE;
+	else if (event_binding(ev, l, &me, &cur, &nw, now))
 		(void)apply(s, l->addr, &cur, &nw);
+done:
 	pthread_mutex_unlock(&s->lock);
+	return vd;
 }
 
 /* Tentative bindings Kea never committed go back to this server's free addresses. */
@@ -878,17 +1043,20 @@ done:
 }
 
 bool
-fo_scope_rejected(fo_scope *s, fo_ip4 addr)
+fo_scope_rejected(fo_scope *s, fo_ip4 addr, bool *first)
 {
 	fo_binding_info cur, nw;
 	bool found;
 
+	*first = false;
 	pthread_mutex_lock(&s->lock);
 	found = fo_bt_get(s->bt, addr, &cur) == FO_OK;
-	if (found && !q_marked(s, addr) && (cur.flags & FO_BF_UPDATE_PENDING)) {
+	if (found && !q_marked(s, addr)) {
 		nw = cur;
-		nw.flags &= ~FO_BF_UPDATE_PENDING;
-		(void)apply(s, addr, &cur, &nw);
+		nw.flags = (nw.flags & ~FO_BF_UPDATE_PENDING) | FO_BF_REFUSED;
+		*first = !(cur.flags & FO_BF_REFUSED);
+		if (nw.flags != cur.flags)
+			(void)apply(s, addr, &cur, &nw);
 	}
 	pthread_mutex_unlock(&s->lock);
 	return found;
@@ -944,8 +1112,10 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 		goto done;
 	}
 	if ((why = fo_update_decide(&cur, in, me, now)) != FO_UPD_ACCEPT) {
-		if (why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED)
-			(void)q_push(s, addr);  /* 7.2.1: tell the partner what we have */
+		/* 7.2.1: tell the partner what we have, unless it refused that already. */
+		if ((why == FO_UPD_REJ_FATAL_CONFLICT || why == FO_UPD_REJ_OUTDATED) &&
+		    !(cur.flags & FO_BF_REFUSED))
+			(void)q_push(s, addr);
 		goto done;
 	}
 	/* An update of ours not yet acknowledged: queued, or on its way. */
@@ -969,10 +1139,14 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	}
 	/* Our own update of the address crosses this one: the primary settles it. */
 	if ((why = fo_update_decide_crossing(&cur, in, me, pending, now)) != FO_UPD_ACCEPT) {
-		(void)q_push(s, addr);
+		if (!(cur.flags & FO_BF_REFUSED))
+			(void)q_push(s, addr);
 		goto done;
 	}
 	fo_update_merge(&cur, in, now, &nw);
+	/* We know a later end of this client's lease: the partner must learn it. */
+	if (fo_update_merge_keeps_later(&cur, in))
+		nw.flags |= FO_BF_UPDATE_PENDING;
 	if (apply(s, addr, &cur, &nw) != FO_OK) {
 		why = 6;                        /* unknown: could not store it */
 		goto done;

@@ -33,6 +33,14 @@
  * client (a free binding uses neither). Not journaled by itself.
  */
 #define FO_BF_OFFERED 0x08u
+/*
+ * The partner refused this binding as it stands (a BNDACK with a reject
+ * reason): it is not sent again, not even in answer to a refusal of the
+ * partner's own, until it changes (apply() clears the flag when the state,
+ * client, expiry or CLTT changes). Two partners that disagree therefore stop
+ * after one exchange instead of re-sending forever.
+ */
+#define FO_BF_REFUSED 0x10u
 #define FO_OFFER_HOLD 5
 #define FO_TENTATIVE_SECONDS 60
 
@@ -61,8 +69,11 @@ typedef enum fo_counter {
 	FO_CTR_BINDINGS_RECORDED,        /* bindings-recorded */
 	FO_CTR_TENTATIVE_FREED,          /* tentative-bindings-freed */
 	FO_CTR_STORE_ERRORS,             /* store-errors (journal and state file) */
+	FO_CTR_STALE_EXPIRIES,           /* stale-expiries-refused */
+	FO_CTR_ACK_TIMES_CUT,            /* ack-lease-times-cut */
+	FO_CTR_ACKS_DROPPED,             /* acks-dropped-unbound */
 } fo_counter;
-#define FO_COUNTER_COUNT 19
+#define FO_COUNTER_COUNT 22
 
 typedef struct fo_counters {
 	_Atomic uint64_t c[FO_COUNTER_COUNT];
@@ -146,8 +157,23 @@ fo_verdict fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_
 /* lease4_renew: the MCLT rule with the acked potential expiration; records and journals. */
 fo_verdict fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now);
 
-/* A lease event (fo_engine.h); addresses outside the pools are ignored. */
-void fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now);
+/*
+ * pkt4_send, a DHCPACK (fo_engine_ack_check): false when a->addr is not in
+ * this scope's pools. Otherwise *vd: FO_V_DROP when the binding is not the
+ * client's ACTIVE lease; else the binding is extended to cover the time told
+ * when the MCLT rule allows it (journaled, queued for the partner), or the
+ * times are cut to what the binding and the rule allow (FO_V_CHANGED).
+ */
+bool fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now,
+    fo_verdict *vd);
+
+/*
+ * A lease event (fo_engine.h); addresses outside the pools are ignored.
+ * FO_V_REFUSE for an expiry the binding contradicts (ACTIVE, ending later):
+ * nothing changes here and Kea's record is rewritten from the binding
+ * (host.lease_changed); the caller keeps Kea from reclaiming it.
+ */
+fo_verdict fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now);
 
 /*
  * Periodic work: sync the journal; bindings tentative for
@@ -218,9 +244,11 @@ bool fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp,
     fo_bstate own_free, fo_wall now);
 /*
  * The partner rejected the update of `addr`: FO_BF_UPDATE_PENDING is
- * cleared unless the binding changed again since (no endless resending).
+ * cleared and FO_BF_REFUSED set, unless the binding changed again since (no
+ * endless resending). *first: this version of the binding was not refused
+ * before (the caller logs it once).
  */
-bool fo_scope_rejected(fo_scope *s, fo_ip4 addr);
+bool fo_scope_rejected(fo_scope *s, fo_ip4 addr, bool *first);
 
 /*
  * Apply a binding update from the partner (draft 7.1.3, fo_update.h):

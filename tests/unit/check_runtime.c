@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fo_admin_int.h"
 #include "fo_engine.h"
 #include "fo_scope.h"
 #include "fo_hash.h"
@@ -803,6 +804,218 @@ START_TEST(replay_gives_active_bindings_to_kea)
 }
 END_TEST
 
+/* ---- what a client is told (issue 9) -------------------------------------- */
+
+static fo_ack
+ack_for(const uint8_t *mac, fo_ip4 a, uint32_t lt)
+{
+	fo_ack k = { .addr = a, .lease_time = lt, .t1 = lt / 2, .t2 = lt / 8 * 7 };
+
+	k.client.chaddr = mac;
+	k.client.hlen = 6;
+	k.client.htype = 1;
+	return k;
+}
+
+/*
+ * pkt4_send's check: an ACK never tells more than the binding holds. Kea can
+ * put a longer time in an ACK than lease4_select/lease4_renew allowed (its
+ * renew path on a DISCOVER, a skipped renewal answered with the old record):
+ * the time is cut to what the binding and the MCLT rule allow, or the
+ * binding is extended when the rule allows it; an ACK for an address the
+ * binding does not hold for that client is not sent.
+ */
+START_TEST(ack_never_tells_more_than_the_binding)
+{
+	fo_engine *eng = make_normal("primary", "\"max-client-lead-time\": 60");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 }, other[6] = { 9, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 90, false);
+	fo_binding_info b;
+	fo_ack k;
+	fo_ip4 a;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	ck_assert_uint_eq(l.valid_lft, 60);
+	a = l.addr;
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	/* Kea's ACK says 90 s: cut to the 60 s the binding and MCLT allow. */
+	k = ack_for(mac, a, 90);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0)), FO_V_CHANGED);
+	ck_assert_uint_eq(k.lease_time, 60);
+	ck_assert_uint_eq(k.t1, 30);
+	ck_assert_uint_eq(k.t2, 52);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, a, &b), FO_OK);
+	ck_assert_uint_ge(b.expiry, T0 + 60);
+	/* What the binding holds passes untouched. */
+	k = ack_for(mac, a, 60);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0)), FO_V_PASS);
+	/* 30 s later, 60 s more is within the MCLT rule: the binding follows the ACK. */
+	k = ack_for(mac, a, 60);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_PASS);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, a, &b), FO_OK);
+	ck_assert_uint_eq(b.expiry, T0 + 90);
+	ck_assert(b.flags & FO_BF_UPDATE_PENDING);
+	/* Another client, an address nobody holds here: not sent. */
+	k = ack_for(other, a, 60);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_DROP);
+	k = ack_for(mac, a == POOL_FIRST ? POOL_FIRST + 1 : POOL_FIRST, 60);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_DROP);
+	/* Outside every failover scope: Kea's business. */
+	k = ack_for(mac, IP(10, 9, 0, 1), 7200);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0)), FO_V_PASS);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* Kea 2.2 calls lease4_renew for a DISCOVER too: an offer records nothing. */
+START_TEST(renew_on_discover_records_nothing)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 300, false), r;
+	fo_binding_info before, after;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, l.addr, &before), FO_OK);
+	r = lease_for(mac, l.addr, 300, true);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 10)), FO_V_REFUSE);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, l.addr, &after), FO_OK);
+	ck_assert_uint_eq(after.cltt, before.cltt);
+	ck_assert_uint_eq(after.expiry, before.expiry);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* Kea's database can lag behind the partner: no renewal of another client's live lease. */
+START_TEST(renew_refuses_another_clients_live_lease)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 }, other[6] = { 9, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 300, false), r;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	r = lease_for(other, l.addr, 300, false);
+	ck_assert_int_eq(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 10)), FO_V_REFUSE);
+	ck_assert_int_eq(bstate(eng, l.addr), FO_BS_ACTIVE);
+	r = lease_for(mac, l.addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 10)), FO_V_REFUSE);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/*
+ * Kea reclaims the older, shorter lease its database kept across a crash:
+ * the binding says the lease runs on, so the expiry is refused and Kea's
+ * record is rewritten from the binding (issue 9, defect 2).
+ */
+START_TEST(stale_expiry_refused_and_kea_rewritten)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 300, false), e;
+	fo_binding_info b;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	n_replayed = 0;
+	e = lease_for(mac, l.addr, 100, false);
+	e.cltt = fo_wall_at(T0 - 50);
+	ck_assert_int_eq(fo_engine_lease_event(eng, FO_LE_EXPIRE, &e, fo_wall_at(T0 + 100)),
+	    FO_V_REFUSE);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, l.addr, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+	ck_assert_uint_eq(b.expiry, T0 + 300);
+	ck_assert_uint_eq(n_replayed, 1);
+	ck_assert_uint_eq(replayed[0], l.addr);
+	/* Once the binding's lease has ended, Kea's expiry is the truth. */
+	ck_assert_int_eq(fo_engine_lease_event(eng, FO_LE_EXPIRE, &e, fo_wall_at(T0 + 301)),
+	    FO_V_PASS);
+	ck_assert_int_eq(bstate(eng, l.addr), FO_BS_EXPIRED);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/*
+ * A binding the partner refused is not sent again, not even in answer to a
+ * refusal of the partner's own, until it changes: two partners that disagree
+ * stop after one exchange (issue 9, defect 2: millions of rejections).
+ */
+START_TEST(refused_binding_not_resent_until_it_changes)
+{
+	fo_engine *eng = make_normal("primary", "");
+	fo_scope *s = fo_engine_runtime_at(eng, 0)->scopes[0];
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 300, false), r;
+	fo_scope_update u[256];
+	fo_binding_info in, cur;
+	bool first;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	while (fo_scope_take_updates(s, u, 256) > 0)
+		;
+	ck_assert(fo_scope_rejected(s, l.addr, &first));
+	ck_assert(first);
+	ck_assert(fo_scope_rejected(s, l.addr, &first));
+	ck_assert(!first);
+	/* The partner's outdated EXPIRED is refused; ours is not queued again. */
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, l.addr, &cur), FO_OK);
+	in = cur;
+	in.state = FO_BS_EXPIRED;
+	in.cltt = T0 - 100;
+	ck_assert_uint_eq(fo_scope_receive(s, l.addr, &in, FO_PRIMARY, 0, fo_wall_at(T0 + 5), NULL),
+	    15);
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	/* A renewal changes the binding: it may be sent, and answers a refusal again. */
+	r = lease_for(mac, l.addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 6)), FO_V_REFUSE);
+	ck_assert_uint_eq(fo_scope_queued(s), 1);
+	while (fo_scope_take_updates(s, u, 256) > 0)
+		;
+	ck_assert_uint_eq(fo_scope_receive(s, l.addr, &in, FO_PRIMARY, 0, fo_wall_at(T0 + 7), NULL),
+	    15);
+	ck_assert_uint_eq(fo_scope_queued(s), 1);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/*
+ * PARTNER-DOWN offers its own free addresses first (issue 9, defect 3): if
+ * both partners went to PARTNER-DOWN, they still give out disjoint addresses
+ * while each has some of its own.
+ */
+START_TEST(partner_down_offers_own_addresses_first)
+{
+	fo_engine *eng = make_normal("primary", "\"max-client-lead-time\": 60");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
+	fo_ip4 b = 0;
+	fo_lease l;
+
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_PARTNER_DOWN,
+	    FO_STATE_COMM_INTERRUPTED, fo_wall_at(T0), NULL, 0), FO_OK);
+	for (fo_ip4 a = POOL_FIRST; a <= POOL_LAST && b == 0; a++)
+		if (bstate(eng, a) == FO_BS_BACKUP)
+			b = a;
+	/* Past MCLT the partner's address may be given, but an offer prefers ours. */
+	l = lease_for(mac, b, 30, true);
+	ck_assert_int_eq(fo_engine_lease_select(eng, &l, fo_wall_at(T0 + 120)), FO_V_CHANGED);
+	ck_assert_uint_ne(l.addr, b);
+	ck_assert_int_eq(bstate(eng, l.addr), FO_BS_FREE);
+	/* A REQUEST for it (the client asks for that address) is allowed after MCLT. */
+	l = lease_for(mac, b, 30, false);
+	ck_assert_int_eq(fo_engine_lease_select(eng, &l, fo_wall_at(T0 + 120)), FO_V_PASS);
+	ck_assert_uint_eq(l.addr, b);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(config_reload_keeps_state_and_startup_timer_fires)
 {
 	fo_engine *eng = make_normal("primary", "");
@@ -1046,6 +1259,12 @@ runtime_suite(void)
 	tcase_add_test(tc, tick_frees_stale_tentatives);
 	tcase_add_test(tc, threads_never_share_an_address);
 	tcase_add_test(tc, updates_pending_without_driver_and_start_needs_attach);
+	tcase_add_test(tc, ack_never_tells_more_than_the_binding);
+	tcase_add_test(tc, renew_on_discover_records_nothing);
+	tcase_add_test(tc, renew_refuses_another_clients_live_lease);
+	tcase_add_test(tc, stale_expiry_refused_and_kea_rewritten);
+	tcase_add_test(tc, refused_binding_not_resent_until_it_changes);
+	tcase_add_test(tc, partner_down_offers_own_addresses_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
