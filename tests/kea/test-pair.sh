@@ -113,7 +113,20 @@ part_lb() {
 	fo_snapshot "lb-$mt"
 	fo_check "$tag: no address held by two clients (both servers, hooks and probe)" \
 	    fo_no_duplicates "$FO_TMP/dora.json" "$FO_TMP/renew.json"
+	fo_check "$tag: every ACK agreed with the binding table (pkt4_send cut or dropped none)" \
+	    acks_agreed
 	fo_kea_stop s1; fo_kea_stop s2
+}
+
+# pkt4_send's check found nothing to correct on either server: the callouts
+# before it set every lease time the binding holds, on every path this ran.
+acks_agreed() {
+	for s in s1 s2; do
+		c=$(fo_fget "$s" | jq -c '[.relationships[].state.counters |
+		    (.["ack-lease-times-cut"] | tonumber), (.["acks-dropped-unbound"] | tonumber)] | add')
+		echo "#   $s: ACKs cut or dropped: $c"
+		[ "$c" = 0 ] || return 1
+	done
 }
 
 part_hs() {
