@@ -20,6 +20,7 @@
 #include <ctime>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "failover_commands.h"
 #include "failover_config_test.h"
@@ -190,6 +191,14 @@ dhcp4_srv_configured(CalloutHandle& handle) {
         char err[1024] = "";
         fo_status st = fo_engine_attach(engine, list.subnets.data(), list.subnets.size(),
                                         wall_now(), err, sizeof(err));
+        // What the engine closed (a scope that answers no client) or must
+        // recover, one line each; the other scopes are in service.
+        std::vector<fo_attach_note> notes(fo_engine_attach_notes(engine, nullptr, 0));
+        notes.resize(fo_engine_attach_notes(engine, notes.data(), notes.size()));
+        for (auto const& n : notes) {
+            LOG_ERROR(failover_logger, n.kind == FO_NOTE_SCOPE_CLOSED ? FAILOVER_SCOPE_CLOSED :
+                      FAILOVER_BINDINGS_LOST).arg(n.text);
+        }
         if (st != FO_OK) {
             // Kea 2.2 ignores this callout's status: the engine stays closed
             // (it answers no client of a failover scope) and says why.

@@ -18,6 +18,8 @@ const isc::log::MessageID FAILOVER_LOADED = "FAILOVER_LOADED";
 const isc::log::MessageID FAILOVER_LOAD_FAILED = "FAILOVER_LOAD_FAILED";
 const isc::log::MessageID FAILOVER_UNLOADED = "FAILOVER_UNLOADED";
 const isc::log::MessageID FAILOVER_ATTACH_FAILED = "FAILOVER_ATTACH_FAILED";
+const isc::log::MessageID FAILOVER_SCOPE_CLOSED = "FAILOVER_SCOPE_CLOSED";
+const isc::log::MessageID FAILOVER_BINDINGS_LOST = "FAILOVER_BINDINGS_LOST";
 const isc::log::MessageID FAILOVER_CALLOUT_ERROR = "FAILOVER_CALLOUT_ERROR";
 const isc::log::MessageID FAILOVER_LEASE_APPLY_FAILED = "FAILOVER_LEASE_APPLY_FAILED";
 const isc::log::MessageID FAILOVER_START_FAILED = "FAILOVER_START_FAILED";
@@ -37,6 +39,8 @@ const char* catalogue[] = {
     "FAILOVER_LOAD_FAILED", "failover configuration rejected: %1",
     "FAILOVER_UNLOADED", "failover hooks library unloaded",
     "FAILOVER_ATTACH_FAILED", "failover scopes not bound to Kea's subnets, their clients get no answer: %1",
+    "FAILOVER_SCOPE_CLOSED", "%1",
+    "FAILOVER_BINDINGS_LOST", "%1",
     "FAILOVER_CALLOUT_ERROR", "unexpected error in %1: %2",
     "FAILOVER_LEASE_APPLY_FAILED", "partner's binding for %1 not stored in Kea's lease database: %2",
     "FAILOVER_START_FAILED", "failover protocol not started (partners get no updates): %1",

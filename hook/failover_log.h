@@ -17,6 +17,8 @@ extern const isc::log::MessageID FAILOVER_LOADED;
 extern const isc::log::MessageID FAILOVER_LOAD_FAILED;
 extern const isc::log::MessageID FAILOVER_UNLOADED;
 extern const isc::log::MessageID FAILOVER_ATTACH_FAILED;
+extern const isc::log::MessageID FAILOVER_SCOPE_CLOSED;
+extern const isc::log::MessageID FAILOVER_BINDINGS_LOST;
 extern const isc::log::MessageID FAILOVER_CALLOUT_ERROR;
 extern const isc::log::MessageID FAILOVER_LEASE_APPLY_FAILED;
 extern const isc::log::MessageID FAILOVER_START_FAILED;

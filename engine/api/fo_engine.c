@@ -24,9 +24,15 @@
 /* Kea subnet id -> failover scope, sorted by subnet id (the packet path's lookup). */
 typedef struct fo_scope_map {
 	uint32_t subnet_id;
-	fo_scope *scope;
+	fo_scope *scope;                /* NULL: the scope is closed (answers no client) */
 	fo_runtime *rt;
 } fo_scope_map;
+
+/* A line of fo_engine_attach_notes(). */
+typedef struct fo_note {
+	fo_attach_note_kind kind;
+	char text[FO_CLOSED_WHY_MAX + 128];
+} fo_note;
 
 struct fo_engine {
 	fo_host host;
@@ -42,6 +48,9 @@ struct fo_engine {
 	/* The Kea subnets of the last attach, deep copies (run-time changes, fo_admin.c). */
 	fo_subnet *subnets;
 	size_t n_subnets;
+	bool attached;                  /* every scope is placed, open or closed (map) */
+	fo_note *notes;                 /* of the last attach */
+	size_t n_notes;
 };
 
 static void fo_engine_log(const fo_engine *, fo_log_level, const char *, ...)
@@ -171,6 +180,8 @@ fo_engine_replay_bindings(fo_engine *eng)
 		return;
 	rc.host = &eng->host;
 	for (size_t i = 0; i < eng->n_map; i++) {
+		if (eng->map[i].scope == NULL)
+			continue;
 		rc.subnet_id = eng->map[i].subnet_id;
 		fo_scope_foreach_active(eng->map[i].scope, replay_one, &rc);
 	}
@@ -209,6 +220,7 @@ fo_engine_destroy(fo_engine *eng)
 		fo_runtime_fini(&eng->rt[i]);
 	free(eng->rt);
 	free(eng->map);
+	free(eng->notes);
 	fo_relationship_set_clear(&eng->rels);
 	free_subnets(eng->subnets, eng->n_subnets);
 	free(eng);
@@ -262,47 +274,162 @@ log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, bool created)
 	    (unsigned)c.by_state[FO_BS_ACTIVE], created ? "new (pool split)" : "restored");
 }
 
-/* Open the scopes of one relationship; on failure none stays open. */
+/* One relationship's scopes after opening: in service, or closed with the reason. */
+typedef struct fo_opened {
+	fo_scope **open;
+	size_t n_open;
+	fo_closed_scope *closed;
+	size_t n_closed;
+} fo_opened;
+
+static void
+opened_free(fo_opened *o)
+{
+	for (size_t i = 0; o->open != NULL && i < o->n_open; i++)
+		fo_scope_close(o->open[i]);
+	free(o->open);
+	free(o->closed);
+	memset(o, 0, sizeof(*o));
+}
+
+static void
+add_note(fo_engine *eng, fo_attach_note_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Keep one line for fo_engine_attach_notes() (a line lost to no memory is only logged). */
+static void
+add_note(fo_engine *eng, fo_attach_note_kind kind, const char *fmt, ...)
+{
+	fo_note *n = realloc(eng->notes, (eng->n_notes + 1) * sizeof(*n));
+	char line[sizeof(n->text)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n == NULL) {
+		fo_engine_log(eng, FO_LOG_ERROR, "%s", line);
+		return;
+	}
+	eng->notes = n;
+	n[eng->n_notes].kind = kind;
+	memcpy(n[eng->n_notes++].text, line, sizeof(line));
+}
+
+/* What the operator must do about a journal that could not be opened. */
+static const char *
+journal_advice(fo_status st, const char *path, const char *dir)
+{
+	if (st == FO_ERR_NOMEM)
+		return "restart kea-dhcp4 when memory is available";
+	if (access(dir, W_OK | X_OK) != 0 || (access(path, F_OK) == 0 &&
+	    access(path, R_OK | W_OK) != 0))
+		return "make the state directory and the journal readable and writable by "
+		    "kea-dhcp4, then restart it (or config-reload)";
+	return "move the damaged journal aside and restart kea-dhcp4 (or config-reload): the "
+	    "scope then recovers its bindings from the partner, and from Kea's lease database";
+}
+
+/* Close scope k of rt: the reason, and a note for the host's log. */
+static void
+close_scope(fo_engine *eng, const fo_runtime *rt, fo_opened *o, fo_ip4 scope_id,
+    uint32_t subnet_id, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+close_scope(fo_engine *eng, const fo_runtime *rt, fo_opened *o, fo_ip4 scope_id,
+    uint32_t subnet_id, const char *fmt, ...)
+{
+	fo_closed_scope *c = &o->closed[o->n_closed++];
+	char a[16];
+	va_list ap;
+
+	c->scope_id = scope_id;
+	c->subnet_id = subnet_id;
+	va_start(ap, fmt);
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	va_end(ap);
+	fo_ip4_str(scope_id, a, sizeof(a));
+	if (subnet_id != 0)
+		add_note(eng, FO_NOTE_SCOPE_CLOSED, "relationship %s: scope %s (subnet %u) is "
+		    "closed, it answers no client: %s", rt->rel->name, a, (unsigned)subnet_id, c->why);
+	else
+		add_note(eng, FO_NOTE_SCOPE_CLOSED, "relationship %s: scope %s is closed, it "
+		    "answers no client: %s", rt->rel->name, a, c->why);
+}
+
+/* Open scope k of one relationship, or close it with the reason. */
 static fo_status
-open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, fo_wall now,
-    fo_scope ***out, char *err, size_t errlen)
+open_scope(fo_engine *eng, fo_runtime *rt, size_t k, const fo_subnet *subnets, size_t n,
+    fo_wall now, fo_opened *o)
 {
 	const fo_relationship *r = rt->rel;
-	fo_scope **arr;
-	fo_status st = FO_OK;
-	size_t k = 0;
 	char path[PATH_MAX], a[16], why[512] = "";
-	bool created;
+	bool created = false;
+	fo_status st;
+	fo_scope_config cfg = { .scope_id = r->scopes[k].scope_id, .journal_path = path,
+	    .policy = &eng->policy, .host = &eng->host, .rel_name = r->name,
+	    .counters = &rt->ctr, .wakeup = &eng->wakeup,
+	    .secondary_percent = fo_relationship_secondary_address_percent(r) };
 
-	if ((arr = calloc(r->n_scopes ? r->n_scopes : 1, sizeof(*arr))) == NULL)
-		return FO_ERR_NOMEM;
-	for (; k < r->n_scopes; k++) {
-		fo_scope_config cfg = { .scope_id = r->scopes[k].scope_id, .journal_path = path,
-		    .policy = &eng->policy, .host = &eng->host, .rel_name = r->name,
-		    .counters = &rt->ctr, .wakeup = &eng->wakeup,
-		    .secondary_percent = fo_relationship_secondary_address_percent(r) };
-
-		fo_ip4_str(cfg.scope_id, a, sizeof(a));
-		if ((cfg.subnet = find_subnet(subnets, n, cfg.scope_id)) == NULL) {
-			fo_errf(err, errlen, FO_YANG_PATH_FMT ": no Kea subnet4 has this network address",
-			    r->name, a);
-			st = FO_ERR_CONFIG;
-			goto done;
-		}
-		if ((st = fo_runtime_journal_path(rt, cfg.scope_id, path, sizeof(path))) != FO_OK ||
-		    (st = fo_scope_open(&arr[k], &cfg, now, &created, why, sizeof(why))) != FO_OK) {
-			fo_errf(err, errlen, FO_YANG_PATH_FMT ": %s", r->name, a, why);
-			goto done;
-		}
-		log_scope(eng, rt, arr[k], created);
+	fo_ip4_str(cfg.scope_id, a, sizeof(a));
+	if ((cfg.subnet = find_subnet(subnets, n, cfg.scope_id)) == NULL) {
+		close_scope(eng, rt, o, cfg.scope_id, 0, FO_YANG_PATH_FMT ": no Kea subnet4 has "
+		    "this network address; add that subnet4 to Kea's configuration or remove the "
+		    "scope-id, then config-reload", r->name, a);
+		return FO_OK;
 	}
-	*out = arr;
-	arr = NULL;
-done:
-	for (size_t i = 0; arr != NULL && i < k; i++)
-		fo_scope_close(arr[i]);
-	free(arr);
-	return st;
+	if ((st = fo_runtime_journal_path(rt, cfg.scope_id, path, sizeof(path))) != FO_OK) {
+		close_scope(eng, rt, o, cfg.scope_id, cfg.subnet->subnet_id, "the journal path "
+		    "under %s is too long; choose a shorter state-directory", rt->dir);
+		return FO_OK;
+	}
+	st = fo_scope_open(&o->open[o->n_open], &cfg, now, &created, why, sizeof(why));
+	if (st == FO_ERR_CONFIG) {
+		close_scope(eng, rt, o, cfg.scope_id, cfg.subnet->subnet_id, "%s; give the "
+		    "subnet4 a pool, then config-reload", why[0] ? why : fo_status_name(st));
+		return FO_OK;
+	}
+	if (st != FO_OK) {
+		close_scope(eng, rt, o, cfg.scope_id, cfg.subnet->subnet_id, "%s; %s",
+		    why[0] ? why : fo_status_name(st), journal_advice(st, path, rt->dir));
+		return FO_OK;
+	}
+	log_scope(eng, rt, o->open[o->n_open++], created);
+	return FO_OK;
+}
+
+/* Open the scopes of one relationship; those that cannot be opened are closed. */
+static fo_status
+open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, fo_wall now,
+    fo_opened *o)
+{
+	size_t ns = rt->rel->n_scopes ? rt->rel->n_scopes : 1;
+
+	memset(o, 0, sizeof(*o));
+	if ((o->open = calloc(ns, sizeof(*o->open))) == NULL ||
+	    (o->closed = calloc(ns, sizeof(*o->closed))) == NULL) {
+		opened_free(o);
+		return FO_ERR_NOMEM;
+	}
+	for (size_t k = 0; k < rt->rel->n_scopes; k++)
+		(void)open_scope(eng, rt, k, subnets, n, now, o);
+	return FO_OK;
+}
+
+/*
+ * The relationship could not start (its state cannot be saved): every
+ * scope of it is closed.
+ */
+static void
+close_relationship(fo_engine *eng, fo_runtime *rt, fo_opened *o, const char *why)
+{
+	for (size_t i = 0; i < o->n_open; i++) {
+		close_scope(eng, rt, o, fo_scope_id(o->open[i]), fo_scope_subnet_id(o->open[i]),
+		    "%s; make %s writable by kea-dhcp4, then restart it (or config-reload)", why,
+		    rt->dir);
+		fo_scope_close(o->open[i]);
+	}
+	o->n_open = 0;
 }
 
 static int
@@ -313,30 +440,37 @@ map_cmp(const void *a, const void *b)
 	return x->subnet_id < y->subnet_id ? -1 : x->subnet_id > y->subnet_id;
 }
 
-/* Install the new scopes and the subnet map (no packet is in flight). */
+/* Install the new scopes, open and closed, and the subnet map (no packet is in flight). */
 static fo_status
-install(fo_engine *eng, fo_scope ***scopes)
+install(fo_engine *eng, fo_opened *o)
 {
 	size_t total = 0, m = 0;
 	fo_scope_map *map;
 
 	for (size_t i = 0; i < eng->rels.n; i++)
-		total += eng->rels.rel[i].n_scopes;
+		total += o[i].n_open + o[i].n_closed;
 	if ((map = calloc(total ? total : 1, sizeof(*map))) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < eng->rels.n; i++) {
-		for (size_t k = 0; k < eng->rels.rel[i].n_scopes; k++) {
-			map[m].subnet_id = fo_scope_subnet_id(scopes[i][k]);
-			map[m].scope = scopes[i][k];
+		for (size_t k = 0; k < o[i].n_open; k++) {
+			map[m].subnet_id = fo_scope_subnet_id(o[i].open[k]);
+			map[m].scope = o[i].open[k];
+			map[m++].rt = &eng->rt[i];
+		}
+		for (size_t k = 0; k < o[i].n_closed; k++) {
+			if (o[i].closed[k].subnet_id == 0)
+				continue;       /* no Kea subnet: Kea never selects it */
+			map[m].subnet_id = o[i].closed[k].subnet_id;
 			map[m++].rt = &eng->rt[i];
 		}
 		/* The driver's session uses the scopes: swap them under its lock. */
 		if (eng->peers != NULL)
 			fo_peer_lock(eng->peers[i]);
-		fo_runtime_set_scopes(&eng->rt[i], scopes[i], eng->rels.rel[i].n_scopes);
+		fo_runtime_set_scopes(&eng->rt[i], o[i].open, o[i].n_open);
+		fo_runtime_set_closed(&eng->rt[i], o[i].closed, o[i].n_closed);
 		if (eng->peers != NULL)
 			fo_peer_unlock(eng->peers[i]);
-		scopes[i] = NULL;
+		memset(&o[i], 0, sizeof(o[i]));
 	}
 	qsort(map, m, sizeof(*map), map_cmp);
 	free(eng->map);
@@ -392,42 +526,71 @@ nomem:
 	return FO_ERR_NOMEM;
 }
 
+/* Start each relationship once (its state from disk); one that cannot is closed. */
+static void
+start_relationships(fo_engine *eng, fo_opened *o, fo_wall now)
+{
+	char why[512];
+
+	for (size_t i = 0; i < eng->rels.n; i++) {
+		why[0] = '\0';
+		if (fo_runtime_start(&eng->rt[i], now, why, sizeof(why)) != FO_OK)
+			close_relationship(eng, &eng->rt[i], &o[i], why[0] ? why :
+			    "its state cannot be saved");
+	}
+}
+
 fo_status
 fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now,
     char *err, size_t errlen)
 {
-	fo_scope ***scopes;
+	fo_opened *o;
 	fo_status st = FO_OK;
 	size_t i;
 
 	if (eng == NULL || (n > 0 && subnets == NULL))
 		return FO_ERR_INVAL;
-	if (subnets != eng->subnets && save_subnets(eng, subnets, n) != FO_OK)
-		return FO_ERR_NOMEM;
-	if ((scopes = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*scopes))) == NULL)
-		return FO_ERR_NOMEM;
+	eng->n_notes = 0;
+	if (subnets != eng->subnets && save_subnets(eng, subnets, n) != FO_OK) {
+		st = FO_ERR_NOMEM;
+		goto fail;
+	}
+	if ((o = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*o))) == NULL) {
+		st = FO_ERR_NOMEM;
+		goto fail;
+	}
+	for (i = 0; i < eng->rels.n && st == FO_OK; i++)
+		st = open_scopes(eng, &eng->rt[i], eng->subnets, eng->n_subnets, now, &o[i]);
+	if (st == FO_OK) {
+		start_relationships(eng, o, now);
+		st = install(eng, o);
+	}
 	for (i = 0; i < eng->rels.n; i++)
-		if ((st = open_scopes(eng, &eng->rt[i], subnets, n, now, &scopes[i], err,
-		    errlen)) != FO_OK)
-			goto done;
-	if ((st = install(eng, scopes)) != FO_OK)
-		goto done;
-	for (i = 0; i < eng->rels.n; i++) {
-		if ((st = fo_runtime_start(&eng->rt[i], now, err, errlen)) != FO_OK) {
-			fo_engine_log(eng, FO_LOG_ERROR, "%s", err != NULL ? err : "start failed");
-			goto done;
-		}
+		opened_free(&o[i]);
+	free(o);
+	if (st == FO_OK) {
+		eng->attached = true;
+		return FO_OK;
 	}
-done:
-	if (st != FO_OK && err != NULL && errlen > 0 && st != FO_ERR_IO)
-		fo_engine_log(eng, FO_LOG_ERROR, "failover attach: %s", err);
-	for (i = 0; i < eng->rels.n; i++) {
-		for (size_t k = 0; scopes[i] != NULL && k < eng->rels.rel[i].n_scopes; k++)
-			fo_scope_close(scopes[i][k]);
-		free(scopes[i]);
-	}
-	free(scopes);
+fail:
+	/* Nothing could be placed: every failover scope is closed (fo_engine_query). */
+	eng->attached = false;
+	fo_errf(err, errlen, "the failover scopes could not be bound to Kea's subnets (%s): "
+	    "every failover scope is closed and answers no client; restart kea-dhcp4",
+	    fo_status_name(st));
 	return st;
+}
+
+size_t
+fo_engine_attach_notes(const fo_engine *eng, fo_attach_note *out, size_t max)
+{
+	if (eng == NULL)
+		return 0;
+	for (size_t i = 0; out != NULL && i < eng->n_notes && i < max; i++) {
+		out[i].kind = eng->notes[i].kind;
+		out[i].text = eng->notes[i].text;
+	}
+	return eng->n_notes;
 }
 
 /* The scope of a Kea subnet, NULL when it is not a failover scope. No lock. */
@@ -449,6 +612,23 @@ lookup(const fo_engine *eng, uint32_t subnet_id)
 	return NULL;
 }
 
+/*
+ * Not attached (before the first attach, or it could not place the
+ * scopes): is this subnet possibly a failover scope's? Yes when its network
+ * address is a scope-id, or when the engine does not know it.
+ */
+static bool
+maybe_failover(const fo_engine *eng, uint32_t subnet_id)
+{
+	if (eng == NULL || eng->rels.n == 0)
+		return false;
+	for (size_t i = 0; i < eng->n_subnets; i++)
+		if (eng->subnets[i].subnet_id == subnet_id)
+			return fo_relationship_set_find_scope(&eng->rels,
+			    eng->subnets[i].prefix) != NULL;
+	return true;
+}
+
 fo_verdict
 fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
     const fo_client_ref *client, fo_wall now)
@@ -458,8 +638,14 @@ fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
 	uint8_t bucket;
 
 	(void)now;
+	if (m == NULL && eng != NULL && !eng->attached)
+		return maybe_failover(eng, subnet_id) ? FO_V_DROP : FO_V_PASS;
 	if (m == NULL || client == NULL)
 		return FO_V_PASS;
+	if (m->scope == NULL) {
+		fo_counter_inc(&m->rt->ctr, FO_CTR_DROPPED_CLOSED);
+		return FO_V_DROP;
+	}
 	fo_runtime_view(m->rt, &v);
 	bucket = fo_hash_client(client->cid, client->cid_len, client->chaddr, client->hlen);
 	if (fo_serve_answer(&v, msg, bucket, secs))
@@ -470,12 +656,23 @@ fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
 	return FO_V_DROP;
 }
 
+/* A closed scope, or not attached and possibly a failover scope: no lease. */
+static bool
+refused(const fo_engine *eng, const fo_scope_map *m, const fo_lease *l)
+{
+	if (m != NULL)
+		return m->scope == NULL;
+	return l != NULL && eng != NULL && !eng->attached && maybe_failover(eng, l->subnet_id);
+}
+
 fo_verdict
 fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now)
 {
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
 	fo_serve_view v;
 
+	if (refused(eng, m, l))
+		return FO_V_REFUSE;
 	if (m == NULL)
 		return FO_V_PASS;
 	fo_runtime_view(m->rt, &v);
@@ -488,6 +685,8 @@ fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
 	fo_serve_view v;
 
+	if (refused(eng, m, l))
+		return FO_V_REFUSE;
 	if (m == NULL)
 		return FO_V_PASS;
 	fo_runtime_view(m->rt, &v);
@@ -503,6 +702,8 @@ fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now)
 	for (size_t i = 0; eng != NULL && a != NULL && i < eng->n_map; i++) {
 		const fo_scope_map *m = &eng->map[i];
 
+		if (m->scope == NULL)
+			continue;       /* closed: its queries were dropped (fo_engine_query) */
 		fo_runtime_view(m->rt, &v);
 		if (fo_scope_ack(m->scope, &v, a, now, &vd))
 			return vd;
@@ -515,7 +716,7 @@ fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_w
 {
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
 
-	return m != NULL ? fo_scope_event(m->scope, ev, l, now) : FO_V_PASS;
+	return m != NULL && m->scope != NULL ? fo_scope_event(m->scope, ev, l, now) : FO_V_PASS;
 }
 
 void
@@ -532,7 +733,7 @@ fo_engine_get_binding(fo_engine *eng, uint32_t subnet_id, fo_ip4 addr, fo_bindin
 
 	if (out == NULL)
 		return FO_ERR_INVAL;
-	if (m == NULL)
+	if (m == NULL || m->scope == NULL)
 		return FO_ERR_NOTFOUND;
 	return fo_scope_get(m->scope, addr, out);
 }
@@ -732,6 +933,7 @@ teardown(fo_engine *eng, fo_wall now)
 	free(eng->map);
 	eng->map = NULL;
 	eng->n_map = 0;
+	eng->attached = false;
 }
 
 static fo_status
@@ -744,6 +946,13 @@ build(fo_engine *eng, bool attached, bool ran, fo_wall now, char *err, size_t er
 	if (attached && (st = fo_engine_attach(eng, eng->subnets, eng->n_subnets, now, err,
 	    errlen)) != FO_OK)
 		return st;
+	/* A run-time change that would close a scope is refused (the previous set comes back). */
+	for (size_t i = 0; attached && i < eng->n_notes; i++) {
+		if (eng->notes[i].kind == FO_NOTE_SCOPE_CLOSED) {
+			fo_errf(err, errlen, "%s", eng->notes[i].text);
+			return FO_ERR_IO;
+		}
+	}
 	if (ran && (st = fo_engine_start(eng, err, errlen)) != FO_OK)
 		return st;
 	return FO_OK;

@@ -207,7 +207,7 @@ read_counts(fo_runtime *rt, fo_scope_counts *sum)
 static void
 scopes(fo_json *j, fo_runtime *rt, bool with_bindings, const fo_scope_counts *c)
 {
-	if (rt->n_scopes == 0)
+	if (rt->n_scopes == 0 && rt->n_closed == 0)
 		return;
 	fo_json_key(j, "scope");
 	fo_json_arr_begin(j);
@@ -221,6 +221,14 @@ scopes(fo_json *j, fo_runtime *rt, bool with_bindings, const fo_scope_counts *c)
 			fo_scope_visit_bindings(rt->scopes[i], binding_cb, &vs);
 		if (vs.opened)
 			fo_json_arr_end(j);
+		fo_json_obj_end(j);
+	}
+	/* Closed scopes (fo_engine_attach): no counts, the reason. */
+	for (size_t i = 0; i < rt->n_closed; i++) {
+		fo_json_obj_begin(j);
+		kv_ip(j, "scope-id", rt->closed[i].scope_id);
+		fo_json_kv_bool(j, "closed", true);
+		fo_json_kv_str(j, "closed-reason", rt->closed[i].why);
 		fo_json_obj_end(j);
 	}
 	fo_json_arr_end(j);

@@ -132,6 +132,40 @@ fo_status fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, f
     char *err, size_t errlen);
 
 /*
+ * Failing closed, per scope. A scope whose bindings cannot be trusted does
+ * not stop the others: fo_engine_attach() closes it and returns FO_OK.
+ * A closed scope answers no client (fo_engine_query: FO_V_DROP, counted in
+ * queries-dropped-scope-closed; fo_engine_lease_select and _renew:
+ * FO_V_REFUSE; its lease events are ignored) until a later attach opens it
+ * (after the operator's repair: a restart or config-reload). Reasons: no
+ * Kea subnet4 has its network address, the subnet has no pool, its journal
+ * cannot be read (damaged: a CRC mismatch, garbage) or written, or its
+ * relationship's state cannot be saved (every scope of that relationship).
+ * failover-get shows it (scope "closed": true, "closed-reason").
+ *
+ * FO_ERR_* from fo_engine_attach() means the engine could not attach at
+ * all (no memory): then every failover scope is closed, and so is every
+ * query the engine cannot place (before the first attach too: a subnet
+ * id it does not know may be a failover scope's).
+ *
+ * What attach closed or had to recover, one line each, for the host's log
+ * at ERROR (the engine does not log these lines itself): valid until the
+ * next attach.
+ */
+typedef enum fo_attach_note_kind {
+	FO_NOTE_SCOPE_CLOSED = 0,       /* a scope answers no client; text says what to do */
+	FO_NOTE_BINDINGS_LOST,          /* a scope's bindings were lost: RECOVER (fo_engine_attach) */
+} fo_attach_note_kind;
+
+typedef struct fo_attach_note {
+	fo_attach_note_kind kind;
+	const char *text;
+} fo_attach_note;
+
+/* The notes of the last attach: how many there are; the first `max` into out. */
+size_t fo_engine_attach_notes(const fo_engine *eng, fo_attach_note *out, size_t max);
+
+/*
  * After attach: every ACTIVE binding of every scope to host.lease_changed
  * with only_if_missing set, so that Kea's lease database gets back any lease
  * that a crash kept from reaching it (the journal has it, Kea's file may not).

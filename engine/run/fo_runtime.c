@@ -101,11 +101,20 @@ fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n)
 }
 
 void
+fo_runtime_set_closed(fo_runtime *rt, fo_closed_scope *closed, size_t n)
+{
+	free(rt->closed);
+	rt->closed = closed;
+	rt->n_closed = n;
+}
+
+void
 fo_runtime_fini(fo_runtime *rt)
 {
 	if (rt == NULL || rt->rel == NULL)
 		return;
 	fo_runtime_set_scopes(rt, NULL, 0);
+	fo_runtime_set_closed(rt, NULL, 0);
 	pthread_mutex_destroy(&rt->lock);
 	rt->rel = NULL;
 }

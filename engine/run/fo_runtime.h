@@ -33,6 +33,18 @@
 #define FO_DEFAULT_STATE_DIR "/var/lib/kea/failover"
 #endif
 
+/*
+ * A failover scope that answers no client (fo_engine_attach): its bindings
+ * cannot be trusted (journal damaged or not writable), it has no Kea
+ * subnet, or its relationship's state cannot be saved.
+ */
+#define FO_CLOSED_WHY_MAX 768
+typedef struct fo_closed_scope {
+	fo_ip4 scope_id;
+	uint32_t subnet_id;             /* 0: no Kea subnet4 has its network address */
+	char why[FO_CLOSED_WHY_MAX];    /* what failed and what the operator must do */
+} fo_closed_scope;
+
 typedef struct fo_runtime {
 	const fo_relationship *rel;     /* the engine's configuration, read-only */
 	fo_hba hba;                     /* from fo_relationship_primary_bucket_percent() */
@@ -69,6 +81,9 @@ typedef struct fo_runtime {
 	/* Replaced by fo_runtime_set_scopes() while no packet is in flight. */
 	fo_scope **scopes;
 	size_t n_scopes;
+	/* The scopes that answer no client, replaced with them (fo_runtime_set_closed). */
+	fo_closed_scope *closed;
+	size_t n_closed;
 } fo_runtime;
 
 /* Prepare `rt` for `rel` (which must outlive it); state INIT, nothing read yet. */
@@ -81,6 +96,8 @@ fo_status fo_runtime_journal_path(const fo_runtime *rt, fo_ip4 scope, char *out,
 
 /* Take these scopes (closing the previous ones); the array is taken over. */
 void fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n);
+/* Take this list of closed scopes (freeing the previous one); the array is taken over. */
+void fo_runtime_set_closed(fo_runtime *rt, fo_closed_scope *closed, size_t n);
 
 /*
  * Load the saved state and run FO_EV_START once (later calls do nothing):

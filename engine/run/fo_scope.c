@@ -84,6 +84,7 @@ static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_STALE_EXPIRIES] = "stale-expiries-refused",
 	[FO_CTR_ACK_TIMES_CUT] = "ack-lease-times-cut",
 	[FO_CTR_ACKS_DROPPED] = "acks-dropped-unbound",
+	[FO_CTR_DROPPED_CLOSED] = "queries-dropped-scope-closed",
 };
 
 const char *

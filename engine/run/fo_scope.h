@@ -72,8 +72,9 @@ typedef enum fo_counter {
 	FO_CTR_STALE_EXPIRIES,           /* stale-expiries-refused */
 	FO_CTR_ACK_TIMES_CUT,            /* ack-lease-times-cut */
 	FO_CTR_ACKS_DROPPED,             /* acks-dropped-unbound */
+	FO_CTR_DROPPED_CLOSED,           /* queries-dropped-scope-closed (fo_engine_attach) */
 } fo_counter;
-#define FO_COUNTER_COUNT 22
+#define FO_COUNTER_COUNT 23
 
 typedef struct fo_counters {
 	_Atomic uint64_t c[FO_COUNTER_COUNT];

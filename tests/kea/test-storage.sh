@@ -1,0 +1,164 @@
+#!/bin/sh
+# test-storage.sh - storage that fails closed per scope (issue 10).
+#
+# s1 (primary, load-balance 50, MCLT 30) has one relationship rel1 with two
+# scopes: A = 10.0.0.0/16 (subnet 1, clients relayed by 10.0.0.4) and
+# B = 10.1.0.0/16 (subnet 2, clients relayed by 10.1.0.4). For each row of
+# the issue's table the state directory of a server that ran (bindings in
+# both scopes, state Normal) is damaged, kea-dhcp4 started again and its
+# state set to Normal with the test seam, then:
+#   - the damaged scope answers no client (DORA through its relay: nothing);
+#   - the other scope answers every client;
+#   - the log has FAILOVER_SCOPE_CLOSED naming the scope, the reason and
+#     what to do; failover-get shows the scope closed (and is valid YANG
+#     state data); the drops are counted (queries-dropped-scope-closed).
+# Rows: a byte flipped mid-journal, 4 KiB zeroed, random garbage, the
+# journal not writable (chattr +i), the relationship's state directory
+# read-only (chattr +i: the state cannot be saved, both scopes close), a
+# scope-id without a Kea subnet4 (only that scope closes).
+# Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+. "$(dirname "$0")/scenario.sh"
+
+[ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
+fo_need jq socat chattr
+# Immutable files (chattr +i) would stop lib.sh's cleanup: unset them first.
+trap 'chattr -R -i "$FO_TMP" 2>/dev/null; fo_cleanup' EXIT
+fo_deadline 290
+fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
+RELAY_B=10.1.0.4
+ip -n "$FO_NS_CL" addr add "$RELAY_B/16" dev fo-cl || { fo_not_ok "relay address B"; fo_summary; exit 1; }
+ip -n "$FO_NS_S1" route add 10.1.0.0/16 dev fo-s1 || { fo_not_ok "route to B"; fo_summary; exit 1; }
+
+D4='{"subnet4": [
+  {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]},
+  {"id": 2, "subnet": "10.1.0.0/16", "pools": [{"pool": "10.1.1.0 - 10.1.1.199"}]}]}'
+REL='{"scope-id": ["10.0.0.0", "10.1.0.0"], "max-client-lead-time": 30}'
+STATE="$FO_TMP/s1/state/rel1"
+JA="$STATE/scope-10.0.0.0.jnl"
+JB="$STATE/scope-10.1.0.0.jnl"
+
+# dora SCOPE(A|B) SEED COUNT OUT: DHCP clients through the scope's relay.
+dora() {
+	_relay=$FO_RELAY1; [ "$1" = B ] && _relay=$RELAY_B
+	fo_probe dora --relay-ip "$_relay" --count "$3" --seed "$2" --secs 10 --timeout 1 \
+	    --retries 1 >"$4" 2>/dev/null
+}
+fo_none_acked() {
+	r=$(jq -s -c '{clients: length, acked: map(select(.acked != null)) | length}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq '.clients > 0 and .acked == 0')" = true ]
+}
+logged() { grep -F -- "$2" "$1" | grep -q -F -- "$3"; }
+
+# ran TAG [REL]: a server that ran: both scopes have bindings, state Normal, killed.
+ran() {
+	chattr -R -i "$FO_TMP/s1" 2>/dev/null
+	fo_kea_wipe s1
+	fo_config s1 "$FO_TMP/st.json" "${2:-$REL}" "$D4"
+	fo_kea_start s1 "$FO_TMP/st.json" || { fo_not_ok "$1: kea-dhcp4 starts"; return 1; }
+	fo_set_state s1 rel1 Normal CommunicationInterrupted || { fo_not_ok "$1: Normal"; return 1; }
+	dora A "ran-$1" 10 "$FO_TMP/ranA.json"
+	dora B "ran-$1" 10 "$FO_TMP/ranB.json"
+	fo_check "$1: before the damage both scopes answer" \
+	    sh -c "jq -e -s 'map(select(.acked)) | length == 10' '$FO_TMP/ranA.json' >/dev/null &&
+	           jq -e -s 'map(select(.acked)) | length == 10' '$FO_TMP/ranB.json' >/dev/null"
+	fo_kea_kill9 s1
+}
+
+# restart TAG: start again after the damage, Normal through the seam.
+restart() {
+	fo_config s1 "$FO_TMP/st.json" "${2:-$REL}" "$D4"
+	fo_kea_start s1 "$FO_TMP/st.json" || { fo_not_ok "$1: kea-dhcp4 starts after the damage"; return 1; }
+	# With a read-only state directory the state cannot be set (nor saved): that is the row.
+	fo_set_state s1 rel1 Normal CommunicationInterrupted >/dev/null || true
+}
+
+# closed_row TAG CLOSED OPEN WORDS: CLOSED (A, B or "A B") answer no client,
+# OPEN (A, B or "") every client; the log and failover-get say why.
+closed_row() {
+	for s in $2; do
+		dora "$s" "after-$1-$s" 6 "$FO_TMP/c.json"
+		fo_check "$1: scope $s answers no client" fo_none_acked "$FO_TMP/c.json"
+	done
+	for s in $3; do
+		dora "$s" "after-$1-$s" 6 "$FO_TMP/o.json"
+		fo_check "$1: scope $s answers every client" fo_all_acked "$FO_TMP/o.json"
+	done
+	grep -F FAILOVER_SCOPE_CLOSED "$FO_LOG_s1" | head -2 | sed 's/^.*FAILOVER_SCOPE_CLOSED/#   FAILOVER_SCOPE_CLOSED/'
+	for s in $2; do
+		sid=10.0.0.0; [ "$s" = B ] && sid=10.1.0.0
+		fo_check "$1: FAILOVER_SCOPE_CLOSED names scope $sid and says '$4'" \
+		    logged "$FO_LOG_s1" "FAILOVER_SCOPE_CLOSED" "scope $sid"
+		fo_check "$1: ... and what to do ('$4')" logged "$FO_LOG_s1" "FAILOVER_SCOPE_CLOSED" "$4"
+		fo_fget s1 '{"name": "rel1"}' >"$FO_TMP/get.json"
+		fo_check "$1: failover-get shows scope $sid closed with the reason" fo_jqe --arg s "$sid" \
+		    '[.relationships[0].state.scope[] | select(.["scope-id"] == $s)][0]
+		     | .closed == true and (.["closed-reason"] | length > 20)' "$FO_TMP/get.json"
+	done
+	fo_kea_cmd s1 '{"command": "failover-get", "arguments": {"name": "rel1"}}' >"$FO_TMP/ans.json"
+	fo_check "$1: failover-get is valid YANG state data" fo_yang_ok "$FO_TMP/ans.json"
+	n=$(fo_kea_cmd s1 '{"command": "failover-get", "arguments": {"name": "rel1"}}' |
+	    jq -r '.arguments.relationships[0].state.counters["queries-dropped-scope-closed"] // 0')
+	fo_check "$1: the drops are counted (queries-dropped-scope-closed $n)" [ "${n:-0}" -ge 6 ]
+	fo_check "$1: no scope of the relationship served unguarded (no 7200 s lease)" \
+	    sh -c "! jq -e -s 'map(select(.lease_time == 7200)) | length > 0' '$FO_TMP/o.json' >/dev/null 2>&1"
+	fo_kea_stop s1
+}
+
+# flip FILE OFFSET: one byte changed.
+flip() {
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "$(printf '\\%03o' $(( (b ^ 90) & 255 )))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+size() { wc -c <"$1"; }
+
+# ---- The rows ----
+if ran flip; then
+	flip "$JA" $(( $(size "$JA") / 2 ))
+	restart flip && closed_row "byte flipped mid-journal" A B "move the damaged journal aside"
+fi
+
+if ran zero; then
+	dd if=/dev/zero of="$JA" bs=1 seek=1024 count=4096 conv=notrunc 2>/dev/null
+	echo "#   journal A: $(size "$JA") bytes, 4096 zeroed from 1024"
+	restart zero && closed_row "4 KiB zeroed" A B "move the damaged journal aside"
+fi
+
+if ran garbage; then
+	head -c 2000 /dev/urandom | dd of="$JA" bs=1 seek=$(( $(size "$JA") / 3 )) conv=notrunc 2>/dev/null
+	restart garbage && closed_row "random garbage" A B "move the damaged journal aside"
+fi
+
+if ran readonly-journal; then
+	chattr +i "$JA"
+	restart readonly-journal &&
+	    closed_row "journal not writable" A B "readable and writable by kea-dhcp4"
+	chattr -i "$JA"
+fi
+
+if ran readonly-dir; then
+	chattr +i "$STATE"
+	restart readonly-dir &&
+	    closed_row "state directory read-only" "A B" "" "writable by kea-dhcp4"
+	chattr -i "$STATE"
+fi
+
+REL3='{"scope-id": ["10.0.0.0", "10.1.0.0", "10.9.0.0"], "max-client-lead-time": 30}'
+if ran no-subnet; then
+	restart no-subnet "$REL3" && {
+		dora A after-nosub 6 "$FO_TMP/a.json"
+		dora B after-nosub 6 "$FO_TMP/b.json"
+		fo_check "no subnet: scope A answers every client" fo_all_acked "$FO_TMP/a.json"
+		fo_check "no subnet: scope B answers every client" fo_all_acked "$FO_TMP/b.json"
+		fo_check "no subnet: FAILOVER_SCOPE_CLOSED names 10.9.0.0 and its YANG path" \
+		    logged "$FO_LOG_s1" FAILOVER_SCOPE_CLOSED "scope-id[.='10.9.0.0']: no Kea subnet4"
+		fo_kea_cmd s1 '{"command": "failover-get", "arguments": {"name": "rel1"}}' >"$FO_TMP/ans.json"
+		fo_check "no subnet: failover-get shows 10.9.0.0 closed" fo_jqe \
+		    '[.arguments.relationships[0].state.scope[] | select(.["scope-id"] == "10.9.0.0")][0].closed' \
+		    "$FO_TMP/ans.json"
+		fo_kea_stop s1
+	}
+fi
+
+fo_summary
