@@ -13,7 +13,7 @@
 #include <libyang/libyang.h>
 
 #include "fo_config.h"
-#include "fo_http.h"
+#include "fo_url.h"
 
 #define TOP_PATH "/" FO_YANG_TOP
 

@@ -20,28 +20,11 @@
 #define FO_HTTP_H
 
 #include "fo_types.h"
+#include "fo_url.h"
 
 #define FO_HTTP_TIMEOUT_MS 10000           /* default deadline of a whole request */
 #define FO_HTTP_CONNECT_TIMEOUT_MS 3000    /* default deadline of the connection */
 #define FO_HTTP_MAX_RESPONSE (16u << 20)   /* default limit of an answer, bytes */
-#define FO_URL_HOST_MAX 255
-#define FO_URL_PATH_MAX 1023
-
-/* An http:// or https:// URL: host (a name, an IPv4 address, or an IPv6 one without brackets). */
-typedef struct fo_url {
-	char host[FO_URL_HOST_MAX + 1];
-	bool tls;                       /* https:// */
-	uint16_t port;                  /* 80 (https: 443) when not given */
-	char path[FO_URL_PATH_MAX + 1]; /* "/" when not given; query kept */
-} fo_url;
-
-/*
- * Parse "http[s]://host[:port][/path]" (IPv6 as "[addr]"). FO_ERR_CONFIG with
- * err saying what is wrong (another scheme, no host, a bad port, user information,
- * a fragment, spaces, a part too long).
- */
-fo_status fo_url_parse(const char *url, fo_url *out, char *err, size_t errlen);
-
 /* Base64 (RFC 4648, with padding) of n bytes into out; false when out is too small. */
 bool fo_base64(const void *in, size_t n, char *out, size_t outlen);
 
