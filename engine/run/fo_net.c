@@ -34,8 +34,10 @@ typedef struct slot {
 	uint8_t *rbuf;
 	size_t rlen;
 	int64_t retry_at;               /* mono ms of the next connect (primary) */
+	int64_t attempt_at;             /* mono ms the last connect started */
 	int64_t connect_deadline;       /* mono ms: an unfinished connect(2) is given up */
-	uint32_t backoff;
+	uint32_t rnd;                   /* xorshift32 state for the retry jitter */
+	char closed_why[96];            /* the last close reason logged at INFO */
 } slot;
 
 /* One listening socket, shared by the relationships on its address and port. */
@@ -206,6 +208,17 @@ listeners(fo_net *net, char *err, size_t errlen)
 	return FO_OK;
 }
 
+/* A per-slot seed that differs between processes and relationships (never 0). */
+static uint32_t
+seed(const slot *s, size_t i)
+{
+	uint32_t x = (uint32_t)getpid() * 2654435761u ^ (uint32_t)(uintptr_t)s ^ (uint32_t)i << 24;
+
+	for (const char *c = s->rt->rel->name; *c != '\0'; c++)
+		x = (x ^ (uint8_t)*c) * 16777619u;
+	return x != 0 ? x : 0x9e3779b9u;
+}
+
 fo_status
 fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeup *wk,
     const fo_host *host, char *err, size_t errlen)
@@ -236,7 +249,7 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 
 		s->rt = &rts[i];
 		s->peer = peers[i];
-		s->backoff = FO_NET_BACKOFF_MIN_MS;
+		s->rnd = seed(s, i);
 		if ((s->rbuf = malloc(RBUF_SIZE)) == NULL)
 			goto nomem;
 	}
@@ -254,6 +267,33 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 nomem:
 	fo_net_destroy(net);
 	return FO_ERR_NOMEM;
+}
+
+int64_t
+fo_net_retry_at(int64_t started, int64_t now, uint32_t rnd)
+{
+	int64_t at = started + FO_NET_RETRY_MIN_MS + (int64_t)(rnd % (FO_NET_RETRY_JITTER_MS + 1u));
+
+	return at > now ? at : now;
+}
+
+/* xorshift32: the jitter only spreads attempts, it guards nothing. */
+static uint32_t
+next_rand(slot *s)
+{
+	uint32_t x = s->rnd;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return s->rnd = x;
+}
+
+/* The next attempt, counted from the start of the last one. */
+static void
+schedule(slot *s, fo_mono mono)
+{
+	s->retry_at = fo_net_retry_at(s->attempt_at, mono.msec, next_rand(s));
 }
 
 static void
@@ -279,14 +319,13 @@ drop(fo_net *net, slot *s, fo_wall now, fo_mono mono, const char *why)
 	s->rlen = 0;
 	fo_peer_closed(s->peer, now, mono);
 	if (s->was_up)
-		s->backoff = FO_NET_BACKOFF_MIN_MS;
+		s->closed_why[0] = '\0';
 	s->was_up = false;
-	s->retry_at = mono.msec + s->backoff;
-	if (s->backoff < FO_NET_BACKOFF_MAX_MS)
-		s->backoff = s->backoff * 2 > FO_NET_BACKOFF_MAX_MS ? FO_NET_BACKOFF_MAX_MS :
-		    s->backoff * 2;
-	net_log(net, FO_LOG_INFO, "relationship %s: connection to the partner closed (%s)",
-	    r->name, why);
+	schedule(s, mono);
+	/* The same reason again (each attempt while the partner is away): DEBUG. */
+	net_log(net, strcmp(s->closed_why, why) == 0 ? FO_LOG_DEBUG : FO_LOG_INFO,
+	    "relationship %s: connection to the partner closed (%s)", r->name, why);
+	snprintf(s->closed_why, sizeof(s->closed_why), "%s", why);
 }
 
 /* The primary connects (8.2). */
@@ -297,7 +336,8 @@ try_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 	struct sockaddr_in to, from;
 	int fd;
 
-	s->retry_at = mono.msec + s->backoff;
+	s->attempt_at = mono.msec;
+	schedule(s, mono);              /* if this attempt fails at once */
 	if (!resolve(r->partner_server, r->partner_port, &to)) {
 		net_log(net, FO_LOG_WARN, "relationship %s: partner %s does not resolve", r->name,
 		    r->partner_server);
@@ -322,9 +362,6 @@ try_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 fail:
 	if (fd >= 0)
 		close(fd);
-	if (s->backoff < FO_NET_BACKOFF_MAX_MS)
-		s->backoff = s->backoff * 2 > FO_NET_BACKOFF_MAX_MS ? FO_NET_BACKOFF_MAX_MS :
-		    s->backoff * 2;
 }
 
 static void
@@ -666,10 +703,7 @@ finish_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 		close(s->fd);
 		s->fd = -1;
 		s->connecting = false;
-		s->retry_at = mono.msec + s->backoff;
-		if (s->backoff < FO_NET_BACKOFF_MAX_MS)
-			s->backoff = s->backoff * 2 > FO_NET_BACKOFF_MAX_MS ?
-			    FO_NET_BACKOFF_MAX_MS : s->backoff * 2;
+		schedule(s, mono);
 		(void)net;
 		return;
 	}

@@ -9,8 +9,10 @@
  * on that port shares the wildcard socket and takes only the connections
  * made to its own local-address (getsockname). The primary connects to
  * partner-server:partner-port (host names resolved with getaddrinfo,
- * IPv4) and reconnects with back-off (1 s, doubling to 10 s; back to 1 s
- * once a connection reached communications OK).
+ * IPv4) and, while it has no connection, starts a new attempt 1 to 2 s
+ * (random jitter) after the previous one started (fo_net_retry_at), at
+ * once when that time has passed; an attempt whose connect(2) has not
+ * finished after FO_NET_CONNECT_TIMEOUT_MS is given up.
  * An inbound connection goes to the relationships on its listener whose
  * partner-server is the connecting address: none, it is closed at once
  * and logged; one, it is that relationship's at once; several (two
@@ -38,13 +40,26 @@
 #include "fo_peer.h"
 #include "fo_runtime.h"
 
-#define FO_NET_BACKOFF_MIN_MS 1000
-#define FO_NET_BACKOFF_MAX_MS 10000    /* a partner that comes back is found within 10 s */
+#define FO_NET_RETRY_MIN_MS 1000      /* attempts start at least this far apart ... */
+#define FO_NET_RETRY_JITTER_MS 1000   /* ... plus a random 0..this: 1 to 2 s */
 #define FO_NET_CONNECT_TIMEOUT_MS 3000 /* an unfinished connect(2) is given up after this */
 #define FO_NET_PENDING_MAX 8           /* inbound connections waiting for their CONNECT */
 #define FO_NET_PENDING_TIMEOUT_MS 3000 /* ... each for at most this long */
 
 typedef struct fo_net fo_net;
+
+/*
+ * The primary's reconnection schedule, pure: the monotonic time (ms) of the
+ * next connection attempt, given when the previous one started (`started`,
+ * ms), the time now and a random value. It is started +
+ * FO_NET_RETRY_MIN_MS + rnd % (FO_NET_RETRY_JITTER_MS + 1), or `now` when
+ * that has passed (an attempt given up after FO_NET_CONNECT_TIMEOUT_MS, a
+ * connection that was up for a while). So while the partner is away a
+ * SYN leaves every 1 to 2 s (the kernel resends an unanswered one after
+ * 1 s within an attempt), and a partner that comes back is found within
+ * about 2 s.
+ */
+int64_t fo_net_retry_at(int64_t started, int64_t now, uint32_t rnd);
 
 /*
  * Open the listening sockets for the n relationships rts[i] with sessions

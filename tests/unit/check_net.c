@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fo_engine.h"
+#include "fo_net.h"
 #include "fo_wire.h"
 #include "fo_test_util.h"
 
@@ -745,6 +746,96 @@ START_TEST(wildcard_and_address_share_port)
 }
 END_TEST
 
+/* ---- The reconnection schedule (fo_net_retry_at): pure, no socket ------- */
+
+static bool
+next_syn_gap_ok(int hole, int64_t max_gap, int64_t min_step, int64_t max_step, unsigned distinct)
+{
+	if (max_gap > 2000)
+		return false;
+	if (hole)       /* each attempt runs to its deadline, the next starts at once */
+		return min_step == FO_NET_CONNECT_TIMEOUT_MS && max_step == FO_NET_CONNECT_TIMEOUT_MS;
+	return min_step >= FO_NET_RETRY_MIN_MS && max_step <= FO_NET_RETRY_MIN_MS +
+	    FO_NET_RETRY_JITTER_MS && max_step - min_step > FO_NET_RETRY_JITTER_MS / 2 &&
+	    distinct > 100;
+}
+
+START_TEST(retry_at_table)
+{
+	static const struct {
+		int64_t started, now;
+		uint32_t rnd;
+		int64_t want;
+	} t[] = {
+		{ 0, 0, 0, 1000 },              /* 1 s after the last start ... */
+		{ 0, 0, 1000, 2000 },           /* ... up to 2 s */
+		{ 0, 0, 1001, 1000 },           /* rnd mod 1001 */
+		{ 0, 1, 999, 1999 },            /* refused at once: still 1-2 s after the start */
+		{ 0, 1500, 0, 1500 },           /* already due: at once */
+		{ 0, 1999, 1000, 2000 },
+		{ 0, 3000, 0, 3000 },           /* connect given up after 3 s: at once */
+		{ 0, 3000, 1000, 3000 },
+		{ 0, 600000, 77, 600000 },      /* a connection up for 10 minutes dropped: at once */
+		{ 10000, 10000, 4294967295u, 11619 },
+		{ 10000, 10005, 123456789u, 11456 },
+		{ -5000, -4990, 0, -4000 },     /* the monotonic clock may be anything */
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(fo_net_retry_at(t[i].started, t[i].now, t[i].rnd) == t[i].want,
+		    "row %zu: %lld, want %lld", i,
+		    (long long)fo_net_retry_at(t[i].started, t[i].now, t[i].rnd),
+		    (long long)t[i].want);
+}
+END_TEST
+
+/*
+ * Ten minutes without the partner, the clock passed in: attempts refused at
+ * once (the partner's host answers RST) start 1 to 2 s apart, with varied
+ * gaps; attempts into a black hole (no answer) last FO_NET_CONNECT_TIMEOUT_MS
+ * and the next starts at once, the kernel resending the SYN 1 s into each.
+ * Either way no 2 s pass without a SYN, so a partner that comes back at any
+ * moment is reached within 2 s (the old back-off: up to 10 s).
+ */
+START_TEST(retry_schedule_while_away)
+{
+	for (int hole = 0; hole < 2; hole++) {
+		uint32_t x = 2463534242u;
+		int64_t start = 0, last_syn = 0, max_gap = 0, min_step = INT64_MAX,
+		    max_step = 0;
+		unsigned distinct = 0;
+		int64_t prev_step = -1;
+
+		while (start < 600000) {
+			int64_t end = hole ? start + FO_NET_CONNECT_TIMEOUT_MS : start + 1;
+			int64_t next, syns[2] = { start, start + 1000 };
+
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			next = fo_net_retry_at(start, end, x);
+			for (int k = 0; k < (hole ? 2 : 1); k++) {
+				if (syns[k] - last_syn > max_gap)
+					max_gap = syns[k] - last_syn;
+				last_syn = syns[k];
+			}
+			ck_assert_int_ge(next, end);            /* never two attempts at once */
+			if (next - start < min_step)
+				min_step = next - start;
+			if (next - start > max_step)
+				max_step = next - start;
+			distinct += prev_step != next - start;
+			prev_step = next - start;
+			start = next;
+		}
+		if (next_syn_gap_ok(hole, max_gap, min_step, max_step, distinct))
+			continue;
+		ck_abort_msg("hole %d: max SYN gap %lld ms, attempts %lld..%lld ms apart, %u changes",
+		    hole, (long long)max_gap, (long long)min_step, (long long)max_step, distinct);
+	}
+}
+END_TEST
+
 static Suite *
 net_suite(void)
 {
@@ -762,6 +853,11 @@ net_suite(void)
 	tcase_add_test(tc, start_twice_refused_stop_idempotent);
 	tcase_add_test(tc, auth_same_secret_reaches_normal);
 	tcase_add_test(tc, auth_wrong_secret_is_refused);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("schedule");
+	tcase_add_test(tc, retry_at_table);
+	tcase_add_test(tc, retry_schedule_while_away);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("shared-port");
