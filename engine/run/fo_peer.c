@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_ownership.h"
 #include "fo_peer_int.h"
 
 const char *
@@ -272,6 +273,50 @@ simple(fo_peer *p, fo_mtype t, fo_wall now)
 	fo_peer_send(p, now);
 }
 
+bool
+fo_peer_pool_short(fo_dialect d, uint32_t free, uint32_t backup, unsigned pct)
+{
+	uint64_t total = (uint64_t)free + backup, share;
+	int64_t lts, thresh, panic;
+
+	switch (d) {
+	case FO_DIALECT_ISC:
+		thresh = (int64_t)((total * 15 + 50) / 100);
+		panic = thresh > 0 ? -2 * thresh : -1;
+		lts = ((int64_t)backup - (int64_t)free) / 2;
+		return lts < panic;
+	case FO_DIALECT_DRAFT:
+	case FO_DIALECT_MS:
+		break;
+	}
+	share = fo_own_share(total, pct > 100 ? 100 : pct);
+	return share > backup && share - backup > share / 10 + 1;
+}
+
+/* The secondary asks for addresses (POOLREQ) only when a scope is short of its share. */
+static void
+poolreq_if_short(fo_peer *p, fo_wall now)
+{
+	unsigned pct = fo_relationship_secondary_address_percent(p->rel);
+	fo_scope_counts c;
+
+	for (size_t i = 0; i < p->rt->n_scopes; i++) {
+		uint32_t fr, bk;
+
+		fo_scope_counts_get(p->rt->scopes[i], &c);
+		fr = c.by_state[FO_BS_FREE];
+		bk = c.by_state[FO_BS_BACKUP];
+		if (!fo_peer_pool_short(p->rel->dialect, fr, bk, pct))
+			continue;
+		fo_peer_log(p, FO_LOG_INFO, "asking the primary for addresses (POOLREQ): "
+		    "this server owns %u of the %u free addresses of a scope", (unsigned)bk,
+		    (unsigned)(fr + bk));
+		simple(p, FO_M_POOLREQ, now);
+		return;
+	}
+	fo_peer_log(p, FO_LOG_DEBUG, "pool balanced: no POOLREQ");
+}
+
 /* Carry out the protocol actions of a step (the runtime persisted it first). */
 static void
 carry_out(fo_peer *p, const fo_step *st, fo_wall now)
@@ -298,10 +343,17 @@ carry_out(fo_peer *p, const fo_step *st, fo_wall now)
 			fo_peer_bnd_resend(p);
 			break;
 		case FO_ACT_SEND_POOLREQ:
-			/* The secondary first gives back what it owns beyond its share. */
+			/*
+			 * The secondary first gives back what it owns beyond its
+			 * share. An ISC primary balances by itself on entering
+			 * normal, its BNDUPDs (BACKUP) still on the way: asked then,
+			 * it would find nothing to move and answer negatively. So
+			 * towards ISC only the periodic check asks.
+			 */
 			(void)fo_peer_bnd_rebalance(p, now);
-			if (p->conn == FO_CONN_UP)
-				simple(p, FO_M_POOLREQ, now);
+			if (p->conn == FO_CONN_UP &&
+			    !(st->changed && p->rel->dialect == FO_DIALECT_ISC))
+				poolreq_if_short(p, now);
 			break;
 		case FO_ACT_REBALANCE_POOL:
 			(void)fo_peer_bnd_rebalance(p, now);

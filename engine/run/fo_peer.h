@@ -95,6 +95,23 @@ void fo_peer_lock(fo_peer *p);
 void fo_peer_unlock(fo_peer *p);
 
 /*
+ * Secondary: is a scope's share of the free addresses short enough to ask
+ * the primary for more (POOLREQ, 7.6)? `free` and `backup` count its FREE
+ * (the primary's) and BACKUP (its own) addresses, `pct` its share in
+ * percent. Draft and MS dialects: it owns fewer than its share
+ * (fo_own_share) by more than a tenth of the share plus one, the tolerance
+ * of its give-back (fo_scope_giveback). ISC dialect: ISC's own secondary's
+ * rule, since an ISC primary balances half and half whatever the split and
+ * answers a POOLREQ that moves nothing with "answering negatively ...
+ * database inconsistent": (backup - free) / 2 < -2 * thresh, thresh =
+ * round(15 % of free + backup) (max-lease-misbalance), -1 when that is 0.
+ * The session asks on reaching NORMAL and at each rebalance period; towards
+ * ISC only at the period (ISC's primary balances on entering normal, and
+ * its updates may still be on the way when the secondary gets there).
+ */
+bool fo_peer_pool_short(fo_dialect d, uint32_t free, uint32_t backup, unsigned pct);
+
+/*
  * The dialect an instance of this hook named in the vendor-class of `m`
  * ("draft", "isc", "microsoft" as fo_dialect_name); NULL when the sender
  * is not this hook or names none (ISC dhcpd, Windows, an older version).

@@ -18,6 +18,8 @@
 #    - every lease of either server appears on the other: Kea's leases in
 #      dhcpd's lease file as `binding state active` with the same hardware
 #      address, ISC's leases in Kea's lease4-get-all (within 15 s);
+#    - a balanced Kea secondary sends no POOLREQ: dhcpd never logs "Got
+#      POOLREQ, answering negatively";
 #    - pool balance: dhcpd's "pool ... total 200 free F backup B" line is
 #      balanced (|F - B| <= 20), and Kea's free-mine / free-partner counts
 #      are dhcpd's FREE / BACKUP leases (the same split on both sides);
@@ -153,6 +155,14 @@ pool_balanced() {
 	[ "$1" = 200 ] && [ $d -le 20 ] && [ "$2" -gt 0 ] && [ "$3" -gt 0 ]
 }
 
+# no_negative_poolresp: dhcpd never logged "Got POOLREQ, answering negatively"
+# (a POOLREQ from a balanced Kea secondary; it alarms operators).
+no_negative_poolresp() {
+	n=$(grep -c 'Got POOLREQ, answering negatively' "$ISC_DIR/dhcpd.log")
+	echo "#   dhcpd 'answering negatively' lines: $n"
+	[ "$n" = 0 ]
+}
+
 # same_ownership KEA_ROLE: Kea's counts of free addresses it owns and its
 # partner owns equal the FREE / BACKUP leases of dhcpd's lease file (FREE is
 # the primary's, BACKUP the secondary's, in both implementations).
@@ -201,6 +211,8 @@ run() {
 	fo_check "$tag: every lease is active on both (dhcpd's lease file, Kea's lease4-get-all), <= 15 s" \
 	    wait_leases_on_both "$FO_TMP/isc-dora.json"
 	fo_check "$tag: dhcpd reports a balanced pool" pool_balanced
+	fo_check "$tag: no POOLREQ answered negatively (Kea asks only when short of its share)" \
+	    no_negative_poolresp
 	fo_check "$tag: MCLT 30 in force on Kea (configured $kea_mclt); Kea's first leases <= 30 s" \
 	    mclt_in_force "$FO_TMP/isc-dora.json" "$FO_IP_s1"
 	fo_check "$tag: dhcpd's first leases <= 30 s" mclt_in_force "$FO_TMP/isc-dora.json" "$FO_IP_s2"

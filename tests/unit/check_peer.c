@@ -37,6 +37,7 @@ static char dir[256];
 static side A, B;                       /* A primary, B secondary */
 static int64_t wall = T0;               /* the fake clocks */
 static int64_t mono = 1000000;
+static size_t poolreqs_seen;            /* POOLREQs the secondary sent, counted by exchange() */
 
 static fo_wall W(void) { return fo_wall_at(wall); }
 static fo_mono M(void) { return fo_mono_at(mono); }
@@ -107,6 +108,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	wall = T0;
 	mono = 1000000;
+	poolreqs_seen = 0;
 }
 
 static void
@@ -184,6 +186,7 @@ exchange(void)
 			fo_peer_input(B.p, ms->raw[i], ms->len[i], W(), M());
 		moved += ms->n;
 		take(&B, ms);
+		poolreqs_seen += count(ms, FO_M_POOLREQ);
 		for (size_t i = 0; i < ms->n; i++)
 			fo_peer_input(A.p, ms->raw[i], ms->len[i], W(), M());
 		moved += ms->n;
@@ -1160,6 +1163,7 @@ START_TEST(poolreq_rebalances)
 	ck_assert_uint_eq(ca.by_state[FO_BS_BACKUP], NADDR / 2);
 	ck_assert_uint_eq(cb.by_state[FO_BS_BACKUP], NADDR / 2);
 	ck_assert_uint_eq(ca.by_state[FO_BS_FREE], NADDR / 2);
+	ck_assert_uint_ge(poolreqs_seen, 1);     /* it owned nothing: it asked */
 	/* A second POOLREQ moves nothing. */
 	{
 		fo_wire_msg *m = calloc(1, sizeof(*m));
@@ -1183,6 +1187,94 @@ START_TEST(poolreq_rebalances)
 	ck_assert_uint_eq(moved, 0);
 	free(ms);
 }
+END_TEST
+
+/*
+ * When a secondary asks for addresses (fo_peer_pool_short): rows of
+ * dialect, FREE, BACKUP, share -> short. Draft: short of round(n * pct /
+ * 100) by more than a tenth of it plus one. ISC: ISC's own secondary's
+ * panic rule, half and half whatever the share.
+ */
+START_TEST(pool_short_table)
+{
+	static const struct {
+		fo_dialect d;
+		uint32_t fr, bk;
+		unsigned pct;
+		bool want;
+	} t[] = {
+		{ FO_DIALECT_DRAFT, 100, 100, 50, false },      /* balanced */
+		{ FO_DIALECT_DRAFT, 200, 0, 50, true },         /* owns nothing */
+		{ FO_DIALECT_DRAFT, 111, 89, 50, false },       /* short by 11 = 100/10 + 1 */
+		{ FO_DIALECT_DRAFT, 112, 88, 50, true },        /* short by 12 */
+		{ FO_DIALECT_DRAFT, 60, 140, 50, false },       /* owns more: gives back instead */
+		{ FO_DIALECT_DRAFT, 160, 40, 20, false },       /* 80/20 balanced */
+		{ FO_DIALECT_DRAFT, 200, 0, 0, false },         /* its share is nothing */
+		{ FO_DIALECT_DRAFT, 0, 0, 50, false },          /* nothing free */
+		{ FO_DIALECT_DRAFT, 1, 0, 50, false },          /* short by 1 of 1 */
+		{ FO_DIALECT_DRAFT, 3, 0, 50, true },           /* short by 2 of 2 */
+		{ FO_DIALECT_MS, 112, 88, 50, true },
+		{ FO_DIALECT_DRAFT, 180, 20, 50, true },
+		{ FO_DIALECT_ISC, 100, 100, 50, false },        /* balanced */
+		{ FO_DIALECT_ISC, 112, 88, 50, false },         /* lts -12, thresh 30: fine */
+		{ FO_DIALECT_ISC, 160, 40, 50, false },         /* lts -60 = panic */
+		{ FO_DIALECT_ISC, 162, 38, 50, true },          /* lts -62 < -60 */
+		{ FO_DIALECT_ISC, 200, 0, 50, true },
+		{ FO_DIALECT_ISC, 200, 0, 0, true },            /* ISC ignores the share */
+		{ FO_DIALECT_ISC, 100, 100, 0, false },
+		{ FO_DIALECT_ISC, 0, 0, 50, false },            /* nothing free */
+		{ FO_DIALECT_ISC, 2, 0, 50, false },            /* thresh 0, panic -1: lts -1 */
+		{ FO_DIALECT_ISC, 4, 0, 50, false },            /* thresh 1, panic -2: lts -2 */
+		{ FO_DIALECT_ISC, 6, 0, 50, true },             /* lts -3 < -2 */
+		{ FO_DIALECT_ISC, 0, 200, 50, false },          /* owns them all */
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ck_assert_msg(fo_peer_pool_short(t[i].d, t[i].fr, t[i].bk, t[i].pct) == t[i].want,
+		    "row %zu: %s FREE %u BACKUP %u share %u%%: want %d", i,
+		    fo_dialect_name(t[i].d), t[i].fr, t[i].bk, t[i].pct, t[i].want);
+}
+END_TEST
+
+/*
+ * A secondary sends POOLREQ on reaching Normal and at the rebalance period
+ * only when short of its share (fo_peer_pool_short): balanced, never (ISC's
+ * primary would log "answering negatively"); short, it asks and gets it.
+ * `split`: the secondary's share in the first split of both tables (the
+ * relationship's is 50).
+ */
+static void
+poolreq_case(fo_dialect d, unsigned split, bool want)
+{
+	uint32_t af, ab, bf, bb;
+
+	side_open(&A, FO_PRIMARY, d, split, &host_a);
+	side_open(&B, FO_SECONDARY, d, split, &host_b);
+	connect_pair();
+	ck_assert_int_eq(fo_runtime_state(&B.rt), FO_STATE_NORMAL);
+	/* On reaching Normal: the draft secondary asks at once; towards ISC only at the period. */
+	ck_assert_uint_eq(poolreqs_seen, want && d != FO_DIALECT_ISC ? 1 : 0);
+	pass_time(FO_POOL_REBALANCE_SECONDS + 1);
+	free_counts(&A, &af, &ab);
+	free_counts(&B, &bf, &bb);
+	ck_assert_msg(want ? poolreqs_seen >= 1 : poolreqs_seen == 0,
+	    "%s, first split %u%%: %zu POOLREQ(s); primary FREE %u BACKUP %u, secondary FREE %u "
+	    "BACKUP %u", fo_dialect_name(d), split, poolreqs_seen, af, ab, bf, bb);
+	ck_assert_msg(af == 100 && ab == 100 && bf == 100 && bb == 100,
+	    "%s, first split %u%%: primary FREE %u BACKUP %u, secondary FREE %u BACKUP %u",
+	    fo_dialect_name(d), split, af, ab, bf, bb);
+}
+
+START_TEST(poolreq_balanced_draft) { poolreq_case(FO_DIALECT_DRAFT, 50, false); }
+END_TEST
+START_TEST(poolreq_balanced_isc) { poolreq_case(FO_DIALECT_ISC, 50, false); }
+END_TEST
+START_TEST(poolreq_short_draft) { poolreq_case(FO_DIALECT_DRAFT, 30, true); }
+END_TEST
+START_TEST(poolreq_short_isc) { poolreq_case(FO_DIALECT_ISC, 10, true); }
+END_TEST
+/* ISC's rule: 60 of 200 is not short enough to ask; the primary's own period balances it. */
+START_TEST(poolreq_isc_within_misbalance) { poolreq_case(FO_DIALECT_ISC, 30, false); }
 END_TEST
 
 /* ---- The acceptance table (draft-12 figure 7.1.3-1) ---------------------- */
@@ -1350,6 +1442,12 @@ peer_suite(void)
 	tcase_add_test(b, auth_replayed_message_closes);
 	tcase_add_test(b, upddone_moves_recover_on);
 	tcase_add_test(b, poolreq_rebalances);
+	tcase_add_test(b, poolreq_balanced_draft);
+	tcase_add_test(b, poolreq_balanced_isc);
+	tcase_add_test(b, poolreq_short_draft);
+	tcase_add_test(b, poolreq_short_isc);
+	tcase_add_test(b, poolreq_isc_within_misbalance);
+	tcase_add_test(t, pool_short_table);
 	suite_add_tcase(s, b);
 	tcase_add_test(t, accept_table);
 	tcase_add_test(t, merge_rules);
