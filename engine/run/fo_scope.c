@@ -435,10 +435,26 @@ scope_alloc(fo_scope **out, const fo_scope_config *cfg)
 	return FO_OK;
 }
 
+/* One ERROR line per stretch of the journal the replay dropped. */
+static void
+log_drops(const fo_scope *s, const char *path, const fo_journal_report *rep)
+{
+	char line[600];
+
+	for (size_t i = 0; i < rep->drops && i < FO_JOURNAL_DROPS_MAX; i++) {
+		fo_journal_drop_format(path, rep, i, line, sizeof(line));
+		scope_log(s, FO_LOG_ERROR, "relationship %s: journal: %s", s->rel_name, line);
+	}
+	if (rep->drops > FO_JOURNAL_DROPS_MAX)
+		scope_log(s, FO_LOG_ERROR, "relationship %s: journal %s: %zu more stretch(es) "
+		    "dropped", s->rel_name, path, rep->drops - FO_JOURNAL_DROPS_MAX);
+}
+
 fo_status
 fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *created,
     char *err, size_t errlen)
 {
+	fo_journal_report rep;
 	fo_scope *s = NULL;
 	fo_status st;
 	bool fresh = false;
@@ -460,10 +476,17 @@ fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *cre
 		    a, fo_status_name(st));
 		goto done;
 	}
-	st = fo_journal_open(&s->jnl, cfg->journal_path, cfg->policy, replay_cb, s, &fresh,
-	    err, errlen);
+	st = fo_journal_open_report(&s->jnl, cfg->journal_path, cfg->policy, replay_cb, s,
+	    &fresh, &rep, err, errlen);
+	if (cfg->report != NULL)
+		*cfg->report = rep;
 	if (st != FO_OK)
 		goto done;
+	log_drops(s, cfg->journal_path, &rep);
+	if (rep.damaged > 0) {
+		st = FO_ERR_IO;
+		goto done;
+	}
 	after_replay(s, cfg->subnet);
 	if (fresh && (st = fo_own_split(s->bt, cfg->secondary_percent, now)) != FO_OK) {
 		fo_errf(err, errlen, "scope %s: cannot split the pool: %s", a, fo_status_name(st));
@@ -896,6 +919,11 @@ fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
 		scope_log(s, FO_LOG_ERROR, "relationship %s: journal sync failed: %s",
 		    s->rel_name, fo_status_name(st));
+	}
+	if ((st = fo_journal_maybe_compact(s->jnl, s->bt)) != FO_OK) {
+		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
+		scope_log(s, FO_LOG_ERROR, "relationship %s: journal compaction failed: %s",
+		    s->rel_name, fo_journal_error(s->jnl));
 	}
 	pthread_mutex_unlock(&s->lock);
 }

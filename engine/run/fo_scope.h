@@ -123,6 +123,7 @@ typedef struct fo_scope_config {
 	const char *rel_name;           /* for log lines */
 	fo_counters *counters;          /* the relationship's */
 	fo_wakeup *wakeup;              /* signalled when an update is queued; may be NULL */
+	fo_journal_report *report;      /* may be NULL: what the replay dropped, if anything */
 } fo_scope_config;
 
 /*
@@ -132,7 +133,10 @@ typedef struct fo_scope_config {
  * and the journal is compacted). A new journal means the scope never held
  * bindings: its free addresses are split with fo_own_split() and the split
  * is written to the journal at once (compaction). *created (may be NULL)
- * says which. FO_ERR_CONFIG for a subnet without pools.
+ * says which. FO_ERR_CONFIG for a subnet without pools. Every stretch of
+ * the journal the replay dropped is logged at ERROR (a torn tail too) and
+ * described in *cfg->report; damage (anything but a torn tail) fails the
+ * open with FO_ERR_IO and the summary in err.
  */
 fo_status fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now,
     bool *created, char *err, size_t errlen);
@@ -177,8 +181,10 @@ bool fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now,
 fo_verdict fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now);
 
 /*
- * Periodic work: sync the journal; bindings tentative for
- * FO_TENTATIVE_SECONDS or more go back to this server's free state
+ * Periodic work: sync the journal, then one step of its compaction when
+ * due (fo_journal_maybe_compact: a bounded piece of the table per tick);
+ * bindings tentative for FO_TENTATIVE_SECONDS or more go back to this
+ * server's free state
  * (own_free: FO_BS_FREE on the primary, FO_BS_BACKUP on the secondary).
  */
 void fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now);
