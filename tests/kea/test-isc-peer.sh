@@ -7,7 +7,7 @@
 # max-response-delay 6 s, a 200-address pool, load balancing 50/50
 # (ISC `split 128` on its primary, Kea load-balance-percent 50). dhcpd's
 # configuration is docs/examples/isc-dhcpd-peer.conf (with server-id-check on,
-# as Kea always checks the server identifier).
+# recommended: Kea always checks the server identifier).
 # A. Kea primary, ISC secondary;  B. ISC primary, Kea secondary. Each:
 #    - both reach Normal: failover-get on Kea, "failover peer rel1: I move
 #      from X to normal" in dhcpd's output (within 75 s: ISC waits MCLT in
