@@ -5,7 +5,7 @@
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 set -eu
 build=${1:-.}
-for b in bench_rules bench_binding bench_store bench_bndupd; do
+for b in bench_rules bench_binding bench_store bench_bndupd bench_get; do
 	echo "== $b"
 	"$build/bench/$b"
 done

@@ -44,22 +44,6 @@ string_arg(const ConstElementPtr& args, const std::string& key, bool required) {
     return (v->stringValue());
 }
 
-fo_ip4
-scope_arg(const ConstElementPtr& args) {
-    std::string text = string_arg(args, "scope-id", false);
-    if (text.empty()) {
-        return (0);
-    }
-    try {
-        isc::asiolink::IOAddress a(text);
-        if (a.isV4()) {
-            return (a.toUint32());
-        }
-    } catch (const std::exception&) {
-    }
-    throw BadArgument("scope-id: \"" + text + "\" is not an IPv4 address");
-}
-
 fo_state
 state_arg(const ConstElementPtr& args, const std::string& key) {
     std::string text = string_arg(args, key, true);
@@ -78,13 +62,59 @@ parsed(char* json) {
     return (Element::fromJSON(text));
 }
 
-// failover-get [name | scope-id] [bindings]
+// An IPv4 address argument ("start" -> 0 where allowed).
+fo_ip4
+address_arg(const ConstElementPtr& args, const std::string& key, bool start) {
+    std::string text = string_arg(args, key, false);
+    if (text.empty() || (start && text == "start")) {
+        return (0);
+    }
+    try {
+        isc::asiolink::IOAddress a(text);
+        if (a.isV4()) {
+            return (a.toUint32());
+        }
+    } catch (const std::exception&) {
+    }
+    throw BadArgument(key + ": \"" + text + "\" is not an IPv4 address" +
+                      (start ? " nor \"start\"" : ""));
+}
+
+uint32_t
+limit_arg(const ConstElementPtr& args) {
+    ConstElementPtr v = args->get("limit");
+    if (!v) {
+        return (FO_ENGINE_PAGE_DEFAULT);
+    }
+    if (v->getType() != Element::integer || v->intValue() < 1 ||
+        v->intValue() > FO_ENGINE_PAGE_MAX) {
+        throw BadArgument("limit: must be an integer from 1 to " +
+                          std::to_string(FO_ENGINE_PAGE_MAX));
+    }
+    return (static_cast<uint32_t>(v->intValue()));
+}
+
+// The answer's text for a page of bindings.
+std::string
+page_text(fo_ip4 from, size_t count, fo_ip4 next) {
+    std::string text = "failover relationships, " + std::to_string(count) + " binding(s) " +
+        (from == 0 ? std::string("from the start") :
+         "after " + isc::asiolink::IOAddress(from).toText());
+    if (next == 0) {
+        return (text + ", the last page");
+    }
+    return (text + "; more follow: ask again with \"from\": \"" +
+            isc::asiolink::IOAddress(next).toText() + "\" (bindings-page/next)");
+}
+
+// failover-get [name | scope-id] [bindings [from] [limit]]
 int
 failover_get(CalloutHandle& handle) {
     try {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "bindings"}, false);
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "bindings", "from",
+                                                     "limit"}, false);
         std::string name = string_arg(args, "name", false);
-        fo_ip4 scope = scope_arg(args);
+        fo_ip4 scope = address_arg(args, "scope-id", false);
         bool bindings = false;
         if (ConstElementPtr b = args->get("bindings")) {
             if (b->getType() != Element::boolean) {
@@ -92,16 +122,30 @@ failover_get(CalloutHandle& handle) {
             }
             bindings = b->boolValue();
         }
+        for (auto const& key : {"from", "limit"}) {
+            if (!bindings && args->get(key)) {
+                throw BadArgument(std::string(key) + ": pages the bindings, give it with "
+                                  "\"bindings\": true");
+            }
+        }
+        fo_ip4 from = address_arg(args, "from", true);
+        uint32_t limit = limit_arg(args);
         char* json = nullptr;
         char err[512] = "";
-        fo_status st = fo_engine_get_json(engine, name.empty() ? nullptr : name.c_str(), scope,
-                                          bindings, wall_now(), &json, err, sizeof(err));
+        size_t count = 0;
+        fo_ip4 next = 0;
+        const char* only = name.empty() ? nullptr : name.c_str();
+        fo_status st = bindings ?
+            fo_engine_get_page_json(engine, only, scope, from, limit, wall_now(), &json, &count,
+                                    &next, err, sizeof(err)) :
+            fo_engine_get_json(engine, only, scope, false, wall_now(), &json, err, sizeof(err));
         if (st == FO_ERR_NOTFOUND) {
             reply(handle, CONTROL_RESULT_EMPTY, err);
         } else if (st != FO_OK) {
             reply(handle, CONTROL_RESULT_ERROR, err[0] != '\0' ? err : fo_status_name(st));
         } else {
-            reply(handle, CONTROL_RESULT_SUCCESS, "failover relationships", parsed(json));
+            reply(handle, CONTROL_RESULT_SUCCESS, bindings ? page_text(from, count, next) :
+                  std::string("failover relationships"), parsed(json));
         }
     } catch (const BadArgument& ex) {
         reply(handle, CONTROL_RESULT_ERROR, ex.what());

@@ -738,19 +738,15 @@ fo_engine_get_binding(fo_engine *eng, uint32_t subnet_id, fo_ip4 addr, fo_bindin
 	return fo_scope_get(m->scope, addr, out);
 }
 
-fo_status
-fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bindings,
-    fo_wall now, char **out, char *err, size_t errlen)
+/* The relationship failover-get selects by name and/or scope; *only NULL: all. */
+static fo_status
+get_select(fo_engine *eng, const char *name, fo_ip4 scope, const fo_relationship **only,
+    char *err, size_t errlen)
 {
-	const fo_relationship *only = NULL;
 	char a[16];
-	fo_json j;
 
-	(void)now;
-	if (eng == NULL || out == NULL)
-		return FO_ERR_INVAL;
-	*out = NULL;
-	if (name != NULL && (only = fo_relationship_set_find(&eng->rels, name)) == NULL) {
+	*only = NULL;
+	if (name != NULL && (*only = fo_relationship_set_find(&eng->rels, name)) == NULL) {
 		fo_errf(err, errlen, "no failover relationship named '%s'", name);
 		return FO_ERR_NOTFOUND;
 	}
@@ -758,12 +754,50 @@ fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bin
 		const fo_relationship *r = fo_relationship_set_find_scope(&eng->rels, scope);
 
 		fo_ip4_str(scope, a, sizeof(a));
-		if (r == NULL || (only != NULL && r != only)) {
+		if (r == NULL || (*only != NULL && r != *only)) {
 			fo_errf(err, errlen, "no failover relationship %s scope %s",
-			    only != NULL ? "with that name has" : "has", a);
+			    *only != NULL ? "with that name has" : "has", a);
 			return FO_ERR_NOTFOUND;
 		}
-		only = r;
+		*only = r;
+	}
+	return FO_OK;
+}
+
+/* failover-get's answer; pg NULL: without bindings, else its page is collected first. */
+static fo_status
+get_json(fo_engine *eng, const char *name, fo_ip4 scope, fo_report_page *pg, char **out,
+    char *err, size_t errlen)
+{
+	const fo_relationship *only;
+	fo_runtime *sel[1];
+	fo_status st;
+	fo_json j;
+
+	if (eng == NULL || out == NULL)
+		return FO_ERR_INVAL;
+	*out = NULL;
+	if ((st = get_select(eng, name, scope, &only, err, errlen)) != FO_OK)
+		return st;
+	if (pg != NULL) {
+		fo_runtime **rts = sel;
+		size_t n = 1;
+
+		sel[0] = only != NULL ? &eng->rt[only - eng->rels.rel] : NULL;
+		if (only == NULL) {
+			if ((rts = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*rts))) == NULL)
+				return FO_ERR_NOMEM;
+			for (n = 0; n < eng->rels.n; n++)
+				rts[n] = &eng->rt[n];
+		}
+		st = fo_report_page_collect(pg, rts, n);
+		if (rts != sel)
+			free(rts);
+		if (st != FO_OK) {
+			fo_errf(err, errlen, "%s for a page of %u bindings", fo_status_name(st),
+			    (unsigned)pg->limit);
+			return st;
+		}
 	}
 	fo_json_init(&j);
 	fo_json_obj_begin(&j);
@@ -771,10 +805,49 @@ fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bin
 	fo_json_arr_begin(&j);
 	for (size_t i = 0; i < eng->rels.n; i++)
 		if (only == NULL || only == &eng->rels.rel[i])
-			fo_report_relationship(&j, &eng->rt[i], with_bindings);
+			fo_report_relationship_page(&j, &eng->rt[i], pg);
 	fo_json_arr_end(&j);
+	if (pg != NULL) {
+		fo_json_key(&j, "bindings-page");
+		fo_report_page_info(&j, pg);
+	}
 	fo_json_obj_end(&j);
 	return fo_json_finish(&j, out);
+}
+
+fo_status
+fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, bool with_bindings,
+    fo_wall now, char **out, char *err, size_t errlen)
+{
+	fo_report_page pg = { .from = 0, .limit = FO_ENGINE_PAGE_DEFAULT };
+	fo_status st;
+
+	(void)now;
+	st = get_json(eng, name, scope, with_bindings ? &pg : NULL, out, err, errlen);
+	fo_report_page_free(&pg);
+	return st;
+}
+
+fo_status
+fo_engine_get_page_json(fo_engine *eng, const char *name, fo_ip4 scope, fo_ip4 from,
+    uint32_t limit, fo_wall now, char **out, size_t *count, fo_ip4 *next, char *err,
+    size_t errlen)
+{
+	fo_report_page pg = { .from = from, .limit = limit };
+	fo_status st;
+
+	(void)now;
+	if (limit == 0 || limit > FO_ENGINE_PAGE_MAX) {
+		fo_errf(err, errlen, "limit: must be 1 to %u", FO_ENGINE_PAGE_MAX);
+		return FO_ERR_INVAL;
+	}
+	st = get_json(eng, name, scope, &pg, out, err, errlen);
+	if (count != NULL)
+		*count = pg.n;
+	if (next != NULL)
+		*next = st == FO_OK && pg.more && pg.n > 0 ? pg.items[pg.n - 1].addr : 0;
+	fo_report_page_free(&pg);
+	return st;
 }
 
 void

@@ -5,18 +5,67 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "fo_report.h"
+
+/* Two decimal digits at p. */
+static char *
+two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+/*
+ * Civil date of a day count since 1970-01-01 (H. Hinnant's days_from_civil
+ * inverse): the bindings of a page carry five times each, and gmtime_r +
+ * strftime cost more than the rest of a binding's text.
+ */
+static void
+civil(int64_t z, unsigned *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yy;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (unsigned)(yy + (*m <= 2));
+}
 
 void
 fo_report_time(fo_wall w, char *out, size_t len)
 {
-	struct tm tm;
-	time_t t = (time_t)w.sec;
+	unsigned y, m, d, sod;
+	char buf[24], *p = buf;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (w.sec < 0 || w.sec > 253402300799LL) {     /* outside 1970..9999: the epoch */
 		snprintf(out, len, "1970-01-01T00:00:00Z");
+		return;
+	}
+	civil(w.sec / 86400, &y, &m, &d);
+	sod = (unsigned)(w.sec % 86400);
+	p = two(two(p, y / 100), y % 100);
+	*p++ = '-';
+	p = two(p, m);
+	*p++ = '-';
+	p = two(p, d);
+	*p++ = 'T';
+	p = two(p, sod / 3600);
+	*p++ = ':';
+	p = two(p, sod / 60 % 60);
+	*p++ = ':';
+	p = two(p, sod % 60);
+	*p++ = 'Z';
+	*p = '\0';
+	snprintf(out, len, "%s", buf);
 }
 
 static void
@@ -38,10 +87,18 @@ kv_time_if(fo_json *j, const char *key, int64_t sec)
 static void
 kv_ip(fo_json *j, const char *key, fo_ip4 a)
 {
-	char buf[16];
+	char buf[16], *p = buf;
 
-	snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(a >> 24), (unsigned)(a >> 16 & 0xff),
-	    (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+	for (int k = 24; k >= 0; k -= 8) {
+		unsigned o = a >> k & 0xff;
+
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+		*p++ = k > 0 ? '.' : '\0';
+	}
 	fo_json_kv_str(j, key, buf);
 }
 
@@ -56,13 +113,19 @@ kv_str_if(fo_json *j, const char *key, const char *s)
 static void
 kv_hex(fo_json *j, const char *key, const uint8_t *b, size_t n)
 {
+	static const char hex[] = "0123456789abcdef";
 	char buf[3 * 256];
 	size_t o = 0;
 
 	if (n == 0)
 		return;
-	for (size_t i = 0; i < n && o + 4 <= sizeof(buf); i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, i ? ":%02x" : "%02x", b[i]);
+	for (size_t i = 0; i < n && o + 4 <= sizeof(buf); i++) {
+		if (i > 0)
+			buf[o++] = ':';
+		buf[o++] = hex[b[i] >> 4];
+		buf[o++] = hex[b[i] & 15];
+	}
+	buf[o] = '\0';
 	fo_json_kv_str(j, key, buf);
 }
 
@@ -150,22 +213,9 @@ bstate_enum(fo_bstate s)
 	return "free";
 }
 
-struct visit {
-	fo_json *j;
-	bool opened;            /* "binding": [ written (an empty list is left out) */
-};
-
 static void
-binding_cb(void *ctx, fo_ip4 a, const fo_binding_info *b)
+binding_json(fo_json *j, fo_ip4 a, const fo_binding_info *b)
 {
-	struct visit *vs = ctx;
-	fo_json *j = vs->j;
-
-	if (!vs->opened) {
-		fo_json_key(j, "binding");
-		fo_json_arr_begin(j);
-		vs->opened = true;
-	}
 	fo_json_obj_begin(j);
 	kv_ip(j, "address", a);
 	fo_json_kv_str(j, "binding-state", bstate_enum(b->state));
@@ -183,6 +233,121 @@ binding_cb(void *ctx, fo_ip4 a, const fo_binding_info *b)
 	fo_json_kv_bool(j, "tentative", (b->flags & FO_BF_TENTATIVE) != 0);
 	fo_json_kv_bool(j, "reserved", (b->flags & FO_BF_RESERVED) != 0);
 	fo_json_obj_end(j);
+}
+
+/* ---- Pages of bindings ---------------------------------------------------- */
+
+struct collect {
+	fo_report_page *pg;
+	const fo_scope *scope;
+};
+
+static void
+collect_cb(void *ctx, fo_ip4 a, const fo_binding_info *b)
+{
+	struct collect *c = ctx;
+	fo_page_item *it = &c->pg->items[c->pg->n++];
+
+	it->scope = c->scope;
+	it->addr = a;
+	it->b = *b;
+}
+
+static int
+scope_cmp(const void *x, const void *y)
+{
+	fo_ip4 a = fo_scope_id(*(fo_scope *const *)x), b = fo_scope_id(*(fo_scope *const *)y);
+
+	return (a > b) - (a < b);
+}
+
+/* The scopes of rts[0..n) in scope-id order (malloc'd; NULL: no memory). */
+static fo_scope **
+sorted_scopes(fo_runtime *const *rts, size_t n, size_t *ns)
+{
+	size_t total = 0, k = 0;
+	fo_scope **v;
+
+	for (size_t i = 0; i < n; i++)
+		total += rts[i]->n_scopes;
+	if ((v = malloc((total ? total : 1) * sizeof(*v))) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		for (size_t s = 0; s < rts[i]->n_scopes; s++)
+			v[k++] = rts[i]->scopes[s];
+	qsort(v, total, sizeof(*v), scope_cmp);
+	*ns = total;
+	return v;
+}
+
+fo_status
+fo_report_page_collect(fo_report_page *pg, fo_runtime *const *rts, size_t n)
+{
+	struct collect c = { pg, NULL };
+	fo_scope **v;
+	size_t ns = 0;
+
+	pg->items = NULL;
+	pg->n = 0;
+	pg->more = false;
+	if (pg->limit == 0 || pg->limit > FO_PAGE_LIMIT_MAX || pg->from == UINT32_MAX)
+		return pg->limit == 0 || pg->limit > FO_PAGE_LIMIT_MAX ? FO_ERR_INVAL : FO_OK;
+	if ((v = sorted_scopes(rts, n, &ns)) == NULL ||
+	    (pg->items = malloc((pg->limit + 1) * sizeof(*pg->items))) == NULL) {
+		free(v);
+		return FO_ERR_NOMEM;
+	}
+	for (size_t i = 0; i < ns && pg->n <= pg->limit; i++) {
+		c.scope = v[i];
+		fo_scope_visit_range(v[i], pg->from + 1, UINT32_MAX, FO_SCOPE_NONFREE,
+		    pg->limit + 1 - pg->n, collect_cb, &c);
+	}
+	free(v);
+	if (pg->n > pg->limit) {
+		pg->n = pg->limit;
+		pg->more = true;
+	}
+	return FO_OK;
+}
+
+void
+fo_report_page_free(fo_report_page *pg)
+{
+	free(pg->items);
+	pg->items = NULL;
+	pg->n = 0;
+}
+
+void
+fo_report_page_info(fo_json *j, const fo_report_page *pg)
+{
+	fo_json_obj_begin(j);
+	if (pg->from == 0)
+		fo_json_kv_str(j, "from", "start");
+	else
+		kv_ip(j, "from", pg->from);
+	fo_json_kv_uint(j, "limit", pg->limit);
+	fo_json_kv_uint(j, "count", pg->n);
+	if (pg->more && pg->n > 0)
+		kv_ip(j, "next", pg->items[pg->n - 1].addr);
+	fo_json_obj_end(j);
+}
+
+/* The page's bindings of one scope (contiguous in the page: scope-id order). */
+static void
+scope_bindings(fo_json *j, const fo_report_page *pg, const fo_scope *s)
+{
+	size_t i = 0;
+
+	while (i < pg->n && pg->items[i].scope != s)
+		i++;
+	if (i == pg->n)
+		return;                 /* an empty list is left out */
+	fo_json_key(j, "binding");
+	fo_json_arr_begin(j);
+	for (; i < pg->n && pg->items[i].scope == s; i++)
+		binding_json(j, pg->items[i].addr, &pg->items[i].b);
+	fo_json_arr_end(j);
 }
 
 /* Counts of every scope, read once, so that the sum and the scopes agree. */
@@ -205,22 +370,18 @@ read_counts(fo_runtime *rt, fo_scope_counts *sum)
 }
 
 static void
-scopes(fo_json *j, fo_runtime *rt, bool with_bindings, const fo_scope_counts *c)
+scopes(fo_json *j, fo_runtime *rt, const fo_report_page *pg, const fo_scope_counts *c)
 {
 	if (rt->n_scopes == 0 && rt->n_closed == 0)
 		return;
 	fo_json_key(j, "scope");
 	fo_json_arr_begin(j);
 	for (size_t i = 0; i < rt->n_scopes; i++) {
-		struct visit vs = { j, false };
-
 		fo_json_obj_begin(j);
 		kv_ip(j, "scope-id", fo_scope_id(rt->scopes[i]));
 		counts(j, &c[i], rt->rel->server_type);
-		if (with_bindings)
-			fo_scope_visit_bindings(rt->scopes[i], binding_cb, &vs);
-		if (vs.opened)
-			fo_json_arr_end(j);
+		if (pg != NULL)
+			scope_bindings(j, pg, rt->scopes[i]);
 		fo_json_obj_end(j);
 	}
 	/* Closed scopes (fo_engine_attach): no counts, the reason. */
@@ -247,7 +408,7 @@ counters(fo_json *j, fo_runtime *rt, const fo_runtime_snap *sn)
 }
 
 static void
-state(fo_json *j, fo_runtime *rt, bool with_bindings)
+state(fo_json *j, fo_runtime *rt, const fo_report_page *pg)
 {
 	const fo_relationship *r = rt->rel;
 	fo_scope_counts sum, *c;
@@ -289,17 +450,34 @@ state(fo_json *j, fo_runtime *rt, bool with_bindings)
 	fo_json_obj_begin(j);
 	counts(j, &sum, r->server_type);
 	fo_json_obj_end(j);
-	scopes(j, rt, with_bindings, c);
+	scopes(j, rt, pg, c);
 	free(c);
 	counters(j, rt, &sn);
 	fo_json_obj_end(j);
 }
 
 void
-fo_report_relationship(fo_json *j, fo_runtime *rt, bool with_bindings)
+fo_report_relationship_page(fo_json *j, fo_runtime *rt, const fo_report_page *pg)
 {
 	fo_json_obj_begin(j);
 	config_leaves(j, rt->rel);
-	state(j, rt, with_bindings);
+	state(j, rt, pg);
 	fo_json_obj_end(j);
+}
+
+void
+fo_report_relationship(fo_json *j, fo_runtime *rt, bool with_bindings)
+{
+	fo_report_page pg = { .from = 0, .limit = FO_PAGE_LIMIT_DEFAULT };
+
+	if (!with_bindings) {
+		fo_report_relationship_page(j, rt, NULL);
+		return;
+	}
+	if (fo_report_page_collect(&pg, &rt, 1) != FO_OK) {
+		j->err = FO_ERR_NOMEM;
+		return;
+	}
+	fo_report_relationship_page(j, rt, &pg);
+	fo_report_page_free(&pg);
 }

@@ -770,6 +770,31 @@ fo_bt_iter_next(const fo_bt *bt, fo_bt_iter *it, fo_ip4 *addr, const fo_binding 
 	return true;
 }
 
+void
+fo_bt_iter_seek(const fo_bt *bt, fo_bt_iter *it, fo_ip4 addr)
+{
+	size_t lo = 0, hi;
+
+	if (it == NULL)
+		return;
+	if (bt == NULL) {
+		*it = (fo_bt_iter)FO_BT_ITER_INIT;
+		return;
+	}
+	/* The first range whose last address is >= addr. */
+	hi = bt->nr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bt->r[mid].last < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	it->range = lo;
+	it->idx = lo < bt->nr && addr > bt->r[lo].first ? (size_t)(addr - bt->r[lo].first) : 0;
+}
+
 bool
 fo_client_same(const fo_client_id *a, const fo_client_id *b)
 {

@@ -223,5 +223,11 @@ typedef struct fo_bt_iter {
 } fo_bt_iter;
 #define FO_BT_ITER_INIT { 0, 0 }
 bool fo_bt_iter_next(const fo_bt *bt, fo_bt_iter *it, fo_ip4 *addr, const fo_binding **b);
+/*
+ * Position `it` at the first entry whose address is >= addr (past the end
+ * when there is none): O(log ranges). Paged walks (failover-get, the
+ * restart replay) resume from an address this way.
+ */
+void fo_bt_iter_seek(const fo_bt *bt, fo_bt_iter *it, fo_ip4 addr);
 
 #endif /* FO_BINDING_H */

@@ -273,6 +273,24 @@ fo_status fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, boo
     fo_wall now, char **out, char *err, size_t errlen);
 
 /*
+ * failover-get with bindings, a page at a time (as Kea's lease4-get-page):
+ * the answer of fo_engine_get_json() where each scope lists its bindings of
+ * the page, plus "bindings-page": {"from", "limit", "count", "next"}. The
+ * page: the first `limit` non-free bindings after the address `from` (0:
+ * from the start) of the selected scopes, in address order (the scopes in
+ * scope-id order). "next" (also *next, else 0) is there when more follow:
+ * the `from` of the next page. *count: bindings in the page. Each scope's
+ * lock is taken once; memory and time grow with `limit`, not with the
+ * tables. fo_engine_get_json() with with_bindings is the first page of
+ * FO_ENGINE_PAGE_DEFAULT. FO_ERR_INVAL: limit outside 1..FO_ENGINE_PAGE_MAX.
+ */
+#define FO_ENGINE_PAGE_DEFAULT 1000u
+#define FO_ENGINE_PAGE_MAX 1000u
+fo_status fo_engine_get_page_json(fo_engine *eng, const char *name, fo_ip4 scope, fo_ip4 from,
+    uint32_t limit, fo_wall now, char **out, size_t *count, fo_ip4 *next, char *err,
+    size_t errlen);
+
+/*
  * One binding of a failover scope (tests, diagnostics): FO_ERR_NOTFOUND when
  * subnet_id is not a failover scope or addr is outside its pools.
  */

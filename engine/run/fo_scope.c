@@ -959,6 +959,28 @@ fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx)
 	pthread_mutex_unlock(&s->lock);
 }
 
+size_t
+fo_scope_visit_range(fo_scope *s, fo_ip4 first, fo_ip4 last, unsigned states, size_t max,
+    fo_scope_visit_fn fn, void *ctx)
+{
+	fo_bt_iter it;
+	const fo_binding *b;
+	fo_binding_info info;
+	size_t n = 0;
+	fo_ip4 a;
+
+	pthread_mutex_lock(&s->lock);
+	fo_bt_iter_seek(s->bt, &it, first);
+	while (n < max && fo_bt_iter_next(s->bt, &it, &a, &b) && a <= last) {
+		if ((states & (1u << b->state)) == 0 || fo_bt_get(s->bt, a, &info) != FO_OK)
+			continue;
+		fn(ctx, a, &info);
+		n++;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return n;
+}
+
 fo_status
 fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out)
 {

@@ -205,6 +205,17 @@ void fo_scope_counts_get(fo_scope *s, fo_scope_counts *out);
 typedef void (*fo_scope_visit_fn)(void *ctx, fo_ip4 addr, const fo_binding_info *b);
 void fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx);
 
+/*
+ * Paged walks (failover-get's bindings, the restart replay): call `fn` for
+ * the bindings of addresses first..last, in address order, whose state is
+ * in `states` (a bit per fo_bstate, 1u << FO_BS_ACTIVE | ...), at most `max`
+ * of them, under the scope's lock (fn must not call back into the scope).
+ * Returns how many; fewer than max: none is left in first..last.
+ */
+#define FO_SCOPE_NONFREE (~((1u << FO_BS_FREE) | (1u << FO_BS_BACKUP)))
+size_t fo_scope_visit_range(fo_scope *s, fo_ip4 first, fo_ip4 last, unsigned states, size_t max,
+    fo_scope_visit_fn fn, void *ctx);
+
 /* Read one binding under the lock (tests, commands). FO_ERR_NOTFOUND outside the pools. */
 fo_status fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out);
 

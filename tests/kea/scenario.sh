@@ -33,6 +33,7 @@
 #   fo_kea_wipe NAME                     forget its leases and failover state
 #   fo_set_state NAME REL STATE [PARTNER] the test seam
 #   fo_fget NAME [ARGS_JSON]             failover-get; prints .arguments
+#   fo_fget_all NAME [ARGS_JSON]         the same with every page of bindings, merged
 #   fo_stat NAME STAT                    a Kea statistic's current value
 # Command answers (a file holding one; an agent's one-element list too):
 #   fo_jqe JQ_ARGS...                    jq -e, quiet: the filter's truth
@@ -265,6 +266,29 @@ fo_set_state() {
 fo_fget() {
 	_a=$(jq -cn --argjson args "${2:-{\}}" '{"command": "failover-get", "service": ["dhcp4"], "arguments": $args}')
 	fo_kea_cmd "$1" "$_a" | jq -c 'select(.result == 0) | .arguments'
+}
+
+# fo_fget_all NAME [ARGS_JSON]: failover-get with "bindings": true, every
+# page (bindings-page/next followed, at most 1000 pages), merged into one
+# .arguments listing every binding under its scope (no bindings-page).
+_fo_merge_pages='[.[] | .relationships[] | .name as $n | .state.scope[]?
+    | {n: $n, id: .["scope-id"], b: (.binding // [])}] as $all
+  | .[0] | del(.["bindings-page"])
+  | .relationships |= map(.name as $n | if .state.scope then .state.scope |= map(
+      .["scope-id"] as $id | [$all[] | select(.n == $n and .id == $id) | .b[]] as $b
+      | if ($b | length) > 0 then .binding = $b else del(.binding) end) else . end)'
+fo_fget_all() {
+	_fa_from=start _fa_n=0 _fa_pages="$FO_TMP/pages.$1.json"
+	: >"$_fa_pages"
+	while [ $_fa_n -lt 1000 ]; do
+		_fa_p=$(fo_fget "$1" "$(jq -cn --argjson a "${2:-{\}}" --arg f "$_fa_from" '$a + {bindings: true, from: $f}')")
+		[ -n "$_fa_p" ] || return 1
+		echo "$_fa_p" >>"$_fa_pages"
+		_fa_from=$(echo "$_fa_p" | jq -r '.["bindings-page"].next // empty')
+		[ -n "$_fa_from" ] || break
+		_fa_n=$((_fa_n + 1))
+	done
+	jq -s -c "$_fo_merge_pages" "$_fa_pages"
 }
 
 # fo_rel_state NAME REL: the relationship's state, e.g. Normal.
@@ -557,7 +581,7 @@ fo_snapshot() {
 	for _s in ${*:-s1 s2}; do
 		fo_kea_running "$_s" || continue
 		fo_kea_cmd "$_s" '{"command": "lease4-get-all"}' >"$FO_TMP/snap/$_tag.$_s.leases.json" 2>/dev/null
-		fo_kea_cmd "$_s" '{"command": "failover-get", "arguments": {"bindings": true}}' \
+		fo_fget_all "$_s" | jq -c '{result: 0, arguments: .}' \
 		    >"$FO_TMP/snap/$_tag.$_s.bindings.json" 2>/dev/null
 	done
 }
@@ -605,13 +629,13 @@ fo_wait_same_leases() {
 
 # fo_active_bindings NAME: {address: hw} of the hook's active bindings.
 fo_active_bindings() {
-	fo_fget "$1" '{"bindings": true}' | jq -c '[.relationships[0].state.scope[]?.binding[]?
+	fo_fget_all "$1" | jq -c '[.relationships[0].state.scope[]?.binding[]?
 	    | select(."binding-state" == "active") | {(.address): ."client-hw-address"}] | add // {}'
 }
 
 # fo_bindings_table NAME: every binding the hook lists, {address: "state hw"}.
 fo_bindings_table() {
-	fo_fget "$1" '{"bindings": true}' | jq -c '[.relationships[0].state.scope[]?.binding[]?
+	fo_fget_all "$1" | jq -c '[.relationships[0].state.scope[]?.binding[]?
 	    | {(.address): "\(."binding-state") \(."client-hw-address" // "-")"}] | add // {}'
 }
 

@@ -9,7 +9,9 @@
 #   - failover-get: all / {"name"} / {"scope-id"} answer result 0 with the
 #     relationship; an unknown name or scope answers result 3; a bad argument
 #     answers result 1 with a text that names the field;
-#   - the answers (without bindings) validate against the YANG module:
+#   - failover-get with bindings answers a page (bindings-page: from, limit,
+#     count, next); bad from/limit answer result 1 naming the field;
+#   - the answers validate against the YANG module:
 #     {"kea-dhcp-failover:failover": .arguments} with `yanglint -t data`;
 #   - status-get has a "failover" section;
 #   - Kea's statistics failover.<rel>.<leaf> (statistic-get) carry the same
@@ -101,6 +103,22 @@ run() {
 	fget '{"name": "rel1", "bindings": true}' >"$d/bind.json"
 	fo_check "$tag: failover-get {bindings: true}: result 0, scope 10.0.0.0 listed" \
 	    fo_jqe '.result == 0 and ([.arguments.relationships[0].state.scope[]?["scope-id"]] | index("10.0.0.0") != null)' "$d/bind.json"
+	fo_check "$tag: failover-get {bindings: true}: the first page, bindings-page {from start, limit 1000, count = the bindings listed}, valid YANG data" \
+	    fo_jqe '.arguments["bindings-page"] as $p | $p.from == "start" and $p.limit == 1000
+	        and $p.count == ([.arguments.relationships[].state.scope[]?.binding[]?] | length)
+	        and (($p.next == null) == ($p.count < 1000))' "$d/bind.json"
+	fo_check "$tag: failover-get {bindings: true} answer validates against the YANG module" fo_yang_ok "$d/bind.json"
+	fget '{"bindings": true, "from": "10.0.0.5", "limit": 2}' >"$d/page.json"
+	fo_check "$tag: failover-get {bindings: true, from: 10.0.0.5, limit: 2}: result 0, the page says so, the text too" \
+	    fo_jqe '.result == 0 and .arguments["bindings-page"].from == "10.0.0.5" and .arguments["bindings-page"].limit == 2
+	        and (.arguments["bindings-page"].count <= 2) and (.text | test("binding\\(s\\) after 10.0.0.5"))' "$d/page.json"
+	fo_check "$tag: failover-get without bindings has no bindings-page" fo_jqe '.arguments["bindings-page"] == null' "$d/all.json"
+	for bad in '{"bindings": true, "limit": 0}:limit' '{"bindings": true, "limit": 1001}:limit' \
+	    '{"bindings": true, "limit": "5"}:limit' '{"bindings": true, "from": "10.0.0.300"}:from' \
+	    '{"from": "start"}:bindings' '{"bindings": false, "limit": 5}:bindings'; do
+		fget "${bad%:*}" >"$d/bad-page.json"
+		fo_check "$tag: failover-get ${bad%:*}: result 1, the text names '${bad##*:}'" fo_says "$d/bad-page.json" 1 "${bad##*:}"
+	done
 	fget '{"name": "no-such-relationship"}' >"$d/unknown.json"
 	fo_check "$tag: failover-get unknown name: result 3" fo_result_is "$d/unknown.json" 3
 	fget '{"scope-id": "10.9.0.0"}' >"$d/unknown-scope.json"

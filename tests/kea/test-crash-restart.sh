@@ -7,7 +7,7 @@
 # 500/s; after 5 s kea-dhcp4 is killed with SIGKILL in the middle of the
 # load, then restarted with the same configuration and state directory:
 #   - the relationship is still in Normal;
-#   - failover-get {"bindings": true}: the set of active bindings == Kea's
+#   - failover-get {"bindings": true}, every page: the set of active bindings == Kea's
 #     leases (lease4-get-all from libdhcp_lease_cmds), address by address,
 #     with the same client hardware addresses;
 #   - Kea's leases == the memfile CSV read independently (last line per
@@ -27,10 +27,10 @@ fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 D4='{"subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.255.254"}]}]}'
 
-# bindings FILE: the active bindings of failover-get {"bindings": true} as
+# bindings FILE: the active bindings of failover-get {"bindings": true} (every page) as
 # sorted JSON lines {address, hw}.
 bindings() {
-	fo_fget s1 '{"name": "rel1", "bindings": true}' |
+	fo_fget_all s1 '{"name": "rel1"}' |
 	    jq -c '.relationships[0].state.scope[]?.binding[]? | select((.["binding-state"] // .state) == "active")
 	           | {address, hw: ((.["hw-address"] // .["hardware-address"] // .chaddr
 	                             // .["client-hw-address"] // "") | ascii_downcase)}' |

@@ -194,7 +194,7 @@ acked_in_net() {
 
 # rel_bindings NAME REL PREFIX N: REL's active bindings on NAME: N, all in PREFIX.
 rel_bindings() {
-	r=$(fo_fget "$1" "$(jq -cn --arg r "$2" '{"name": $r, "bindings": true}')" | jq -c --arg p "$3" '
+	r=$(fo_fget_all "$1" "$(jq -cn --arg r "$2" '{"name": $r}')" | jq -c --arg p "$3" '
 	    [.relationships[0].state.scope[]?.binding[]? | select(."binding-state" == "active") | .address]
 	    | {active: length, outside: map(select(startswith($p) | not)) | .[:4]}')
 	echo "#   $1 $2: $r"

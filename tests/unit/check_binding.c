@@ -236,6 +236,31 @@ START_TEST(test_multi_pool)
 	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 1, 0)) - fo_bt_lookup(bt, IP(10, 0, 0, 100)), 100);
 	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 3, 0)) - fo_bt_lookup(bt, IP(10, 0, 0, 100)), 110);
 	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 100));
+	/* A seek to any address resumes the walk at the first pool address >= it. */
+	for (fo_ip4 s = IP(10, 0, 0, 0); s <= IP(10, 0, 4, 0); s++) {
+		size_t first = 0;
+
+		while (first < 366 && expect[first] < s)
+			first++;
+		fo_bt_iter_seek(bt, &it, s);
+		if (first == 366) {
+			ck_assert(!fo_bt_iter_next(bt, &it, &a, NULL));
+			continue;
+		}
+		ck_assert(fo_bt_iter_next(bt, &it, &a, NULL));
+		ck_assert_uint_eq(a, expect[first]);
+		if (first + 1 < 366) {
+			ck_assert(fo_bt_iter_next(bt, &it, &a, NULL));
+			ck_assert_uint_eq(a, expect[first + 1]);
+		}
+	}
+	fo_bt_iter_seek(bt, &it, 0);
+	ck_assert(fo_bt_iter_next(bt, &it, &a, NULL));
+	ck_assert_uint_eq(a, IP(10, 0, 0, 100));
+	fo_bt_iter_seek(bt, &it, UINT32_MAX);
+	ck_assert(!fo_bt_iter_next(bt, &it, &a, NULL));
+	fo_bt_iter_seek(NULL, &it, 5);
+	fo_bt_iter_seek(bt, NULL, 5);
 	check_invariants(bt);
 	fo_bt_destroy(bt);
 }

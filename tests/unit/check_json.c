@@ -6,16 +6,19 @@
  */
 #include <check.h>
 #include <dirent.h>
+#include <arpa/inet.h>
 #include <libyang/libyang.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_json.h"
+#include "fo_report.h"
 #include "fo_test_util.h"
 
 #define SECRET "s3cr3t-never-shown"
@@ -382,6 +385,181 @@ START_TEST(get_json_before_attach)
 }
 END_TEST
 
+/* The addresses of the "binding" entries of an answer, in the order written. */
+static size_t
+addresses(const char *out, fo_ip4 *v, size_t max)
+{
+	static const char key[] = "{\"address\":\"";
+	size_t n = 0;
+
+	for (const char *p = strstr(out, key); p != NULL; p = strstr(p + 1, key)) {
+		char buf[16] = "";
+		struct in_addr ia;
+
+		sscanf(p + strlen(key), "%15[0-9.]", buf);
+		ck_assert_int_eq(inet_pton(AF_INET, buf, &ia), 1);
+		ck_assert_uint_lt(n, max);
+		v[n++] = ntohl(ia.s_addr);
+	}
+	return n;
+}
+
+static char *
+page(fo_engine *eng, const char *name, fo_ip4 from, uint32_t limit, size_t *count, fo_ip4 *next)
+{
+	char *out = NULL, err[256] = "";
+
+	ck_assert_msg(fo_engine_get_page_json(eng, name, 0, from, limit, fo_wall_at(T0), &out,
+	    count, next, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_ptr_nonnull(out);
+	return out;
+}
+
+/*
+ * Pages of 1, 3 and 7 over three scopes of two relationships give every
+ * non-free binding exactly once, in address order, as one page of 1000
+ * does; "next" is the last address of a page, absent on the last one.
+ */
+START_TEST(get_page_walks_every_binding_once)
+{
+	char rels[2048], *out, want_info[128];
+	fo_ip4 all[256], got[256], v[256], next = 0;
+	size_t n_all, count, n_got;
+	const uint32_t limits[] = { 1, 3, 7 };
+	fo_engine *eng;
+
+	snprintf(rels, sizeof(rels), "%s, %s", lb_rel, hs_rel);
+	eng = make(rels);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NORMAL, fo_wall_at(T0), NULL, 0), FO_OK);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r2 \"quoted\" \\ name",
+	    FO_STATE_PARTNER_DOWN, FO_STATE_SHUTDOWN, fo_wall_at(T0), NULL, 0), FO_OK);
+	traffic(eng, 1, IP(10, 0, 0, 10), 30);
+	traffic(eng, 2, IP(10, 0, 1, 100), 10);
+	traffic(eng, 3, IP(10, 0, 2, 10), 8);
+	out = page(eng, NULL, 0, FO_ENGINE_PAGE_MAX, &count, &next);
+	validate(out, false);
+	n_all = addresses(out, all, 256);
+	ck_assert_uint_eq(count, n_all);
+	ck_assert_uint_eq(next, 0);
+	ck_assert_uint_gt(n_all, 20);
+	ck_assert_ptr_nonnull(strstr(out, "\"bindings-page\":{\"from\":\"start\",\"limit\":1000,"));
+	ck_assert_ptr_null(strstr(out, "\"next\""));
+	for (size_t i = 1; i < n_all; i++)
+		ck_assert_uint_lt(all[i - 1], all[i]);
+	ck_assert_uint_eq(all[n_all - 1] >> 8, IP(10, 0, 2, 0) >> 8);
+	free(out);
+	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
+		fo_ip4 from = 0;
+
+		n_got = 0;
+		do {
+			size_t n;
+
+			out = page(eng, NULL, from, limits[k], &count, &next);
+			validate(out, false);
+			n = addresses(out, v, 256);
+			ck_assert_uint_eq(n, count);
+			ck_assert_uint_le(n, limits[k]);
+			memcpy(got + n_got, v, n * sizeof(v[0]));
+			n_got += n;
+			if (next != 0) {
+				char a[16];
+
+				ck_assert_uint_eq(n, limits[k]);
+				ck_assert_uint_eq(next, v[n - 1]);
+				fo_ip4_str(next, a, sizeof(a));
+				snprintf(want_info, sizeof(want_info), "\"count\":%zu,\"next\":\"%s\"}",
+				    n, a);
+				ck_assert_msg(strstr(out, want_info) != NULL, "%s in %s", want_info, out);
+			}
+			free(out);
+			from = next;
+		} while (next != 0);
+		ck_assert_uint_eq(n_got, n_all);
+		ck_assert_mem_eq(got, all, n_all * sizeof(all[0]));
+	}
+	/* From an address in a gap, and past the last binding. */
+	out = page(eng, NULL, IP(10, 0, 0, 200), 2, &count, &next);
+	ck_assert_uint_eq(addresses(out, v, 256), 2);
+	ck_assert_uint_eq(v[0] >> 8, IP(10, 0, 1, 0) >> 8);
+	ck_assert_ptr_nonnull(strstr(out, "\"from\":\"10.0.0.200\""));
+	free(out);
+	out = page(eng, NULL, all[n_all - 1], 5, &count, &next);
+	ck_assert_uint_eq(count, 0);
+	ck_assert_uint_eq(next, 0);
+	ck_assert_ptr_null(strstr(out, "\"binding\""));
+	free(out);
+	/* One relationship: its scopes only. */
+	out = page(eng, "r1", 0, FO_ENGINE_PAGE_MAX, &count, &next);
+	validate(out, true);
+	n_got = addresses(out, v, 256);
+	for (size_t i = 0; i < n_got; i++)
+		ck_assert_uint_lt(v[i], IP(10, 0, 2, 0));
+	ck_assert_uint_lt(n_got, n_all);
+	free(out);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(get_page_limits)
+{
+	fo_engine *eng = make(lb_rel);
+	char *out = NULL, err[256] = "";
+	size_t count = 7;
+	fo_ip4 next = 7;
+
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NORMAL, fo_wall_at(T0), NULL, 0), FO_OK);
+	traffic(eng, 1, IP(10, 0, 0, 10), 30);
+	ck_assert_int_eq(fo_engine_get_page_json(eng, NULL, 0, 0, 0, fo_wall_at(T0), &out, &count,
+	    &next, err, sizeof(err)), FO_ERR_INVAL);
+	ck_assert_str_eq(err, "limit: must be 1 to 1000");
+	ck_assert_ptr_null(out);
+	ck_assert_int_eq(fo_engine_get_page_json(eng, NULL, 0, 0, FO_ENGINE_PAGE_MAX + 1,
+	    fo_wall_at(T0), &out, &count, &next, err, sizeof(err)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_engine_get_page_json(eng, "nope", 0, 0, 5, fo_wall_at(T0), &out,
+	    &count, &next, err, sizeof(err)), FO_ERR_NOTFOUND);
+	ck_assert_ptr_null(out);
+	/* The old call, bindings without a page: the first page of the default limit. */
+	out = get(eng, NULL, 0, true);
+	validate(out, true);
+	ck_assert_msg(strstr(out, "\"bindings-page\":{\"from\":\"start\",\"limit\":1000,"
+	    "\"count\":") != NULL, "%s", out);
+	free(out);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* yang:date-and-time without gmtime_r: the same text as gmtime_r + strftime. */
+START_TEST(report_time_is_gmtime)
+{
+	char got[40], want[40];
+	uint64_t x = 88172645463325252ull;
+
+	for (int i = 0; i < 200000; i++) {
+		int64_t t;
+		struct tm tm;
+		time_t tt;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		t = i < 4 ? (int64_t[]){ 0, 951782400, 4107542399LL, 253402300799LL }[i] :
+		    (int64_t)(x % 253402300800ull);
+		tt = (time_t)t;
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fo_report_time(fo_wall_at(t), got, sizeof(got));
+		ck_assert_str_eq(got, want);
+	}
+	fo_report_time(fo_wall_at(-1), got, sizeof(got));
+	ck_assert_str_eq(got, "1970-01-01T00:00:00Z");
+	fo_report_time(fo_wall_at(253402300800LL), got, sizeof(got));
+	ck_assert_str_eq(got, "1970-01-01T00:00:00Z");
+}
+END_TEST
+
 static Suite *
 json_suite(void)
 {
@@ -393,6 +571,7 @@ json_suite(void)
 	tcase_add_test(w, json_escapes);
 	tcase_add_test(w, json_misuse_is_reported_once);
 	tcase_add_test(w, json_grows);
+	tcase_add_test(w, report_time_is_gmtime);
 	suite_add_tcase(s, w);
 	tcase_add_checked_fixture(g, setup, teardown);
 	tcase_set_timeout(g, 60);
@@ -400,6 +579,8 @@ json_suite(void)
 	tcase_add_test(g, get_json_never_shows_the_secret);
 	tcase_add_test(g, get_json_filters_by_name_and_scope);
 	tcase_add_test(g, get_json_before_attach);
+	tcase_add_test(g, get_page_walks_every_binding_once);
+	tcase_add_test(g, get_page_limits);
 	suite_add_tcase(s, g);
 	return s;
 }
