@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_binding.h"
 
 #define NIL UINT32_MAX
@@ -60,13 +61,13 @@ struct fo_bt {
 static void *
 bt_malloc(const fo_alloc *a, size_t sz)
 {
-	return a->malloc != NULL ? a->malloc(sz) : malloc(sz);
+	return a->malloc != NULL ? a->malloc(sz) : fo_malloc(sz);
 }
 
 static void *
 bt_calloc(const fo_alloc *a, size_t nm, size_t sz)
 {
-	return a->calloc != NULL ? a->calloc(nm, sz) : calloc(nm, sz);
+	return a->calloc != NULL ? a->calloc(nm, sz) : fo_calloc(nm, sz);
 }
 
 static void
@@ -75,7 +76,7 @@ bt_free(const fo_alloc *a, void *p)
 	if (a->free != NULL)
 		a->free(p);
 	else
-		free(p);
+		fo_free(p);
 }
 
 static bool

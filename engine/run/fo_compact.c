@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_file.h"
 #include "fo_journal_int.h"
 
@@ -87,7 +88,7 @@ cx_step(fo_journal *j, const fo_bt *bt, size_t step, bool *done)
 	uint8_t *buf;
 	fo_ip4 addr;
 
-	if ((buf = malloc(COMPACT_CHUNK)) == NULL)
+	if ((buf = fo_malloc(COMPACT_CHUNK)) == NULL)
 		return FO_ERR_NOMEM;
 	*done = false;
 	while ((step == 0 || n < step) && !(*done = !fo_bt_iter_next(bt, &cx->it, &addr, &e))) {
@@ -115,7 +116,7 @@ cx_step(fo_journal *j, const fo_bt *bt, size_t step, bool *done)
 fail:
 	rc = tmp_fail(j, "write");
 done:
-	free(buf);
+	fo_free(buf);
 	return rc;
 }
 
@@ -130,7 +131,7 @@ cx_copy_tail(fo_journal *j)
 
 	if (off == j->size)
 		return FO_OK;
-	if ((buf = malloc(COMPACT_CHUNK)) == NULL)
+	if ((buf = fo_malloc(COMPACT_CHUNK)) == NULL)
 		return FO_ERR_NOMEM;
 	while (off < j->size) {
 		size_t n = j->size - off < COMPACT_CHUNK ? (size_t)(j->size - off) : COMPACT_CHUNK;
@@ -147,7 +148,7 @@ cx_copy_tail(fo_journal *j)
 		}
 		off += (off_t)n;
 	}
-	free(buf);
+	fo_free(buf);
 	cx->size += off - cx->base;
 	return rc;
 }

@@ -12,13 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_file.h"
 
 char *
 fo_file_cat(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	char *s = malloc(la + lb + 1);
+	char *s = fo_malloc(la + lb + 1);
 
 	if (s == NULL)
 		return NULL;
@@ -37,7 +38,7 @@ fo_file_dir(const char *path)
 	if (slash == NULL)
 		return fo_file_cat(".", "");
 	n = slash == path ? 1 : (size_t)(slash - path);
-	if ((d = malloc(n + 1)) == NULL)
+	if ((d = fo_malloc(n + 1)) == NULL)
 		return NULL;
 	memcpy(d, path, n);
 	d[n] = '\0';
@@ -171,6 +172,6 @@ fo_file_mkdir_p(const char *dir, char *err, size_t errlen)
 		if (c == '\0')
 			break;
 	}
-	free(d);
+	fo_free(d);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_file.h"
 #include "fo_journal_int.h"
 
@@ -493,10 +494,10 @@ replay(fo_journal *j, fo_journal_cb cb, void *ctx, fo_journal_report *rep, char 
 	fo_status rc;
 	off_t cut;
 
-	if ((r.chunk = malloc(READ_CHUNK)) == NULL)
+	if ((r.chunk = fo_malloc(READ_CHUNK)) == NULL)
 		return FO_ERR_NOMEM;
 	rc = scan(&r, j->path, cb, ctx, rep, &cut, err, errlen);
-	free(r.chunk);
+	fo_free(r.chunk);
 	if (rc != FO_OK)
 		return rc;
 	j->records = rep->records;
@@ -552,10 +553,10 @@ journal_free(fo_journal *j)
 	fo_jnl_compaction_abort(j);
 	if (j->fd >= 0)
 		close(j->fd);
-	free(j->path);
-	free(j->tmp);
-	free(j->dir);
-	free(j);
+	fo_free(j->path);
+	fo_free(j->tmp);
+	fo_free(j->dir);
+	fo_free(j);
 }
 
 /* Allocate a journal and create its directory and file; j->size set. */
@@ -566,7 +567,7 @@ journal_create(fo_journal **out, const char *path, char *err, size_t errlen)
 	struct stat st;
 	fo_status rc;
 
-	if ((j = calloc(1, sizeof(*j))) == NULL)
+	if ((j = fo_calloc(1, sizeof(*j))) == NULL)
 		return FO_ERR_NOMEM;
 	j->fd = -1;
 	j->cx.fd = -1;

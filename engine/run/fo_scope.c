@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_mclt.h"
 #include "fo_ownership.h"
 #include "fo_relationship.h"
@@ -161,13 +162,13 @@ static bool
 q_grow(fo_scope *s)
 {
 	size_t cap = s->q_cap ? s->q_cap * 2 : 256;
-	fo_ip4 *nq = malloc(cap * sizeof(*nq));
+	fo_ip4 *nq = fo_malloc(cap * sizeof(*nq));
 
 	if (nq == NULL)
 		return false;
 	for (size_t i = 0; i < s->q_len; i++)
 		nq[i] = s->q[(s->q_head + i) % s->q_cap];
-	free(s->q);
+	fo_free(s->q);
 	s->q = nq;
 	s->q_cap = cap;
 	s->q_head = 0;
@@ -232,7 +233,7 @@ q_init(fo_scope *s, const fo_subnet *sn)
 		return FO_ERR_INVAL;
 	s->q_lo = lo;
 	s->q_span = (uint64_t)hi - lo + 1;
-	if ((s->q_mark = calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL)
+	if ((s->q_mark = fo_calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL)
 		return FO_ERR_NOMEM;
 	return FO_OK;
 }
@@ -413,10 +414,10 @@ scope_alloc(fo_scope **out, const fo_scope_config *cfg)
 {
 	fo_scope *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = fo_calloc(1, sizeof(*s))) == NULL)
 		return FO_ERR_NOMEM;
 	if (pthread_mutex_init(&s->lock, NULL) != 0) {
-		free(s);
+		fo_free(s);
 		return FO_ERR_NOMEM;
 	}
 	s->scope_id = cfg->scope_id;
@@ -425,7 +426,7 @@ scope_alloc(fo_scope **out, const fo_scope_config *cfg)
 	s->wakeup = cfg->wakeup;
 	if (q_init(s, cfg->subnet) != FO_OK) {
 		pthread_mutex_destroy(&s->lock);
-		free(s);
+		fo_free(s);
 		return FO_ERR_NOMEM;
 	}
 	if (cfg->host != NULL)
@@ -517,9 +518,9 @@ fo_scope_close(fo_scope *s)
 	fo_journal_close(s->jnl);
 	fo_bt_destroy(s->bt);
 	pthread_mutex_destroy(&s->lock);
-	free(s->q);
-	free(s->q_mark);
-	free(s);
+	fo_free(s->q);
+	fo_free(s->q_mark);
+	fo_free(s);
 }
 
 fo_ip4 fo_scope_id(const fo_scope *s) { return s->scope_id; }

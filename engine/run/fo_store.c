@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_file.h"
 #include "fo_store.h"
 
@@ -60,8 +61,8 @@ fail:
 done:
 	if (fd >= 0)
 		close(fd);
-	free(tmp);
-	free(dir);
+	fo_free(tmp);
+	fo_free(dir);
 	return rc;
 }
 

@@ -1,0 +1,29 @@
+/*
+ * fo_alloc.h - the engine's allocation calls, with failure injection for
+ * tests (as c-ares' SetAllocFail(n)).
+ *
+ * fo_malloc, fo_calloc, fo_realloc, fo_free behave as libc's. A test calls
+ * fo_alloc_fail_after(n): the next n allocations succeed and the one after
+ * them (the (n+1)th: n = 0 fails the very next) returns NULL, once; later
+ * ones succeed again. fo_alloc_fail_after(-1) cancels, keeping what
+ * fo_alloc_failed() says: whether the injected failure happened since the
+ * last fo_alloc_fail_after(n >= 0), so a test walking n = 0, 1, 2, ...
+ * knows when n passed the last allocation. The counter is
+ * process-wide and atomic; meant for single-threaded tests.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_ALLOC_H
+#define FO_ALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+void *fo_malloc(size_t size);
+void *fo_calloc(size_t nmemb, size_t size);
+void *fo_realloc(void *ptr, size_t size);       /* on failure ptr is left as it was */
+void fo_free(void *ptr);
+
+void fo_alloc_fail_after(long n);               /* tests only */
+bool fo_alloc_failed(void);                     /* the injected failure happened */
+
+#endif /* FO_ALLOC_H */
