@@ -75,6 +75,23 @@ stat_set(void*, const char* name, int64_t value) {
     isc::stats::StatsMgr::instance().setValue(name, value);
 }
 
+// Kea's leases of one subnet, converted, for a scope that lost its bindings.
+void
+kea_leases(void*, uint32_t subnet_id, void (*fn)(void*, const fo_lease*, bool), void* arg) {
+    // Called from the engine (C): no exception may cross it.
+    try {
+        for (auto const& lease : LeaseMgrFactory::instance().getLeases4(subnet_id)) {
+            if (lease->state_ == Lease::STATE_EXPIRED_RECLAIMED) {
+                continue;
+            }
+            fo_lease l = lease_of(lease);
+            fn(arg, &l, lease->state_ == Lease::STATE_DECLINED);
+        }
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("kea_leases").arg(ex.what());
+    }
+}
+
 void
 tick() {
     try {
@@ -120,6 +137,7 @@ load(LibraryHandle& handle) {
         host.stat_add = stat_add;
         host.stat_set = stat_set;
         host.lease_changed = lease_changed;
+        host.kea_leases = kea_leases;
         char err[1024] = "";
         fo_status st = fo_engine_create(&engine, json.c_str(), &host, err, sizeof(err));
         if (st != FO_OK) {

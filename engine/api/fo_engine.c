@@ -258,7 +258,7 @@ find_subnet(const fo_subnet *subnets, size_t n, fo_ip4 prefix)
 }
 
 static void
-log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, bool created)
+log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, const char *how)
 {
 	fo_scope_counts c;
 	bool prim = rt->rel->server_type == FO_PRIMARY;
@@ -271,7 +271,7 @@ log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, bool created)
 	    (unsigned)fo_scope_subnet_id(sc), (unsigned)c.total,
 	    (unsigned)c.by_state[prim ? FO_BS_FREE : FO_BS_BACKUP],
 	    (unsigned)c.by_state[prim ? FO_BS_BACKUP : FO_BS_FREE],
-	    (unsigned)c.by_state[FO_BS_ACTIVE], created ? "new (pool split)" : "restored");
+	    (unsigned)c.by_state[FO_BS_ACTIVE], how);
 }
 
 /* One relationship's scopes after opening: in service, or closed with the reason. */
@@ -357,6 +357,72 @@ close_scope(fo_engine *eng, const fo_runtime *rt, fo_opened *o, fo_ip4 scope_id,
 		    "answers no client: %s", rt->rel->name, a, c->why);
 }
 
+struct seed_ctx {
+	fo_scope *sc;
+	fo_wall now;
+	size_t seeded, failed;
+};
+
+static void
+seed_one(void *arg, const fo_lease *l, bool declined)
+{
+	struct seed_ctx *c = arg;
+	fo_status st = fo_scope_seed(c->sc, l, declined, c->now);
+
+	c->seeded += st == FO_OK;
+	c->failed += st != FO_OK && st != FO_ERR_NOTFOUND;
+}
+
+static bool
+had_bindings(const fo_runtime *rt, fo_state *saved)
+{
+	fo_saved_state sv;
+	char why[256];
+
+	if (fo_state_load(rt->state_path, &sv, why, sizeof(why)) != FO_OK || !sv.valid)
+		return false;
+	*saved = sv.state;
+	return sv.state != FO_STATE_NOSTATE && sv.state != FO_STATE_INIT;
+}
+
+/*
+ * A scope opened without a binding (a new journal): were its bindings lost?
+ * Yes when Kea's lease database holds leases of it (they are rebuilt into
+ * the table), or when its journal existed (zero-length, header only) while
+ * the saved state had bindings. Then the relationship starts towards
+ * RECOVER (fo_runtime.h, bindings_lost) and a note says so. A journal that
+ * is missing with no Kea lease is a new scope (one added to the
+ * relationship looks the same).
+ */
+static bool
+lost_bindings(fo_engine *eng, fo_runtime *rt, fo_scope *sc, const char *path, bool existed,
+    fo_wall now)
+{
+	struct seed_ctx c = { .sc = sc, .now = now };
+	fo_state saved = FO_STATE_NOSTATE;
+	bool had = had_bindings(rt, &saved);
+	char a[16];
+
+	if (rt->started)
+		return false;           /* a running relationship: its scopes were replaced */
+	if (eng->host.kea_leases != NULL)
+		eng->host.kea_leases(eng->host.ctx, fo_scope_subnet_id(sc), seed_one, &c);
+	if (c.seeded == 0 && !(existed && had))
+		return false;
+	rt->bindings_lost = true;
+	fo_ip4_str(fo_scope_id(sc), a, sizeof(a));
+	add_note(eng, FO_NOTE_BINDINGS_LOST, "relationship %s: scope %s (subnet %u): the journal "
+	    "%s %s, the saved state is %s and Kea's lease database holds %zu lease(s) of the "
+	    "scope: its bindings were lost. %zu binding(s) rebuilt from Kea's leases%s; the "
+	    "relationship goes through Recover: it asks the partner for every binding (UPDREQALL) "
+	    "and answers clients again MCLT (%u s) after the partner's answer; while the partner "
+	    "is absent it stays in Recover and answers no client of the relationship",
+	    rt->rel->name, a, (unsigned)fo_scope_subnet_id(sc), path,
+	    existed ? "holds no binding" : "is missing", fo_state_name(saved), c.seeded + c.failed,
+	    c.seeded, c.failed ? " (some could not be journaled)" : "", (unsigned)rt->rel->mclt);
+	return true;
+}
+
 /* Open scope k of one relationship, or close it with the reason. */
 static fo_status
 open_scope(fo_engine *eng, fo_runtime *rt, size_t k, const fo_subnet *subnets, size_t n,
@@ -364,7 +430,7 @@ open_scope(fo_engine *eng, fo_runtime *rt, size_t k, const fo_subnet *subnets, s
 {
 	const fo_relationship *r = rt->rel;
 	char path[PATH_MAX], a[16], why[512] = "";
-	bool created = false;
+	bool created = false, existed;
 	fo_status st;
 	fo_scope_config cfg = { .scope_id = r->scopes[k].scope_id, .journal_path = path,
 	    .policy = &eng->policy, .host = &eng->host, .rel_name = r->name,
@@ -383,6 +449,7 @@ open_scope(fo_engine *eng, fo_runtime *rt, size_t k, const fo_subnet *subnets, s
 		    "under %s is too long; choose a shorter state-directory", rt->dir);
 		return FO_OK;
 	}
+	existed = access(path, F_OK) == 0;
 	st = fo_scope_open(&o->open[o->n_open], &cfg, now, &created, why, sizeof(why));
 	if (st == FO_ERR_CONFIG) {
 		close_scope(eng, rt, o, cfg.scope_id, cfg.subnet->subnet_id, "%s; give the "
@@ -394,7 +461,10 @@ open_scope(fo_engine *eng, fo_runtime *rt, size_t k, const fo_subnet *subnets, s
 		    why[0] ? why : fo_status_name(st), journal_advice(st, path, rt->dir));
 		return FO_OK;
 	}
-	log_scope(eng, rt, o->open[o->n_open++], created);
+	fo_scope *sc = o->open[o->n_open++];
+	log_scope(eng, rt, sc, !created ? "restored" : !lost_bindings(eng, rt, sc, path, existed,
+	    now) ? "new (pool split)" : "rebuilt from Kea's lease database (bindings lost, "
+	    "recovering)");
 	return FO_OK;
 }
 

@@ -40,6 +40,8 @@ typedef struct fo_lease_change {
 	                                   earlier; otherwise write the binding's lease */
 } fo_lease_change;
 
+struct fo_lease;                /* below (the packet path) */
+
 typedef struct fo_host {
 	void *ctx;
 	/* One complete, secret-free line per call. */
@@ -55,6 +57,13 @@ typedef struct fo_host {
 	 * applies it to Kea's lease database from Kea's IO thread.
 	 */
 	void (*lease_changed)(void *ctx, const fo_lease_change *c);
+	/*
+	 * Kea's leases of one subnet (fo_engine_attach, only for a scope whose
+	 * journal holds no binding): fn once per lease not yet reclaimed,
+	 * `declined` for a declined one. From Kea's main thread, during attach.
+	 */
+	void (*kea_leases)(void *ctx, uint32_t subnet_id,
+	    void (*fn)(void *arg, const struct fo_lease *l, bool declined), void *arg);
 } fo_host;
 
 typedef struct fo_engine fo_engine;

@@ -284,6 +284,21 @@ fo_runtime_stop_clean(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 	return st;
 }
 
+/*
+ * A scope lost its bindings (fo_runtime.h): start as a server without
+ * binding data whose restart state is RECOVER (saved so at once), asking
+ * the partner for every binding (UPDREQALL), and waiting a full MCLT from
+ * now in RECOVER-WAIT (draft-12 9.5, 9.6: the time it lost them is unknown).
+ */
+static void
+lost_bindings(fo_runtime *rt, fo_wall now)
+{
+	rt->fsm.saved_state = FO_STATE_RECOVER;
+	rt->fsm.saved_since = now;
+	rt->fsm.local_state_lost = true;
+	rt->fsm.last_down = now;
+}
+
 fo_status
 fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 {
@@ -310,7 +325,12 @@ fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 		rt->partner_since = sv.partner_since;
 		rt->fsm.last_down = sv.last_operation.sec != 0 ? sv.last_operation : sv.since;
 	}
-	if (resumable(rt, &sv, now)) {
+	/* Restarting in RECOVER, what the journals hold may be partial: ask for everything. */
+	if (sv.valid && sv.state == FO_STATE_RECOVER)
+		rt->fsm.local_state_lost = true;
+	if (rt->bindings_lost)
+		lost_bindings(rt, now);
+	if (resumable(rt, &sv, now) && !rt->bindings_lost) {
 		st = resume(rt, &sv, now, err, errlen);
 		goto done;
 	}

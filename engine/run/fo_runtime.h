@@ -71,6 +71,14 @@ typedef struct fo_runtime {
 	fo_saved_state saved;           /* what the state file holds */
 	fo_wall partner_since;          /* the partner's start time of state */
 	bool started;                   /* FO_EV_START done */
+	/*
+	 * Set by fo_engine_attach before the start: a scope's bindings were
+	 * lost (an empty journal while the saved state had bindings, or Kea
+	 * holds leases the journal does not). fo_runtime_start() then starts
+	 * towards RECOVER: restart state RECOVER, UPDREQALL, a full MCLT in
+	 * RECOVER-WAIT; the clean-stop resume is not taken.
+	 */
+	bool bindings_lost;
 	bool mono_known;                /* timers were armed against a real fo_mono */
 	fo_wall mono_base_wall;         /* wall time when timers were armed with mono 0 */
 	fo_mono last_mono;

@@ -523,6 +523,39 @@ fo_scope_close(fo_scope *s)
 	fo_free(s);
 }
 
+/*
+ * Rebuild one binding from a lease of Kea's database (a scope that lost its
+ * bindings, fo_engine_attach): ACTIVE until its end (EXPIRED after it),
+ * ABANDONED when declined; journaled. Not queued for the partner: the
+ * relationship recovers in RECOVER, where the partner sends its bindings.
+ */
+fo_status
+fo_scope_seed(fo_scope *s, const fo_lease *l, bool declined, fo_wall now)
+{
+	fo_binding_info cur, nw;
+	fo_status st;
+	int64_t end;
+
+	if (s == NULL || l == NULL)
+		return FO_ERR_INVAL;
+	end = l->cltt.sec + (int64_t)l->valid_lft;
+	pthread_mutex_lock(&s->lock);
+	if ((st = fo_bt_get(s->bt, l->addr, &cur)) != FO_OK || (cur.flags & FO_BF_RESERVED))
+		goto done;
+	nw = cur;
+	nw.state = declined ? FO_BS_ABANDONED : end > now.sec ? FO_BS_ACTIVE : FO_BS_EXPIRED;
+	client_from_ref(&l->client, &nw.client);
+	nw.expiry = fo_wall_to_proto(fo_wall_at(end));
+	nw.cltt = fo_wall_to_proto(l->cltt);
+	nw.stos = nw.cltt;
+	nw.pexp_sent = nw.pexp_acked = 0;
+	nw.flags &= ~(FO_BF_OFFERED | FO_BF_TENTATIVE | FO_BF_UPDATE_PENDING);
+	st = apply(s, l->addr, &cur, &nw);
+done:
+	pthread_mutex_unlock(&s->lock);
+	return st;
+}
+
 fo_ip4 fo_scope_id(const fo_scope *s) { return s->scope_id; }
 uint32_t fo_scope_subnet_id(const fo_scope *s) { return s->subnet_id; }
 

@@ -142,6 +142,14 @@ fo_status fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now,
     bool *created, char *err, size_t errlen);
 void fo_scope_close(fo_scope *s);       /* syncs and closes the journal; NULL is fine */
 
+/*
+ * A binding rebuilt from a lease of Kea's database (fo_engine_attach, a
+ * scope that lost its bindings): ACTIVE until cltt + valid_lft, EXPIRED
+ * after, ABANDONED when declined; journaled, not queued for the partner.
+ * Addresses outside the pools (FO_ERR_NOTFOUND) and reserved ones are left.
+ */
+fo_status fo_scope_seed(fo_scope *s, const fo_lease *l, bool declined, fo_wall now);
+
 fo_ip4 fo_scope_id(const fo_scope *s);
 uint32_t fo_scope_subnet_id(const fo_scope *s);
 

@@ -38,7 +38,27 @@ capture(void *ctx, fo_log_level level, const char *msg)
 	}
 }
 
-static const fo_host host = { .log = capture };
+/* Kea's leases (fo_host.kea_leases): n_kea leases of subnet A, 10.0.0.50 and up. */
+static size_t n_kea;
+
+static void
+kea_leases(void *ctx, uint32_t subnet_id, void (*fn)(void *, const fo_lease *, bool), void *arg)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 0, 3, 0 };
+
+	(void)ctx;
+	for (size_t i = 0; subnet_id == SN_A && i < n_kea; i++) {
+		fo_lease l = { .subnet_id = SN_A, .addr = IP(10, 0, 0, 50) + (fo_ip4)i,
+		    .valid_lft = 3600, .cltt = fo_wall_at(T0 - 60) };
+
+		l.client.chaddr = mac;
+		l.client.hlen = 6;
+		l.client.htype = 1;
+		fn(arg, &l, false);
+	}
+}
+
+static const fo_host host = { .log = capture, .kea_leases = kea_leases };
 
 static const fo_pool_range pool_a = { IP(10, 0, 0, 10), IP(10, 0, 0, 209) };
 static const fo_pool_range pool_b = { IP(10, 1, 0, 10), IP(10, 1, 0, 209) };
@@ -47,6 +67,7 @@ static const fo_pool_range pool_c = { IP(10, 2, 0, 10), IP(10, 2, 0, 209) };
 static void
 setup(void)
 {
+	n_kea = 0;
 	snprintf(dir, sizeof(dir), "/tmp/check_attach.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	logbuf[0] = '\0';
@@ -385,6 +406,103 @@ START_TEST(not_attached_drops)
 }
 END_TEST
 
+static void
+saved_state_is(const char *rel, const char *want)
+{
+	char path[512], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/state", dir, rel);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "state ", 6) == 0)
+			found = strncmp(line + 6, want, strlen(want)) == 0 && line[6 + strlen(want)] == '\n';
+	fclose(f);
+	ck_assert_msg(found, "saved state of %s is not %s", rel, want);
+}
+
+/* A zero-length journal, state Normal, Kea holds 5 leases: rebuilt, towards RECOVER. */
+START_TEST(lost_bindings_rebuilt_from_kea_and_recover)
+{
+	char path[512];
+	fo_engine *eng;
+	fo_binding_info b;
+	const char *t;
+
+	first_run();
+	journal_of("r1", "10.0.0.0", path, sizeof(path));
+	ck_assert_int_eq(truncate(path, 0), 0);
+	n_kea = 5;
+	logbuf[0] = '\0';
+	eng = make();
+	attach(eng, 7);
+	t = the_note(eng, FO_NOTE_BINDINGS_LOST);
+	ck_assert_msg(strstr(t, "relationship r1: scope 10.0.0.0 (subnet 7): the journal") != NULL &&
+	    strstr(t, "holds no binding, the saved state is Normal and Kea's lease database holds "
+	    "5 lease(s) of the scope: its bindings were lost. 5 binding(s) rebuilt") != NULL &&
+	    strstr(t, "UPDREQALL") != NULL, "%s", t);
+	for (fo_ip4 a = IP(10, 0, 0, 50); a < IP(10, 0, 0, 55); a++) {
+		ck_assert_int_eq(fo_engine_get_binding(eng, SN_A, a, &b), FO_OK);
+		ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+		ck_assert_uint_eq(b.expiry, (uint32_t)(T0 - 60 + 3600));
+		ck_assert_uint_eq(b.client.hlen, 6);
+	}
+	ck_assert_ptr_nonnull(strstr(logbuf, "bindings lost, recovering"));
+	ck_assert_ptr_null(strstr(logbuf, "scope 10.0.0.0 (subnet 7): 200 pool addresses, free-mine "
+	    "100, free-partner 95, active 5, bindings new"));
+	ck_assert_ptr_null(strstr(logbuf, "bindings new"));
+	saved_state_is("r1", "Recover");
+	saved_state_is("r2", "Normal");
+	/* Nothing is answered before the partner's bindings and MCLT. */
+	ck_assert_int_eq(query(eng, SN_A, 1), FO_V_DROP);
+	ck_assert_int_eq(query(eng, SN_B, 1), FO_V_DROP);
+	fo_engine_destroy(eng);
+	/* Restarted in Recover, a new engine stays on that path. */
+	eng = make();
+	attach(eng, 7);
+	ck_assert_uint_eq(fo_engine_attach_notes(eng, NULL, 0), 0);
+	saved_state_is("r1", "Recover");
+	ck_assert_int_eq(fo_engine_get_binding(eng, SN_A, IP(10, 0, 0, 50), &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* Header only, no Kea lease, state Normal: lost too; missing and no lease: a new scope. */
+START_TEST(header_only_is_lost_missing_is_new)
+{
+	char path[512];
+	fo_engine *eng;
+
+	first_run();
+	journal_of("r1", "10.0.0.0", path, sizeof(path));
+	ck_assert_int_eq(truncate(path, 16), 0);
+	eng = make();
+	attach(eng, 7);
+	ck_assert_ptr_nonnull(strstr(the_note(eng, FO_NOTE_BINDINGS_LOST), "holds no binding"));
+	fo_engine_destroy(eng);
+	saved_state_is("r1", "Recover");
+
+	rm_tree(dir);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	first_run();
+	ck_assert_int_eq(unlink(path), 0);
+	eng = make();
+	attach(eng, 7);
+	ck_assert_uint_eq(fo_engine_attach_notes(eng, NULL, 0), 0);
+	fo_engine_destroy(eng);
+	saved_state_is("r1", "Normal");
+	/* Missing, but Kea holds leases of it: lost. */
+	ck_assert_int_eq(unlink(path), 0);
+	n_kea = 3;
+	eng = make();
+	attach(eng, 7);
+	ck_assert_ptr_nonnull(strstr(the_note(eng, FO_NOTE_BINDINGS_LOST), "is missing"));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -400,6 +518,8 @@ suite(void)
 	tcase_add_test(tc, unsavable_state_closes_the_relationship);
 	tcase_add_test(tc, moved_aside_the_scope_opens_again);
 	tcase_add_test(tc, not_attached_drops);
+	tcase_add_test(tc, lost_bindings_rebuilt_from_kea_and_recover);
+	tcase_add_test(tc, header_only_is_lost_missing_is_new);
 	suite_add_tcase(s, tc);
 	return s;
 }
