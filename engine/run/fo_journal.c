@@ -87,6 +87,15 @@ rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 	return NULL;
 }
 
+/* Could a body of `len` bytes decode (rec_decode's checks, without copying)? */
+static bool
+rec_plausible(const uint8_t *q, size_t len)
+{
+	return q[4] >= FO_BS_FREE && q[4] <= FO_BS_MAX && (q[5] & ~FO_BF_MASK) == 0 &&
+	    q[27] <= FO_CHADDR_MAX && FO_JNL_BODY_MIN + (size_t)q[27] <= len &&
+	    FO_JNL_BODY_MIN + (size_t)q[27] + q[28 + q[27]] == len;
+}
+
 void
 fo_jnl_hdr_encode(uint8_t *h)
 {
@@ -138,12 +147,13 @@ struct reader {
 	int fd;
 	off_t size;
 	const uint8_t *buf;             /* the chunk, or the whole image */
-	uint8_t *chunk;                 /* READ_CHUNK bytes (files only) */
+	uint8_t *chunk;                 /* cap bytes (files only) */
+	size_t cap;                     /* min(READ_CHUNK, size) */
 	off_t base;                     /* file offset of buf[0] */
 	size_t len;
 };
 
-/* Bytes [off, off + n) (n <= READ_CHUNK, off + n <= size); NULL on error. */
+/* Bytes [off, off + n) (n <= cap, off + n <= size); NULL on error. */
 static const uint8_t *
 rd_get(struct reader *r, off_t off, size_t n)
 {
@@ -155,7 +165,7 @@ rd_get(struct reader *r, off_t off, size_t n)
 		errno = EIO;
 		return NULL;
 	}
-	want = r->size - off < (off_t)READ_CHUNK ? (size_t)(r->size - off) : READ_CHUNK;
+	want = r->size - off < (off_t)r->cap ? (size_t)(r->size - off) : r->cap;
 	r->len = 0;
 	if (fo_file_pread_all(r->fd, r->chunk, want, off) < 0)
 		return NULL;
@@ -171,7 +181,7 @@ rd_zeros_from(struct reader *r, off_t off)
 {
 	while (off < r->size) {
 		off_t left = r->size - off;
-		size_t n = left < (off_t)READ_CHUNK ? (size_t)left : READ_CHUNK;
+		size_t n = left < (off_t)r->cap ? (size_t)left : r->cap;
 		const uint8_t *p = rd_get(r, off, n);
 
 		if (p == NULL)
@@ -204,6 +214,15 @@ rd_total(struct reader *r, off_t off, rd_result *rr)
 	return len < FO_JNL_BODY_MIN || len > FO_JNL_BODY_MAX ? 0 : 2 + len + 4;
 }
 
+/* What is wrong, into why (NULL: not wanted, as while resynchronising). */
+static rd_result
+rd_why(char *why, size_t whylen, const char *what)
+{
+	if (why != NULL)
+		snprintf(why, whylen, "%s", what);
+	return RD_BAD;
+}
+
 /* Read the record at off: RD_OK with its size in *total; what is wrong in why. */
 static rd_result
 rd_record(struct reader *r, off_t off, size_t *total, fo_ip4 *addr, fo_binding_info *b,
@@ -215,28 +234,27 @@ rd_record(struct reader *r, off_t off, size_t *total, fo_ip4 *addr, fo_binding_i
 	size_t len;
 
 	if ((*total = rd_total(r, off, &rr)) == 0) {
-		if (rr == RD_OK && r->size - off < 2)
-			snprintf(why, whylen, "truncated length");
-		else if (rr == RD_OK)
+		if (rr != RD_OK)
+			return RD_ERR;
+		if (r->size - off < 2)
+			return rd_why(why, whylen, "truncated length");
+		if (why != NULL)
 			snprintf(why, whylen, "bad length %u",
-			    (unsigned)fo_jnl_get16(rd_get(r, off, 2)));
-		return rr == RD_OK ? RD_BAD : RD_ERR;
+			    (unsigned)fo_jnl_get16(r->buf + (off - r->base)));
+		return RD_BAD;
 	}
 	len = *total - 6;
-	if (r->size - off < (off_t)*total) {
-		snprintf(why, whylen, "runs past the end of the file");
-		return RD_BAD;
-	}
+	if (r->size - off < (off_t)*total)
+		return rd_why(why, whylen, "runs past the end of the file");
 	if ((p = rd_get(r, off, *total)) == NULL)
 		return RD_ERR;
-	if (fo_crc32(0, p, 2 + len) != fo_jnl_get32(p + 2 + len)) {
-		snprintf(why, whylen, "CRC mismatch");
+	/* Resynchronising (no why): the fields first, cheaper than the CRC. */
+	if (why == NULL && !rec_plausible(p + 2, len))
 		return RD_BAD;
-	}
-	if ((bad = rec_decode(p + 2, len, addr, b)) != NULL) {
-		snprintf(why, whylen, "%s", bad);
-		return RD_BAD;
-	}
+	if (fo_crc32(0, p, 2 + len) != fo_jnl_get32(p + 2 + len))
+		return rd_why(why, whylen, "CRC mismatch");
+	if ((bad = rec_decode(p + 2, len, addr, b)) != NULL)
+		return rd_why(why, whylen, bad);
 	return RD_OK;
 }
 
@@ -277,7 +295,6 @@ rd_resync(struct reader *r, off_t start, off_t *next)
 {
 	fo_binding_info b;
 	fo_ip4 addr;
-	char why[48];
 	size_t total, t2;
 	rd_result rr;
 
@@ -285,14 +302,14 @@ rd_resync(struct reader *r, off_t start, off_t *next)
 	if (rr != RD_OK)
 		return RD_ERR;
 	if (total > 0 && r->size - start > (off_t)total) {
-		rr = rd_record(r, start + (off_t)total, &t2, &addr, &b, why, sizeof(why));
+		rr = rd_record(r, start + (off_t)total, &t2, &addr, &b, NULL, 0);
 		if (rr != RD_BAD) {
 			*next = start + (off_t)total;
 			return rr;
 		}
 	}
 	for (off_t q = start + 1; r->size - q >= FO_JNL_REC_MIN; q++) {
-		rr = rd_record(r, q, &t2, &addr, &b, why, sizeof(why));
+		rr = rd_record(r, q, &t2, &addr, &b, NULL, 0);
 		if (rr != RD_BAD) {
 			*next = q;
 			return rr;
@@ -417,7 +434,7 @@ fo_status
 fo_journal_scan(const uint8_t *img, size_t len, fo_journal_cb cb, void *ctx,
     fo_journal_report *rep, char *err, size_t errlen)
 {
-	struct reader r = { -1, (off_t)len, img, NULL, 0, len };
+	struct reader r = { -1, (off_t)len, img, NULL, len, 0, len };
 	fo_journal_report local;
 	bool fresh = false;
 	off_t cut;
@@ -490,11 +507,13 @@ static fo_status
 replay(fo_journal *j, fo_journal_cb cb, void *ctx, fo_journal_report *rep, char *err,
     size_t errlen)
 {
-	struct reader r = { j->fd, j->size, NULL, NULL, 0, 0 };
+	struct reader r = { j->fd, j->size, NULL, NULL, READ_CHUNK, 0, 0 };
 	fo_status rc;
 	off_t cut;
 
-	if ((r.chunk = fo_malloc(READ_CHUNK)) == NULL)
+	if (j->size < (off_t)READ_CHUNK)
+		r.cap = j->size > 0 ? (size_t)j->size : 1;
+	if ((r.chunk = fo_malloc(r.cap)) == NULL)
 		return FO_ERR_NOMEM;
 	rc = scan(&r, j->path, cb, ctx, rep, &cut, err, errlen);
 	fo_free(r.chunk);
