@@ -79,8 +79,8 @@ RECOVERY_STATES = ("Startup", "Recover", "RecoverWait", "RecoverDone", "Potentia
 
 # ---------------------------------------------------------------- the plan
 
-def pool_range(clients, factor):
-    n = max(40, int(clients * factor) + 20)
+def pool_range(clients, factor, size=0):
+    n = size if size > 0 else max(40, int(clients * factor) + 20)
     lo = int(ipaddress.IPv4Address("10.0.1.0"))
     return str(ipaddress.IPv4Address(lo)), str(ipaddress.IPv4Address(lo + n - 1)), n
 
@@ -92,11 +92,17 @@ def cmd_plan(a):
     if a.mt:
         mt1, mt2 = (int(x) for x in a.mt.split(","))
     out.append("mt %d %d" % (mt1, mt2))
-    lo, hi, _n = pool_range(a.clients, a.pool_factor)
+    lo, hi, _n = pool_range(a.clients, a.pool_factor, a.pool_size)
     out.append("pool %s - %s" % (lo, hi))
     est = 0.0
     k = 0
     kinds = ["isolate", "isolate", "cut", "cut", "kill", "kill"]
+    if a.kinds:
+        kinds = a.kinds.split(",")
+        bad = [x for x in kinds if x not in ("isolate", "cut", "kill")]
+        if bad:
+            print("plan: unknown block kind %s" % ",".join(bad), file=sys.stderr)
+            return 2
     while est < a.budget:
         k += 1
         kind = rng.choice(kinds)
@@ -796,6 +802,11 @@ def main():
     ap.add_argument("--client-id-share", type=float, default=0.5)
     ap.add_argument("--pool-factor", type=float, default=1.2,
                     help="plan: pool size = clients * factor + 20")
+    ap.add_argument("--pool-size", type=int, default=0,
+                    help="plan: the pool's size in addresses (0: clients * pool-factor + 20)")
+    ap.add_argument("--kinds", default="",
+                    help="plan: the block kinds drawn from, comma-separated (isolate,cut,kill; "
+                         "default isolate,isolate,cut,cut,kill,kill)")
     ap.add_argument("--budget", type=float, default=120.0, help="plan: seconds of faults (estimated)")
     ap.add_argument("--mt", default="", help="plan: force multi-threading 'M1,M2'; judge: label")
     ap.add_argument("--server1", default="10.1.1.1")

@@ -24,7 +24,7 @@
 # state-switch-interval 5 s, max-response-delay 6 s, valid-lifetime 90 s (no
 # renew/rebind timers: clients use 1/2 and 7/8 of the lease), memfile with
 # persistence, multi-threading on or off per server as the plan draws it.
-# The pool is CHAOS_CLIENTS * 1.2 + 20 addresses.
+# The pool is CHAOS_CLIENTS * 1.2 + 20 addresses (CHAOS_POOL sets its size).
 #
 # Judged (chaos_client.py judge) from the clients' record of every answer:
 #   - DUPLICATE: two clients whose told leases (ack time + lease time, ended
@@ -46,7 +46,11 @@
 # faults the plan aims at, 100), CHAOS_TAIL (calm seconds at the end, 15),
 # CHAOS_DEADLINE (the watchdog, 295 s), CHAOS_FINAL_NORMAL (seconds the healed
 # pair gets to reach Normal at the end, 60; half of it to sync), CHAOS_MT
-# ("M1,M2" forces multi-threading), FO_KEEP=DIR keeps the logs and records.
+# ("M1,M2" forces multi-threading), CHAOS_POOL (the pool's size in addresses:
+# a tight pool, where a server in PartnerDown runs out of its own free
+# addresses), CHAOS_KINDS (the block kinds the plan draws from, e.g. "cut";
+# default isolate,isolate,cut,cut,kill,kill), FO_KEEP=DIR keeps the logs and
+# records.
 # `make check-chaos` runs this short form; `make chaos SEEDS="1 2 3"
 # CLIENTS=3000` the long one per seed (CHAOS_BUDGET 360, deadline 900 s).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
@@ -87,7 +91,8 @@ flog() { echo "$(now) $*" >>"$FO_TMP/faults.log"; echo "# [$(elapsed) s] $*"; }
 
 # ---- the plan
 "$PYTHON" "$CHAOS" plan --seed "$SEED" --clients "$CLIENTS" --budget "$BUDGET" \
-    ${CHAOS_MT:+--mt "$CHAOS_MT"} >"$FO_TMP/plan" || { fo_not_ok "the plan"; fo_summary; exit 1; }
+    ${CHAOS_MT:+--mt "$CHAOS_MT"} ${CHAOS_POOL:+--pool-size "$CHAOS_POOL"} \
+    ${CHAOS_KINDS:+--kinds "$CHAOS_KINDS"} >"$FO_TMP/plan" || { fo_not_ok "the plan"; fo_summary; exit 1; }
 set -- $(sed -n 's/^mt //p' "$FO_TMP/plan"); MT1=$1 MT2=$2
 POOL=$(sed -n 's/^pool //p' "$FO_TMP/plan")
 echo "# seed $SEED: $CLIENTS clients, pool $POOL, multi-threading s1 $MT1 s2 $MT2," \
