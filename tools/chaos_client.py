@@ -711,6 +711,28 @@ def cmd_judge(a):
         for w in windows:
             if w[1] > h and w[0] < h + 60:
                 after_heal = max(after_heal, w[1] - max(w[0], h))
+    # After a partition heals (heal-bridge, heal-side, the final "healed"),
+    # both servers running: the window up to the next kill -9 of either (a
+    # pair with a server killed is down by the plan, not by the heal).
+    kills = sorted(t for t, act, _ in faults if act == "kill")
+    running = {"s1": True, "s2": True}
+    part_heals = []
+    for t, act, x in faults:
+        if act == "kill" and x in running:
+            running[x] = False
+        elif act == "start" and x in running:
+            running[x] = True
+        elif act in ("heal-bridge", "heal-side", "healed") and all(running.values()):
+            part_heals.append(t)
+    after_part = 0.0
+    after_part_at = None
+    for h in part_heals:
+        nk = next((k for k in kills if k > h), float("inf"))
+        for w in windows:
+            end = min(w[1], nk)
+            if end > h and w[0] < h + 60 and end - max(w[0], h) > after_part:
+                after_part = end - max(w[0], h)
+                after_part_at = max(w[0], h)
     # each server: from each heal to its first answer afterwards
     srv_ans = collections.defaultdict(list)
     for e in acks:
@@ -759,6 +781,9 @@ def cmd_judge(a):
         "longest-no-answer": round(longest[1] - longest[0], 1) if longest else 0.0,
         "longest-no-answer-at": round(longest[0], 1) if longest else None,
         "longest-no-answer-after-heal": round(after_heal, 1),
+        "partition-heals": len(part_heals),
+        "longest-no-answer-after-partition-heal": round(after_part, 1),
+        "longest-no-answer-after-partition-heal-at": round(after_part_at, 1) if after_part_at else None,
         "slowest-server-after-heal": ({"seconds": round(worst_first[0], 1), "server": worst_first[1],
                                        "heal-at": round(worst_first[2], 1)} if worst_first else None),
         "rejected-updates": rej,
@@ -777,10 +802,10 @@ def cmd_judge(a):
             json.dump(res, f, indent=1)
     print("chaos: seed=%s clients=%d mt=%s acks=%d served=%d faults=%d duplicates=%d (pairs %d) "
           "lost=%d lost-on-partner=%d (checked %d) naks-to-valid-renewals=%d longest-no-answer=%.1fs "
-          "after-heal=%.1fs rejected-updates=%s/%s (max %s/%s per s)" % (
+          "after-heal=%.1fs after-partition-heal=%.1fs rejected-updates=%s/%s (max %s/%s per s)" % (
               a.seed, a.clients, a.mt, len(acks), res["clients-served"], res["faults"],
               len(dup_addrs), len(dups), lost, lost_partner, checked, len(naks_valid),
-              res["longest-no-answer"], after_heal, rej["s1"]["total"], rej["s2"]["total"],
+              res["longest-no-answer"], after_heal, after_part, rej["s1"]["total"], rej["s2"]["total"],
               rej["s1"]["max-per-s"], rej["s2"]["max-per-s"]))
     for d in details[:a.show]:
         print("duplicate %s: overlap %.1f s: client %d (%s) acked by %s (%s) at %.3f for %d s; "

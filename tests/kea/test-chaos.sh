@@ -35,7 +35,9 @@
 #   - figures: NAKs to renewals of a still-valid lease, the longest window with
 #     no answer to anyone while a client was waiting (and after heals),
 #     rejected binding updates (failover-get counters sampled every second:
-#     total and maximum per second), time to Normal after each block;
+#     total and maximum per second), time to Normal after each block; the
+#     longest such window after a partition heals (heal-bridge, heal-side, the
+#     final heal; both servers running, up to the next kill -9);
 #   - the servers' own view at the end, in sync: tools/check_duplicates.py
 #     over both servers' leases and bindings; the same leases and bindings on
 #     both (snapshots after every block are kept for FO_KEEP, not judged).
@@ -98,8 +100,9 @@ POOL=$(sed -n 's/^pool //p' "$FO_TMP/plan")
 echo "# seed $SEED: $CLIENTS clients, pool $POOL, multi-threading s1 $MT1 s2 $MT2," \
     "$(grep -c '^block' "$FO_TMP/plan") blocks of faults"
 
+MRD=6       # max-response-delay
 REL='{"max-client-lead-time": 20, "auto-state-transition": true, "state-switch-interval": 5,
-      "max-response-delay": 6}'
+      "max-response-delay": '$MRD'}'
 D4=$(jq -cn --arg pool "$POOL" '{"valid-lifetime": 90, "renew-timer": null, "rebind-timer": null,
   "subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": $pool}]}]}')
 fo_pair_config s1 "$FO_TMP/s1.json" "$REL" "$D4"
