@@ -316,6 +316,10 @@ fo_check "seed $SEED: clients were served ($(v .acks) acks to $(v '."clients-ser
 fo_check "seed $SEED: no address held by two clients at once, from the clients' view ($(v .duplicates) duplicate addresses)" no_dup
 fo_check "seed $SEED: no acked lease lost or shortened on the server that acked it ($(v .lost) of $(v '."checked-leases"'))" no_lost
 fo_check "seed $SEED: no acked lease lost or shortened on its partner ($(v '."lost-on-partner"'))" no_lost_partner
+# The pair serves again promptly once a partition heals: no window longer
+# than max-response-delay + 2 s in which clients waited and none was answered.
+heal_prompt() { awk -v x="$(v '."longest-no-answer-after-partition-heal"')" -v m=$((MRD + 2)) 'BEGIN { exit !(x <= m) }'; }
+fo_check "seed $SEED: after a partition heals, no-one unanswered for more than max-response-delay + 2 s ($(v '."longest-no-answer-after-partition-heal"') s, $(v '."partition-heals"') heals)" heal_prompt
 # The servers' own view, at the end (in sync): no address of two clients in
 # both servers' leases and bindings; both have the same leases and bindings.
 # (The snapshots taken at each block are kept for a post-mortem, not judged:
