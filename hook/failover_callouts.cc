@@ -8,6 +8,7 @@
 #include <asiolink/io_service.h>
 #include <cc/data.h>
 #include <dhcp/dhcp4.h>
+#include <dhcp/option_custom.h>
 #include <dhcp/option_int.h>
 #include <dhcp/pkt4.h>
 #include <dhcpsrv/lease.h>
@@ -113,6 +114,26 @@ apply_tick() {
 void
 log_callout_error(const char* where, const std::exception& ex) {
     LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg(where).arg(ex.what());
+}
+
+// A NAK makes the client drop its lease at once: it goes out only when this
+// server knows the address asked for is not the client's (the engine decides).
+int
+nak_check(CalloutHandle& handle, const Pkt4Ptr& query) {
+    isc::asiolink::IOAddress addr = query->getCiaddr();
+    if (addr.isV4Zero()) {
+        OptionCustomPtr req = boost::dynamic_pointer_cast<OptionCustom>(
+            query->getOption(DHO_DHCP_REQUESTED_ADDRESS));
+        if (!req) {
+            return (0);
+        }
+        addr = req->readAddress();
+    }
+    fo_client_ref client = client_of(query);
+    if (fo_engine_nak_check(engine, addr.toUint32(), &client, wall_now()) == FO_V_DROP) {
+        handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+    }
+    return (0);
 }
 
 } // namespace
@@ -341,8 +362,13 @@ pkt4_send(CalloutHandle& handle) {
         Pkt4Ptr response;
         handle.getArgument("query4", query);
         handle.getArgument("response4", response);
-        if (!query || !response || response->getType() != DHCPACK ||
-            response->getYiaddr().isV4Zero()) {
+        if (!query || !response) {
+            return (0);
+        }
+        if (response->getType() == DHCPNAK) {
+            return (nak_check(handle, query));
+        }
+        if (response->getType() != DHCPACK || response->getYiaddr().isV4Zero()) {
             return (0);
         }
         OptionUint32Ptr lt = boost::dynamic_pointer_cast<OptionUint32>(

@@ -782,6 +782,24 @@ fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now)
 }
 
 fo_verdict
+fo_engine_nak_check(fo_engine *eng, fo_ip4 addr, const fo_client_ref *client, fo_wall now)
+{
+	fo_serve_view v;
+	fo_verdict vd;
+
+	for (size_t i = 0; eng != NULL && client != NULL && i < eng->n_map; i++) {
+		const fo_scope_map *m = &eng->map[i];
+
+		if (m->scope == NULL)
+			continue;
+		fo_runtime_view(m->rt, &v);
+		if (fo_scope_nak(m->scope, &v, addr, client, now, &vd))
+			return vd;
+	}
+	return FO_V_PASS;
+}
+
+fo_verdict
 fo_engine_lease_event(fo_engine *eng, fo_lease_event ev, const fo_lease *l, fo_wall now)
 {
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;

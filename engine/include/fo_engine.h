@@ -250,6 +250,18 @@ typedef struct fo_ack {
  */
 fo_verdict fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now);
 
+/*
+ * pkt4_send: a DHCPNAK to a REQUEST for `addr` (ciaddr, or the requested
+ * address). A NAK makes a client drop its lease at once, so it goes out
+ * (FO_V_PASS) only when this server knows the address is not the client's:
+ * another client's live lease, abandoned, or this server's own free
+ * address, or outside every failover scope. Otherwise FO_V_DROP: the client
+ * gets no answer, as from ISC dhcpd for a lease its peer holds; the partner
+ * may have leased it to that client.
+ */
+fo_verdict fo_engine_nak_check(fo_engine *eng, fo_ip4 addr, const fo_client_ref *client,
+    fo_wall now);
+
 typedef enum fo_lease_event {
 	FO_LE_COMMIT,     /* leases4_committed: the lease is in Kea's database */
 	FO_LE_RELEASE,    /* lease4_release */

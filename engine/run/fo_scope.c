@@ -86,6 +86,7 @@ static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_ACK_TIMES_CUT] = "ack-lease-times-cut",
 	[FO_CTR_ACKS_DROPPED] = "acks-dropped-unbound",
 	[FO_CTR_DROPPED_CLOSED] = "queries-dropped-scope-closed",
+	[FO_CTR_NAKS_WITHHELD] = "naks-withheld",
 };
 
 const char *
@@ -814,6 +815,32 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		*vd = FO_V_CHANGED;
 	}
 done:
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
+bool
+fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr, const fo_client_ref *client,
+    fo_wall now, fo_verdict *vd)
+{
+	fo_bstate own = v->type == FO_PRIMARY ? FO_BS_FREE : FO_BS_BACKUP;
+	fo_binding_info cur;
+	fo_client_id me;
+	bool known;
+
+	client_from_ref(client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, addr, &cur) != FO_OK) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	/* Known not to be this client's: another client's live lease, abandoned, or ours and free. */
+	known = (cur.state == FO_BS_ACTIVE && (int64_t)cur.expiry > now.sec &&
+	    fo_client_present(&cur.client) && !fo_client_same(&cur.client, &me)) ||
+	    cur.state == FO_BS_ABANDONED || cur.state == own;
+	*vd = known ? FO_V_PASS : FO_V_DROP;
+	if (!known)
+		fo_counter_inc(s->ctr, FO_CTR_NAKS_WITHHELD);
 	pthread_mutex_unlock(&s->lock);
 	return true;
 }

@@ -73,8 +73,9 @@ typedef enum fo_counter {
 	FO_CTR_ACK_TIMES_CUT,            /* ack-lease-times-cut */
 	FO_CTR_ACKS_DROPPED,             /* acks-dropped-unbound */
 	FO_CTR_DROPPED_CLOSED,           /* queries-dropped-scope-closed (fo_engine_attach) */
+	FO_CTR_NAKS_WITHHELD,            /* naks-withheld */
 } fo_counter;
-#define FO_COUNTER_COUNT 23
+#define FO_COUNTER_COUNT 24
 
 typedef struct fo_counters {
 	_Atomic uint64_t c[FO_COUNTER_COUNT];
@@ -179,6 +180,16 @@ fo_verdict fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_w
  */
 bool fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now,
     fo_verdict *vd);
+
+/*
+ * pkt4_send, a DHCPNAK to a REQUEST for `addr` (fo_engine_nak_check): false
+ * when addr is not in this scope's pools. *vd FO_V_PASS when this server
+ * knows the address is not the client's (another client's live lease,
+ * abandoned, or its own free address); FO_V_DROP otherwise: the partner may
+ * have leased it to this client (a partition, an update not yet here).
+ */
+bool fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr,
+    const fo_client_ref *client, fo_wall now, fo_verdict *vd);
 
 /*
  * A lease event (fo_engine.h); addresses outside the pools are ignored.

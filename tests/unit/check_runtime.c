@@ -1020,6 +1020,43 @@ START_TEST(partner_down_offers_own_addresses_first)
 }
 END_TEST
 
+/*
+ * A NAK makes a client drop its lease at once: it is sent only when this
+ * server knows the address is not the client's. A REBIND for an address the
+ * partner gave during a partition must not be NAKed by a server that never
+ * heard of that lease (ISC dhcpd stays silent for a lease its peer holds).
+ */
+START_TEST(nak_only_when_the_address_is_known_not_the_clients)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 }, other[6] = { 9, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(other, POOL_FIRST, 300, false);
+	fo_client_ref me = { .chaddr = mac, .hlen = 6, .htype = 1 };
+	fo_ip4 partners = 0, mine = 0;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	for (fo_ip4 a = POOL_FIRST; a <= POOL_LAST && (partners == 0 || mine == 0); a++) {
+		if (partners == 0 && bstate(eng, a) == FO_BS_BACKUP)
+			partners = a;
+		if (mine == 0 && bstate(eng, a) == FO_BS_FREE)
+			mine = a;
+	}
+	/* The partner's free address: it may have leased it to this client. */
+	ck_assert_int_eq(fo_engine_nak_check(eng, partners, &me, fo_wall_at(T0 + 1)), FO_V_DROP);
+	/* Another client's live lease, our own free address, outside: NAK. */
+	ck_assert_int_eq(fo_engine_nak_check(eng, l.addr, &me, fo_wall_at(T0 + 1)), FO_V_PASS);
+	ck_assert_int_eq(fo_engine_nak_check(eng, mine, &me, fo_wall_at(T0 + 1)), FO_V_PASS);
+	ck_assert_int_eq(fo_engine_nak_check(eng, IP(10, 9, 0, 1), &me, fo_wall_at(T0 + 1)),
+	    FO_V_PASS);
+	/* That client's own lease is never NAKed by the check. */
+	me.chaddr = other;
+	ck_assert_int_eq(fo_engine_nak_check(eng, l.addr, &me, fo_wall_at(T0 + 1)), FO_V_DROP);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(config_reload_keeps_state_and_startup_timer_fires)
 {
 	fo_engine *eng = make_normal("primary", "");
@@ -1269,6 +1306,7 @@ runtime_suite(void)
 	tcase_add_test(tc, stale_expiry_refused_and_kea_rewritten);
 	tcase_add_test(tc, refused_binding_not_resent_until_it_changes);
 	tcase_add_test(tc, partner_down_offers_own_addresses_first);
+	tcase_add_test(tc, nak_only_when_the_address_is_known_not_the_clients);
 	suite_add_tcase(s, tc);
 	return s;
 }
