@@ -14,417 +14,14 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "fo_admin_int.h"
+#include "fo_admin.h"
+#include "fo_engine_int.h"
+#include "fo_relfile.h"
 #include "fo_config.h"
 #include "fo_sbuf.h"
 #include "fo_store.h"
 
 #define YANG_REL "/" FO_YANG_TOP "/relationships[name='%s']"
-#define MAX_LEAVES 32
-
-/* ---- One relationship entry: member names and JSON values, owned. ---- */
-
-typedef struct entry {
-	char *key[MAX_LEAVES];
-	char *val[MAX_LEAVES];
-	size_t n;
-	bool oom;
-} entry;
-
-static void
-entry_free(entry *e)
-{
-	for (size_t i = 0; i < e->n; i++) {
-		free(e->key[i]);
-		if (e->val[i] != NULL) {
-			/* values may hold the shared secret */
-			memset(e->val[i], 0, strlen(e->val[i]));
-			free(e->val[i]);
-		}
-	}
-	memset(e, 0, sizeof(*e));
-}
-
-static ssize_t
-entry_find(const entry *e, const char *key)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (strcmp(e->key[i], key) == 0)
-			return (ssize_t)i;
-	return -1;
-}
-
-static void
-entry_del(entry *e, const char *key)
-{
-	ssize_t i = entry_find(e, key);
-
-	if (i < 0)
-		return;
-	free(e->key[i]);
-	memset(e->val[i], 0, strlen(e->val[i]));
-	free(e->val[i]);
-	memmove(&e->key[i], &e->key[i + 1], (e->n - (size_t)i - 1) * sizeof(e->key[0]));
-	memmove(&e->val[i], &e->val[i + 1], (e->n - (size_t)i - 1) * sizeof(e->val[0]));
-	e->n--;
-}
-
-/* Replace or append; val is copied. */
-static void
-entry_put(entry *e, const char *key, const char *val)
-{
-	ssize_t i = entry_find(e, key);
-	char *v = strdup(val), *k;
-
-	if (v == NULL) {
-		e->oom = true;
-		return;
-	}
-	if (i >= 0) {
-		memset(e->val[i], 0, strlen(e->val[i]));
-		free(e->val[i]);
-		e->val[i] = v;
-		return;
-	}
-	if (e->n == MAX_LEAVES || (k = strdup(key)) == NULL) {
-		free(v);
-		e->oom = true;
-		return;
-	}
-	e->key[e->n] = k;
-	e->val[e->n++] = v;
-}
-
-static void
-put_str(entry *e, const char *key, const char *s)
-{
-	fo_sbuf b = { 0 };
-
-	fo_sbuf_json_str(&b, s, strlen(s));
-	if (b.oom) {
-		e->oom = true;
-		free(b.s);
-		return;
-	}
-	entry_put(e, key, b.s);
-	memset(b.s, 0, b.len);
-	free(b.s);
-}
-
-static void
-put_uint(entry *e, const char *key, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	entry_put(e, key, buf);
-}
-
-static void
-put_bool(entry *e, const char *key, bool v)
-{
-	entry_put(e, key, v ? "true" : "false");
-}
-
-static void
-put_scopes(entry *e, const fo_scope_ref *s, size_t n)
-{
-	fo_sbuf b = { 0 };
-	char a[16];
-
-	fo_sbuf_cat(&b, "[");
-	for (size_t i = 0; i < n; i++) {
-		fo_ip4_str(s[i].scope_id, a, sizeof(a));
-		if (i > 0)
-			fo_sbuf_cat(&b, ",");
-		fo_sbuf_json_str(&b, a, strlen(a));
-	}
-	fo_sbuf_cat(&b, "]");
-	if (b.oom)
-		e->oom = true;
-	else
-		entry_put(e, "scope-id", b.s);
-	free(b.s);
-}
-
-/* The relationship's configuration as an entry, effective values, secret included. */
-static void
-entry_of(entry *e, const fo_relationship *r)
-{
-	bool lb = r->mode == FO_MODE_LOAD_BALANCE;
-
-	memset(e, 0, sizeof(*e));
-	put_str(e, "name", r->name);
-	put_str(e, "partner-server", r->partner_server);
-	put_uint(e, "partner-port", r->partner_port);
-	if (r->local_address[0] != '\0')
-		put_str(e, "local-address", r->local_address);
-	put_uint(e, "local-port", r->local_port);
-	if (r->server_name[0] != '\0')
-		put_str(e, "server-name", r->server_name);
-	put_str(e, "mode", fo_mode_name(r->mode));
-	if (lb) {
-		put_uint(e, "load-balance-percent", r->load_balance_percent);
-	} else {
-		put_str(e, "server-role", fo_role_name(r->server_role));
-		put_uint(e, "reserve-percent", r->reserve_percent);
-	}
-	put_scopes(e, r->scopes, r->n_scopes);
-	put_uint(e, "max-client-lead-time", r->mclt);
-	put_bool(e, "auto-state-transition", r->auto_state_transition);
-	if (r->state_switch_interval > 0)
-		put_uint(e, "state-switch-interval", r->state_switch_interval);
-	put_bool(e, "enable-auth", r->enable_auth);
-	if (r->enable_auth && r->shared_secret[0] != '\0')
-		put_str(e, "shared-secret", r->shared_secret);
-	put_str(e, "server-type", fo_server_type_name(r->server_type));
-	put_str(e, "dialect", fo_dialect_name(r->dialect));
-	put_uint(e, "max-response-delay", r->max_response_delay);
-	put_uint(e, "max-unacked-updates", r->max_unacked_updates);
-	if (lb)
-		put_uint(e, "load-balance-max-seconds", r->load_balance_max_seconds);
-	if (r->partner_control_url[0] != '\0')
-		put_str(e, "partner-control-url", r->partner_control_url);
-	if (r->partner_control_user[0] != '\0')
-		put_str(e, "partner-control-user", r->partner_control_user);
-	if (r->partner_control_password[0] != '\0')
-		put_str(e, "partner-control-password", r->partner_control_password);
-	if (r->partner_control_trust_anchor[0] != '\0')
-		put_str(e, "partner-control-trust-anchor", r->partner_control_trust_anchor);
-	if (r->partner_control_cert_file[0] != '\0')
-		put_str(e, "partner-control-cert-file", r->partner_control_cert_file);
-	if (r->partner_control_key_file[0] != '\0')
-		put_str(e, "partner-control-key-file", r->partner_control_key_file);
-}
-
-/* The whole document: {"state-directory": ..., "relationships": [entries]}. */
-static char *
-doc_json(const char *state_dir, const entry *es, size_t n)
-{
-	fo_sbuf b = { 0 };
-
-	fo_sbuf_cat(&b, "{");
-	if (state_dir != NULL && state_dir[0] != '\0') {
-		fo_sbuf_cat(&b, "\"state-directory\"");
-		fo_sbuf_cat(&b, ":");
-		fo_sbuf_json_str(&b, state_dir, strlen(state_dir));
-		fo_sbuf_cat(&b, ",");
-	}
-	fo_sbuf_cat(&b, "\"relationships\":[");
-	for (size_t i = 0; i < n; i++) {
-		if (es[i].oom)
-			b.oom = true;
-		fo_sbuf_cat(&b, i > 0 ? ",\n{" : "\n{");
-		for (size_t k = 0; k < es[i].n; k++) {
-			if (k > 0)
-				fo_sbuf_cat(&b, ",");
-			fo_sbuf_json_str(&b, es[i].key[k], strlen(es[i].key[k]));
-			fo_sbuf_cat(&b, ":");
-			fo_sbuf_cat(&b, es[i].val[k]);
-		}
-		fo_sbuf_cat(&b, "}");
-	}
-	fo_sbuf_cat(&b, "\n]}\n");
-	return fo_sbuf_take(&b);
-}
-
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
-}
-
-/* The entries of the live set, in order. */
-static entry *
-entries_of(const fo_relationship_set *set, size_t extra)
-{
-	entry *es = calloc(set->n + extra + 1, sizeof(*es));
-
-	for (size_t i = 0; es != NULL && i < set->n; i++)
-		entry_of(&es[i], &set->rel[i]);
-	return es;
-}
-
-static void
-entries_free(entry *es, size_t n)
-{
-	for (size_t i = 0; es != NULL && i < n; i++)
-		entry_free(&es[i]);
-	free(es);
-}
-
-char *
-fo_admin_set_json(const fo_relationship_set *set, bool with_state_dir)
-{
-	entry *es = entries_of(set, 0);
-	char *doc;
-
-	if (es == NULL)
-		return NULL;
-	doc = doc_json(with_state_dir ? set->state_directory : NULL, es, set->n);
-	entries_free(es, set->n);
-	return doc;
-}
-
-void
-fo_admin_path(const char *state_directory, char *out, size_t len)
-{
-	int k = snprintf(out, len, "%s/%s", state_directory != NULL &&
-	    state_directory[0] != '\0' ? state_directory : FO_DEFAULT_STATE_DIR, FO_ADMIN_FILE);
-
-	if (k < 0 || (size_t)k >= len)
-		out[0] = '\0';         /* too long: no such file */
-}
-
-/* ---- The file ----------------------------------------------------------- */
-
-/* Write the set atomically (temporary file, fsync, rename, fsync of the directory). */
-static fo_status
-save_file(const fo_relationship_set *set, char *err, size_t errlen)
-{
-	const char *dir = set->state_directory[0] != '\0' ? set->state_directory :
-	    FO_DEFAULT_STATE_DIR;
-	char path[PATH_MAX], tmp[PATH_MAX + 8] = "";
-	char *doc = fo_admin_set_json(set, false);
-	size_t off = 0, len;
-	fo_status st = FO_ERR_IO;
-	int fd = -1, dfd;
-
-	if (doc == NULL)
-		return FO_ERR_NOMEM;
-	fo_admin_path(set->state_directory, path, sizeof(path));
-	if (path[0] == '\0') {
-		fo_errf(err, errlen, "state-directory: too long");
-		goto done;
-	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	(void)mkdir(dir, 0750);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	len = strlen(doc);
-	while (off < len) {
-		ssize_t w = write(fd, doc + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		fo_errf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	st = FO_OK;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (st != FO_OK && tmp[0] != '\0')
-		(void)unlink(tmp);
-	wipe_free(doc);
-	return st;
-}
-
-static char *
-read_file(const char *path, bool *missing, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "re");
-	fo_sbuf b = { 0 };
-	char buf[4096];
-	size_t n;
-
-	*missing = false;
-	if (f == NULL) {
-		if (errno == ENOENT)
-			*missing = true;
-		else
-			fo_errf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fo_sbuf_add(&b, buf, n);
-	if (ferror(f))
-		b.oom = true;
-	fclose(f);
-	memset(buf, 0, sizeof(buf));
-	if (b.s == NULL && !b.oom)
-		fo_sbuf_cat(&b, "");
-	if (b.oom)
-		fo_errf(err, errlen, "%s: cannot be read", path);
-	return fo_sbuf_take(&b);
-}
-
-fo_status
-fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errlen)
-{
-	char path[PATH_MAX], why[1024] = "";
-	fo_relationship_set set;
-	fo_sbuf b = { 0 };
-	char *text, *doc;
-	const char *p;
-	bool missing;
-	fo_status st;
-
-	*replaced = false;
-	fo_admin_path(rels->state_directory, path, sizeof(path));
-	if (path[0] == '\0')
-		return FO_OK;
-	if ((text = read_file(path, &missing, err, errlen)) == NULL)
-		return missing ? FO_OK : FO_ERR_IO;
-	/* The file's object with the configured state-directory put in front. */
-	for (p = text; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-		;
-	if (*p != '{') {
-		fo_errf(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
-		    "hook's parameters)", path);
-		wipe_free(text);
-		return FO_ERR_CONFIG;
-	}
-	fo_sbuf_cat(&b, "{");
-	if (rels->state_directory[0] != '\0') {
-		const char *q = p + 1;
-
-		fo_sbuf_cat(&b, "\"state-directory\"");
-		fo_sbuf_cat(&b, ":");
-		fo_sbuf_json_str(&b, rels->state_directory, strlen(rels->state_directory));
-		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-			q++;
-		if (*q != '}')
-			fo_sbuf_cat(&b, ",");
-	}
-	fo_sbuf_cat(&b, p + 1);
-	wipe_free(text);
-	if ((doc = fo_sbuf_take(&b)) == NULL)
-		return FO_ERR_NOMEM;
-	st = fo_config_parse(doc, &set, why, sizeof(why));
-	wipe_free(doc);
-	if (st != FO_OK) {
-		fo_errf(err, errlen, "%s: %s (fix or remove the file to use the hook's "
-		    "parameters)", path, why);
-		return st;
-	}
-	fo_relationship_set_clear(rels);
-	*rels = set;
-	*replaced = true;
-	return FO_OK;
-}
 
 /* ---- Applying a new set -------------------------------------------------- */
 
@@ -467,7 +64,7 @@ check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t 
  * success *out_set (may be NULL) is not touched; the engine has the set.
  */
 static fo_status
-commit(fo_engine *eng, const entry *es, size_t n, fo_wall now, char *msg, size_t msglen)
+commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur = fo_engine_set_of(eng);
 	fo_relationship_set set;
@@ -478,17 +75,17 @@ commit(fo_engine *eng, const entry *es, size_t n, fo_wall now, char *msg, size_t
 	for (size_t i = 0; i < n; i++)
 		if (es[i].oom)
 			return FO_ERR_NOMEM;
-	if ((doc = doc_json(cur->state_directory, es, n)) == NULL)
+	if ((doc = fo_relfile_doc_json(cur->state_directory, es, n)) == NULL)
 		return FO_ERR_NOMEM;
 	st = fo_config_parse(doc, &set, why, sizeof(why));
-	wipe_free(doc);
+	fo_relfile_wipe_free(doc);
 	if (st != FO_OK) {
 		fo_errf(msg, msglen, "%s", why);
 		return map_parse_error(st);
 	}
 	if ((st = check_subnets(eng, &set, msg, msglen)) != FO_OK)
 		goto fail;
-	if ((st = save_file(&set, why, sizeof(why))) != FO_OK) {
+	if ((st = fo_relfile_save(&set, why, sizeof(why))) != FO_OK) {
 		fo_errf(msg, msglen, "the new relationships could not be saved, nothing changed: "
 		    "%s", why);
 		goto fail;
@@ -498,7 +95,7 @@ commit(fo_engine *eng, const entry *es, size_t n, fo_wall now, char *msg, size_t
 
 		fo_errf(msg, msglen, "the new relationships could not be applied, the previous "
 		    "ones are back: %s", why);
-		if (save_file(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
+		if (fo_relfile_save(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
 			fo_engine_host_log(eng, FO_LOG_ERROR, why2);
 		goto fail;
 	}
@@ -521,7 +118,7 @@ index_of(fo_engine *eng, const char *name, char *msg, size_t msglen)
 	return r - set->rel;
 }
 
-/* Decode a JSON string value (the name of a new entry); false when it is none. */
+/* Decode a JSON string value (the name of a new fo_relfile_entry); false when it is none. */
 static bool
 json_string(const char *j, char *out, size_t len)
 {
@@ -592,7 +189,7 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 	char name[FO_NAME_MAX * 4 + 1], dir[PATH_MAX];
 	ssize_t ni = -1;
 	size_t m;
-	entry *es;
+	fo_relfile_entry *es;
 	fo_status st;
 	struct stat sb;
 
@@ -616,21 +213,21 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 		    "(failover-set changes it)", name);
 		return FO_ERR_EXISTS;
 	}
-	if (strcmp(name, FO_ADMIN_FILE) == 0 || strncmp(name, FO_ADMIN_FILE ".", 19) == 0) {
+	if (strcmp(name, FO_RELFILE_NAME) == 0 || strncmp(name, FO_RELFILE_NAME ".", 19) == 0) {
 		fo_errf(msg, msglen, "name: '%s' is reserved (the state directory's file of the "
 		    "relationships)", name);
 		return FO_ERR_CONFIG;
 	}
-	if ((es = entries_of(cur, 1)) == NULL)
+	if ((es = fo_relfile_entries_of(cur, 1)) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		entry_put(&es[m], kv[i].key, kv[i].json);
+		fo_relfile_entry_put(&es[m], kv[i].key, kv[i].json);
 	/* A relationship of the same name removed earlier left its state aside. */
 	rel_dir(cur, name, dir, sizeof(dir));
 	if (stat(dir, &sb) == 0)
 		set_aside(eng, dir, now);
 	st = commit(eng, es, m + 1, now, msg, msglen);
-	entries_free(es, m + 1);
+	fo_relfile_entries_free(es, m + 1);
 	if (st == FO_OK) {
 		const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
 
@@ -665,7 +262,7 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 	const fo_relationship_set *cur;
 	const char *v = NULL;
 	ssize_t idx;
-	entry *es, *e;
+	fo_relfile_entry *es, *e;
 	size_t m;
 	fo_status st;
 
@@ -690,7 +287,7 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 	}
 	cur = fo_engine_set_of(eng);
 	m = cur->n;
-	if ((es = entries_of(cur, 0)) == NULL)
+	if ((es = fo_relfile_entries_of(cur, 0)) == NULL)
 		return FO_ERR_NOMEM;
 	e = &es[idx];
 	if (changed(kv, n, "mode", &v)) {
@@ -699,20 +296,20 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 		if (!json_string(v, mode, sizeof(mode)) ||
 		    strcmp(mode, fo_mode_name(cur->rel[idx].mode)) != 0)
 			for (size_t i = 0; i < sizeof(mode_leaves) / sizeof(mode_leaves[0]); i++)
-				entry_del(e, mode_leaves[i]);
+				fo_relfile_entry_del(e, mode_leaves[i]);
 	}
 	if (changed(kv, n, "enable-auth", &v) && strcmp(v, "false") == 0)
-		entry_del(e, "shared-secret");
+		fo_relfile_entry_del(e, "shared-secret");
 	if (changed(kv, n, "auto-state-transition", &v) && strcmp(v, "false") == 0)
-		entry_del(e, "state-switch-interval");
+		fo_relfile_entry_del(e, "state-switch-interval");
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(kv[i].json, "null") == 0)
-			entry_del(e, kv[i].key);
+			fo_relfile_entry_del(e, kv[i].key);
 		else
-			entry_put(e, kv[i].key, kv[i].json);
+			fo_relfile_entry_put(e, kv[i].key, kv[i].json);
 	}
 	st = commit(eng, es, m, now, msg, msglen);
-	entries_free(es, m);
+	fo_relfile_entries_free(es, m);
 	if (st == FO_OK) {
 		fo_sbuf b = { 0 };
 
@@ -733,7 +330,7 @@ fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg,
 	const fo_relationship_set *cur;
 	char dir[PATH_MAX], keep[FO_NAME_MAX + 1];
 	ssize_t idx;
-	entry *es;
+	fo_relfile_entry *es;
 	size_t m;
 	fo_status st;
 
@@ -745,13 +342,13 @@ fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg,
 	m = cur->n;
 	snprintf(keep, sizeof(keep), "%s", name);
 	rel_dir(cur, keep, dir, sizeof(dir));
-	if ((es = entries_of(cur, 0)) == NULL)
+	if ((es = fo_relfile_entries_of(cur, 0)) == NULL)
 		return FO_ERR_NOMEM;
-	entry_free(&es[idx]);
+	fo_relfile_entry_free(&es[idx]);
 	memmove(&es[idx], &es[idx + 1], (m - (size_t)idx - 1) * sizeof(*es));
 	memset(&es[m - 1], 0, sizeof(*es));
 	st = commit(eng, es, m - 1, now, msg, msglen);
-	entries_free(es, m - 1);
+	fo_relfile_entries_free(es, m - 1);
 	if (st == FO_OK) {
 		set_aside(eng, dir, now);
 		fo_errf(msg, msglen, "failover relationship '%s' removed; its scopes are served "
@@ -770,7 +367,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	char a[16], dir[PATH_MAX], path[PATH_MAX + 32];
 	size_t cnt, m;
 	ssize_t idx;
-	entry *es;
+	fo_relfile_entry *es;
 	fo_status st;
 
 	if (eng == NULL || (n > 0 && scopes == NULL))
@@ -822,15 +419,15 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 		free(list);
 		return FO_ERR_CONFIG;
 	}
-	if ((es = entries_of(cur, 0)) == NULL) {
+	if ((es = fo_relfile_entries_of(cur, 0)) == NULL) {
 		free(list);
 		return FO_ERR_NOMEM;
 	}
-	put_scopes(&es[idx], list, cnt);
+	fo_relfile_put_scopes(&es[idx], list, cnt);
 	free(list);
 	rel_dir(cur, name, dir, sizeof(dir));
 	st = commit(eng, es, m, now, msg, msglen);
-	entries_free(es, m);
+	fo_relfile_entries_free(es, m);
 	if (st != FO_OK)
 		return st;
 	for (size_t k = 0; !add && k < n; k++) {

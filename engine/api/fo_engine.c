@@ -9,13 +9,14 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include "fo_admin_int.h"
 #include "fo_config.h"
 #include "fo_engine.h"
+#include "fo_engine_int.h"
 #include "fo_hash.h"
 #include "fo_net.h"
 #include "fo_peer.h"
 #include "fo_relationship.h"
+#include "fo_relfile.h"
 #include "fo_report.h"
 #include "fo_runtime.h"
 
@@ -128,12 +129,12 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 		bool replaced = false;
 		char path[PATH_MAX];
 
-		if ((st = fo_admin_load(&eng->rels, &replaced, err, errlen)) != FO_OK) {
+		if ((st = fo_relfile_load(&eng->rels, &replaced, err, errlen)) != FO_OK) {
 			fo_relationship_set_clear(&eng->rels);
 			free(eng);
 			return st;
 		}
-		fo_admin_path(eng->rels.state_directory, path, sizeof(path));
+		fo_relfile_path(eng->rels.state_directory, path, sizeof(path));
 		if (replaced)
 			fo_engine_log(eng, FO_LOG_WARN, "the %zu relationship(s) of %s (run-time "
 			    "changes) replace the %zu of the hook's parameters; remove that file "
@@ -1038,7 +1039,7 @@ fo_engine_stop(fo_engine *eng)
 		atomic_store(&eng->rt[i].driven, false);
 }
 
-/* ---- Run-time changes of the set (fo_admin_int.h) ------------------------ */
+/* ---- Run-time changes of the set (fo_engine_int.h) ------------------------ */
 
 const fo_relationship_set *
 fo_engine_set_of(const fo_engine *eng)

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "fo_admin_int.h"
+#include "fo_engine_int.h"
 #include "fo_canon.h"
 #include "fo_digest.h"
 #include "fo_http.h"

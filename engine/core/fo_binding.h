@@ -22,6 +22,7 @@
 #ifndef FO_BINDING_H
 #define FO_BINDING_H
 
+#include "fo_host.h"
 #include "fo_types.h"
 
 #ifndef FO_ALLOC_DEFINED
@@ -38,33 +39,10 @@ typedef struct fo_alloc {
 } fo_alloc;
 #endif
 
-/* An inclusive range of pool addresses, host byte order. */
-typedef struct fo_pool_range {
-	fo_ip4 first;
-	fo_ip4 last;
-} fo_pool_range;
 
 /* At most this many addresses in one table: client indices have 24 bits. */
 #define FO_BT_MAX_ADDRS ((1u << 24) - 1)
 
-/* Client identity: chaddr and the client-identifier option (61) value. */
-#ifndef FO_CHADDR_MAX
-#define FO_CHADDR_MAX 16                 /* also in fo_hash.h */
-#endif
-#define FO_CLIENT_ID_MAX 255
-typedef struct fo_client_id {
-	uint8_t htype;                   /* hardware type, 1 = Ethernet */
-	uint8_t hlen;                    /* 0..16 bytes of hw[] used */
-	uint8_t cidlen;                  /* 0..255 bytes of cid[]; 0 = no option 61 */
-	uint8_t hw[FO_CHADDR_MAX];
-	uint8_t cid[FO_CLIENT_ID_MAX];
-} fo_client_id;
-/* An identity with hlen == 0 and cidlen == 0 is "no client". */
-static inline bool
-fo_client_present(const fo_client_id *c)
-{
-	return c->hlen > 0 || c->cidlen > 0;
-}
 /* The same client: by client identifier when both have one, else by hardware address. */
 bool fo_client_same(const fo_client_id *a, const fo_client_id *b);
 
@@ -105,17 +83,6 @@ typedef enum fo_btime {
 	FO_BT_STOS,
 } fo_btime;
 
-/* Every field of a binding as a plain struct (BNDUPD, Kea lease events, persistence). */
-typedef struct fo_binding_info {
-	fo_bstate state;
-	uint32_t expiry;
-	uint32_t pexp_sent;
-	uint32_t pexp_acked;
-	uint32_t cltt;
-	uint32_t stos;
-	unsigned flags;        /* FO_BF_* */
-	fo_client_id client;   /* hlen == cidlen == 0: none */
-} fo_binding_info;
 
 /* Wall time to a 32-bit protocol time, clamped to 0..UINT32_MAX. */
 static inline uint32_t

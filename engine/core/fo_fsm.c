@@ -851,3 +851,38 @@ fo_fsm_commit(fo_fsm_ctx *ctx, const fo_fsm_input *in, const fo_step *st)
 			ctx->state_since = ctx->saved_since;
 	}
 }
+
+fo_status
+fo_fsm_apply_timers(fo_timers *t, const fo_step *st, fo_mono now)
+{
+	fo_status rc = FO_OK;
+
+	if (t == NULL || st == NULL || st->n > FO_STEP_MAX_ACTIONS)
+		return FO_ERR_INVAL;
+	for (size_t i = 0; i < st->n; i++) {
+		const fo_action *a = &st->act[i];
+
+		switch (a->kind) {
+		case FO_ACT_TIMER_ARM:
+			if (fo_timers_arm_s(t, a->timer, now, a->seconds) != FO_OK)
+				rc = FO_ERR_INVAL;
+			break;
+		case FO_ACT_TIMER_CANCEL:
+			if ((unsigned)a->timer >= FO_TIMER_COUNT)
+				rc = FO_ERR_INVAL;
+			else
+				fo_timers_cancel(t, a->timer);
+			break;
+		case FO_ACT_PERSIST_STATE:
+		case FO_ACT_SEND_STATE:
+		case FO_ACT_SERVE_CHANGE:
+		case FO_ACT_SEND_UPDREQ:
+		case FO_ACT_SEND_UPDREQALL:
+		case FO_ACT_RESEND_UNACKED:
+		case FO_ACT_SEND_POOLREQ:
+		case FO_ACT_REBALANCE_POOL:
+			break;
+		}
+	}
+	return rc;
+}

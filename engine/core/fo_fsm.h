@@ -242,4 +242,13 @@ uint32_t fo_fsm_recover_wait_seconds(const fo_fsm_ctx *ctx, fo_wall now);
  */
 bool fo_fsm_operator_partner_down_ok(fo_state s, const char **reason);
 
+/*
+ * Carry out the FO_ACT_TIMER_ARM (seconds -> deadline now + seconds * 1000)
+ * and FO_ACT_TIMER_CANCEL actions of a step of the state machine, in their
+ * order; every other action is left to the driver. FO_ERR_INVAL for a NULL
+ * argument or an action naming a timer out of range (the other actions are
+ * still applied).
+ */
+fo_status fo_fsm_apply_timers(fo_timers *t, const fo_step *st, fo_mono now);
+
 #endif /* FO_FSM_H */

@@ -11,15 +11,8 @@
 
 #include "fo_types.h"
 
-#define FO_NAME_MAX 126              /* Windows: names up to 126 characters */
-#define FO_HOST_MAX 253              /* DNS host name */
-#define FO_SECRET_MAX 255
 #define FO_MAX_RELATIONSHIPS 31      /* Windows: at most 31 relationships per server */
 #define FO_MAX_SCOPES 1024           /* scopes in one relationship */
-#define FO_CONTROL_URL_MAX 1023      /* partner-control-url */
-#define FO_CONTROL_USER_MAX 255      /* partner-control-user */
-#define FO_CONTROL_PASSWORD_MAX 255  /* partner-control-password */
-#define FO_CONTROL_FILE_MAX 1023     /* partner-control-trust-anchor, -cert-file, -key-file */
 
 /* Defaults (Microsoft's where Microsoft has one, ISC's otherwise). */
 #define FO_DEFAULT_PORT 647

@@ -10,6 +10,7 @@
 #ifndef FO_SERVE_H
 #define FO_SERVE_H
 
+#include "fo_host.h"
 #include "fo_types.h"
 #include "fo_hash.h"
 
@@ -24,44 +25,6 @@ typedef struct fo_serve_view {
 	uint32_t mclt;                /* seconds */
 	fo_wall partner_down_since;   /* start of PARTNER-DOWN (valid in that state) */
 } fo_serve_view;
-
-/*
- * The client message as the hook classifies it (RFC 2131 4.3.2: the REQUEST
- * kinds are told apart by server identifier, requested address and ciaddr;
- * RENEW is unicast to this server, REBIND broadcast).
- */
-typedef enum fo_msg {
-	FO_MSG_DISCOVER = 0,
-	FO_MSG_REQUEST_SELECTING,     /* carries this server's identifier */
-	FO_MSG_REQUEST_INIT_REBOOT,
-	FO_MSG_REQUEST_RENEW,
-	FO_MSG_REQUEST_REBIND,
-	FO_MSG_RELEASE,
-	FO_MSG_DECLINE,
-	FO_MSG_INFORM,
-	FO_MSG_BOOTP,
-} fo_msg;
-#define FO_MSG_COUNT 9
-
-/* "DISCOVER", "REQUEST-SELECTING", ... NULL if out of range. */
-const char *fo_msg_name(fo_msg m);
-
-/* DHCP message types (RFC 2132 option 53) that fo_msg_classify() reads. */
-#define FO_DHCPDISCOVER 1
-#define FO_DHCPREQUEST 3
-#define FO_DHCPDECLINE 4
-#define FO_DHCPRELEASE 7
-#define FO_DHCPINFORM 8
-
-/*
- * What kind of query a packet is, from its option-53 type (0: none, BOOTP),
- * ciaddr, whether it was broadcast or relayed, and whether it carries a
- * server identifier (54) or a requested address (50): RFC 2131 section 4.3.2
- * tells the REQUEST states apart this way. Unknown types map to INFORM
- * (never load-balanced, never allocates).
- */
-fo_msg fo_msg_classify(uint8_t dhcp_type, fo_ip4 ciaddr, bool broadcast_or_relayed,
-    bool has_server_id, bool has_requested_ip);
 
 /* What the binding table knows of one address. */
 typedef struct fo_addr_view {

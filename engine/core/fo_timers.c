@@ -2,7 +2,6 @@
  * fo_timers.c - timers as data: deadlines on the monotonic clock.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
-#include "fo_fsm.h"
 #include "fo_timers.h"
 
 const char *
@@ -45,6 +44,12 @@ fo_status
 fo_timers_arm(fo_timers *t, fo_timer which, fo_mono now, uint32_t msec)
 {
 	return arm_ms(t, which, now, (int64_t)msec);
+}
+
+fo_status
+fo_timers_arm_s(fo_timers *t, fo_timer which, fo_mono now, uint32_t seconds)
+{
+	return arm_ms(t, which, now, (int64_t)seconds * 1000);
 }
 
 void
@@ -106,40 +111,4 @@ fo_timers_pop_expired(fo_timers *t, fo_mono now, fo_timer *which)
 	if (which != NULL)
 		*which = (fo_timer)i;
 	return true;
-}
-
-fo_status
-fo_timers_apply(fo_timers *t, const struct fo_step *st, fo_mono now)
-{
-	fo_status rc = FO_OK;
-
-	if (t == NULL || st == NULL || st->n > FO_STEP_MAX_ACTIONS)
-		return FO_ERR_INVAL;
-	for (size_t i = 0; i < st->n; i++) {
-		const fo_action *a = &st->act[i];
-
-		switch (a->kind) {
-		case FO_ACT_TIMER_ARM:
-			if (arm_ms(t, a->timer, now,
-			    (int64_t)a->seconds * 1000) != FO_OK)
-				rc = FO_ERR_INVAL;
-			break;
-		case FO_ACT_TIMER_CANCEL:
-			if ((unsigned)a->timer >= FO_TIMER_COUNT)
-				rc = FO_ERR_INVAL;
-			else
-				fo_timers_cancel(t, a->timer);
-			break;
-		case FO_ACT_PERSIST_STATE:
-		case FO_ACT_SEND_STATE:
-		case FO_ACT_SERVE_CHANGE:
-		case FO_ACT_SEND_UPDREQ:
-		case FO_ACT_SEND_UPDREQALL:
-		case FO_ACT_RESEND_UNACKED:
-		case FO_ACT_SEND_POOLREQ:
-		case FO_ACT_REBALANCE_POOL:
-			break;
-		}
-	}
-	return rc;
 }

@@ -52,6 +52,8 @@ void fo_timers_init(fo_timers *t);
  * FO_ERR_INVAL for a NULL `t` or a timer out of range.
  */
 fo_status fo_timers_arm(fo_timers *t, fo_timer which, fo_mono now, uint32_t msec);
+/* The same, `seconds` from now (no overflow for any uint32_t). */
+fo_status fo_timers_arm_s(fo_timers *t, fo_timer which, fo_mono now, uint32_t seconds);
 
 /* Disarm `which`; disarming a disarmed timer is not an error. */
 void fo_timers_cancel(fo_timers *t, fo_timer which);
@@ -74,14 +76,5 @@ bool fo_timers_next_deadline(const fo_timers *t, fo_mono *out);
  */
 bool fo_timers_pop_expired(fo_timers *t, fo_mono now, fo_timer *which);
 
-/*
- * Carry out the FO_ACT_TIMER_ARM (seconds -> deadline now + seconds * 1000)
- * and FO_ACT_TIMER_CANCEL actions of a step of the state machine, in their
- * order; every other action is left to the driver. FO_ERR_INVAL for a NULL
- * argument or an action naming a timer out of range (the other actions are
- * still applied).
- */
-struct fo_step;
-fo_status fo_timers_apply(fo_timers *t, const struct fo_step *st, fo_mono now);
 
 #endif /* FO_TIMERS_H */

@@ -34,9 +34,6 @@
 
 #include "fo_engine.h"
 
-/* The file of the live set, in the state directory. */
-#define FO_ADMIN_FILE "relationships.json"
-
 /* One member of a JSON object: its name and its value as JSON text. */
 typedef struct fo_kv {
 	const char *key;

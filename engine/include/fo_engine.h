@@ -10,61 +10,8 @@
 #ifndef FO_ENGINE_H
 #define FO_ENGINE_H
 
-#include "fo_binding.h"
-#include "fo_serve.h"
+#include "fo_host.h"
 #include "fo_types.h"
-
-typedef enum fo_log_level {
-	FO_LOG_DEBUG = 0,
-	FO_LOG_INFO,
-	FO_LOG_WARN,
-	FO_LOG_ERROR,
-} fo_log_level;
-
-/* What the engine asks of its host. Every member may be NULL. */
-/*
- * A binding the partner changed (an accepted BNDUPD), for the host to
- * mirror in Kea's lease database: ACTIVE inserts or updates the lease;
- * every other state removes it (EXPIRED, RELEASED, FREE, BACKUP, RESET,
- * ABANDONED; the shim may keep ABANDONED as a declined lease).
- */
-typedef struct fo_lease_change {
-	uint32_t subnet_id;             /* Kea's subnet id of the scope */
-	fo_ip4 addr;
-	fo_bstate state;
-	fo_client_id client;            /* hlen == cidlen == 0: none */
-	fo_wall expiry;                 /* lease expiration (ACTIVE) */
-	fo_wall cltt;                   /* client last transaction time */
-	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): keep Kea's
-	                                   record when it is this client's and ends no
-	                                   earlier; otherwise write the binding's lease */
-} fo_lease_change;
-
-struct fo_lease;                /* below (the packet path) */
-
-typedef struct fo_host {
-	void *ctx;
-	/* One complete, secret-free line per call. */
-	void (*log)(void *ctx, fo_log_level level, const char *msg);
-	/* Add `delta` to the Kea statistic `name` (e.g. "failover.r1.lb-dropped"). */
-	void (*stat_add)(void *ctx, const char *name, int64_t delta);
-	/* Set the Kea statistic `name` to `value` (ownership counts). */
-	void (*stat_set)(void *ctx, const char *name, int64_t value);
-	/*
-	 * The partner changed a binding (fo_lease_change). Called from the
-	 * protocol driver's thread after the change is journaled; it must not
-	 * block nor call into the engine: the shim queues the change and
-	 * applies it to Kea's lease database from Kea's IO thread.
-	 */
-	void (*lease_changed)(void *ctx, const fo_lease_change *c);
-	/*
-	 * Kea's leases of one subnet (fo_engine_attach, only for a scope whose
-	 * journal holds no binding): fn once per lease not yet reclaimed,
-	 * `declined` for a declined one. From Kea's main thread, during attach.
-	 */
-	void (*kea_leases)(void *ctx, uint32_t subnet_id,
-	    void (*fn)(void *arg, const struct fo_lease *l, bool declined), void *arg);
-} fo_host;
 
 typedef struct fo_engine fo_engine;
 
@@ -105,18 +52,6 @@ size_t fo_engine_relationship_count(const fo_engine *eng);
  *
  * Time: the caller passes `now` (wall seconds) read once per packet.
  */
-
-/* A Kea subnet4, as Kea parsed it (dhcp4_srv_configured). */
-typedef struct fo_subnet {
-	uint32_t subnet_id;             /* Kea's subnet id */
-	fo_ip4 prefix;                  /* network address (the seed's ScopeId) */
-	uint8_t plen;
-	const fo_pool_range *pools;     /* the subnet's address pools */
-	size_t n_pools;
-	const fo_ip4 *reserved;         /* addresses of host reservations in the subnet */
-	size_t n_reserved;
-	uint32_t valid_lifetime;        /* the subnet's valid-lifetime, seconds */
-} fo_subnet;
 
 /*
  * Bind the relationships to Kea's subnets: every scope-id must name the
@@ -181,42 +116,12 @@ size_t fo_engine_attach_notes(const fo_engine *eng, fo_attach_note *out, size_t 
  */
 void fo_engine_replay_bindings(fo_engine *eng);
 
-/* A client as the packet names it. Pointers stay owned by the caller. */
-typedef struct fo_client_ref {
-	const uint8_t *cid;             /* option 61 value, type byte included; NULL if absent */
-	size_t cid_len;
-	const uint8_t *chaddr;
-	uint8_t hlen;
-	uint8_t htype;
-} fo_client_ref;
-
-typedef enum fo_verdict {
-	FO_V_PASS = 0,    /* not a failover scope, or allowed as it is */
-	FO_V_DROP,        /* do not answer this query at all */
-	FO_V_CHANGED,     /* allowed with the changes written back (address, lifetime) */
-	FO_V_REFUSE,      /* no address for this client (lease4_select: SKIP) */
-} fo_verdict;
-
 /*
  * subnet4_select: may this server answer this query (load balancing,
  * serving rules of the relationship's state)? FO_V_PASS or FO_V_DROP.
  */
 fo_verdict fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
     const fo_client_ref *client, fo_wall now);
-
-/* A lease Kea is about to give, renew, or has changed. */
-typedef struct fo_lease {
-	uint32_t subnet_id;
-	fo_ip4 addr;                    /* in/out for fo_engine_lease_select */
-	fo_client_ref client;
-	uint32_t valid_lft;             /* in: Kea's lifetime; out: the lifetime to give */
-	fo_wall cltt;                   /* client last transaction time */
-	bool fake;                      /* DISCOVER: an offer, nothing is stored */
-	bool reserved;                  /* the address comes from a host reservation */
-	bool in_kea_db;                 /* Kea's lease database already has a record for addr
-	                                   (Kea is reusing an expired lease: it will UPDATE that
-	                                   record, so the address must not be changed; refuse) */
-} fo_lease;
 
 /*
  * lease4_select: never offer or acknowledge an address this server does not
@@ -231,14 +136,6 @@ fo_verdict fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now);
 
 /* lease4_renew: the MCLT rule for a renewal; FO_V_CHANGED when valid_lft was cut. */
 fo_verdict fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now);
-
-/* A DHCPACK about to be sent (pkt4_send). */
-typedef struct fo_ack {
-	fo_ip4 addr;                    /* yiaddr */
-	fo_client_ref client;           /* the query's client */
-	uint32_t lease_time;            /* option 51: in, and out when cut */
-	uint32_t t1, t2;                /* options 58 and 59, 0 when absent: in/out */
-} fo_ack;
 
 /*
  * pkt4_send: the last word on what a client is told. An ACK for an address of
@@ -261,14 +158,6 @@ fo_verdict fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now);
  */
 fo_verdict fo_engine_nak_check(fo_engine *eng, fo_ip4 addr, const fo_client_ref *client,
     fo_wall now);
-
-typedef enum fo_lease_event {
-	FO_LE_COMMIT,     /* leases4_committed: the lease is in Kea's database */
-	FO_LE_RELEASE,    /* lease4_release */
-	FO_LE_DECLINE,    /* lease4_decline */
-	FO_LE_EXPIRE,     /* lease4_expire (reclamation) */
-	FO_LE_DELETE,     /* leases4_committed deleted_leases4 */
-} fo_lease_event;
 
 /*
  * A binding change: update the table, journal it, queue the update for the

@@ -22,7 +22,6 @@
 #define FO_REPLICATE_H
 
 #include "fo_engine.h"
-#include "fo_relationship.h"
 
 #define FO_REPLICATE_MAX_SKEW 60         /* seconds */
 #define FO_REPLICATE_DIGEST_HEX 64       /* hex characters of a digest */

@@ -95,6 +95,15 @@ typedef enum fo_bstate {
 } fo_bstate;
 #define FO_BS_MAX 7
 
+/* Lengths of a relationship's text settings, in bytes (the YANG module's limits). */
+#define FO_NAME_MAX 126              /* Windows: names up to 126 characters */
+#define FO_HOST_MAX 253              /* DNS host name */
+#define FO_SECRET_MAX 255
+#define FO_CONTROL_URL_MAX 1023      /* partner-control-url */
+#define FO_CONTROL_USER_MAX 255      /* partner-control-user */
+#define FO_CONTROL_PASSWORD_MAX 255  /* partner-control-password */
+#define FO_CONTROL_FILE_MAX 1023     /* partner-control-trust-anchor, -cert-file, -key-file */
+
 /* "FREE", "ACTIVE", ... NULL if out of range. */
 const char *fo_bstate_name(fo_bstate s);
 

@@ -196,7 +196,7 @@ drive_step(fo_runtime *rt, const fo_fsm_input *in, const char *why, fo_step *out
 			return st;
 	}
 	fo_fsm_commit(&rt->fsm, in, &step);
-	(void)fo_timers_apply(&rt->timers, &step, cur_mono(rt, in->now));
+	(void)fo_fsm_apply_timers(&rt->timers, &step, cur_mono(rt, in->now));
 	if (step.changed) {
 		publish(rt, step.next);
 		fo_counter_inc(&rt->ctr, FO_CTR_STATE_TRANSITIONS);

@@ -16,7 +16,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "fo_engine.h"
+#include "fo_host.h"
 #include "fo_fsm.h"
 #include "fo_hash.h"
 #include "fo_relationship.h"

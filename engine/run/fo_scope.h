@@ -17,7 +17,7 @@
 #include <stdatomic.h>
 
 #include "fo_binding.h"
-#include "fo_engine.h"
+#include "fo_host.h"
 #include "fo_serve.h"
 #include "fo_store.h"
 

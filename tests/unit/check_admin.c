@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fo_admin_int.h"
+#include "fo_admin.h"
+#include "fo_engine_int.h"
 #include "fo_config.h"
 #include "fo_engine.h"
+#include "fo_relfile.h"
 
 #define SECRET "adm1n-s3cret-never-shown"
 #define IP(a, b, c, d) ((fo_ip4)(a) << 24 | (fo_ip4)(b) << 16 | (fo_ip4)(c) << 8 | (fo_ip4)(d))
@@ -117,7 +119,7 @@ START_TEST(add_builds_scope_and_persists)
 	ck_assert_ptr_nonnull(strstr(j, "\"max-client-lead-time\":900"));
 	ck_assert_ptr_nonnull(strstr(j, "\"total\":50"));        /* the scope's table is built */
 	free(j);
-	snprintf(path, sizeof(path), "%s/" FO_ADMIN_FILE, dir);
+	snprintf(path, sizeof(path), "%s/" FO_RELFILE_NAME, dir);
 	ck_assert_int_eq(stat(path, &sb), 0);
 	ck_assert_int_eq(sb.st_mode & 0777, 0600);
 	fo_engine_destroy(eng);
@@ -265,7 +267,7 @@ START_TEST(the_file_replaces_the_parameters_at_load)
 	}
 	fo_engine_destroy(eng);
 	/* a broken file refuses the load, naming the file */
-	snprintf(path, sizeof(path), "%s/" FO_ADMIN_FILE, dir);
+	snprintf(path, sizeof(path), "%s/" FO_RELFILE_NAME, dir);
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("{\"relationships\": [{\"name\": 5}]}", f);
 	fclose(f);
@@ -275,7 +277,7 @@ START_TEST(the_file_replaces_the_parameters_at_load)
 
 		snprintf(params, sizeof(params), "{\"state-directory\": \"%s\"}", dir);
 		ck_assert_int_eq(fo_engine_create(&e2, params, NULL, err, sizeof(err)), FO_ERR_CONFIG);
-		ck_assert_msg(strstr(err, FO_ADMIN_FILE) != NULL, "%s", err);
+		ck_assert_msg(strstr(err, FO_RELFILE_NAME) != NULL, "%s", err);
 		ck_assert_ptr_null(e2);
 	}
 }
@@ -291,7 +293,7 @@ START_TEST(set_json_round_trips)
 	    " \"auto-state-transition\": true, \"state-switch-interval\": 60}]}";
 
 	ck_assert_msg(fo_config_parse(p, &a, err, sizeof(err)) == FO_OK, "%s", err);
-	ck_assert_ptr_nonnull(t = fo_admin_set_json(&a, false));
+	ck_assert_ptr_nonnull(t = fo_relfile_set_json(&a, false));
 	ck_assert_msg(fo_config_parse(t, &b, err, sizeof(err)) == FO_OK, "%s: %s", t, err);
 	ck_assert_str_eq(b.rel[0].shared_secret, "q\"uote\\");
 	ck_assert_uint_eq(b.rel[0].n_scopes, 2);

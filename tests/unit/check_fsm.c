@@ -898,7 +898,7 @@ run_step(struct net *w, int who, const fo_fsm_input *in)
 		}
 	}
 	fo_fsm_commit(&me->c, in, &st);
-	ck_assert(fo_timers_apply(&me->t, &st, fo_mono_at(w->now * 1000)) == FO_OK);
+	ck_assert(fo_fsm_apply_timers(&me->t, &st, fo_mono_at(w->now * 1000)) == FO_OK);
 }
 
 /* Deliver everything, firing expired timers, until quiet. */

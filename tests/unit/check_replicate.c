@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fo_admin_int.h"
+#include "fo_engine_int.h"
+#include "fo_relfile.h"
 #include "fo_canon.h"
 #include "fo_config.h"
 #include "fo_engine.h"
@@ -333,7 +334,7 @@ START_TEST(test_config_leaves)
 	ck_assert_int_eq(fo_engine_replicate_target(eng, "nope", &t, err, sizeof(err)),
 	    FO_ERR_NOTFOUND);
 	/* relationships.json keeps them (the password too: the file is 0600). */
-	doc = fo_admin_set_json(fo_engine_set_of(eng), false);
+	doc = fo_relfile_set_json(fo_engine_set_of(eng), false);
 	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-url\":\"http://10.9.0.2:8000/\""));
 	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-password\":\"pw-Zq8\""));
 	free(doc);
@@ -351,7 +352,7 @@ START_TEST(test_config_leaves)
 	    "%s", err);
 	ck_assert_int_eq(fo_engine_replicate_target(eng, "rel1", &t, err, sizeof(err)), FO_OK);
 	ck_assert_str_eq(t.url, "https://kea2.example:8443/");
-	doc = fo_admin_set_json(fo_engine_set_of(eng), false);
+	doc = fo_relfile_set_json(fo_engine_set_of(eng), false);
 	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-trust-anchor\":\"/etc/fo/ca.pem\""));
 	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-cert-file\":\"/etc/fo/client.pem\""));
 	ck_assert_ptr_nonnull(strstr(doc, "\"partner-control-key-file\":\"/etc/fo/client.key\""));

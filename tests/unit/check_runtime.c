@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fo_admin_int.h"
+#include "fo_engine_int.h"
 #include "fo_engine.h"
 #include "fo_scope.h"
 #include "fo_hash.h"

@@ -161,10 +161,10 @@ START_TEST(bad_arguments)
 	ck_assert(!fo_timers_armed(&t, (fo_timer)FO_TIMER_COUNT, &d));
 	ck_assert(!fo_timers_next_deadline(NULL, &d));
 	ck_assert(!fo_timers_pop_expired(NULL, fo_mono_at(0), &w));
-	ck_assert_int_eq(fo_timers_apply(NULL, &st, fo_mono_at(0)), FO_ERR_INVAL);
-	ck_assert_int_eq(fo_timers_apply(&t, NULL, fo_mono_at(0)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_fsm_apply_timers(NULL, &st, fo_mono_at(0)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_fsm_apply_timers(&t, NULL, fo_mono_at(0)), FO_ERR_INVAL);
 	st.n = FO_STEP_MAX_ACTIONS + 1;
-	ck_assert_int_eq(fo_timers_apply(&t, &st, fo_mono_at(0)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_fsm_apply_timers(&t, &st, fo_mono_at(0)), FO_ERR_INVAL);
 }
 END_TEST
 
@@ -184,7 +184,7 @@ START_TEST(apply_fsm_steps)
 	c.auto_state_transition = true;
 	c.state_switch_interval = 60 * 86400;   /* 60 days: past 2^32 ms */
 	fo_fsm_step(&c, &in, &st);
-	ck_assert_int_eq(fo_timers_apply(&t, &st, now), FO_OK);
+	ck_assert_int_eq(fo_fsm_apply_timers(&t, &st, now), FO_OK);
 	ck_assert(fo_timers_armed(&t, FO_TIMER_STARTUP, &d));
 	ck_assert_int_eq(d.msec, 7000 + FO_STARTUP_SECONDS * 1000);
 	fo_fsm_commit(&c, &in, &st);
@@ -197,7 +197,7 @@ START_TEST(apply_fsm_steps)
 	fo_timers_arm(&t, FO_TIMER_STARTUP, d, 1);   /* a stale re-arm */
 	fo_fsm_step(&c, &in, &st);
 	ck_assert(st.next == FO_STATE_COMM_INTERRUPTED);
-	ck_assert_int_eq(fo_timers_apply(&t, &st, d), FO_OK);
+	ck_assert_int_eq(fo_fsm_apply_timers(&t, &st, d), FO_OK);
 	ck_assert(!fo_timers_armed(&t, FO_TIMER_STARTUP, NULL));
 	ck_assert(fo_timers_armed(&t, FO_TIMER_STATE_SWITCH, &d));
 	ck_assert_int_eq(d.msec, 7000 + FO_STARTUP_SECONDS * 1000 +
@@ -227,7 +227,7 @@ START_TEST(apply_ignores_other_actions)
 	st.act[st.n++] = (fo_action){ .kind = FO_ACT_TIMER_ARM,
 	    .timer = FO_TIMER_CONNECT_RETRY, .seconds = 60 };
 	/* A bad timer is reported; the rest is still carried out, in order. */
-	ck_assert_int_eq(fo_timers_apply(&t, &st, fo_mono_at(0)), FO_ERR_INVAL);
+	ck_assert_int_eq(fo_fsm_apply_timers(&t, &st, fo_mono_at(0)), FO_ERR_INVAL);
 	ck_assert(fo_timers_armed(&t, FO_TIMER_SEND, NULL));
 	ck_assert(!fo_timers_armed(&t, FO_TIMER_RECEIVE, NULL));
 	for (int i = 0; i < FO_TIMER_COUNT; i++)

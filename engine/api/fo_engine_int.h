@@ -1,19 +1,17 @@
 /*
- * fo_admin_int.h - what fo_admin.c needs of the engine facade (defined in
- * fo_engine.c) and what fo_engine.c needs of fo_admin.c.
+ * fo_engine_int.h - the engine's internals that the administration commands
+ * (fo_admin.c) and replication (fo_replicate.c) need, defined in fo_engine.c.
  *
- * Internal tier: not for the shim.
+ * Internal tier (api/): not for the shim.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
-#ifndef FO_ADMIN_INT_H
-#define FO_ADMIN_INT_H
+#ifndef FO_ENGINE_INT_H
+#define FO_ENGINE_INT_H
 
-#include "fo_admin.h"
+#include "fo_engine.h"
 #include "fo_peer.h"
 #include "fo_relationship.h"
 #include "fo_runtime.h"
-
-/* ---- fo_engine.c ---- */
 
 /* The live set (read-only: change it with fo_engine_replace_set). */
 const fo_relationship_set *fo_engine_set_of(const fo_engine *eng);
@@ -36,25 +34,4 @@ const fo_subnet *fo_engine_subnets(const fo_engine *eng, size_t *n);
 fo_status fo_engine_replace_set(fo_engine *eng, fo_relationship_set *set, fo_wall now,
     char *err, size_t errlen);
 
-/* ---- fo_admin.c ---- */
-
-/*
- * At load (fo_engine_create): when <state-directory>/relationships.json
- * exists, parse it (with the configured state-directory) into a new set
- * that replaces *rels; *replaced tells. FO_ERR_CONFIG when the file is not
- * valid: err names the file and the fault.
- */
-fo_status fo_admin_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errlen);
-
-/* The path of the file for a state directory ("" = the default). */
-void fo_admin_path(const char *state_directory, char *out, size_t len);
-
-/*
- * The set as the JSON text of the hook's parameters: {"state-directory"
- * (when with_state_dir and not empty), "relationships": [...]}, every leaf
- * with its effective value, shared secrets included (the file's contents).
- * malloc'd; NULL when out of memory.
- */
-char *fo_admin_set_json(const fo_relationship_set *set, bool with_state_dir);
-
-#endif /* FO_ADMIN_INT_H */
+#endif /* FO_ENGINE_INT_H */

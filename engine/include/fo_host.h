@@ -1,0 +1,201 @@
+/*
+ * fo_host.h - what the engine and its host (the Kea shim) exchange: the
+ * host's callbacks, and the plain values the callouts hand to the engine
+ * (subnets, clients, leases, ACKs, lease events) and get back (verdicts).
+ *
+ * Public tier, types only (and the query classifier the shim needs): every
+ * layer may include it; it includes fo_types.h alone. The functions that
+ * take these values are the facade's (fo_engine.h).
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#ifndef FO_HOST_H
+#define FO_HOST_H
+
+#include "fo_types.h"
+
+/* An inclusive range of pool addresses, host byte order. */
+typedef struct fo_pool_range {
+	fo_ip4 first;
+	fo_ip4 last;
+} fo_pool_range;
+
+/* Client identity: chaddr and the client-identifier option (61) value. */
+#ifndef FO_CHADDR_MAX
+#define FO_CHADDR_MAX 16                 /* also in fo_hash.h */
+#endif
+#define FO_CLIENT_ID_MAX 255
+typedef struct fo_client_id {
+	uint8_t htype;                   /* hardware type, 1 = Ethernet */
+	uint8_t hlen;                    /* 0..16 bytes of hw[] used */
+	uint8_t cidlen;                  /* 0..255 bytes of cid[]; 0 = no option 61 */
+	uint8_t hw[FO_CHADDR_MAX];
+	uint8_t cid[FO_CLIENT_ID_MAX];
+} fo_client_id;
+/* An identity with hlen == 0 and cidlen == 0 is "no client". */
+static inline bool
+fo_client_present(const fo_client_id *c)
+{
+	return c->hlen > 0 || c->cidlen > 0;
+}
+
+/* Every field of a binding as a plain struct (BNDUPD, Kea lease events, persistence). */
+typedef struct fo_binding_info {
+	fo_bstate state;
+	uint32_t expiry;
+	uint32_t pexp_sent;
+	uint32_t pexp_acked;
+	uint32_t cltt;
+	uint32_t stos;
+	unsigned flags;        /* FO_BF_* */
+	fo_client_id client;   /* hlen == cidlen == 0: none */
+} fo_binding_info;
+
+/*
+ * The client message as the hook classifies it (RFC 2131 4.3.2: the REQUEST
+ * kinds are told apart by server identifier, requested address and ciaddr;
+ * RENEW is unicast to this server, REBIND broadcast).
+ */
+typedef enum fo_msg {
+	FO_MSG_DISCOVER = 0,
+	FO_MSG_REQUEST_SELECTING,     /* carries this server's identifier */
+	FO_MSG_REQUEST_INIT_REBOOT,
+	FO_MSG_REQUEST_RENEW,
+	FO_MSG_REQUEST_REBIND,
+	FO_MSG_RELEASE,
+	FO_MSG_DECLINE,
+	FO_MSG_INFORM,
+	FO_MSG_BOOTP,
+} fo_msg;
+#define FO_MSG_COUNT 9
+
+/* "DISCOVER", "REQUEST-SELECTING", ... NULL if out of range. */
+const char *fo_msg_name(fo_msg m);
+
+/* DHCP message types (RFC 2132 option 53) that fo_msg_classify() reads. */
+#define FO_DHCPDISCOVER 1
+#define FO_DHCPREQUEST 3
+#define FO_DHCPDECLINE 4
+#define FO_DHCPRELEASE 7
+#define FO_DHCPINFORM 8
+
+/*
+ * What kind of query a packet is, from its option-53 type (0: none, BOOTP),
+ * ciaddr, whether it was broadcast or relayed, and whether it carries a
+ * server identifier (54) or a requested address (50): RFC 2131 section 4.3.2
+ * tells the REQUEST states apart this way. Unknown types map to INFORM
+ * (never load-balanced, never allocates).
+ */
+fo_msg fo_msg_classify(uint8_t dhcp_type, fo_ip4 ciaddr, bool broadcast_or_relayed,
+    bool has_server_id, bool has_requested_ip);
+
+typedef enum fo_log_level {
+	FO_LOG_DEBUG = 0,
+	FO_LOG_INFO,
+	FO_LOG_WARN,
+	FO_LOG_ERROR,
+} fo_log_level;
+
+/* What the engine asks of its host. Every member may be NULL. */
+/*
+ * A binding the partner changed (an accepted BNDUPD), for the host to
+ * mirror in Kea's lease database: ACTIVE inserts or updates the lease;
+ * every other state removes it (EXPIRED, RELEASED, FREE, BACKUP, RESET,
+ * ABANDONED; the shim may keep ABANDONED as a declined lease).
+ */
+typedef struct fo_lease_change {
+	uint32_t subnet_id;             /* Kea's subnet id of the scope */
+	fo_ip4 addr;
+	fo_bstate state;
+	fo_client_id client;            /* hlen == cidlen == 0: none */
+	fo_wall expiry;                 /* lease expiration (ACTIVE) */
+	fo_wall cltt;                   /* client last transaction time */
+	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): keep Kea's
+	                                   record when it is this client's and ends no
+	                                   earlier; otherwise write the binding's lease */
+} fo_lease_change;
+
+struct fo_lease;                /* below (the packet path) */
+
+typedef struct fo_host {
+	void *ctx;
+	/* One complete, secret-free line per call. */
+	void (*log)(void *ctx, fo_log_level level, const char *msg);
+	/* Add `delta` to the Kea statistic `name` (e.g. "failover.r1.lb-dropped"). */
+	void (*stat_add)(void *ctx, const char *name, int64_t delta);
+	/* Set the Kea statistic `name` to `value` (ownership counts). */
+	void (*stat_set)(void *ctx, const char *name, int64_t value);
+	/*
+	 * The partner changed a binding (fo_lease_change). Called from the
+	 * protocol driver's thread after the change is journaled; it must not
+	 * block nor call into the engine: the shim queues the change and
+	 * applies it to Kea's lease database from Kea's IO thread.
+	 */
+	void (*lease_changed)(void *ctx, const fo_lease_change *c);
+	/*
+	 * Kea's leases of one subnet (fo_engine_attach, only for a scope whose
+	 * journal holds no binding): fn once per lease not yet reclaimed,
+	 * `declined` for a declined one. From Kea's main thread, during attach.
+	 */
+	void (*kea_leases)(void *ctx, uint32_t subnet_id,
+	    void (*fn)(void *arg, const struct fo_lease *l, bool declined), void *arg);
+} fo_host;
+
+/* A Kea subnet4, as Kea parsed it (dhcp4_srv_configured). */
+typedef struct fo_subnet {
+	uint32_t subnet_id;             /* Kea's subnet id */
+	fo_ip4 prefix;                  /* network address (the seed's ScopeId) */
+	uint8_t plen;
+	const fo_pool_range *pools;     /* the subnet's address pools */
+	size_t n_pools;
+	const fo_ip4 *reserved;         /* addresses of host reservations in the subnet */
+	size_t n_reserved;
+	uint32_t valid_lifetime;        /* the subnet's valid-lifetime, seconds */
+} fo_subnet;
+
+/* A client as the packet names it. Pointers stay owned by the caller. */
+typedef struct fo_client_ref {
+	const uint8_t *cid;             /* option 61 value, type byte included; NULL if absent */
+	size_t cid_len;
+	const uint8_t *chaddr;
+	uint8_t hlen;
+	uint8_t htype;
+} fo_client_ref;
+
+typedef enum fo_verdict {
+	FO_V_PASS = 0,    /* not a failover scope, or allowed as it is */
+	FO_V_DROP,        /* do not answer this query at all */
+	FO_V_CHANGED,     /* allowed with the changes written back (address, lifetime) */
+	FO_V_REFUSE,      /* no address for this client (lease4_select: SKIP) */
+} fo_verdict;
+
+/* A lease Kea is about to give, renew, or has changed. */
+typedef struct fo_lease {
+	uint32_t subnet_id;
+	fo_ip4 addr;                    /* in/out for fo_engine_lease_select */
+	fo_client_ref client;
+	uint32_t valid_lft;             /* in: Kea's lifetime; out: the lifetime to give */
+	fo_wall cltt;                   /* client last transaction time */
+	bool fake;                      /* DISCOVER: an offer, nothing is stored */
+	bool reserved;                  /* the address comes from a host reservation */
+	bool in_kea_db;                 /* Kea's lease database already has a record for addr
+	                                   (Kea is reusing an expired lease: it will UPDATE that
+	                                   record, so the address must not be changed; refuse) */
+} fo_lease;
+
+/* A DHCPACK about to be sent (pkt4_send). */
+typedef struct fo_ack {
+	fo_ip4 addr;                    /* yiaddr */
+	fo_client_ref client;           /* the query's client */
+	uint32_t lease_time;            /* option 51: in, and out when cut */
+	uint32_t t1, t2;                /* options 58 and 59, 0 when absent: in/out */
+} fo_ack;
+
+typedef enum fo_lease_event {
+	FO_LE_COMMIT,     /* leases4_committed: the lease is in Kea's database */
+	FO_LE_RELEASE,    /* lease4_release */
+	FO_LE_DECLINE,    /* lease4_decline */
+	FO_LE_EXPIRE,     /* lease4_expire (reclamation) */
+	FO_LE_DELETE,     /* leases4_committed deleted_leases4 */
+} fo_lease_event;
+
+#endif /* FO_HOST_H */
