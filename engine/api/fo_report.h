@@ -11,7 +11,7 @@
 #ifndef FO_REPORT_H
 #define FO_REPORT_H
 
-#include "fo_engine.h"
+#include "fo_host.h"
 #include "fo_json.h"
 #include "fo_runtime.h"
 

@@ -194,8 +194,6 @@ fo_status fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, boo
  * tables. fo_engine_get_json() with with_bindings is the first page of
  * FO_ENGINE_PAGE_DEFAULT. FO_ERR_INVAL: limit outside 1..FO_ENGINE_PAGE_MAX.
  */
-#define FO_ENGINE_PAGE_DEFAULT 1000u
-#define FO_ENGINE_PAGE_MAX 1000u
 fo_status fo_engine_get_page_json(fo_engine *eng, const char *name, fo_ip4 scope, fo_ip4 from,
     uint32_t limit, fo_wall now, char **out, size_t *count, fo_ip4 *next, char *err,
     size_t errlen);

@@ -198,4 +198,8 @@ typedef enum fo_lease_event {
 	FO_LE_DELETE,     /* leases4_committed deleted_leases4 */
 } fo_lease_event;
 
+/* failover-get's pages of bindings (fo_engine_get_page_json): default and largest size. */
+#define FO_ENGINE_PAGE_DEFAULT 1000u
+#define FO_ENGINE_PAGE_MAX 1000u
+
 #endif /* FO_HOST_H */
