@@ -339,6 +339,7 @@ lease4_renew(CalloutHandle& handle) {
         case FO_V_DROP:
             break;
         case FO_V_CHANGED:
+            lease->addr_ = isc::asiolink::IOAddress(l.addr);   // an offer: ours instead
             lease->valid_lft_ = l.valid_lft;
             break;
         case FO_V_REFUSE:

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "failover_context.h"
 #include "failover_leases.h"
 #include "failover_log.h"
 
@@ -46,12 +47,29 @@ kea_has_it(const Lease4Ptr& existing, const fo_lease_change& c) {
             static_cast<int64_t>(existing->cltt_) + existing->valid_lft_ >= c.expiry.sec);
 }
 
+// The binding as it is now: a change queued on the protocol thread can reach
+// this IO-thread queue after a newer local renewal was written to Kea's
+// database (multi-threading), and must not put an older lease back.
+fo_lease_change
+current(const fo_lease_change& queued) {
+    fo_lease_change c = queued;
+    fo_binding_info b;
+    if (fo_engine_get_binding(engine, c.subnet_id, c.addr, &b) == FO_OK) {
+        c.state = b.state;
+        c.client = b.client;
+        c.expiry = fo_wall_at(b.expiry);
+        c.cltt = fo_wall_at(b.cltt);
+    }
+    return (c);
+}
+
 void
-apply(const fo_lease_change& c) {
+apply(const fo_lease_change& queued) {
     LeaseMgr& mgr = LeaseMgrFactory::instance();
+    fo_lease_change c = current(queued);
     Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
     if (c.state == FO_BS_ACTIVE) {
-        if (existing && c.only_if_missing && kea_has_it(existing, c)) {
+        if (existing && kea_has_it(existing, c)) {
             return;
         }
         Lease4Ptr lease = lease_from(c);

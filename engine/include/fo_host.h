@@ -109,9 +109,10 @@ typedef struct fo_lease_change {
 	fo_client_id client;            /* hlen == cidlen == 0: none */
 	fo_wall expiry;                 /* lease expiration (ACTIVE) */
 	fo_wall cltt;                   /* client last transaction time */
-	bool only_if_missing;           /* a replay (fo_engine_replay_bindings): keep Kea's
-	                                   record when it is this client's and ends no
-	                                   earlier; otherwise write the binding's lease */
+	bool only_if_missing;           /* a replay (fo_engine_replay_bindings). The shim
+	                                   writes the binding as it is when it applies the
+	                                   change, and keeps Kea's record when that is this
+	                                   client's and ends no earlier */
 } fo_lease_change;
 
 struct fo_lease;                /* below (the packet path) */

@@ -730,8 +730,20 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	if (!renew_keeps(v, &cur, &me, l, now)) {
 		fo_counter_inc(s->ctr, FO_CTR_REFUSED_NOT_OWNED);
 		vd = FO_V_REFUSE;
+		/*
+		 * An offer (a DISCOVER of a client Kea still has a lease for): Kea
+		 * would offer its old record again, so offer an address of ours
+		 * instead; the REQUEST for it goes through lease4_select.
+		 */
+		if (l->fake && (l->addr = pick_free(s, v, client_hash(&me), now)) != 0 &&
+		    fo_bt_get(s->bt, l->addr, &cur) == FO_OK) {
+			fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
+			vd = FO_V_CHANGED;
+			goto times;
+		}
 		goto done;
 	}
+times:
 	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0) {
 		vd = FO_V_REFUSE;
 		goto done;
@@ -796,6 +808,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 
 		nw = cur;
 		nw.expiry = proto_after(now, t);
+		nw.cltt = fo_wall_to_proto(now);        /* the client is told now */
 		if (pexp > nw.pexp_sent)
 			nw.pexp_sent = pexp;
 		nw.flags |= FO_BF_UPDATE_PENDING;
@@ -856,6 +869,14 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 	/* Only the holder's lease can end it (an old lease of another client cannot). */
 	if (ev != FO_LE_COMMIT && ev != FO_LE_DECLINE && active && fo_client_present(me) &&
 	    fo_client_present(&cur->client) && !fo_client_same(me, &cur->client))
+		return false;
+	/*
+	 * Kea commits what lease4_select or lease4_renew recorded for this
+	 * client. Anything else is a lease this hook refused (a skipped renewal
+	 * is rolled back to Kea's old record and still committed): it must not
+	 * make the binding the client's, or the ACK check would let it out.
+	 */
+	if (ev == FO_LE_COMMIT && !(active && fo_client_same(me, &cur->client)))
 		return false;
 	*nw = *cur;
 	nw->flags = (nw->flags | FO_BF_UPDATE_PENDING) & ~FO_BF_TENTATIVE;

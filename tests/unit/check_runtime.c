@@ -1057,6 +1057,49 @@ START_TEST(nak_only_when_the_address_is_known_not_the_clients)
 }
 END_TEST
 
+/*
+ * A renewal this hook refused is rolled back by Kea to its old record, still
+ * ACKed and committed (Kea 2.2's renewLease4 with SKIP). That commit must not
+ * make the binding the client's again, so the ACK check keeps the ACK in;
+ * and a DISCOVER of that client is offered an address of ours instead of
+ * the old one (chaos campaign: an ACK Kea does not store).
+ */
+START_TEST(refused_renewal_is_not_acked_and_the_offer_moves)
+{
+	fo_engine *eng = make_normal("primary", "");
+	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 };
+	fo_lease l = lease_for(mac, POOL_FIRST, 300, false), r;
+	fo_binding_info b;
+	fo_ack k;
+	fo_ip4 a;
+
+	ck_assert_int_ne(fo_engine_lease_select(eng, &l, fo_wall_at(T0)), FO_V_REFUSE);
+	l.cltt = fo_wall_at(T0);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	a = l.addr;
+	/* The lease ends; Kea reclaims it (EXPIRED, owed to the partner). */
+	ck_assert_int_eq(fo_engine_lease_event(eng, FO_LE_EXPIRE, &l, fo_wall_at(T0 + 301)),
+	    FO_V_PASS);
+	ck_assert_int_eq(bstate(eng, a), FO_BS_EXPIRED);
+	/* The client comes back for it: refused until the partner acked the expiry. */
+	r = lease_for(mac, a, 300, false);
+	ck_assert_int_eq(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 310)), FO_V_REFUSE);
+	/* Kea commits its old record anyway: the binding does not follow... */
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0 + 310));
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, a, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_EXPIRED);
+	/* ...and the ACK does not go out. */
+	k = ack_for(mac, a, 300);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 310)), FO_V_DROP);
+	/* A DISCOVER (Kea's renew path, fake) is offered one of our free addresses. */
+	r = lease_for(mac, a, 300, true);
+	ck_assert_int_eq(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 311)), FO_V_CHANGED);
+	ck_assert_uint_ne(r.addr, a);
+	ck_assert_int_eq(bstate(eng, r.addr), FO_BS_FREE);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(config_reload_keeps_state_and_startup_timer_fires)
 {
 	fo_engine *eng = make_normal("primary", "");
@@ -1307,6 +1350,7 @@ runtime_suite(void)
 	tcase_add_test(tc, refused_binding_not_resent_until_it_changes);
 	tcase_add_test(tc, partner_down_offers_own_addresses_first);
 	tcase_add_test(tc, nak_only_when_the_address_is_known_not_the_clients);
+	tcase_add_test(tc, refused_renewal_is_not_acked_and_the_offer_moves);
 	suite_add_tcase(s, tc);
 	return s;
 }
