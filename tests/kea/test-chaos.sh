@@ -334,7 +334,31 @@ final_no_dups() {
 }
 fo_check "seed $SEED: at the end no address held by two clients in the servers' leases and bindings" final_no_dups
 fo_check "seed $SEED: at the end both servers have the same leases" fo_same_leases
-fo_check "seed $SEED: at the end both hooks have the same bindings" fo_same_bindings
+# Both hooks list the same bindings (address, state, client). Each server's Kea
+# reclaims expired leases on its own timer (every 10 s), and an expired
+# binding then goes back to its owner's free addresses through the partners'
+# updates: an address whose lease ended in the last 30 s (by either hook) may
+# be in that transition, and is left out; any other difference counts.
+chaos_bindings_table() {
+	fo_fget_all "$1" | jq -c '[.relationships[0].state.scope[]?.binding[]?
+	    | {(.address): {b: "\(."binding-state") \(."client-hw-address" // "-")",
+	                    e: (if ((.expiry // "") | length) > 0 then (.expiry | fromdateiso8601) else 0 end)}}]
+	    | add // {}'
+}
+chaos_same_bindings() {
+	chaos_bindings_table s1 >"$FO_TMP/b1.json"
+	chaos_bindings_table s2 >"$FO_TMP/b2.json"
+	_r=$(jq -n -c --slurpfile a "$FO_TMP/b1.json" --slurpfile b "$FO_TMP/b2.json" '
+	    (now | floor) as $now | $a[0] as $x | $b[0] as $y
+	    | [($x + $y) | keys[] | select($x[.].b != $y[.].b)] as $d
+	    | [$d[] | select(([$x[.].e // 0, $y[.].e // 0] | max) as $e | $e > $now - 30 and $e <= $now)] as $moving
+	    | {s1: ($x | length), s2: ($y | length), "ended-in-the-last-30-s": ($moving | length),
+	       differ: [$d[] | select(. as $k | $moving | index($k) | not) | {address: ., s1: $x[.].b, s2: $y[.].b}]}
+	    | .ok = ((.differ | length) == 0 and .s1 > 0) | .differ |= .[:6]')
+	echo "#   $_r"
+	[ "$(echo "$_r" | jq .ok)" = true ]
+}
+fo_check "seed $SEED: at the end both hooks have the same bindings (but those whose lease ended in the last 30 s)" chaos_same_bindings
 fo_check "seed $SEED: back to Normal/Normal after every block within 90 s ($STALLS stalls)" [ "$STALLS" = 0 ]
 fo_check "seed $SEED: both servers in sync at the end" [ "$synced" = 1 ]
 
