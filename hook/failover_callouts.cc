@@ -194,10 +194,12 @@ unload() {
         }
     }
     // Stop the protocol thread first: no change arrives after this, and the
-    // ones already queued reach Kea's database before the library goes.
+    // ones already queued reach Kea's database before the library goes. An
+    // unfinished restart replay is not: the next load replays from the start.
+    replay_stop();
     fo_engine_shutdown(engine, wall_now());
     try {
-        apply_lease_changes();
+        apply_lease_changes(false);
     } catch (const std::exception& ex) {
         LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("unload").arg(ex.what());
     }
@@ -245,8 +247,9 @@ dhcp4_srv_configured(CalloutHandle& handle) {
                 .arg(err[0] != '\0' ? err : fo_status_name(st));
             return (1);
         }
-        // Leases the journal has and a crash kept from Kea's database.
-        fo_engine_replay_bindings(engine);
+        // Leases the journal has and a crash kept from Kea's database: the
+        // apply timer pulls them from the engine a batch at a time.
+        replay_start();
         if (io) {
             replicate_configured(io);
             tick_timer.reset(new isc::asiolink::IntervalTimer(*io));

@@ -6,6 +6,7 @@
 #include <dhcpsrv/lease.h>
 #include <dhcpsrv/lease_mgr_factory.h>
 
+#include <ctime>
 #include <deque>
 #include <exception>
 #include <mutex>
@@ -83,6 +84,49 @@ apply(const fo_lease_change& queued) {
     }
 }
 
+void
+apply_one(const fo_lease_change& c) {
+    try {
+        apply(c);
+    } catch (const std::exception& ex) {
+        LOG_ERROR(failover_logger, FAILOVER_LEASE_APPLY_FAILED)
+            .arg(isc::asiolink::IOAddress(c.addr).toText()).arg(ex.what());
+    }
+}
+
+// The restart replay, pulled from the engine in batches of REPLAY_BATCH on the
+// apply timer, for at most REPLAY_SLICE_MS of Kea's IO thread per call: memory
+// is one batch, never a copy of every binding (fo_engine_replay_next).
+const size_t REPLAY_BATCH = 256;
+const int64_t REPLAY_SLICE_MS = 20;
+fo_replay_cursor replay_cursor = FO_REPLAY_CURSOR_INIT;
+bool replaying = false;
+
+int64_t
+mono_ms() {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000);
+}
+
+size_t
+replay_slice() {
+    static std::vector<fo_lease_change> out(REPLAY_BATCH);
+    size_t total = 0, n = 0;
+    int64_t end = mono_ms() + REPLAY_SLICE_MS;
+    while (replaying && mono_ms() < end) {
+        if ((n = fo_engine_replay_next(engine, &replay_cursor, out.data(), out.size())) == 0) {
+            replaying = false;
+            break;
+        }
+        for (size_t i = 0; i < n; i++) {
+            apply_one(out[i]);
+        }
+        total += n;
+    }
+    return (total);
+}
+
 } // namespace
 
 void
@@ -92,21 +136,27 @@ lease_changed(void*, const fo_lease_change* c) {
 }
 
 size_t
-apply_lease_changes() {
+apply_lease_changes(bool with_replay) {
     std::deque<fo_lease_change> batch;
     {
         std::lock_guard<std::mutex> lock(queue_mutex);
         batch.swap(queue);
     }
     for (auto const& c : batch) {
-        try {
-            apply(c);
-        } catch (const std::exception& ex) {
-            LOG_ERROR(failover_logger, FAILOVER_LEASE_APPLY_FAILED)
-                .arg(isc::asiolink::IOAddress(c.addr).toText()).arg(ex.what());
-        }
+        apply_one(c);
     }
-    return (batch.size());
+    return (batch.size() + (with_replay ? replay_slice() : 0));
+}
+
+void
+replay_start() {
+    replay_cursor = FO_REPLAY_CURSOR_INIT;
+    replaying = true;
+}
+
+void
+replay_stop() {
+    replaying = false;
 }
 
 } // namespace kea_failover

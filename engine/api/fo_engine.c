@@ -150,42 +150,96 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	return FO_OK;
 }
 
+/* ---- The restart replay, pulled in batches -------------------------------- */
+
 struct replay_ctx {
-	const fo_host *host;
+	fo_lease_change *out;
+	size_t n;
 	uint32_t subnet_id;
+	fo_ip4 last;
 };
 
 static void
 replay_one(void *ctx, fo_ip4 addr, const fo_binding_info *b)
 {
-	const struct replay_ctx *rc = ctx;
-	fo_lease_change c;
+	struct replay_ctx *rc = ctx;
+	fo_lease_change *c = &rc->out[rc->n++];
 
-	memset(&c, 0, sizeof(c));
-	c.subnet_id = rc->subnet_id;
-	c.addr = addr;
-	c.state = FO_BS_ACTIVE;
-	c.client = b->client;
-	c.expiry = fo_wall_at(b->expiry);
-	c.cltt = fo_wall_at(b->cltt);
-	c.only_if_missing = true;
-	rc->host->lease_changed(rc->host->ctx, &c);
+	memset(c, 0, sizeof(*c));
+	c->subnet_id = rc->subnet_id;
+	c->addr = addr;
+	c->state = FO_BS_ACTIVE;
+	c->client = b->client;
+	c->expiry = fo_wall_at(b->expiry);
+	c->cltt = fo_wall_at(b->cltt);
+	c->only_if_missing = true;
+	rc->last = addr;
+}
+
+/* The first map entry at or after the cursor's subnet; n_map when none. */
+static size_t
+replay_scope(const fo_engine *eng, const fo_replay_cursor *cur)
+{
+	size_t lo = 0, hi = eng->n_map;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (eng->map[mid].subnet_id < cur->subnet_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+fo_engine_replay_next(fo_engine *eng, fo_replay_cursor *cur, fo_lease_change *out, size_t max)
+{
+	struct replay_ctx rc = { out, 0, 0, 0 };
+
+	if (eng == NULL || cur == NULL || out == NULL || cur->done)
+		return 0;
+	for (size_t i = replay_scope(eng, cur); i < eng->n_map && rc.n < max; i++) {
+		const fo_scope_map *m = &eng->map[i];
+		fo_ip4 from = m->subnet_id == cur->subnet_id ? cur->next : 0;
+		size_t want = max - rc.n, got;
+
+		cur->subnet_id = m->subnet_id;
+		cur->next = from;
+		if (m->scope == NULL)
+			got = 0;
+		else {
+			rc.subnet_id = m->subnet_id;
+			got = fo_scope_visit_range(m->scope, from, UINT32_MAX, 1u << FO_BS_ACTIVE,
+			    want, replay_one, &rc);
+		}
+		if (got == want && rc.last != UINT32_MAX) {
+			cur->next = rc.last + 1;        /* this scope may hold more */
+			return rc.n;
+		}
+		if (m->subnet_id == UINT32_MAX)
+			break;
+		cur->subnet_id = m->subnet_id + 1;  /* this scope is done */
+		cur->next = 0;
+	}
+	if (rc.n < max)
+		cur->done = true;
+	return rc.n;
 }
 
 void
 fo_engine_replay_bindings(fo_engine *eng)
 {
-	struct replay_ctx rc;
+	fo_replay_cursor cur = FO_REPLAY_CURSOR_INIT;
+	fo_lease_change batch[32];
+	size_t n;
 
 	if (eng == NULL || eng->host.lease_changed == NULL)
 		return;
-	rc.host = &eng->host;
-	for (size_t i = 0; i < eng->n_map; i++) {
-		if (eng->map[i].scope == NULL)
-			continue;
-		rc.subnet_id = eng->map[i].subnet_id;
-		fo_scope_foreach_active(eng->map[i].scope, replay_one, &rc);
-	}
+	while ((n = fo_engine_replay_next(eng, &cur, batch, 32)) > 0)
+		for (size_t i = 0; i < n; i++)
+			eng->host.lease_changed(eng->host.ctx, &batch[i]);
 }
 
 void

@@ -110,10 +110,34 @@ typedef struct fo_attach_note {
 size_t fo_engine_attach_notes(const fo_engine *eng, fo_attach_note *out, size_t max);
 
 /*
- * After attach: every ACTIVE binding of every scope to host.lease_changed
- * with only_if_missing set, so that Kea's lease database gets back any lease
- * that a crash kept from reaching it (the journal has it, Kea's file may not).
+ * The restart replay: after attach, every ACTIVE binding of every scope goes
+ * back to Kea's lease database (with only_if_missing set), so that Kea gets
+ * back any lease that a crash kept from reaching it (the journal has it,
+ * Kea's file may not). The shim pulls it in batches from Kea's IO thread:
+ *
+ *	fo_replay_cursor cur = FO_REPLAY_CURSOR_INIT;
+ *	while ((n = fo_engine_replay_next(eng, &cur, batch, max)) > 0)
+ *		apply batch[0..n) to Kea's lease database;
+ *
+ * Each call fills out[0..max) with the next ACTIVE bindings and returns how
+ * many; 0 when every scope has been replayed (cur->done). The walk goes by
+ * Kea subnet id, then address, so that it stays right across calls while
+ * bindings change and even when the scopes are replaced (a binding that
+ * stays ACTIVE is replayed once; one that changes in between reaches Kea
+ * through host.lease_changed or the packet path anyway). Each call takes
+ * one scope lock at a time, for at most `max` bindings: the memory is the
+ * caller's batch, never a copy of every binding.
  */
+typedef struct fo_replay_cursor {
+	uint32_t subnet_id;             /* the scope being replayed, by Kea subnet id */
+	fo_ip4 next;                    /* the next address to look at in it */
+	bool done;
+} fo_replay_cursor;
+#define FO_REPLAY_CURSOR_INIT { 0, 0, false }
+size_t fo_engine_replay_next(fo_engine *eng, fo_replay_cursor *cur, fo_lease_change *out,
+    size_t max);
+
+/* The whole replay at once, each binding to host.lease_changed (tests, tools). */
 void fo_engine_replay_bindings(fo_engine *eng);
 
 /*

@@ -109,7 +109,7 @@ typedef struct fo_lease_change {
 	fo_client_id client;            /* hlen == cidlen == 0: none */
 	fo_wall expiry;                 /* lease expiration (ACTIVE) */
 	fo_wall cltt;                   /* client last transaction time */
-	bool only_if_missing;           /* a replay (fo_engine_replay_bindings). The shim
+	bool only_if_missing;           /* a replay (fo_engine_replay_next). The shim
 	                                   writes the binding as it is when it applies the
 	                                   change, and keeps Kea's record when that is this
 	                                   client's and ends no earlier */

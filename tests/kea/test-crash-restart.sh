@@ -12,6 +12,9 @@
 #     with the same client hardware addresses;
 #   - Kea's leases == the memfile CSV read independently (last line per
 #     address wins, state 0, expire > now): the harness's own cross-check.
+# Then Kea's lease file is removed and kea-dhcp4 killed and started again:
+# the restart replay gives Kea back every active binding (same addresses and
+# hardware addresses, within 20 s).
 # `config-reload` (in Normal before the crash, and after the restart): the
 # state, the binding counts and the active bindings are identical before
 # and after. A restarted server may report Startup (draft-12 9.3.2: it
@@ -123,6 +126,23 @@ run() {
 	fo_check "$tag: failover-get active bindings == Kea's leases (same hardware addresses)" \
 	    same_hw "$FO_TMP/bind.json" "$FO_TMP/leases.json"
 	reload_keeps "$tag, after the restart" "r$mt"
+
+	# Kea's lease file lost with the crash: the restart replay (pulled from
+	# the binding tables a batch at a time on the apply timer) writes every
+	# active binding back into Kea's lease database.
+	bindings "$FO_TMP/bind-before.json"
+	fo_kea_kill9 s1
+	rm -f "$FO_TMP/s1"/leases4.csv*
+	if ! fo_kea_start s1 "$FO_TMP/cr.json" "$mt"; then fo_not_ok "$tag: kea-dhcp4 restarts without its lease file"; return; fi
+	replayed() {
+		_end=$(($(date +%s) + 20))
+		until leases "$FO_TMP/leases-r.json" && same_hw "$FO_TMP/bind-before.json" "$FO_TMP/leases-r.json" >"$FO_TMP/r.out"; do
+			[ "$(date +%s)" -lt "$_end" ] || { cat "$FO_TMP/r.out"; return 1; }
+			sleep 0.5
+		done
+		cat "$FO_TMP/r.out"
+	}
+	fo_check "$tag: lease file removed before the restart: the replay gives Kea back every active binding ($(wc -l <"$FO_TMP/bind-before.json") leases, same hardware addresses, within 20 s)" replayed
 	fo_kea_stop s1
 }
 

@@ -531,6 +531,114 @@ START_TEST(get_page_limits)
 }
 END_TEST
 
+/*
+ * The restart replay is the other paged walk over the tables
+ * (fo_engine_replay_next): every ACTIVE binding once, by subnet id then
+ * address, whatever the batch size, with the binding's client and times.
+ */
+struct want_active {
+	uint32_t subnet_id;
+	fo_ip4 addr;
+	fo_binding_info b;
+};
+
+static size_t
+active_bindings(fo_engine *eng, struct want_active *w, size_t max)
+{
+	static const struct { uint32_t id; fo_ip4 lo, hi; } pools[] = {
+		{ 1, IP(10, 0, 0, 10), IP(10, 0, 0, 59) }, { 2, IP(10, 0, 1, 10), IP(10, 0, 1, 19) },
+		{ 2, IP(10, 0, 1, 100), IP(10, 0, 1, 109) }, { 3, IP(10, 0, 2, 10), IP(10, 0, 2, 29) } };
+	size_t n = 0;
+
+	for (size_t p = 0; p < 4; p++)
+		for (fo_ip4 a = pools[p].lo; a <= pools[p].hi; a++) {
+			fo_binding_info b;
+
+			ck_assert_int_eq(fo_engine_get_binding(eng, pools[p].id, a, &b), FO_OK);
+			if (b.state != FO_BS_ACTIVE)
+				continue;
+			ck_assert_uint_lt(n, max);
+			w[n++] = (struct want_active){ pools[p].id, a, b };
+		}
+	return n;
+}
+
+START_TEST(replay_walks_every_active_binding_once)
+{
+	char rels[2048];
+	struct want_active want[128];
+	fo_lease_change got[128];
+	const size_t batches[] = { 1, 2, 5, 128 };
+	size_t n_want, n;
+	fo_engine *eng;
+
+	snprintf(rels, sizeof(rels), "%s, %s", lb_rel, hs_rel);
+	eng = make(rels);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NORMAL, fo_wall_at(T0), NULL, 0), FO_OK);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r2 \"quoted\" \\ name",
+	    FO_STATE_PARTNER_DOWN, FO_STATE_SHUTDOWN, fo_wall_at(T0), NULL, 0), FO_OK);
+	traffic(eng, 1, IP(10, 0, 0, 10), 30);
+	traffic(eng, 2, IP(10, 0, 1, 100), 10);
+	traffic(eng, 3, IP(10, 0, 2, 10), 8);
+	n_want = active_bindings(eng, want, 128);
+	ck_assert_uint_gt(n_want, 10);
+	ck_assert_uint_eq(want[n_want - 1].subnet_id, 3);
+	for (size_t k = 0; k < sizeof(batches) / sizeof(batches[0]); k++) {
+		fo_replay_cursor cur = FO_REPLAY_CURSOR_INIT;
+		size_t total = 0;
+
+		while ((n = fo_engine_replay_next(eng, &cur, got + total, batches[k])) > 0) {
+			ck_assert_uint_le(n, batches[k]);
+			total += n;
+			ck_assert_uint_le(total, n_want);
+		}
+		ck_assert(cur.done);
+		ck_assert_uint_eq(fo_engine_replay_next(eng, &cur, got, batches[k]), 0);
+		ck_assert_uint_eq(total, n_want);
+		for (size_t i = 0; i < total; i++) {
+			ck_assert_uint_eq(got[i].subnet_id, want[i].subnet_id);
+			ck_assert_uint_eq(got[i].addr, want[i].addr);
+			ck_assert_int_eq(got[i].state, FO_BS_ACTIVE);
+			ck_assert(got[i].only_if_missing);
+			ck_assert(fo_client_same(&got[i].client, &want[i].b.client));
+			ck_assert_int_eq(got[i].client.htype, want[i].b.client.htype);
+			ck_assert_int_eq(got[i].expiry.sec, want[i].b.expiry);
+			ck_assert_int_eq(got[i].cltt.sec, want[i].b.cltt);
+		}
+	}
+	/* A binding released between two batches, ahead of the cursor: not replayed. */
+	{
+		fo_replay_cursor cur = FO_REPLAY_CURSOR_INIT;
+		fo_lease rel = { .subnet_id = 3, .addr = want[n_want - 1].addr };
+		size_t total;
+
+		rel.client = (fo_client_ref){ .chaddr = want[n_want - 1].b.client.hw,
+		    .hlen = want[n_want - 1].b.client.hlen, .htype = want[n_want - 1].b.client.htype,
+		    .cid = want[n_want - 1].b.client.cidlen ? want[n_want - 1].b.client.cid : NULL,
+		    .cid_len = want[n_want - 1].b.client.cidlen };
+		ck_assert_uint_eq(fo_engine_replay_next(eng, &cur, got, 2), 2);
+		fo_engine_lease_event(eng, FO_LE_RELEASE, &rel, fo_wall_at(T0 + 10));
+		total = 2;
+		while ((n = fo_engine_replay_next(eng, &cur, got + total, 3)) > 0)
+			total += n;
+		ck_assert_uint_eq(total, n_want - 1);
+		for (size_t i = 0; i < total; i++)
+			ck_assert_uint_ne(got[i].addr, rel.addr);
+	}
+	/* The whole replay through host.lease_changed, and bad arguments. */
+	ck_assert_uint_eq(fo_engine_replay_next(NULL, NULL, got, 5), 0);
+	{
+		fo_replay_cursor cur = FO_REPLAY_CURSOR_INIT;
+
+		ck_assert_uint_eq(fo_engine_replay_next(eng, &cur, NULL, 5), 0);
+		ck_assert_uint_eq(fo_engine_replay_next(eng, &cur, got, 0), 0);
+		ck_assert(!cur.done);
+	}
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 /* yang:date-and-time without gmtime_r: the same text as gmtime_r + strftime. */
 START_TEST(report_time_is_gmtime)
 {
@@ -581,6 +689,7 @@ json_suite(void)
 	tcase_add_test(g, get_json_before_attach);
 	tcase_add_test(g, get_page_walks_every_binding_once);
 	tcase_add_test(g, get_page_limits);
+	tcase_add_test(g, replay_walks_every_active_binding_once);
 	suite_add_tcase(s, g);
 	return s;
 }
