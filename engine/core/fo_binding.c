@@ -10,8 +10,10 @@
 
 #define NIL UINT32_MAX
 #define DIR_SHIFT_MIN 8         /* directory blocks of at least 256 addresses */
-#define CL_MIN 16               /* first size of the client slots and buckets */
-#define CL_INLINE 21            /* hw + cid bytes kept in the slot itself */
+#define CL_MIN 16               /* first size of the slot, hash and long-identity arrays */
+#define CL_SLOT 11              /* bytes per identity slot */
+#define HX_LOAD_NUM 9           /* the identity hash fills at most 9/10 of its entries */
+#define HX_LOAD_DEN 10
 
 struct bt_range {
 	fo_ip4 first;
@@ -20,21 +22,26 @@ struct bt_range {
 };
 
 /*
- * A stored client identity, 32 bytes; refs == 0 marks a free slot. The hw
- * then cid bytes sit in data[] when they fit, else data[] holds a pointer.
+ * The client store. An identity is an 11-byte slot (no padding: the slots
+ * are a byte array), its index being what a binding's 24-bit `client` holds:
+ *
+ *	[0]	form: CL_FREE, CL_HW6 (htype, 6-byte chaddr, no client-id),
+ *		CL_HW6_CID (the same with the client-id [htype, chaddr], what
+ *		most clients send), CL_LONG (any other: data holds the index of
+ *		a heap copy in lng[])
+ *	[1..3]	reference count, 24 bits (no more addresses than that)
+ *	[4..10]	data: htype then the 6 chaddr bytes; or a 32-bit index in lng[];
+ *		a free slot: the next free slot
+ *
+ * Lookup by identity: an open-addressing hash of 32-bit entries (linear
+ * probing, backward-shift deletion, no tombstones), each the slot index in
+ * the low 24 bits and 8 more bits of the identity's hash as a tag, 0 empty.
+ * It fills at most 9/10 of its entries and is never sized for more than
+ * n + 2 identities, so a fully leased table costs 11 + 4.44 bytes per
+ * address for identities of the common forms (issue 10: <= 48 bytes per
+ * address fully leased, with the 32-byte binding).
  */
-struct bt_client {
-	uint32_t refs;
-	uint32_t chain;         /* next in the hash bucket, or next free slot */
-	uint8_t htype;
-	uint8_t hlen;
-	uint8_t cidlen;
-	uint8_t data[CL_INLINE];
-};
-_Static_assert(sizeof(struct bt_client) == 32, "client slot is 32 bytes");
-_Static_assert(CL_INLINE >= sizeof(uint8_t *), "room for a pointer");
-
-static uint8_t *cl_ext(const struct bt_client *);
+enum { CL_FREE = 0, CL_HW6 = 1, CL_HW6_CID = 2, CL_LONG = 3 };
 
 struct fo_bt {
 	fo_alloc a;
@@ -48,14 +55,16 @@ struct fo_bt {
 	uint32_t head[FO_BS_MAX + 1];
 	uint32_t tail[FO_BS_MAX + 1];
 	size_t count[FO_BS_MAX + 1];
-	struct bt_client *cl;   /* slot 0 unused: index 0 means no client */
+	uint8_t *cl;            /* CL_SLOT bytes each; slot 0 unused: index 0 means no client */
 	uint32_t cl_used;       /* slots ever used, slot 0 included */
 	uint32_t cl_cap;
 	uint32_t cl_free;       /* free slot list, 0 = empty */
 	uint32_t cl_live;
-	uint32_t *bucket;
-	uint32_t nbucket;       /* power of two, or 0 */
-	size_t ext_bytes;       /* identities too long for a slot */
+	uint32_t *hx;           /* the identity hash, hx_cap entries */
+	uint32_t hx_cap;
+	uint8_t **lng;          /* CL_LONG copies: htype, hlen, cidlen, hw, cid; odd: free */
+	uint32_t lng_cap, lng_used, lng_free;   /* lng_free: index + 1 of a free entry, 0 none */
+	size_t lng_bytes;
 };
 
 static void *
@@ -227,11 +236,12 @@ fo_bt_destroy(fo_bt *bt)
 	if (bt == NULL)
 		return;
 	a = bt->a;
-	for (uint32_t i = 1; i < bt->cl_used; i++)
-		if (bt->cl[i].refs > 0)
-			bt_free(&a, cl_ext(&bt->cl[i]));
+	for (uint32_t i = 0; i < bt->lng_used; i++)
+		if (((uintptr_t)bt->lng[i] & 1) == 0)
+			bt_free(&a, bt->lng[i]);
+	bt_free(&a, bt->lng);
 	bt_free(&a, bt->cl);
-	bt_free(&a, bt->bucket);
+	bt_free(&a, bt->hx);
 	bt_free(&a, bt->e);
 	bt_free(&a, bt->dir);
 	bt_free(&a, bt->r);
@@ -251,8 +261,8 @@ fo_bt_memory(const fo_bt *bt)
 		return 0;
 	return sizeof(*bt) + bt->nr * sizeof(*bt->r) +
 	    (bt->nblk + 1) * sizeof(*bt->dir) + bt->n * sizeof(*bt->e) +
-	    (size_t)bt->cl_cap * sizeof(*bt->cl) +
-	    (size_t)bt->nbucket * sizeof(*bt->bucket) + bt->ext_bytes;
+	    (size_t)bt->cl_cap * CL_SLOT + (size_t)bt->hx_cap * sizeof(*bt->hx) +
+	    (size_t)bt->lng_cap * sizeof(*bt->lng) + bt->lng_bytes;
 }
 
 /* Entry index of addr, or NIL. */
@@ -401,55 +411,19 @@ cl_fnv(uint32_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-/* FNV-1a over htype, hlen, cidlen, hw, cid. */
+/* FNV-1a over htype, hlen, cidlen, hw, cid, then mixed (murmur3's finalizer). */
 static uint32_t
-cl_hash(uint8_t htype, uint8_t hlen, uint8_t cidlen, const uint8_t *hw,
-    const uint8_t *cid)
+cl_hash(const fo_client_id *id)
 {
-	const uint8_t hdr[3] = { htype, hlen, cidlen };
+	const uint8_t hdr[3] = { id->htype, id->hlen, id->cidlen };
+	uint32_t h = cl_fnv(cl_fnv(cl_fnv(2166136261u, hdr, 3), id->hw, id->hlen), id->cid,
+	    id->cidlen);
 
-	return cl_fnv(cl_fnv(cl_fnv(2166136261u, hdr, 3), hw, hlen), cid, cidlen);
-}
-
-/* The heap copy of a long identity, NULL when it sits in the slot. */
-static uint8_t *
-cl_ext(const struct bt_client *c)
-{
-	uint8_t *p;
-
-	if ((size_t)c->hlen + c->cidlen <= CL_INLINE)
-		return NULL;
-	memcpy(&p, c->data, sizeof(p));
-	return p;
-}
-
-/* The stored hw-then-cid bytes of a slot. */
-static const uint8_t *
-cl_bytes(const struct bt_client *c)
-{
-	const uint8_t *p = cl_ext(c);
-
-	return p != NULL ? p : c->data;
-}
-
-static uint32_t
-cl_slot_hash(const struct bt_client *c)
-{
-	const uint8_t *p = cl_bytes(c);
-
-	return cl_hash(c->htype, c->hlen, c->cidlen, p, p + c->hlen);
-}
-
-static bool
-cl_equal(const struct bt_client *c, const fo_client_id *id)
-{
-	const uint8_t *p;
-
-	if (c->htype != id->htype || c->hlen != id->hlen || c->cidlen != id->cidlen)
-		return false;
-	p = cl_bytes(c);
-	return memcmp(p, id->hw, id->hlen) == 0 &&
-	    memcmp(p + id->hlen, id->cid, id->cidlen) == 0;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static bool
@@ -458,104 +432,364 @@ cl_empty(const fo_client_id *id)
 	return id == NULL || (id->hlen == 0 && id->cidlen == 0);
 }
 
+static uint8_t *
+cl_slot(const fo_bt *bt, uint32_t i)
+{
+	return bt->cl + (size_t)i * CL_SLOT;
+}
+
+static uint32_t
+cl_refs(const uint8_t *c)
+{
+	return (uint32_t)c[1] | (uint32_t)c[2] << 8 | (uint32_t)c[3] << 16;
+}
+
+static void
+cl_set_refs(uint8_t *c, uint32_t r)
+{
+	c[1] = (uint8_t)r;
+	c[2] = (uint8_t)(r >> 8);
+	c[3] = (uint8_t)(r >> 16);
+}
+
+static uint32_t
+cl_word(const uint8_t *c)
+{
+	uint32_t v;
+
+	memcpy(&v, c + 4, sizeof(v));
+	return v;
+}
+
+static void
+cl_set_word(uint8_t *c, uint32_t v)
+{
+	memcpy(c + 4, &v, sizeof(v));
+}
+
+/* The form an identity is stored in. */
+static unsigned
+cl_form(const fo_client_id *id)
+{
+	if (id->hlen != 6)
+		return CL_LONG;
+	if (id->cidlen == 0)
+		return CL_HW6;
+	if (id->cidlen == 7 && id->cid[0] == id->htype && memcmp(id->cid + 1, id->hw, 6) == 0)
+		return CL_HW6_CID;
+	return CL_LONG;
+}
+
+/* The identity of slot i (in use). */
+static void
+cl_decode(const fo_bt *bt, uint32_t i, fo_client_id *out)
+{
+	const uint8_t *c = cl_slot(bt, i), *p;
+
+	memset(out, 0, sizeof(*out));
+	if (c[0] == CL_LONG) {
+		p = bt->lng[cl_word(c)];
+		out->htype = p[0];
+		out->hlen = p[1];
+		out->cidlen = p[2];
+		memcpy(out->hw, p + 3, p[1]);
+		memcpy(out->cid, p + 3 + p[1], p[2]);
+		return;
+	}
+	if (c[0] == CL_FREE)
+		return;
+	out->htype = c[4];
+	out->hlen = 6;
+	memcpy(out->hw, c + 5, 6);
+	if (c[0] == CL_HW6_CID) {
+		out->cidlen = 7;
+		out->cid[0] = c[4];
+		memcpy(out->cid + 1, c + 5, 6);
+	}
+}
+
+static bool
+cl_equal(const fo_bt *bt, uint32_t i, const fo_client_id *id, unsigned form)
+{
+	const uint8_t *c = cl_slot(bt, i), *p;
+
+	if (c[0] != form)
+		return false;
+	if (form != CL_LONG)
+		return c[4] == id->htype && memcmp(c + 5, id->hw, 6) == 0;
+	p = bt->lng[cl_word(c)];
+	return p[0] == id->htype && p[1] == id->hlen && p[2] == id->cidlen &&
+	    memcmp(p + 3, id->hw, id->hlen) == 0 && memcmp(p + 3 + id->hlen, id->cid,
+	    id->cidlen) == 0;
+}
+
+static uint32_t
+cl_slot_hash(const fo_bt *bt, uint32_t i)
+{
+	fo_client_id id;
+
+	cl_decode(bt, i, &id);
+	return cl_hash(&id);
+}
+
+/* Home position of a hash in a table of cap entries (Lemire's fast range). */
+static uint32_t
+hx_home(uint32_t h, uint32_t cap)
+{
+	return (uint32_t)(((uint64_t)h * cap) >> 32);
+}
+
+static uint32_t hx_idx(uint32_t e) { return e & 0xffffffu; }
+static uint32_t hx_disp(uint32_t e) { return e >> 24; }
+
+/* Robin Hood lookup: stops where the identity would have displaced an entry. */
 static uint32_t
 cl_lookup(const fo_bt *bt, const fo_client_id *id, uint32_t h)
 {
-	if (bt->nbucket == 0)
+	unsigned form = cl_form(id);
+	uint32_t e, d = 0;
+
+	if (bt->hx_cap == 0)
 		return 0;
-	for (uint32_t i = bt->bucket[h & (bt->nbucket - 1)]; i != 0;
-	    i = bt->cl[i].chain)
-		if (cl_equal(&bt->cl[i], id))
-			return i;
+	for (uint32_t j = hx_home(h, bt->hx_cap); (e = bt->hx[j]) != 0 && hx_disp(e) >= d;
+	    j = j + 1 == bt->hx_cap ? 0 : j + 1, d++)
+		if (cl_equal(bt, hx_idx(e), id, form))
+			return hx_idx(e);
 	return 0;
 }
 
 /*
- * Make room for one more identity: slots and buckets. Leaves the store
- * valid. At most n + 2 slots: slot 0, one per address, and one for a new
- * identity taken before the old one is let go.
+ * Robin Hood insertion of slot idx (hash h, not present): an entry further
+ * from its home than the one being placed keeps its place, a nearer one is
+ * displaced. false when a displacement would pass HX_DISP_MAX (the caller
+ * grows the table; never seen below 9/10 full).
  */
-static fo_status
-cl_reserve(fo_bt *bt)
+#define HX_DISP_MAX 254u
+static bool
+hx_insert(uint32_t *hx, uint32_t cap, uint32_t h, uint32_t idx)
 {
-	if (bt->cl_free == 0 && bt->cl_used >= bt->cl_cap) {
-		size_t cap = bt->cl_cap == 0 ? CL_MIN : (size_t)bt->cl_cap * 2;
-		struct bt_client *cl;
+	uint32_t j = hx_home(h, cap), e = idx;
 
-		if (cap > bt->n + 2)
-			cap = bt->n + 2;
-		if ((cl = bt_malloc(&bt->a, cap * sizeof(*cl))) == NULL)
-			return FO_ERR_NOMEM;
-		if (bt->cl != NULL)
-			memcpy(cl, bt->cl, (size_t)bt->cl_used * sizeof(*cl));
-		else
-			memset(&cl[0], 0, sizeof(cl[0]));
-		bt_free(&bt->a, bt->cl);
-		bt->cl = cl;
-		bt->cl_cap = (uint32_t)cap;
-	}
-	if (bt->cl_live + 1 > bt->nbucket) {
-		uint32_t nb = bt->nbucket == 0 ? CL_MIN : bt->nbucket * 2;
-		uint32_t *bk;
+	while (hx[j] != 0) {
+		if (hx_disp(hx[j]) < hx_disp(e)) {
+			uint32_t t = hx[j];
 
-		if ((bk = bt_calloc(&bt->a, nb, sizeof(*bk))) == NULL)
-			return FO_ERR_NOMEM;
-		for (uint32_t i = 1; i < bt->cl_used; i++) {
-			uint32_t h;
-
-			if (bt->cl[i].refs == 0)
-				continue;
-			h = cl_slot_hash(&bt->cl[i]) & (nb - 1);
-			bt->cl[i].chain = bk[h];
-			bk[h] = i;
+			hx[j] = e;
+			e = t;
 		}
-		bt_free(&bt->a, bt->bucket);
-		bt->bucket = bk;
-		bt->nbucket = nb;
+		if (hx_disp(e) >= HX_DISP_MAX)
+			return false;
+		e += 1u << 24;
+		j = j + 1 == cap ? 0 : j + 1;
 	}
+	hx[j] = e;
+	return true;
+}
+
+/* Whether hx_insert() of hash h would succeed (it changes nothing otherwise). */
+static bool
+hx_fits(const uint32_t *hx, uint32_t cap, uint32_t h)
+{
+	uint32_t j = hx_home(h, cap), d = 0;
+
+	for (; hx[j] != 0; j = j + 1 == cap ? 0 : j + 1) {
+		if (hx_disp(hx[j]) < d)
+			d = hx_disp(hx[j]);     /* that entry moves on instead */
+		if (d >= HX_DISP_MAX)
+			return false;
+		d++;
+	}
+	return true;
+}
+
+/* Take slot idx (hash h) out of the hash, shifting the entries after it back. */
+static void
+hx_remove(fo_bt *bt, uint32_t idx, uint32_t h)
+{
+	uint32_t cap = bt->hx_cap, pos = hx_home(h, cap), j;
+
+	while (hx_idx(bt->hx[pos]) != idx)
+		pos = pos + 1 == cap ? 0 : pos + 1;
+	for (;;) {
+		j = pos + 1 == cap ? 0 : pos + 1;
+		if (bt->hx[j] == 0 || hx_disp(bt->hx[j]) == 0)
+			break;
+		bt->hx[pos] = bt->hx[j] - (1u << 24);
+		pos = j;
+	}
+	bt->hx[pos] = 0;
+}
+
+/* Room for one more slot: at most n + 2 (slot 0, one per address, one in transit). */
+static fo_status
+cl_reserve_slot(fo_bt *bt)
+{
+	size_t cap = bt->cl_cap == 0 ? CL_MIN : (size_t)bt->cl_cap * 2;
+	uint8_t *cl;
+
+	if (bt->cl_free != 0 || bt->cl_used < bt->cl_cap)
+		return FO_OK;
+	if (cap > bt->n + 2)
+		cap = bt->n + 2;
+	if ((cl = bt_malloc(&bt->a, cap * CL_SLOT)) == NULL)
+		return FO_ERR_NOMEM;
+	if (bt->cl != NULL)
+		memcpy(cl, bt->cl, (size_t)bt->cl_used * CL_SLOT);
+	else
+		memset(cl, 0, CL_SLOT);
+	bt_free(&bt->a, bt->cl);
+	bt->cl = cl;
+	bt->cl_cap = (uint32_t)cap;
 	return FO_OK;
 }
 
-/* Take a reference on `id`, storing it if new; *idx = 0 for "none". */
-static fo_status
-cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t *idx)
+/* A new hash of cap entries holding every stored identity; NULL: no memory. */
+static uint32_t *
+hx_build(fo_bt *bt, uint32_t *capp)
 {
-	size_t len;
-	uint32_t h, i;
-	uint8_t *dst, *ext = NULL;
+	uint32_t *hx;
+	uint32_t cap = *capp;
+
+	for (;;) {
+		uint32_t i = 1;
+
+		if ((hx = bt_calloc(&bt->a, cap, sizeof(*hx))) == NULL)
+			return NULL;
+		for (; i < bt->cl_used; i++)
+			if (cl_slot(bt, i)[0] != CL_FREE &&
+			    !hx_insert(hx, cap, cl_slot_hash(bt, i), i))
+				break;
+		if (i == bt->cl_used) {
+			*capp = cap;
+			return hx;
+		}
+		bt_free(&bt->a, hx);            /* a run too long: a quarter larger */
+		cap += cap / 4 + 1;
+	}
+}
+
+/* Replace the hash by one of cap entries (or more, should a run grow too long). */
+static fo_status
+hx_grow(fo_bt *bt, uint32_t cap)
+{
+	uint32_t *hx = hx_build(bt, &cap);
+
+	if (hx == NULL)
+		return FO_ERR_NOMEM;
+	bt_free(&bt->a, bt->hx);
+	bt->hx = hx;
+	bt->hx_cap = cap;
+	return FO_OK;
+}
+
+/*
+ * Room in the hash for one more identity: at most 9/10 full, sized for n + 2
+ * identities at most (a fully leased table), unless a run grows too long.
+ */
+static fo_status
+cl_reserve_hash(fo_bt *bt)
+{
+	uint64_t most = ((uint64_t)bt->n + 2) * HX_LOAD_DEN / HX_LOAD_NUM + 2;
+	uint64_t cap = bt->hx_cap == 0 ? CL_MIN : (uint64_t)bt->hx_cap * 2;
+
+	if (((uint64_t)bt->cl_live + 1) * HX_LOAD_DEN <= (uint64_t)bt->hx_cap * HX_LOAD_NUM)
+		return FO_OK;
+	if (cap > most)
+		cap = most;
+	if (cap <= bt->hx_cap)
+		cap = bt->hx_cap + bt->hx_cap / 4 + 1;
+	return hx_grow(bt, (uint32_t)cap);
+}
+
+/* A heap copy of a long identity; *li its index in lng[]. */
+static fo_status
+cl_long_store(fo_bt *bt, const fo_client_id *id, uint32_t *li)
+{
+	size_t len = 3 + (size_t)id->hlen + id->cidlen;
+	uint8_t *p;
+
+	if (bt->lng_free == 0 && bt->lng_used == bt->lng_cap) {
+		size_t cap = bt->lng_cap == 0 ? CL_MIN : (size_t)bt->lng_cap * 2;
+		uint8_t **t = bt_malloc(&bt->a, cap * sizeof(*t));
+
+		if (t == NULL)
+			return FO_ERR_NOMEM;
+		if (bt->lng != NULL)
+			memcpy(t, bt->lng, (size_t)bt->lng_used * sizeof(*t));
+		bt_free(&bt->a, bt->lng);
+		bt->lng = t;
+		bt->lng_cap = (uint32_t)cap;
+	}
+	if ((p = bt_malloc(&bt->a, len)) == NULL)
+		return FO_ERR_NOMEM;
+	p[0] = id->htype;
+	p[1] = id->hlen;
+	p[2] = id->cidlen;
+	memcpy(p + 3, id->hw, id->hlen);
+	memcpy(p + 3 + id->hlen, id->cid, id->cidlen);
+	if (bt->lng_free != 0) {
+		*li = bt->lng_free - 1;
+		bt->lng_free = (uint32_t)((uintptr_t)bt->lng[*li] >> 1);
+	} else
+		*li = bt->lng_used++;
+	bt->lng[*li] = p;
+	bt->lng_bytes += len;
+	return FO_OK;
+}
+
+static void
+cl_long_free(fo_bt *bt, uint32_t li)
+{
+	const uint8_t *p = bt->lng[li];
+
+	bt->lng_bytes -= 3 + (size_t)p[1] + p[2];
+	bt_free(&bt->a, bt->lng[li]);
+	bt->lng[li] = (uint8_t *)(((uintptr_t)bt->lng_free << 1) | 1);
+	bt->lng_free = li + 1;
+}
+
+/* Take a reference on `id` (hash h), storing it if new; *idx = 0 for "none". */
+static fo_status
+cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t *idx)
+{
+	unsigned form;
+	uint32_t i, li = 0;
+	uint8_t *c;
 	fo_status st;
 
 	*idx = 0;
 	if (cl_empty(id))
 		return FO_OK;
-	h = cl_hash(id->htype, id->hlen, id->cidlen, id->hw, id->cid);
 	if ((i = cl_lookup(bt, id, h)) != 0) {
-		bt->cl[i].refs++;
+		c = cl_slot(bt, i);
+		cl_set_refs(c, cl_refs(c) + 1);
 		*idx = i;
 		return FO_OK;
 	}
-	if ((st = cl_reserve(bt)) != FO_OK)
+	if ((st = cl_reserve_slot(bt)) != FO_OK || (st = cl_reserve_hash(bt)) != FO_OK)
 		return st;
-	len = (size_t)id->hlen + id->cidlen;
-	if (len > CL_INLINE && (ext = bt_malloc(&bt->a, len)) == NULL)
-		return FO_ERR_NOMEM;
+	while (!hx_fits(bt->hx, bt->hx_cap, h))
+		if ((st = hx_grow(bt, bt->hx_cap + bt->hx_cap / 4 + 1)) != FO_OK)
+			return st;
+	form = cl_form(id);
+	if (form == CL_LONG && (st = cl_long_store(bt, id, &li)) != FO_OK)
+		return st;
 	if (bt->cl_free != 0) {
 		i = bt->cl_free;
-		bt->cl_free = bt->cl[i].chain;
+		bt->cl_free = cl_word(cl_slot(bt, i));
 	} else
 		i = bt->cl_used++;
-	bt->cl[i] = (struct bt_client){ .refs = 1, .htype = id->htype,
-	    .hlen = id->hlen, .cidlen = id->cidlen };
-	dst = bt->cl[i].data;
-	if (ext != NULL) {
-		memcpy(dst, &ext, sizeof(ext));
-		dst = ext;
-		bt->ext_bytes += len;
+	c = cl_slot(bt, i);
+	memset(c, 0, CL_SLOT);
+	c[0] = (uint8_t)form;
+	cl_set_refs(c, 1);
+	if (form == CL_LONG)
+		cl_set_word(c, li);
+	else {
+		c[4] = id->htype;
+		memcpy(c + 5, id->hw, 6);
 	}
-	memcpy(dst, id->hw, id->hlen);
-	memcpy(dst + id->hlen, id->cid, id->cidlen);
-	bt->cl[i].chain = bt->bucket[h & (bt->nbucket - 1)];
-	bt->bucket[h & (bt->nbucket - 1)] = i;
+	(void)hx_insert(bt->hx, bt->hx_cap, h, i);      /* fits: checked above */
 	bt->cl_live++;
 	*idx = i;
 	return FO_OK;
@@ -564,22 +798,20 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t *idx)
 static void
 cl_release(fo_bt *bt, uint32_t i)
 {
-	struct bt_client *c;
-	uint32_t *pp;
-	size_t len;
+	uint8_t *c;
 
-	if (i == 0 || --bt->cl[i].refs > 0)
+	if (i == 0)
 		return;
-	c = &bt->cl[i];
-	for (pp = &bt->bucket[cl_slot_hash(c) & (bt->nbucket - 1)]; *pp != i;
-	    pp = &bt->cl[*pp].chain)
-		;
-	*pp = c->chain;
-	if ((len = (size_t)c->hlen + c->cidlen) > CL_INLINE) {
-		bt_free(&bt->a, cl_ext(c));
-		bt->ext_bytes -= len;
+	c = cl_slot(bt, i);
+	if (cl_refs(c) > 1) {
+		cl_set_refs(c, cl_refs(c) - 1);
+		return;
 	}
-	c->chain = bt->cl_free;
+	hx_remove(bt, i, cl_slot_hash(bt, i));
+	if (c[0] == CL_LONG)
+		cl_long_free(bt, cl_word(c));
+	memset(c, 0, CL_SLOT);
+	cl_set_word(c, bt->cl_free);
 	bt->cl_free = i;
 	bt->cl_live--;
 }
@@ -588,12 +820,17 @@ cl_release(fo_bt *bt, uint32_t i)
 static fo_status
 bt_client_set(fo_bt *bt, uint32_t i, const fo_client_id *id)
 {
-	uint32_t idx;
+	uint32_t idx, h = 0;
 	fo_status st;
 
 	if (id != NULL && id->hlen > FO_CHADDR_MAX)
 		return FO_ERR_INVAL;
-	if ((st = cl_acquire(bt, id, &idx)) != FO_OK)
+	if (!cl_empty(id)) {
+		h = cl_hash(id);
+		if (bt->e[i].client != 0 && cl_lookup(bt, id, h) == bt->e[i].client)
+			return FO_OK;   /* the same identity: nothing changes */
+	}
+	if ((st = cl_acquire(bt, id, h, &idx)) != FO_OK)
 		return st;
 	cl_release(bt, bt->e[i].client);
 	bt->e[i].client = idx;
@@ -614,19 +851,10 @@ fo_bt_set_client(fo_bt *bt, fo_ip4 addr, const fo_client_id *id)
 static void
 cl_copy(const fo_bt *bt, uint32_t idx, fo_client_id *out)
 {
-	const struct bt_client *c;
-	const uint8_t *p;
-
-	memset(out, 0, sizeof(*out));
 	if (idx == 0)
-		return;
-	c = &bt->cl[idx];
-	p = cl_bytes(c);
-	out->htype = c->htype;
-	out->hlen = c->hlen;
-	out->cidlen = c->cidlen;
-	memcpy(out->hw, p, c->hlen);
-	memcpy(out->cid, p + c->hlen, c->cidlen);
+		memset(out, 0, sizeof(*out));
+	else
+		cl_decode(bt, idx, out);
 }
 
 fo_status
@@ -648,7 +876,7 @@ fo_bt_client_find(const fo_bt *bt, const fo_client_id *id)
 {
 	if (bt == NULL || cl_empty(id) || id->hlen > FO_CHADDR_MAX)
 		return 0;
-	return cl_lookup(bt, id, cl_hash(id->htype, id->hlen, id->cidlen, id->hw, id->cid));
+	return cl_lookup(bt, id, cl_hash(id));
 }
 
 uint32_t
@@ -656,7 +884,7 @@ fo_bt_client_refs(const fo_bt *bt, uint32_t idx)
 {
 	if (bt == NULL || idx == 0 || idx >= bt->cl_used)
 		return 0;
-	return bt->cl[idx].refs;
+	return cl_slot(bt, idx)[0] == CL_FREE ? 0 : cl_refs(cl_slot(bt, idx));
 }
 
 size_t

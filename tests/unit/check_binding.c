@@ -664,6 +664,84 @@ START_TEST(test_clients_full)
 }
 END_TEST
 
+/*
+ * The store against a model: 150,000 random set/clear operations over 600
+ * addresses and 900 identities of every form (chaddr only, chaddr + the
+ * derived client-id, long ones, client-id only, htype 6), so that the hash
+ * runs near its 9/10 fill with insertions and removals in every order.
+ */
+START_TEST(test_clients_model)
+{
+	enum { N = 600, IDS = 900, OPS = 150000 };
+	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 1) + N - 1 };
+	static fo_client_id ids[IDS];
+	int holder[N];
+	uint32_t x = 12345u, refs[IDS];
+	fo_client_id got;
+	fo_bt *bt;
+
+	for (uint32_t k = 0; k < IDS; k++) {
+		switch (k % 5) {
+		case 0: ids[k] = mkid(1, 0x10000 + k, 0, 0); break;
+		case 1:
+			ids[k] = mkid(1, 0x10000 + k, 7, 0);
+			ids[k].cid[0] = 1;
+			memcpy(ids[k].cid + 1, ids[k].hw, 6);
+			break;
+		case 2: ids[k] = mkid(1, 0x10000 + k, 19, 0xff); break;
+		case 3: ids[k] = mkid(0, 0, 9, (uint8_t)k); ids[k].cid[0] = (uint8_t)(k >> 8); break;
+		default: ids[k] = mkid(6, 0x10000 + k, 7, 6); break;
+		}
+	}
+	for (int i = 0; i < N; i++)
+		holder[i] = -1;
+	memset(refs, 0, sizeof(refs));
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	for (int op = 0; op < OPS; op++) {
+		uint32_t a, k;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		a = x % N;
+		k = (x >> 10) % (IDS + IDS / 8);        /* now and then: clear */
+		if (holder[a] >= 0)
+			refs[holder[a]]--;
+		if (k >= IDS) {
+			ck_assert_int_eq(fo_bt_set_client(bt, r.first + a, NULL), FO_OK);
+			holder[a] = -1;
+		} else {
+			ck_assert_int_eq(fo_bt_set_client(bt, r.first + a, &ids[k]), FO_OK);
+			holder[a] = (int)k;
+			refs[k]++;
+		}
+		if (op % 997 == 0 || op == OPS - 1) {
+			size_t distinct = 0;
+
+			for (uint32_t i = 0; i < IDS; i++) {
+				uint32_t idx = fo_bt_client_find(bt, &ids[i]);
+
+				ck_assert_uint_eq(idx != 0, refs[i] > 0);
+				ck_assert_uint_eq(fo_bt_client_refs(bt, idx), refs[i]);
+				distinct += refs[i] > 0;
+			}
+			ck_assert_uint_eq(fo_bt_client_count(bt), distinct);
+			for (int i = 0; i < N; i++) {
+				ck_assert_int_eq(fo_bt_client(bt, r.first + (fo_ip4)i, &got), FO_OK);
+				if (holder[i] < 0)
+					ck_assert(got.hlen == 0 && got.cidlen == 0);
+				else
+					ck_assert(id_equal(&got, &ids[holder[i]]));
+			}
+			check_invariants(bt);
+		}
+	}
+	/* n + 2 slots and a hash 9/10 full at most: 15.5 bytes per address, and the long ones. */
+	ck_assert_uint_le(fo_bt_memory(bt), 32u * N + 16u * (N + 2) + 2048u + 40u * N);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
 START_TEST(test_fields)
 {
 	fo_pool_range r = { IP(10, 0, 0, 1), IP(10, 0, 0, 9) };
@@ -803,8 +881,12 @@ START_TEST(test_alloc_failure)
 		ck_assert_int_eq(st, FO_ERR_NOMEM);
 		points++;
 	}
-	/* table, ranges, directory, entries; 4 slot and 4 bucket arrays (16..128); 36 cids. */
-	ck_assert_int_eq(points, 4 + 4 + 4 + 36);
+	/*
+	 * table, ranges, directory, entries; 4 slot and 4 hash arrays (16..128);
+	 * the 36 identities too long for a slot (cid of 30 and 40 bytes): 3
+	 * arrays of their copies (16..64) and the 36 copies.
+	 */
+	ck_assert_int_eq(points, 4 + 4 + 4 + 3 + 36);
 	alloc_reset(-1);
 }
 END_TEST
@@ -827,6 +909,7 @@ binding_suite(void)
 	tcase_add_test(tc, test_property);
 	tcase_add_test(tc, test_clients);
 	tcase_add_test(tc, test_clients_full);
+	tcase_add_test(tc, test_clients_model);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_alloc_failure);
 	suite_add_tcase(s, tc);
