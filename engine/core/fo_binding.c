@@ -411,19 +411,24 @@ cl_fnv(uint32_t h, const uint8_t *p, size_t n)
 	return h;
 }
 
-/* FNV-1a over htype, hlen, cidlen, hw, cid, then mixed (murmur3's finalizer). */
 static uint32_t
-cl_hash(const fo_client_id *id)
+cl_mix(uint32_t h)
 {
-	const uint8_t hdr[3] = { id->htype, id->hlen, id->cidlen };
-	uint32_t h = cl_fnv(cl_fnv(cl_fnv(2166136261u, hdr, 3), id->hw, id->hlen), id->cid,
-	    id->cidlen);
-
 	h ^= h >> 16;
 	h *= 0x85ebca6bu;
 	h ^= h >> 13;
 	h *= 0xc2b2ae35u;
 	return h ^ (h >> 16);
+}
+
+/* FNV-1a over htype, hlen, cidlen, hw, cid, then mixed (murmur3's finalizer). */
+static uint32_t
+cl_hash(const fo_client_id *id)
+{
+	const uint8_t hdr[3] = { id->htype, id->hlen, id->cidlen };
+
+	return cl_mix(cl_fnv(cl_fnv(cl_fnv(2166136261u, hdr, 3), id->hw, id->hlen), id->cid,
+	    id->cidlen));
 }
 
 static bool
@@ -523,13 +528,24 @@ cl_equal(const fo_bt *bt, uint32_t i, const fo_client_id *id, unsigned form)
 	    id->cidlen) == 0;
 }
 
+/* cl_hash() of slot i's identity, from the slot's bytes (a long copy is laid out as hashed). */
 static uint32_t
 cl_slot_hash(const fo_bt *bt, uint32_t i)
 {
-	fo_client_id id;
+	const uint8_t *c = cl_slot(bt, i), *p;
+	uint8_t b[16];
 
-	cl_decode(bt, i, &id);
-	return cl_hash(&id);
+	if (c[0] == CL_LONG) {
+		p = bt->lng[cl_word(c)];
+		return cl_mix(cl_fnv(2166136261u, p, 3 + (size_t)p[1] + p[2]));
+	}
+	b[0] = c[4];
+	b[1] = 6;
+	b[2] = c[0] == CL_HW6_CID ? 7 : 0;
+	memcpy(b + 3, c + 5, 6);
+	b[9] = c[4];
+	memcpy(b + 10, c + 5, 6);
+	return cl_mix(cl_fnv(2166136261u, b, c[0] == CL_HW6_CID ? 16 : 9));
 }
 
 /* Home position of a hash in a table of cap entries (Lemire's fast range). */
@@ -551,9 +567,10 @@ cl_lookup(const fo_bt *bt, const fo_client_id *id, uint32_t h)
 
 	if (bt->hx_cap == 0)
 		return 0;
+	/* Only an entry as far from its home as we are from ours shares our home: compare those. */
 	for (uint32_t j = hx_home(h, bt->hx_cap); (e = bt->hx[j]) != 0 && hx_disp(e) >= d;
 	    j = j + 1 == bt->hx_cap ? 0 : j + 1, d++)
-		if (cl_equal(bt, hx_idx(e), id, form))
+		if (hx_disp(e) == d && cl_equal(bt, hx_idx(e), id, form))
 			return hx_idx(e);
 	return 0;
 }
@@ -685,12 +702,14 @@ hx_grow(fo_bt *bt, uint32_t cap)
 /*
  * Room in the hash for one more identity: at most 9/10 full, sized for n + 2
  * identities at most (a fully leased table), unless a run grows too long.
+ * It grows fourfold: a restart that reads a fully leased table back rebuilds
+ * it a third as often as doubling would (issue 10: restore under 0.5 s).
  */
 static fo_status
 cl_reserve_hash(fo_bt *bt)
 {
 	uint64_t most = ((uint64_t)bt->n + 2) * HX_LOAD_DEN / HX_LOAD_NUM + 2;
-	uint64_t cap = bt->hx_cap == 0 ? CL_MIN : (uint64_t)bt->hx_cap * 2;
+	uint64_t cap = bt->hx_cap == 0 ? CL_MIN : (uint64_t)bt->hx_cap * 4;
 
 	if (((uint64_t)bt->cl_live + 1) * HX_LOAD_DEN <= (uint64_t)bt->hx_cap * HX_LOAD_NUM)
 		return FO_OK;
@@ -748,9 +767,12 @@ cl_long_free(fo_bt *bt, uint32_t li)
 	bt->lng_free = li + 1;
 }
 
-/* Take a reference on `id` (hash h), storing it if new; *idx = 0 for "none". */
+/*
+ * Take a reference on `id` (hash h; found: its slot, from cl_lookup, 0 when
+ * not stored), storing it if new; *idx = 0 for "none".
+ */
 static fo_status
-cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t *idx)
+cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32_t *idx)
 {
 	unsigned form;
 	uint32_t i, li = 0;
@@ -760,7 +782,7 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t *idx)
 	*idx = 0;
 	if (cl_empty(id))
 		return FO_OK;
-	if ((i = cl_lookup(bt, id, h)) != 0) {
+	if ((i = found) != 0) {
 		c = cl_slot(bt, i);
 		cl_set_refs(c, cl_refs(c) + 1);
 		*idx = i;
@@ -820,17 +842,18 @@ cl_release(fo_bt *bt, uint32_t i)
 static fo_status
 bt_client_set(fo_bt *bt, uint32_t i, const fo_client_id *id)
 {
-	uint32_t idx, h = 0;
+	uint32_t idx, h = 0, found = 0;
 	fo_status st;
 
 	if (id != NULL && id->hlen > FO_CHADDR_MAX)
 		return FO_ERR_INVAL;
 	if (!cl_empty(id)) {
 		h = cl_hash(id);
-		if (bt->e[i].client != 0 && cl_lookup(bt, id, h) == bt->e[i].client)
+		found = cl_lookup(bt, id, h);
+		if (found != 0 && found == bt->e[i].client)
 			return FO_OK;   /* the same identity: nothing changes */
 	}
-	if ((st = cl_acquire(bt, id, h, &idx)) != FO_OK)
+	if ((st = cl_acquire(bt, id, h, found, &idx)) != FO_OK)
 		return st;
 	cl_release(bt, bt->e[i].client);
 	bt->e[i].client = idx;
