@@ -62,6 +62,7 @@ struct fo_bt {
 	uint32_t cl_live;
 	uint32_t *hx;           /* the identity hash, hx_cap entries */
 	uint32_t hx_cap;
+	uint32_t hx_maxd;       /* no entry is further than this from its home */
 	uint8_t **lng;          /* CL_LONG copies: htype, hlen, cidlen, hw, cid; odd: free */
 	uint32_t lng_cap, lng_used, lng_free;   /* lng_free: index + 1 of a free entry, 0 none */
 	size_t lng_bytes;
@@ -403,32 +404,39 @@ fo_bt_list_next(const fo_bt *bt, const fo_binding *b)
 
 /* --- Client store --------------------------------------------------------- */
 
+/*
+ * The hash of an identity's bytes (htype, hlen, cidlen, hw, cid): eight at a
+ * time, each word multiplied in and folded (splitmix64's constants). Only
+ * in memory, never stored: host byte order is fine.
+ */
 static uint32_t
-cl_fnv(uint32_t h, const uint8_t *p, size_t n)
+cl_hash_bytes(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+	}
+	w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	return (uint32_t)(h ^ h >> 32);
 }
 
-static uint32_t
-cl_mix(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	return h ^ (h >> 16);
-}
-
-/* FNV-1a over htype, hlen, cidlen, hw, cid, then mixed (murmur3's finalizer). */
 static uint32_t
 cl_hash(const fo_client_id *id)
 {
-	const uint8_t hdr[3] = { id->htype, id->hlen, id->cidlen };
+	uint8_t b[3 + FO_CHADDR_MAX + FO_CLIENT_ID_MAX];
 
-	return cl_mix(cl_fnv(cl_fnv(cl_fnv(2166136261u, hdr, 3), id->hw, id->hlen), id->cid,
-	    id->cidlen));
+	b[0] = id->htype;
+	b[1] = id->hlen;
+	b[2] = id->cidlen;
+	memcpy(b + 3, id->hw, id->hlen);
+	memcpy(b + 3 + id->hlen, id->cid, id->cidlen);
+	return cl_hash_bytes(b, 3 + (size_t)id->hlen + id->cidlen);
 }
 
 static bool
@@ -537,7 +545,7 @@ cl_slot_hash(const fo_bt *bt, uint32_t i)
 
 	if (c[0] == CL_LONG) {
 		p = bt->lng[cl_word(c)];
-		return cl_mix(cl_fnv(2166136261u, p, 3 + (size_t)p[1] + p[2]));
+		return cl_hash_bytes(p, 3 + (size_t)p[1] + p[2]);
 	}
 	b[0] = c[4];
 	b[1] = 6;
@@ -545,7 +553,7 @@ cl_slot_hash(const fo_bt *bt, uint32_t i)
 	memcpy(b + 3, c + 5, 6);
 	b[9] = c[4];
 	memcpy(b + 10, c + 5, 6);
-	return cl_mix(cl_fnv(2166136261u, b, c[0] == CL_HW6_CID ? 16 : 9));
+	return cl_hash_bytes(b, c[0] == CL_HW6_CID ? 16 : 9);
 }
 
 /* Home position of a hash in a table of cap entries (Lemire's fast range). */
@@ -583,7 +591,7 @@ cl_lookup(const fo_bt *bt, const fo_client_id *id, uint32_t h)
  */
 #define HX_DISP_MAX 254u
 static bool
-hx_insert(uint32_t *hx, uint32_t cap, uint32_t h, uint32_t idx)
+hx_insert(uint32_t *hx, uint32_t cap, uint32_t h, uint32_t idx, uint32_t *maxd)
 {
 	uint32_t j = hx_home(h, cap), e = idx;
 
@@ -598,12 +606,18 @@ hx_insert(uint32_t *hx, uint32_t cap, uint32_t h, uint32_t idx)
 			return false;
 		e += 1u << 24;
 		j = j + 1 == cap ? 0 : j + 1;
+		if (hx_disp(e) > *maxd)
+			*maxd = hx_disp(e);
 	}
 	hx[j] = e;
 	return true;
 }
 
-/* Whether hx_insert() of hash h would succeed (it changes nothing otherwise). */
+/*
+ * Whether hx_insert() of hash h would succeed (it changes nothing otherwise).
+ * An insertion raises no displacement beyond the largest one plus one, so
+ * the walk is needed only when bt->hx_maxd, a bound of them, is that close.
+ */
 static bool
 hx_fits(const uint32_t *hx, uint32_t cap, uint32_t h)
 {
@@ -662,22 +676,24 @@ cl_reserve_slot(fo_bt *bt)
 
 /* A new hash of cap entries holding every stored identity; NULL: no memory. */
 static uint32_t *
-hx_build(fo_bt *bt, uint32_t *capp)
+hx_build(fo_bt *bt, uint32_t *capp, uint32_t *maxdp)
 {
 	uint32_t *hx;
-	uint32_t cap = *capp;
+	uint32_t cap = *capp, maxd = 0;
 
 	for (;;) {
 		uint32_t i = 1;
 
+		maxd = 0;
 		if ((hx = bt_calloc(&bt->a, cap, sizeof(*hx))) == NULL)
 			return NULL;
 		for (; i < bt->cl_used; i++)
 			if (cl_slot(bt, i)[0] != CL_FREE &&
-			    !hx_insert(hx, cap, cl_slot_hash(bt, i), i))
+			    !hx_insert(hx, cap, cl_slot_hash(bt, i), i, &maxd))
 				break;
 		if (i == bt->cl_used) {
 			*capp = cap;
+			*maxdp = maxd;
 			return hx;
 		}
 		bt_free(&bt->a, hx);            /* a run too long: a quarter larger */
@@ -689,13 +705,14 @@ hx_build(fo_bt *bt, uint32_t *capp)
 static fo_status
 hx_grow(fo_bt *bt, uint32_t cap)
 {
-	uint32_t *hx = hx_build(bt, &cap);
+	uint32_t maxd = 0, *hx = hx_build(bt, &cap, &maxd);
 
 	if (hx == NULL)
 		return FO_ERR_NOMEM;
 	bt_free(&bt->a, bt->hx);
 	bt->hx = hx;
 	bt->hx_cap = cap;
+	bt->hx_maxd = maxd;
 	return FO_OK;
 }
 
@@ -790,7 +807,7 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32
 	}
 	if ((st = cl_reserve_slot(bt)) != FO_OK || (st = cl_reserve_hash(bt)) != FO_OK)
 		return st;
-	while (!hx_fits(bt->hx, bt->hx_cap, h))
+	while (bt->hx_maxd + 1 >= HX_DISP_MAX && !hx_fits(bt->hx, bt->hx_cap, h))
 		if ((st = hx_grow(bt, bt->hx_cap + bt->hx_cap / 4 + 1)) != FO_OK)
 			return st;
 	form = cl_form(id);
@@ -811,7 +828,7 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32
 		c[4] = id->htype;
 		memcpy(c + 5, id->hw, 6);
 	}
-	(void)hx_insert(bt->hx, bt->hx_cap, h, i);      /* fits: checked above */
+	(void)hx_insert(bt->hx, bt->hx_cap, h, i, &bt->hx_maxd);   /* fits: checked above */
 	bt->cl_live++;
 	*idx = i;
 	return FO_OK;
