@@ -24,7 +24,10 @@
 # state-switch-interval 5 s, max-response-delay 6 s, valid-lifetime 90 s (no
 # renew/rebind timers: clients use 1/2 and 7/8 of the lease), memfile with
 # persistence, multi-threading on or off per server as the plan draws it.
-# The pool is CHAOS_CLIENTS * 1.2 + 20 addresses (CHAOS_POOL sets its size).
+# The pool is CHAOS_CLIENTS * 2.2 + 20 addresses, so that each server's own
+# share has room for every client (with auto-state-transition on both sides,
+# a server that runs out of its own takes its partner's: a documented hazard,
+# measured with CHAOS_POOL, which sets the pool's size).
 #
 # Judged (chaos_client.py judge) from the clients' record of every answer:
 #   - DUPLICATE: two clients whose told leases (ack time + lease time, ended
