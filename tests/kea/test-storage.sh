@@ -151,6 +151,52 @@ if ran_row readonly-dir; then
 	chattr -i "$STATE"
 fi
 
+# records FILE: the start offset of every record of a journal, one a line
+# (a 16-byte header; a record: 2-byte little-endian body length, body, CRC-32).
+records() {
+	"$PYTHON" -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+o = 16
+while o + 2 <= len(d):
+    n = d[o] | d[o + 1] << 8
+    if o + 2 + n + 4 > len(d):
+        break
+    print(o)
+    o += 2 + n + 4
+' "$1"
+}
+
+# recovered_row TAG WORDS: both scopes serve; one ERROR line names the drop (WORDS).
+recovered_row() {
+	for s in A B; do
+		dora "$s" "after-$1-$s" 6 "$FO_TMP/o.json"
+		fo_check "$1: scope $s answers every client" fo_all_acked "$FO_TMP/o.json"
+	done
+	grep -F "$JA" "$FO_LOG_s1" | grep -F "dropped" | head -2 | sed 's/^.*ERROR/#   ERROR/' | cut -c1-240
+	fo_check "$1: an ERROR line says what was dropped ('$2')" \
+	    sh -c "grep -F ' ERROR ' '$FO_LOG_s1' | grep -F '$JA' | grep -q -F '$2'"
+	fo_kea_stop s1
+}
+
+if ran_row torn; then
+	truncate -s $(( $(size "$JA") - 3 )) "$JA"
+	restart torn && recovered_row "last record torn" "1 record(s) (" &&
+	    fo_check "last record torn: the line says a torn tail was cut off" \
+	        sh -c "grep -F '$JA' '$FO_LOG_s1' | grep -q -F 'a torn tail cut off'"
+fi
+
+if ran_row length; then
+	# The second-to-last record's length made to run past the end of the file.
+	at=$(records "$JA" | tail -2 | head -1)
+	printf '\377\177' | dd of="$JA" bs=1 seek="$at" conv=notrunc 2>/dev/null
+	echo "#   journal A: the length at offset $at set to 32767"
+	restart length && closed_row "a record's length runs past the end" A B \
+	    "move the damaged journal aside" &&
+	    fo_check "a record's length runs past the end: logged as dropped, not as a torn tail" \
+	        sh -c "grep -F '$JA' '$FO_LOG_s1' | grep -F 'offset $at' | grep -F 'dropped' | grep -q -v -F 'torn'"
+fi
+
 REL3='{"scope-id": ["10.0.0.0", "10.1.0.0", "10.9.0.0"], "max-client-lead-time": 30}'
 if ran_row no-subnet; then
 	restart no-subnet "$REL3" && {
