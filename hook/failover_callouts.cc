@@ -136,6 +136,24 @@ nak_check(CalloutHandle& handle, const Pkt4Ptr& query) {
     return (0);
 }
 
+// lease4_select and lease4_renew: what the engine decided, written back to Kea
+// (the address changes only for a substitute; SKIP: no lease).
+void
+write_back(CalloutHandle& handle, const Lease4Ptr& lease, const fo_lease& l, fo_verdict v) {
+    switch (v) {
+    case FO_V_PASS:
+    case FO_V_DROP:
+        break;
+    case FO_V_CHANGED:
+        lease->addr_ = isc::asiolink::IOAddress(l.addr);
+        lease->valid_lft_ = l.valid_lft;
+        break;
+    case FO_V_REFUSE:
+        handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
+        break;
+    }
+}
+
 } // namespace
 
 extern "C" {
@@ -306,18 +324,7 @@ lease4_select(CalloutHandle& handle) {
         if (!fake) {
             l.in_kea_db = static_cast<bool>(LeaseMgrFactory::instance().getLease4(lease->addr_));
         }
-        switch (fo_engine_lease_select(engine, &l, wall_now())) {
-        case FO_V_PASS:
-        case FO_V_DROP:
-            break;
-        case FO_V_CHANGED:
-            lease->addr_ = isc::asiolink::IOAddress(l.addr);
-            lease->valid_lft_ = l.valid_lft;
-            break;
-        case FO_V_REFUSE:
-            handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
-            break;
-        }
+        write_back(handle, lease, l, fo_engine_lease_select(engine, &l, wall_now()));
     } catch (const std::exception& ex) {
         log_callout_error("lease4_select", ex);
         handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
@@ -337,18 +344,7 @@ lease4_renew(CalloutHandle& handle) {
         handle.getArgument("query4", query);
         fo_lease l = lease_of(lease);
         l.fake = query && query->getType() == DHCPDISCOVER;
-        switch (fo_engine_lease_renew(engine, &l, wall_now())) {
-        case FO_V_PASS:
-        case FO_V_DROP:
-            break;
-        case FO_V_CHANGED:
-            lease->addr_ = isc::asiolink::IOAddress(l.addr);   // an offer: ours instead
-            lease->valid_lft_ = l.valid_lft;
-            break;
-        case FO_V_REFUSE:
-            handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);
-            break;
-        }
+        write_back(handle, lease, l, fo_engine_lease_renew(engine, &l, wall_now()));
     } catch (const std::exception& ex) {
         log_callout_error("lease4_renew", ex);
         handle.setStatus(CalloutHandle::NEXT_STEP_SKIP);

@@ -790,8 +790,10 @@ refused(const fo_engine *eng, const fo_scope_map *m, const fo_lease *l)
 	return l != NULL && eng != NULL && !eng->attached && maybe_failover(eng, l->subnet_id);
 }
 
-fo_verdict
-fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now)
+/* lease4_select and lease4_renew: the scope's rule `fn`, or refused, or Kea's business. */
+static fo_verdict
+lease_rule(fo_engine *eng, fo_lease *l, fo_wall now,
+    fo_verdict (*fn)(fo_scope *, const fo_serve_view *, fo_lease *, fo_wall))
 {
 	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
 	fo_serve_view v;
@@ -801,21 +803,19 @@ fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now)
 	if (m == NULL)
 		return FO_V_PASS;
 	fo_runtime_view(m->rt, &v);
-	return fo_scope_select(m->scope, &v, l, now);
+	return fn(m->scope, &v, l, now);
+}
+
+fo_verdict
+fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now)
+{
+	return lease_rule(eng, l, now, fo_scope_select);
 }
 
 fo_verdict
 fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
 {
-	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
-	fo_serve_view v;
-
-	if (refused(eng, m, l))
-		return FO_V_REFUSE;
-	if (m == NULL)
-		return FO_V_PASS;
-	fo_runtime_view(m->rt, &v);
-	return fo_scope_renew(m->scope, &v, l, now);
+	return lease_rule(eng, l, now, fo_scope_renew);
 }
 
 fo_verdict
