@@ -51,6 +51,17 @@ fo_netns() {
 	ip -n "$1" link set lo up
 }
 
+# fo_netns_veth NAME IFACE ADDR/LEN: fo_netns NAME with a veth pair up in it,
+# IFACE (its other end IFACE-p) holding ADDR/LEN: an interface and an address
+# for a server that needs no client.
+fo_netns_veth() {
+	fo_netns "$1" || return 1
+	ip -n "$1" link add "$2" type veth peer name "$2-p" || return 1
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$1" link set "$2" up
+	ip -n "$1" link set "$2-p" up
+}
+
 # fo_wait_log FILE PATTERN SECONDS: wait until FILE has a line matching PATTERN.
 fo_wait_log() {
 	end=$(($(date +%s) + $3))

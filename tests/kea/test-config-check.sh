@@ -51,11 +51,7 @@ done
 # --- A real server: starts with a good configuration, refuses a bad one ------
 fo_skip_unless_root "the start test"
 ns=fo-cfg-$$
-fo_netns "$ns"
-ip -n "$ns" link add fo-s1 type veth peer name fo-c1
-ip -n "$ns" addr add 10.0.0.1/24 dev fo-s1
-ip -n "$ns" link set fo-s1 up
-ip -n "$ns" link set fo-c1 up
+fo_netns_veth "$ns" fo-s1 10.0.0.1/24
 
 # start_kea CONFIG LOG: kea-dhcp4 in the namespace, in the background.
 start_kea() {
