@@ -241,16 +241,8 @@ replicate_one(const Group& g, ElementPtr& entry, std::string& text) {
 // The relationship holding `scope` ("" when none).
 std::string
 holder_of(uint32_t scope) {
-    char* json = nullptr;
-    char err[256] = "";
-    if (fo_engine_get_json(engine, nullptr, scope, false, wall_now(), &json, err,
-                           sizeof(err)) != FO_OK) {
-        return ("");
-    }
-    std::string text(json);
-    free(json);
-    ConstElementPtr rels = Element::fromJSON(text)->get("relationships");
-    return (rels && rels->size() > 0 ? args_member(rels->get(0), "name") : std::string());
+    char name[FO_NAME_MAX + 1];
+    return (fo_engine_scope_relationship(engine, scope, name) == FO_OK ? name : "");
 }
 
 // The groups to replicate; result 3 (reply set, false) for an unknown
@@ -358,20 +350,19 @@ running_dhcp4() {
 
 bool
 relationship_scopes(const std::string& name, std::vector<uint32_t>& out, std::string& err) {
-    char* json = nullptr;
     char msg[256] = "";
-    if (fo_engine_get_json(engine, name.c_str(), 0, false, wall_now(), &json, msg,
-                           sizeof(msg)) != FO_OK) {
+    size_t n = 0;
+    fo_status st = fo_engine_relationship_scopes(engine, name.c_str(), nullptr, 0, &n, msg,
+                                                 sizeof(msg));
+    if (st == FO_OK) {
+        std::vector<fo_ip4> ids(n);
+        st = fo_engine_relationship_scopes(engine, name.c_str(), ids.data(), n, &n, msg,
+                                           sizeof(msg));
+        out.assign(ids.begin(), ids.begin() + std::min(n, ids.size()));
+    }
+    if (st != FO_OK) {
         err = msg[0] != '\0' ? msg : "no failover relationship named '" + name + "'";
         return (false);
-    }
-    std::string text(json);
-    free(json);
-    ConstElementPtr rels = Element::fromJSON(text)->get("relationships");
-    ConstElementPtr ids = rels && rels->size() > 0 ? rels->get(0)->get("scope-id") :
-        ConstElementPtr();
-    for (auto const& e : ids ? ids->listValue() : std::vector<ElementPtr>()) {
-        out.push_back(isc::asiolink::IOAddress(e->stringValue()).toUint32());
     }
     return (true);
 }

@@ -1095,6 +1095,41 @@ fo_engine_stop(fo_engine *eng)
 
 /* ---- Run-time changes of the set (fo_engine_int.h) ------------------------ */
 
+fo_status
+fo_engine_relationship_scopes(fo_engine *eng, const char *name, fo_ip4 *out, size_t max,
+    size_t *n, char *err, size_t errlen)
+{
+	const fo_relationship *r = eng != NULL && name != NULL ?
+	    fo_relationship_set_find(&eng->rels, name) : NULL;
+
+	if (n == NULL || (out == NULL && max > 0))
+		return FO_ERR_INVAL;
+	*n = 0;
+	if (r == NULL) {
+		fo_errf(err, errlen, "no failover relationship named '%s'", name ? name : "");
+		return FO_ERR_NOTFOUND;
+	}
+	for (size_t i = 0; i < r->n_scopes && i < max; i++)
+		out[i] = r->scopes[i].scope_id;
+	*n = r->n_scopes;
+	return FO_OK;
+}
+
+fo_status
+fo_engine_scope_relationship(fo_engine *eng, fo_ip4 scope, char name[FO_NAME_MAX + 1])
+{
+	const fo_relationship *r = eng != NULL ?
+	    fo_relationship_set_find_scope(&eng->rels, scope) : NULL;
+
+	if (name == NULL)
+		return FO_ERR_INVAL;
+	name[0] = '\0';
+	if (r == NULL)
+		return FO_ERR_NOTFOUND;
+	snprintf(name, FO_NAME_MAX + 1, "%s", r->name);
+	return FO_OK;
+}
+
 const fo_relationship_set *
 fo_engine_set_of(const fo_engine *eng)
 {

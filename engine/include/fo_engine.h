@@ -207,6 +207,21 @@ fo_status fo_engine_get_json(fo_engine *eng, const char *name, fo_ip4 scope, boo
     fo_wall now, char **out, char *err, size_t errlen);
 
 /*
+ * The scope-ids of relationship `name`, as configured: the first `max` into
+ * out[], their number into *n (which may exceed max). FO_ERR_NOTFOUND (err
+ * says so) when there is no relationship `name`.
+ */
+fo_status fo_engine_relationship_scopes(fo_engine *eng, const char *name, fo_ip4 *out,
+    size_t max, size_t *n, char *err, size_t errlen);
+
+/*
+ * The name of the relationship holding `scope` into name (FO_NAME_MAX + 1
+ * bytes). FO_ERR_NOTFOUND when no relationship holds it.
+ */
+fo_status fo_engine_scope_relationship(fo_engine *eng, fo_ip4 scope,
+    char name[FO_NAME_MAX + 1]);
+
+/*
  * failover-get with bindings, a page at a time (as Kea's lease4-get-page):
  * the answer of fo_engine_get_json() where each scope lists its bindings of
  * the page, plus "bindings-page": {"from", "limit", "count", "next"}. The

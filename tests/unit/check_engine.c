@@ -108,6 +108,42 @@ START_TEST(empty_parameters_mean_no_relationship)
 }
 END_TEST
 
+/* The narrow queries the shim uses instead of failover-get's JSON. */
+START_TEST(scopes_and_holder_queries)
+{
+	static const char two[] =
+	    "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\","
+	    " \"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\", \"10.2.0.0\", \"10.1.0.0\"]}]}";
+	fo_engine *eng = NULL;
+	fo_ip4 ids[3] = { 0 };
+	char err[256] = "", name[FO_NAME_MAX + 1] = "x";
+	size_t n = 99;
+
+	ck_assert_int_eq(fo_engine_create(&eng, two, NULL, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_engine_relationship_scopes(eng, "r1", NULL, 0, &n, err, sizeof(err)),
+	    FO_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(fo_engine_relationship_scopes(eng, "r1", ids, 2, &n, err, sizeof(err)),
+	    FO_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(ids[0], 0x0a000000);
+	ck_assert_uint_eq(ids[1], 0x0a020000);
+	ck_assert_uint_eq(ids[2], 0);                   /* max 2: the third not written */
+	ck_assert_int_eq(fo_engine_relationship_scopes(eng, "nope", ids, 3, &n, err, sizeof(err)),
+	    FO_ERR_NOTFOUND);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_str_eq(err, "no failover relationship named 'nope'");
+	ck_assert_int_eq(fo_engine_relationship_scopes(eng, "r1", NULL, 1, &n, err, sizeof(err)),
+	    FO_ERR_INVAL);
+	ck_assert_int_eq(fo_engine_scope_relationship(eng, 0x0a010000, name), FO_OK);
+	ck_assert_str_eq(name, "r1");
+	ck_assert_int_eq(fo_engine_scope_relationship(eng, 0x0a090000, name), FO_ERR_NOTFOUND);
+	ck_assert_str_eq(name, "");
+	ck_assert_int_eq(fo_engine_scope_relationship(eng, 0x0a010000, NULL), FO_ERR_INVAL);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -121,6 +157,7 @@ main(void)
 	tcase_add_test(tc, check_agrees_with_create);
 	tcase_add_test(tc, misuse);
 	tcase_add_test(tc, empty_parameters_mean_no_relationship);
+	tcase_add_test(tc, scopes_and_holder_queries);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
