@@ -37,75 +37,26 @@
 # in its namespaces).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
+. "$(dirname "$0")/isc.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
-: "${DHCPD:=$(command -v dhcpd || echo /usr/sbin/dhcpd)}"
-[ -x "$DHCPD" ] || { echo "SKIP: ISC dhcpd is not installed (apt-get install isc-dhcp-server)"; exit 77; }
+isc_skip_unless_installed
 fo_need jq socat
 fo_deadline 175
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 D4='{"valid-lifetime": 7200, "renew-timer": 1800, "rebind-timer": 5400,
   "subnet4": [{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]}]}'
-ISC_DIR="$FO_TMP/isc"
-ISC_PID=
+ISC_DIR="$FO_TMP/isc-s2"
 
-# isc_start ROLE: dhcpd in s2's namespace, failover peer rel1 as ROLE.
+# isc_start ROLE: dhcpd in s2's namespace, failover peer rel1 as ROLE, with
+# the documented peer configuration (docs/examples/isc-dhcpd-peer.conf).
 isc_start() {
-	rm -rf "$ISC_DIR"; mkdir -p "$ISC_DIR"
 	if [ "$1" = primary ]; then extra="mclt 30; split 128;"; else extra=""; fi
-	# The documented peer configuration (docs/examples/isc-dhcpd-peer.conf).
 	sed -e "s/@ROLE@/$1/" -e "s/@ADDR@/$FO_IP_s2/" -e "s/@PEER@/$FO_IP_s1/" \
-	    -e "s/@PRIMARY_ONLY@/$extra/" "$srcdir/docs/examples/isc-dhcpd-peer.conf" >"$ISC_DIR/dhcpd.conf"
-	if grep -q @ "$ISC_DIR/dhcpd.conf"; then echo "# unreplaced placeholder in dhcpd.conf"; return 1; fi
-	: >"$ISC_DIR/dhcpd.leases"
-	ip netns exec "$FO_NS_S2" "$DHCPD" -4 -f -d -cf "$ISC_DIR/dhcpd.conf" -lf "$ISC_DIR/dhcpd.leases" \
-	    -pf "$ISC_DIR/dhcpd.pid" fo-s2 >"$ISC_DIR/dhcpd.log" 2>&1 &
-	ISC_PID=$!
-	FO_PIDS="$FO_PIDS $ISC_PID"
-	fo_wait_log "$ISC_DIR/dhcpd.log" 'Server starting service' 10 ||
-	    { sed 's/^/#   dhcpd: /' "$ISC_DIR/dhcpd.log" | tail -8; return 1; }
-}
-
-isc_stop() {
-	[ -n "$ISC_PID" ] || return 0
-	kill -TERM "$ISC_PID" 2>/dev/null
-	i=0; while kill -0 "$ISC_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "$ISC_PID" 2>/dev/null; wait "$ISC_PID" 2>/dev/null
-	_fo_forget_pid "$ISC_PID"; ISC_PID=
-}
-
-# isc_wait_state STATE SECONDS [FROM_LINE]: dhcpd's "I move from X to STATE"
-# after line FROM_LINE of its output.
-isc_wait_state() {
-	_end=$(($(date +%s) + $2))
-	while [ "$(date +%s)" -lt "$_end" ]; do
-		if tail -n +"${3:-1}" "$ISC_DIR/dhcpd.log" | grep -q "failover peer rel1: I move from [a-z-]* to $1\$"; then
-			echo "#   dhcpd: $(tail -n +"${3:-1}" "$ISC_DIR/dhcpd.log" | grep "failover peer rel1: I move from [a-z-]* to $1\$" | tail -1)"
-			return 0
-		fi
-		sleep 0.25
-	done
-	echo "#   dhcpd did not move to $1 within $2 s; last state lines:"
-	grep 'failover peer rel1: I move' "$ISC_DIR/dhcpd.log" | tail -3 | sed 's/^/#     /'
-	return 1
-}
-isc_lines() { wc -l <"$ISC_DIR/dhcpd.log"; }
-
-# isc_leases: dhcpd's lease file, the last declaration per address:
-# {address: "state hw"} as JSON.
-isc_leases() {
-	"$PYTHON" - "$ISC_DIR/dhcpd.leases" <<'EOF'
-import json, re, sys
-text = open(sys.argv[1]).read()
-out = {}
-for m in re.finditer(r'lease (\S+) \{(.*?)\n\}', text, re.S):
-    body = m.group(2)
-    st = re.search(r'\n\s*binding state (\S+);', body)
-    hw = re.search(r'hardware ethernet (\S+);', body)
-    out[m.group(1)] = "%s %s" % (st.group(1) if st else "?", hw.group(1) if hw else "-")
-print(json.dumps(out))
-EOF
+	    -e "s/@PRIMARY_ONLY@/$extra/" "$srcdir/docs/examples/isc-dhcpd-peer.conf" >"$FO_TMP/isc-peer.conf"
+	if grep -q @ "$FO_TMP/isc-peer.conf"; then echo "# unreplaced placeholder in dhcpd.conf"; return 1; fi
+	isc_run s2 "$FO_TMP/isc-peer.conf"
 }
 
 # by_owner FILE PRIMARY_IP SECONDARY_IP: each client offered and acked by its bucket's owner.
@@ -123,7 +74,7 @@ by_owner() {
 # leases_on_both FILE: every acked lease is active in dhcpd's lease file and
 # in Kea's lease4-get-all with the client's hardware address.
 leases_on_both() {
-	isc_leases >"$FO_TMP/isc-l.json"
+	isc_leases s2 >"$FO_TMP/isc-l.json"
 	fo_leases s1 | jq -s -c 'map(select(.state == 0) | {(.address): .hw}) | add // {}' >"$FO_TMP/kea-l.json"
 	r=$(jq -s -c --slurpfile i "$FO_TMP/isc-l.json" --slurpfile k "$FO_TMP/kea-l.json" '
 	    map(select(.acked != null)) | {acked: length,
@@ -167,7 +118,7 @@ no_negative_poolresp() {
 # partner owns equal the FREE / BACKUP leases of dhcpd's lease file (FREE is
 # the primary's, BACKUP the secondary's, in both implementations).
 same_ownership() {
-	isc_leases >"$FO_TMP/isc-l.json"
+	isc_leases s2 >"$FO_TMP/isc-l.json"
 	r=$(jq -c -n --slurpfile i "$FO_TMP/isc-l.json" --argjson k "$(fo_fget s1 '{"name": "rel1"}' |
 	    jq -c '.relationships[0].state.addresses | {"free-mine", "free-partner", active}')" --arg role "$1" '
 	    ($i[0] | [.[] | split(" ")[0]] | group_by(.) | map({(.[0]): length}) | add) as $c
@@ -197,9 +148,9 @@ run() {
 	fo_pair_config s1 "$FO_TMP/s1.json" "$(jq -cn --arg t "$kea_role" --argjson m "$kea_mclt" \
 	    '{"server-type": $t, "dialect": "isc", "max-client-lead-time": $m}')" "$D4"
 	if ! isc_start "$isc_role"; then fo_not_ok "$tag: dhcpd starts"; return; fi
-	if ! fo_kea_start s1 "$FO_TMP/s1.json" 0; then fo_not_ok "$tag: kea-dhcp4 starts"; isc_stop; return; fi
+	if ! fo_kea_start s1 "$FO_TMP/s1.json" 0; then fo_not_ok "$tag: kea-dhcp4 starts"; isc_stop s2; return; fi
 	fo_check "$tag: Kea reaches Normal (failover-get, <= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
-	fo_check "$tag: dhcpd moves to normal" isc_wait_state normal 10
+	fo_check "$tag: dhcpd moves to normal" isc_wait_state s2 normal 10
 	echo "#   Kea: $(fo_states s1)"
 	echo "#   dhcpd: $(grep 'failover peer rel1: I move' "$ISC_DIR/dhcpd.log" | sed 's/.*I move from \([a-z-]*\) to \([a-z-]*\)/\1>\2/' | tr '\n' ' ')"
 
@@ -223,17 +174,17 @@ run() {
 	fo_check "$tag: Kea and dhcpd agree on who owns each free address (counts)" same_ownership "$kea_role"
 
 	# Partition and heal.
-	from=$(isc_lines)
+	from=$(isc_lines s2)
 	fo_link_down s2
 	fo_check "$tag: link down: Kea goes to CommunicationInterrupted" fo_wait_state s1 rel1 CommunicationInterrupted 15
-	fo_check "$tag: link down: dhcpd moves to communications-interrupted" isc_wait_state communications-interrupted 15 "$from"
-	from=$(isc_lines)
+	fo_check "$tag: link down: dhcpd moves to communications-interrupted" isc_wait_state s2 communications-interrupted 15 "$from"
+	from=$(isc_lines s2)
 	fo_link_up s2
 	fo_check "$tag: heal: Kea back to Normal (<= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
-	fo_check "$tag: heal: dhcpd back to normal" isc_wait_state normal 15 "$from"
+	fo_check "$tag: heal: dhcpd back to normal" isc_wait_state s2 normal 15 "$from"
 	echo "#   Kea: $(fo_states s1)"
 	fo_kea_stop s1
-	isc_stop
+	isc_stop s2
 	[ -z "${FO_KEEP:-}" ] || cp -a "$ISC_DIR" "$FO_KEEP-isc-$kea_role"
 }
 

@@ -112,7 +112,7 @@ done
 R='.Dhcp4["hooks-libraries"][0].parameters.relationships'
 fo_check "dhcpd: primary's peer -> relationship (split 128 = 50 %, mclt, delays, ports, dialect isc)" \
     is "$D/dhcpd-primary.json" "$R" \
-    '[{"name":"dhcp-pair","mode":"load-balance","server-type":"primary","local-address":"10.0.0.1","local-port":647,"partner-server":"10.0.0.2","partner-port":647,"max-response-delay":6,"max-unacked-updates":10,"load-balance-max-seconds":3,"max-client-lead-time":30,"load-balance-percent":50,"dialect":"isc","scope-id":["10.0.0.0"]}]'
+    '[{"name":"dhcp-pair","mode":"load-balance","server-type":"primary","local-address":"10.0.0.1","local-port":647,"partner-server":"10.0.0.2","partner-port":647,"max-response-delay":6,"max-unacked-updates":10,"load-balance-max-seconds":3,"max-client-lead-time":600,"load-balance-percent":50,"dialect":"isc","scope-id":["10.0.0.0"]}]'
 fo_check "dhcpd: secondary's peer -> relationship (no mclt, 50 % by default)" \
     is "$D/dhcpd-secondary.json" "$R" \
     '[{"name":"dhcp-pair","mode":"load-balance","server-type":"secondary","local-address":"10.0.0.2","local-port":647,"partner-server":"10.0.0.1","partner-port":647,"max-response-delay":6,"max-unacked-updates":10,"load-balance-max-seconds":3,"load-balance-percent":50,"dialect":"isc","scope-id":["10.0.0.0"]}]'
