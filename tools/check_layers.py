@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """check_layers.py - the engine's includes point down the layers, never up,
-and no include cycle exists between headers or modules (docs/design.md, "Layers").
+no include cycle exists between headers or modules (docs/design.md, "Layers"),
+and every allocation of the engine goes through lib/fo_alloc (so that
+fo_alloc_fail_after reaches it: tests/unit/check_alloc).
 
 Layers, lowest first: lib, core, wire, run, api. engine/include holds the
 public headers: the base ones (fo_types.h, fo_host.h) that every layer may
@@ -18,6 +20,9 @@ import sys
 LAYERS = ["lib", "core", "wire", "run", "api"]
 BASE = {"fo_types.h", "fo_host.h"}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+# A call of libc's allocator (not a member such as a->malloc, not fo_malloc).
+ALLOC_RE = re.compile(r'(?<![\w>.])(malloc|calloc|realloc|reallocarray|strdup|strndup|'
+                      r'aligned_alloc|posix_memalign|asprintf|vasprintf)\s*\(')
 
 
 def main(top):
@@ -28,10 +33,16 @@ def main(top):
             if f.endswith((".c", ".h")):
                 where[f] = d
                 files.append((d, f))
-    bad = {"up": [], "facade": [], "public": [], "shim": [], "cycle": []}
+    bad = {"up": [], "facade": [], "public": [], "shim": [], "cycle": [], "alloc": []}
     graph = {}
     for d, f in files:
         text = open(os.path.join(top, "engine", d, f), encoding="utf-8").read()
+        if f.endswith(".c") and f != "fo_alloc.c":
+            for no, line in enumerate(text.splitlines(), 1):
+                code = line.split("/*")[0].split("//")[0]
+                for m in ALLOC_RE.finditer(code):
+                    bad["alloc"].append("engine/%s/%s:%d calls %s() (use fo_%s, fo_alloc.h)"
+                                        % (d, f, no, m.group(1), m.group(1)))
         incs = [h for h in INCLUDE_RE.findall(text) if h in where]
         if f.endswith(".h"):
             graph[f] = [h for h in incs if h.endswith(".h")]
@@ -113,7 +124,8 @@ def main(top):
                        ("facade", "only api/ includes the facade"),
                        ("public", "public headers include public base headers only"),
                        ("shim", "the shim includes public headers only"),
-                       ("cycle", "no include cycle between headers or modules")]:
+                       ("cycle", "no include cycle between headers or modules"),
+                       ("alloc", "every engine allocation goes through fo_alloc")]:
         for line in bad[rule]:
             print("#   " + line)
         if bad[rule]:

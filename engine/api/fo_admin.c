@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fo_admin.h"
+#include "fo_alloc.h"
 #include "fo_engine_int.h"
 #include "fo_relfile.h"
 #include "fo_config.h"
@@ -319,7 +320,7 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 		}
 		fo_errf(msg, msglen, "failover relationship '%s' changed (%s); the failover "
 		    "connections were re-established", name, b.s != NULL ? b.s : "");
-		free(b.s);
+		fo_free(b.s);
 	}
 	return st;
 }
@@ -381,7 +382,7 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	cur = fo_engine_set_of(eng);
 	r = &cur->rel[idx];
 	m = cur->n;
-	if ((list = calloc(r->n_scopes + n, sizeof(*list))) == NULL)
+	if ((list = fo_calloc(r->n_scopes + n, sizeof(*list))) == NULL)
 		return FO_ERR_NOMEM;
 	cnt = 0;
 	for (size_t i = 0; i < r->n_scopes; i++) {
@@ -401,13 +402,13 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 		if (add && there) {
 			fo_errf(msg, msglen, "scope-id: %s is already a scope of relationship '%s'",
 			    a, name);
-			free(list);
+			fo_free(list);
 			return FO_ERR_CONFIG;
 		}
 		if (!add && !there) {
 			fo_errf(msg, msglen, "scope-id: %s is not a scope of relationship '%s'",
 			    a, name);
-			free(list);
+			fo_free(list);
 			return FO_ERR_CONFIG;
 		}
 		if (add)
@@ -416,15 +417,15 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	if (!add && cnt == 0) {
 		fo_errf(msg, msglen, "scope-id: these are all the scopes of relationship '%s'; a "
 		    "relationship needs one (failover-remove removes the relationship)", name);
-		free(list);
+		fo_free(list);
 		return FO_ERR_CONFIG;
 	}
 	if ((es = fo_relfile_entries_of(cur, 0)) == NULL) {
-		free(list);
+		fo_free(list);
 		return FO_ERR_NOMEM;
 	}
 	fo_relfile_put_scopes(&es[idx], list, cnt);
-	free(list);
+	fo_free(list);
 	rel_dir(cur, name, dir, sizeof(dir));
 	st = commit(eng, es, m, now, msg, msglen);
 	fo_relfile_entries_free(es, m);

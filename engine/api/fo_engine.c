@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_engine_int.h"
@@ -91,7 +92,7 @@ engine_runtimes(fo_engine *eng, char *err, size_t errlen)
 {
 	fo_status st;
 
-	if ((eng->rt = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->rt))) == NULL)
+	if ((eng->rt = fo_calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->rt))) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < eng->rels.n; i++) {
 		st = fo_runtime_init(&eng->rt[i], &eng->rels.rel[i], eng->rels.state_directory,
@@ -112,7 +113,7 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	if (out == NULL || params_json == NULL)
 		return FO_ERR_INVAL;
 	*out = NULL;
-	if ((eng = calloc(1, sizeof(*eng))) == NULL)
+	if ((eng = fo_calloc(1, sizeof(*eng))) == NULL)
 		return FO_ERR_NOMEM;
 	atomic_init(&eng->wakeup.fd, -1);
 	atomic_init(&eng->wakeup.armed, false);
@@ -120,7 +121,7 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 		eng->host = *host;
 	st = fo_config_parse(params_json, &eng->rels, err, errlen);
 	if (st != FO_OK) {
-		free(eng);
+		fo_free(eng);
 		return st;
 	}
 	/* The live set of an earlier run (failover-add & co.) replaces the parameters. */
@@ -131,7 +132,7 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 
 		if ((st = fo_relfile_load(&eng->rels, &replaced, err, errlen)) != FO_OK) {
 			fo_relationship_set_clear(&eng->rels);
-			free(eng);
+			fo_free(eng);
 			return st;
 		}
 		fo_relfile_path(eng->rels.state_directory, path, sizeof(path));
@@ -268,17 +269,17 @@ fo_engine_destroy(fo_engine *eng)
 	fo_engine_stop(eng);
 	for (size_t i = 0; eng->peers != NULL && i < eng->rels.n; i++)
 		fo_peer_destroy(eng->peers[i]);
-	free(eng->peers);
+	fo_free(eng->peers);
 	if ((fd = atomic_load(&eng->wakeup.fd)) >= 0)
 		close(fd);
 	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++)
 		fo_runtime_fini(&eng->rt[i]);
-	free(eng->rt);
-	free(eng->map);
-	free(eng->notes);
+	fo_free(eng->rt);
+	fo_free(eng->map);
+	fo_free(eng->notes);
 	fo_relationship_set_clear(&eng->rels);
 	free_subnets(eng->subnets, eng->n_subnets);
-	free(eng);
+	fo_free(eng);
 }
 
 fo_status
@@ -342,8 +343,8 @@ opened_free(fo_opened *o)
 {
 	for (size_t i = 0; o->open != NULL && i < o->n_open; i++)
 		fo_scope_close(o->open[i]);
-	free(o->open);
-	free(o->closed);
+	fo_free(o->open);
+	fo_free(o->closed);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -355,7 +356,7 @@ add_note(fo_engine *eng, fo_attach_note_kind kind, const char *fmt, ...)
 static void
 add_note(fo_engine *eng, fo_attach_note_kind kind, const char *fmt, ...)
 {
-	fo_note *n = realloc(eng->notes, (eng->n_notes + 1) * sizeof(*n));
+	fo_note *n = fo_realloc(eng->notes, (eng->n_notes + 1) * sizeof(*n));
 	char line[sizeof(n->text)];
 	va_list ap;
 
@@ -531,8 +532,8 @@ open_scopes(fo_engine *eng, fo_runtime *rt, const fo_subnet *subnets, size_t n, 
 	size_t ns = rt->rel->n_scopes ? rt->rel->n_scopes : 1;
 
 	memset(o, 0, sizeof(*o));
-	if ((o->open = calloc(ns, sizeof(*o->open))) == NULL ||
-	    (o->closed = calloc(ns, sizeof(*o->closed))) == NULL) {
+	if ((o->open = fo_calloc(ns, sizeof(*o->open))) == NULL ||
+	    (o->closed = fo_calloc(ns, sizeof(*o->closed))) == NULL) {
 		opened_free(o);
 		return FO_ERR_NOMEM;
 	}
@@ -574,7 +575,7 @@ install(fo_engine *eng, fo_opened *o)
 
 	for (size_t i = 0; i < eng->rels.n; i++)
 		total += o[i].n_open + o[i].n_closed;
-	if ((map = calloc(total ? total : 1, sizeof(*map))) == NULL)
+	if ((map = fo_calloc(total ? total : 1, sizeof(*map))) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < eng->rels.n; i++) {
 		for (size_t k = 0; k < o[i].n_open; k++) {
@@ -598,7 +599,7 @@ install(fo_engine *eng, fo_opened *o)
 		memset(&o[i], 0, sizeof(o[i]));
 	}
 	qsort(map, m, sizeof(*map), map_cmp);
-	free(eng->map);
+	fo_free(eng->map);
 	eng->map = map;
 	eng->n_map = m;
 	return FO_OK;
@@ -609,16 +610,16 @@ static void
 free_subnets(fo_subnet *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		free((void *)s[i].pools);
-		free((void *)s[i].reserved);
+		fo_free((void *)s[i].pools);
+		fo_free((void *)s[i].reserved);
 	}
-	free(s);
+	fo_free(s);
 }
 
 static fo_status
 save_subnets(fo_engine *eng, const fo_subnet *subnets, size_t n)
 {
-	fo_subnet *c = calloc(n ? n : 1, sizeof(*c));
+	fo_subnet *c = fo_calloc(n ? n : 1, sizeof(*c));
 
 	if (c == NULL)
 		return FO_ERR_NOMEM;
@@ -630,13 +631,13 @@ save_subnets(fo_engine *eng, const fo_subnet *subnets, size_t n)
 		c[i].pools = NULL;
 		c[i].reserved = NULL;
 		if (subnets[i].n_pools > 0 &&
-		    (p = malloc(subnets[i].n_pools * sizeof(*p))) == NULL)
+		    (p = fo_malloc(subnets[i].n_pools * sizeof(*p))) == NULL)
 			goto nomem;
 		if (p != NULL)
 			memcpy(p, subnets[i].pools, subnets[i].n_pools * sizeof(*p));
 		c[i].pools = p;
 		if (subnets[i].n_reserved > 0 &&
-		    (r = malloc(subnets[i].n_reserved * sizeof(*r))) == NULL)
+		    (r = fo_malloc(subnets[i].n_reserved * sizeof(*r))) == NULL)
 			goto nomem;
 		if (r != NULL)
 			memcpy(r, subnets[i].reserved, subnets[i].n_reserved * sizeof(*r));
@@ -680,7 +681,7 @@ fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now
 		st = FO_ERR_NOMEM;
 		goto fail;
 	}
-	if ((o = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*o))) == NULL) {
+	if ((o = fo_calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*o))) == NULL) {
 		st = FO_ERR_NOMEM;
 		goto fail;
 	}
@@ -692,7 +693,7 @@ fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now
 	}
 	for (i = 0; i < eng->rels.n; i++)
 		opened_free(&o[i]);
-	free(o);
+	fo_free(o);
 	if (st == FO_OK) {
 		eng->attached = true;
 		return FO_OK;
@@ -928,14 +929,14 @@ get_json(fo_engine *eng, const char *name, fo_ip4 scope, fo_report_page *pg, cha
 
 		sel[0] = only != NULL ? &eng->rt[only - eng->rels.rel] : NULL;
 		if (only == NULL) {
-			if ((rts = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*rts))) == NULL)
+			if ((rts = fo_calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*rts))) == NULL)
 				return FO_ERR_NOMEM;
 			for (n = 0; n < eng->rels.n; n++)
 				rts[n] = &eng->rt[n];
 		}
 		st = fo_report_page_collect(pg, rts, n);
 		if (rts != sel)
-			free(rts);
+			fo_free(rts);
 		if (st != FO_OK) {
 			fo_errf(err, errlen, "%s for a page of %u bindings", fo_status_name(st),
 			    (unsigned)pg->limit);
@@ -1034,7 +1035,7 @@ make_peers(fo_engine *eng)
 
 	if (eng->peers != NULL)
 		return FO_OK;
-	if ((eng->peers = calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->peers))) == NULL)
+	if ((eng->peers = fo_calloc(eng->rels.n ? eng->rels.n : 1, sizeof(*eng->peers))) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < eng->rels.n; i++)
 		if ((st = fo_peer_create(&eng->peers[i], &eng->rt[i])) != FO_OK)
@@ -1175,13 +1176,13 @@ teardown(fo_engine *eng, fo_wall now)
 	fo_engine_shutdown(eng, now);
 	for (size_t i = 0; eng->peers != NULL && i < eng->rels.n; i++)
 		fo_peer_destroy(eng->peers[i]);
-	free(eng->peers);
+	fo_free(eng->peers);
 	eng->peers = NULL;
 	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++)
 		fo_runtime_fini(&eng->rt[i]);
-	free(eng->rt);
+	fo_free(eng->rt);
 	eng->rt = NULL;
-	free(eng->map);
+	fo_free(eng->map);
 	eng->map = NULL;
 	eng->n_map = 0;
 	eng->attached = false;

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_config.h"
 #include "fo_relfile.h"
 #include "fo_runtime.h"
@@ -26,11 +27,11 @@ void
 fo_relfile_entry_free(fo_relfile_entry *e)
 {
 	for (size_t i = 0; i < e->n; i++) {
-		free(e->key[i]);
+		fo_free(e->key[i]);
 		if (e->val[i] != NULL) {
 			/* values may hold the shared secret */
 			memset(e->val[i], 0, strlen(e->val[i]));
-			free(e->val[i]);
+			fo_free(e->val[i]);
 		}
 	}
 	memset(e, 0, sizeof(*e));
@@ -52,9 +53,9 @@ fo_relfile_entry_del(fo_relfile_entry *e, const char *key)
 
 	if (i < 0)
 		return;
-	free(e->key[i]);
+	fo_free(e->key[i]);
 	memset(e->val[i], 0, strlen(e->val[i]));
-	free(e->val[i]);
+	fo_free(e->val[i]);
 	memmove(&e->key[i], &e->key[i + 1], (e->n - (size_t)i - 1) * sizeof(e->key[0]));
 	memmove(&e->val[i], &e->val[i + 1], (e->n - (size_t)i - 1) * sizeof(e->val[0]));
 	e->n--;
@@ -65,7 +66,7 @@ void
 fo_relfile_entry_put(fo_relfile_entry *e, const char *key, const char *val)
 {
 	ssize_t i = fo_relfile_entry_find(e, key);
-	char *v = strdup(val), *k;
+	char *v = fo_strdup(val), *k;
 
 	if (v == NULL) {
 		e->oom = true;
@@ -73,12 +74,12 @@ fo_relfile_entry_put(fo_relfile_entry *e, const char *key, const char *val)
 	}
 	if (i >= 0) {
 		memset(e->val[i], 0, strlen(e->val[i]));
-		free(e->val[i]);
+		fo_free(e->val[i]);
 		e->val[i] = v;
 		return;
 	}
-	if (e->n == FO_RELFILE_MAX_LEAVES || (k = strdup(key)) == NULL) {
-		free(v);
+	if (e->n == FO_RELFILE_MAX_LEAVES || (k = fo_strdup(key)) == NULL) {
+		fo_free(v);
 		e->oom = true;
 		return;
 	}
@@ -94,12 +95,12 @@ put_str(fo_relfile_entry *e, const char *key, const char *s)
 	fo_sbuf_json_str(&b, s, strlen(s));
 	if (b.oom) {
 		e->oom = true;
-		free(b.s);
+		fo_free(b.s);
 		return;
 	}
 	fo_relfile_entry_put(e, key, b.s);
 	memset(b.s, 0, b.len);
-	free(b.s);
+	fo_free(b.s);
 }
 
 static void
@@ -135,7 +136,7 @@ fo_relfile_put_scopes(fo_relfile_entry *e, const fo_scope_ref *s, size_t n)
 		e->oom = true;
 	else
 		fo_relfile_entry_put(e, "scope-id", b.s);
-	free(b.s);
+	fo_free(b.s);
 }
 
 /* The relationship's configuration as an fo_relfile_entry, effective values, secret included. */
@@ -224,7 +225,7 @@ fo_relfile_wipe_free(char *s)
 {
 	if (s != NULL) {
 		memset(s, 0, strlen(s));
-		free(s);
+		fo_free(s);
 	}
 }
 
@@ -232,7 +233,7 @@ fo_relfile_wipe_free(char *s)
 fo_relfile_entry *
 fo_relfile_entries_of(const fo_relationship_set *set, size_t extra)
 {
-	fo_relfile_entry *es = calloc(set->n + extra + 1, sizeof(*es));
+	fo_relfile_entry *es = fo_calloc(set->n + extra + 1, sizeof(*es));
 
 	for (size_t i = 0; es != NULL && i < set->n; i++)
 		entry_of(&es[i], &set->rel[i]);
@@ -244,7 +245,7 @@ fo_relfile_entries_free(fo_relfile_entry *es, size_t n)
 {
 	for (size_t i = 0; es != NULL && i < n; i++)
 		fo_relfile_entry_free(&es[i]);
-	free(es);
+	fo_free(es);
 }
 
 char *

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "fo_alloc.h"
 #include "fo_engine_int.h"
 #include "fo_canon.h"
 #include "fo_digest.h"
@@ -27,7 +28,7 @@ mac_hex(const char *secret, const char *command, const char *canon,
 	unsigned char md[FO_DIGEST_LEN];
 	unsigned int mdlen = 0;
 	size_t n = strlen(mac_label) + strlen(command) + 1 + strlen(canon);
-	char *msg = malloc(n + 1);
+	char *msg = fo_malloc(n + 1);
 	fo_status st = FO_ERR_NOMEM;
 
 	if (msg == NULL)
@@ -42,7 +43,7 @@ mac_hex(const char *secret, const char *command, const char *canon,
 		hex[FO_REPLICATE_DIGEST_HEX] = '\0';
 		st = FO_OK;
 	}
-	free(msg);
+	fo_free(msg);
 	OPENSSL_cleanse(md, sizeof(md));
 	return st;
 }
@@ -80,7 +81,7 @@ fo_replicate_digest(const char *secret, const char *command, const char *args_js
 		return st;
 	if ((st = fo_jv_canon(v, "digest", &canon)) == FO_OK)
 		st = mac_hex(secret, command, canon, hex);
-	free(canon);
+	fo_free(canon);
 	fo_jv_free(v);
 	return st;
 }
@@ -132,7 +133,7 @@ fo_replicate_verify(const char *secret, const char *command, const char *args_js
 	}
 done:
 	OPENSSL_cleanse(want, sizeof(want));
-	free(canon);
+	fo_free(canon);
 	fo_jv_free(v);
 	return st;
 }
@@ -144,7 +145,7 @@ with_member(const char *obj, const char *member)
 	const char *p = obj + strspn(obj, " \t\r\n") + 1;   /* after '{' */
 	const char *q = p + strspn(p, " \t\r\n");
 	size_t n = strlen(member) + strlen(p) + 4;
-	char *out = malloc(n);
+	char *out = fo_malloc(n);
 
 	if (out != NULL)
 		snprintf(out, n, "{%s%s%s", member, *q == '}' ? "" : ",", p);
@@ -182,15 +183,15 @@ fo_replicate_request(const char *secret, const char *command, const char *args_j
 		}
 	}
 	n = strlen(command) + strlen(signed_args != NULL ? signed_args : timed) + 64;
-	if ((*out = malloc(n)) == NULL) {
+	if ((*out = fo_malloc(n)) == NULL) {
 		st = FO_ERR_NOMEM;
 		goto done;
 	}
 	snprintf(*out, n, "{\"command\":\"%s\",\"service\":[\"dhcp4\"],\"arguments\":%s}",
 	    command, signed_args != NULL ? signed_args : timed);
 done:
-	free(timed);
-	free(signed_args);
+	fo_free(timed);
+	fo_free(signed_args);
 	return st;
 }
 
@@ -275,7 +276,7 @@ fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
 	req.body = body;
 	req.body_len = strlen(body);
 	st = fo_http_post(&req, &resp, why, sizeof(why));
-	free(body);
+	fo_free(body);
 	if (st != FO_OK) {
 		fo_errf(err, errlen, "partner-control-url %s: %s", r->partner_control_url, why);
 		return st;

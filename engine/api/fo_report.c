@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_report.h"
 
 /* Two decimal digits at p. */
@@ -270,7 +271,7 @@ sorted_scopes(fo_runtime *const *rts, size_t n, size_t *ns)
 
 	for (size_t i = 0; i < n; i++)
 		total += rts[i]->n_scopes;
-	if ((v = malloc((total ? total : 1) * sizeof(*v))) == NULL)
+	if ((v = fo_malloc((total ? total : 1) * sizeof(*v))) == NULL)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
 		for (size_t s = 0; s < rts[i]->n_scopes; s++)
@@ -293,8 +294,8 @@ fo_report_page_collect(fo_report_page *pg, fo_runtime *const *rts, size_t n)
 	if (pg->limit == 0 || pg->limit > FO_PAGE_LIMIT_MAX || pg->from == UINT32_MAX)
 		return pg->limit == 0 || pg->limit > FO_PAGE_LIMIT_MAX ? FO_ERR_INVAL : FO_OK;
 	if ((v = sorted_scopes(rts, n, &ns)) == NULL ||
-	    (pg->items = malloc((pg->limit + 1) * sizeof(*pg->items))) == NULL) {
-		free(v);
+	    (pg->items = fo_malloc((pg->limit + 1) * sizeof(*pg->items))) == NULL) {
+		fo_free(v);
 		return FO_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < ns && pg->n <= pg->limit; i++) {
@@ -302,7 +303,7 @@ fo_report_page_collect(fo_report_page *pg, fo_runtime *const *rts, size_t n)
 		fo_scope_visit_range(v[i], pg->from + 1, UINT32_MAX, FO_SCOPE_NONFREE,
 		    pg->limit + 1 - pg->n, collect_cb, &c);
 	}
-	free(v);
+	fo_free(v);
 	if (pg->n > pg->limit) {
 		pg->n = pg->limit;
 		pg->more = true;
@@ -313,7 +314,7 @@ fo_report_page_collect(fo_report_page *pg, fo_runtime *const *rts, size_t n)
 void
 fo_report_page_free(fo_report_page *pg)
 {
-	free(pg->items);
+	fo_free(pg->items);
 	pg->items = NULL;
 	pg->n = 0;
 }
@@ -354,7 +355,7 @@ scope_bindings(fo_json *j, const fo_report_page *pg, const fo_scope *s)
 static fo_scope_counts *
 read_counts(fo_runtime *rt, fo_scope_counts *sum)
 {
-	fo_scope_counts *c = calloc(rt->n_scopes ? rt->n_scopes : 1, sizeof(*c));
+	fo_scope_counts *c = fo_calloc(rt->n_scopes ? rt->n_scopes : 1, sizeof(*c));
 
 	memset(sum, 0, sizeof(*sum));
 	if (c == NULL)
@@ -451,7 +452,7 @@ state(fo_json *j, fo_runtime *rt, const fo_report_page *pg)
 	counts(j, &sum, r->server_type);
 	fo_json_obj_end(j);
 	scopes(j, rt, pg, c);
-	free(c);
+	fo_free(c);
 	counters(j, rt, &sn);
 	fo_json_obj_end(j);
 }

@@ -12,6 +12,7 @@
 
 #include <libyang/libyang.h>
 
+#include "fo_alloc.h"
 #include "fo_config.h"
 #include "fo_url.h"
 
@@ -60,7 +61,7 @@ cfg_fail(struct cfg *c, const struct lyd_node *node, const char *fmt, ...)
 	if (node != NULL)
 		path = lyd_path(node, LYD_PATH_STD, NULL, 0);
 	n = snprintf(c->err, c->errlen, "%s: ", path != NULL ? path : TOP_PATH);
-	free(path);
+	free(path);             /* libyang's */
 	if (n >= 0 && (size_t)n < c->errlen) {
 		va_start(ap, fmt);
 		vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
@@ -109,7 +110,7 @@ str_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+	if (n < 0 || (s = fo_malloc((size_t)n + 1)) == NULL)
 		return NULL;
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)n + 1, fmt, ap);
@@ -226,7 +227,7 @@ ly_fail(struct cfg *c, const struct ly_ctx *ctx, LY_ERR rc)
 	}
 	if ((path = error_path(e)) != NULL) {
 		report(c, path, "", e->msg, 0);
-		free(path);
+		fo_free(path);
 		return FO_ERR_CONFIG;
 	}
 	/* No node yet (a JSON syntax error): say where in the text. */
@@ -286,7 +287,7 @@ parse_wrapped(struct ly_ctx *ctx, const char *pre, const char *text, size_t len,
 	if (doc == NULL)
 		return LY_EMEM;
 	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON, popts, vopts, tree);
-	free(doc);
+	fo_free(doc);
 	return rc;
 }
 
@@ -368,7 +369,7 @@ entry_fails_alike(struct ly_ctx *ctx, const char *s, size_t i, size_t end,
 	r = rel_rest(path, &keyed);
 	same = r != NULL && strcmp(r, rest) == 0;
 done:
-	free(path);
+	fo_free(path);
 	lyd_free_all(tree);
 	ly_err_clean(ctx, NULL);
 	return same;
@@ -445,8 +446,8 @@ parse_fail(struct cfg *c, struct ly_ctx *ctx, const char *params, LY_ERR rc)
 	if (c->err == NULL || c->errlen == 0)
 		return FO_ERR_CONFIG;
 	if (e == NULL || e->msg == NULL || (path = error_path(e)) == NULL ||
-	    (msg = strdup(e->msg)) == NULL) {
-		free(path);
+	    (msg = fo_strdup(e->msg)) == NULL) {
+		fo_free(path);
 		return ly_fail(c, ctx, rc);
 	}
 	rest = rel_rest(path, &keyed);
@@ -456,9 +457,9 @@ parse_fail(struct cfg *c, struct ly_ctx *ctx, const char *params, LY_ERR rc)
 		report(c, entry, rest, msg, pos);
 	else
 		report(c, path, "", msg, 0);
-	free(entry);
-	free(msg);
-	free(path);
+	fo_free(entry);
+	fo_free(msg);
+	fo_free(path);
 	return FO_ERR_CONFIG;
 }
 
@@ -468,7 +469,7 @@ module_text_for_engine(void)
 {
 	const char *at = strstr(fo_yang_module_text, scope_must);
 	size_t head, total = strlen(fo_yang_module_text);
-	char *text = malloc(total + 1);
+	char *text = fo_malloc(total + 1);
 
 	if (text == NULL)
 		return NULL;
@@ -504,7 +505,7 @@ ctx_new(struct cfg *c, struct ly_ctx **ctx)
 	}
 	st = FO_OK;
 done:
-	free(text);
+	fo_free(text);
 	if (st != FO_OK && *ctx != NULL) {
 		ly_ctx_destroy(*ctx);
 		*ctx = NULL;
@@ -591,7 +592,7 @@ add_scope(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *
 	if (c->n_seen == c->cap_seen) {
 		size_t cap = c->cap_seen ? 2 * c->cap_seen : 64;
 
-		if ((s = realloc(c->seen, cap * sizeof(*s))) == NULL)
+		if ((s = fo_realloc(c->seen, cap * sizeof(*s))) == NULL)
 			return FO_ERR_NOMEM;
 		c->seen = s;
 		c->cap_seen = cap;
@@ -730,7 +731,7 @@ rel_fill(struct cfg *c, const struct lyd_node *list, fo_relationship *r, size_t 
 			scopes++;
 	if (scopes > FO_MAX_SCOPES)
 		return cfg_fail(c, list, "more than %d scope-ids", FO_MAX_SCOPES);
-	if (scopes > 0 && (r->scopes = calloc(scopes, sizeof(*r->scopes))) == NULL)
+	if (scopes > 0 && (r->scopes = fo_calloc(scopes, sizeof(*r->scopes))) == NULL)
 		return FO_ERR_NOMEM;
 	LY_LIST_FOR(lyd_child(list), n)
 		if ((st = rel_leaf(c, r, rel, n)) != FO_OK)
@@ -808,7 +809,7 @@ tree_to_set(struct cfg *c, const struct lyd_node *tree, fo_relationship_set *set
 			count++;
 	if (count > FO_MAX_RELATIONSHIPS)
 		return cfg_fail(c, top, "more than %d relationships", FO_MAX_RELATIONSHIPS);
-	if (count > 0 && (set->rel = calloc(count, sizeof(*set->rel))) == NULL)
+	if (count > 0 && (set->rel = fo_calloc(count, sizeof(*set->rel))) == NULL)
 		return FO_ERR_NOMEM;
 	LY_LIST_FOR(lyd_child(top), n) {
 		if (strcmp(n->schema->name, "state-directory") == 0) {
@@ -869,7 +870,7 @@ fo_config_parse(const char *params_json, fo_relationship_set *out, char *err,
 	memset(&set, 0, sizeof(set));
 done:
 	fo_relationship_set_clear(&set);
-	free(c.seen);
+	fo_free(c.seen);
 	lyd_free_all(tree);
 	if (ctx != NULL)
 		ly_ctx_destroy(ctx);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_relationship.h"
 
 /* A wipe the compiler may not remove, although the memory is dead afterwards. */
@@ -53,7 +54,7 @@ fo_relationship_copy(fo_relationship *dst, const fo_relationship *src)
 	if (src->n_scopes > 0) {
 		if (src->scopes == NULL)
 			return FO_ERR_INVAL;
-		scopes = calloc(src->n_scopes, sizeof(*scopes));
+		scopes = fo_calloc(src->n_scopes, sizeof(*scopes));
 		if (scopes == NULL)
 			return FO_ERR_NOMEM;
 		memcpy(scopes, src->scopes, src->n_scopes * sizeof(*scopes));
@@ -69,7 +70,7 @@ fo_relationship_clear(fo_relationship *r)
 {
 	if (r == NULL)
 		return;
-	free(r->scopes);
+	fo_free(r->scopes);
 	wipe(r->shared_secret, sizeof(r->shared_secret));
 	wipe(r->partner_control_password, sizeof(r->partner_control_password));
 	memset(r, 0, sizeof(*r));
@@ -82,7 +83,7 @@ fo_relationship_set_clear(fo_relationship_set *set)
 		return;
 	for (size_t i = 0; i < set->n; i++)
 		fo_relationship_clear(&set->rel[i]);
-	free(set->rel);
+	fo_free(set->rel);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -4,6 +4,7 @@
  */
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fo_alloc.h"
 
@@ -38,6 +39,15 @@ void *
 fo_realloc(void *ptr, size_t size)
 {
 	return inject() ? NULL : realloc(ptr, size);
+}
+
+char *
+fo_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = fo_malloc(n);
+
+	return d != NULL ? memcpy(d, s, n) : NULL;
 }
 
 void

@@ -2,7 +2,9 @@
  * fo_alloc.h - the engine's allocation calls, with failure injection for
  * tests (as c-ares' SetAllocFail(n)).
  *
- * fo_malloc, fo_calloc, fo_realloc, fo_free behave as libc's. A test calls
+ * fo_malloc, fo_calloc, fo_realloc, fo_strdup, fo_free behave as libc's
+ * (fo_free is libc's free: a string libyang returned may be passed to it).
+ * Every allocation of the engine goes through them. A test calls
  * fo_alloc_fail_after(n): the next n allocations succeed and the one after
  * them (the (n+1)th: n = 0 fails the very next) returns NULL, once; later
  * ones succeed again. fo_alloc_fail_after(-1) cancels, keeping what
@@ -21,6 +23,7 @@
 void *fo_malloc(size_t size);
 void *fo_calloc(size_t nmemb, size_t size);
 void *fo_realloc(void *ptr, size_t size);       /* on failure ptr is left as it was */
+char *fo_strdup(const char *s);
 void fo_free(void *ptr);
 
 void fo_alloc_fail_after(long n);               /* tests only */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_canon.h"
 #include "fo_sbuf.h"
 
@@ -210,7 +211,7 @@ read_number(rd *r, fo_jv *v)
 	}
 	v->type = FO_JV_NUMBER;
 	v->len = r->i - start;
-	if ((v->s = malloc(v->len + 1)) == NULL)
+	if ((v->s = fo_malloc(v->len + 1)) == NULL)
 		return FO_ERR_NOMEM;
 	memcpy(v->s, r->p + start, v->len);
 	v->s[v->len] = '\0';
@@ -224,19 +225,19 @@ add_kid(fo_jv *v, fo_jv **kid, char *key, size_t klen)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? 2 * v->cap : 4;
-		fo_jv **k = realloc(v->kid, cap * sizeof(*k));
+		fo_jv **k = fo_realloc(v->kid, cap * sizeof(*k));
 
 		if (k == NULL)
 			return FO_ERR_NOMEM;
 		v->kid = k;
 		if (v->type == FO_JV_OBJECT) {
-			char **kk = realloc(v->key, cap * sizeof(*kk));
+			char **kk = fo_realloc(v->key, cap * sizeof(*kk));
 			size_t *kl;
 
 			if (kk == NULL)
 				return FO_ERR_NOMEM;
 			v->key = kk;
-			if ((kl = realloc(v->klen, cap * sizeof(*kl))) == NULL)
+			if ((kl = fo_realloc(v->klen, cap * sizeof(*kl))) == NULL)
 				return FO_ERR_NOMEM;
 			v->klen = kl;
 		}
@@ -288,7 +289,7 @@ no_duplicates(rd *r, const fo_jv *v, size_t at)
 
 	if (v->n < 2)
 		return FO_OK;
-	if ((idx = malloc(v->n * sizeof(*idx))) == NULL)
+	if ((idx = fo_malloc(v->n * sizeof(*idx))) == NULL)
 		return FO_ERR_NOMEM;
 	sorted_members(v, idx);
 	for (size_t i = 1; i < v->n && st == FO_OK; i++) {
@@ -298,7 +299,7 @@ no_duplicates(rd *r, const fo_jv *v, size_t at)
 			st = fail(r, "two members of this object have the same name");
 		}
 	}
-	free(idx);
+	fo_free(idx);
 	return st;
 }
 
@@ -327,18 +328,18 @@ read_container(rd *r, fo_jv *v, bool object)
 			if (r->i >= r->len || r->p[r->i] != '"')
 				return fail(r, "a member name (a string) was expected");
 			if ((st = read_string(r, &key)) != FO_OK) {
-				free(key.s);
+				fo_free(key.s);
 				return st;
 			}
 			ws(r);
 			if (r->i >= r->len || r->p[r->i] != ':') {
-				free(key.s);
+				fo_free(key.s);
 				return fail(r, "':' was expected after the member name");
 			}
 			r->i++;
 		}
-		if ((kid = calloc(1, sizeof(*kid))) == NULL) {
-			free(key.s);
+		if ((kid = fo_calloc(1, sizeof(*kid))) == NULL) {
+			fo_free(key.s);
 			return FO_ERR_NOMEM;
 		}
 		st = read_value(r, kid);
@@ -346,7 +347,7 @@ read_container(rd *r, fo_jv *v, bool object)
 			st = add_kid(v, &kid, key.s, key.len);
 		if (st != FO_OK) {
 			fo_jv_free(kid);
-			free(key.s);
+			fo_free(key.s);
 			return st;
 		}
 		ws(r);
@@ -392,7 +393,7 @@ read_value(rd *r, fo_jv *v)
 	case '"':
 		v->type = FO_JV_STRING;
 		if ((st = read_string(r, &b)) != FO_OK) {
-			free(b.s);
+			fo_free(b.s);
 			return st;
 		}
 		v->s = b.s;
@@ -423,7 +424,7 @@ fo_jv_parse(const char *text, size_t len, fo_jv **out, char *err, size_t errlen)
 	if (out == NULL || (text == NULL && len > 0))
 		return FO_ERR_INVAL;
 	*out = NULL;
-	if ((v = calloc(1, sizeof(*v))) == NULL)
+	if ((v = fo_calloc(1, sizeof(*v))) == NULL)
 		return FO_ERR_NOMEM;
 	st = read_value(&r, v);
 	if (st == FO_OK) {
@@ -447,13 +448,13 @@ fo_jv_free(fo_jv *v)
 	for (size_t i = 0; i < v->n; i++) {
 		fo_jv_free(v->kid[i]);
 		if (v->key != NULL)
-			free(v->key[i]);
+			fo_free(v->key[i]);
 	}
-	free(v->kid);
-	free(v->key);
-	free(v->klen);
-	free(v->s);
-	free(v);
+	fo_free(v->kid);
+	fo_free(v->key);
+	fo_free(v->klen);
+	fo_free(v->s);
+	fo_free(v);
 }
 
 fo_jv_type
@@ -527,7 +528,7 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 	case FO_JV_OBJECT:
 		break;
 	}
-	if ((idx = malloc((v->n ? v->n : 1) * sizeof(*idx))) == NULL) {
+	if ((idx = fo_malloc((v->n ? v->n : 1) * sizeof(*idx))) == NULL) {
 		b->oom = true;
 		return;
 	}
@@ -546,7 +547,7 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 		emit(b, v->kid[k], NULL);
 	}
 	fo_sbuf_byte(b, '}');
-	free(idx);
+	fo_free(idx);
 }
 
 fo_status
@@ -559,7 +560,7 @@ fo_jv_canon(const fo_jv *v, const char *drop, char **out)
 	*out = NULL;
 	emit(&b, v, drop);
 	if (b.oom) {
-		free(b.s);
+		fo_free(b.s);
 		return FO_ERR_NOMEM;
 	}
 	*out = b.s;

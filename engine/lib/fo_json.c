@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_json.h"
 
 void
@@ -18,7 +19,7 @@ fo_json_init(fo_json *j)
 void
 fo_json_free(fo_json *j)
 {
-	free(j->buf);
+	fo_free(j->buf);
 	fo_json_init(j);
 }
 
@@ -34,7 +35,7 @@ put(fo_json *j, const char *s, size_t n)
 		ncap = j->cap ? j->cap : 256;
 		while (ncap < j->len + n + 1)
 			ncap *= 2;
-		if ((nb = realloc(j->buf, ncap)) == NULL) {
+		if ((nb = fo_realloc(j->buf, ncap)) == NULL) {
 			j->err = FO_ERR_NOMEM;
 			return;
 		}

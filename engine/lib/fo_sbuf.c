@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_sbuf.h"
 
 void
@@ -19,7 +20,7 @@ fo_sbuf_add(fo_sbuf *b, const char *p, size_t n)
 
 		while (b->len + n + 1 > cap)
 			cap *= 2;
-		if ((s = realloc(b->s, cap)) == NULL) {
+		if ((s = fo_realloc(b->s, cap)) == NULL) {
 			b->oom = true;
 			return;
 		}
@@ -71,7 +72,7 @@ fo_sbuf_take(fo_sbuf *b)
 	char *s = b->s;
 
 	if (b->oom) {
-		free(b->s);
+		fo_free(b->s);
 		s = NULL;
 	}
 	memset(b, 0, sizeof(*b));

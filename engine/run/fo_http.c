@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_http.h"
 #include "fo_http_tls.h"
 
@@ -76,7 +77,7 @@ header(const char *h, const char *end, const char *name, size_t *vlen)
 static fo_status
 set_body(fo_http_response *resp, const char *p, size_t n)
 {
-	if ((resp->body = malloc(n + 1)) == NULL)
+	if ((resp->body = fo_malloc(n + 1)) == NULL)
 		return FO_ERR_NOMEM;
 	memcpy(resp->body, p, n);
 	resp->body[n] = '\0';
@@ -121,7 +122,7 @@ dechunk(const char *p, const char *end, fo_http_response *resp, char *err, size_
 			q += *q == '\r' ? 1 : 0;
 			q += (q < end && *q == '\n') ? 1 : 0;
 		}
-		if (pass == 0 && (resp->body = malloc(total + 1)) == NULL)
+		if (pass == 0 && (resp->body = fo_malloc(total + 1)) == NULL)
 			return FO_ERR_NOMEM;
 	}
 	resp->body[total] = '\0';
@@ -223,7 +224,7 @@ fo_http_response_free(fo_http_response *resp)
 {
 	if (resp == NULL)
 		return;
-	free(resp->body);
+	fo_free(resp->body);
 	memset(resp, 0, sizeof(*resp));
 }
 
@@ -396,7 +397,7 @@ request_head(const fo_http_request *req, const fo_url *u)
 		memset(cred, 0, sizeof(cred));
 	}
 	need = strlen(u->path) + strlen(u->host) + strlen(ct) + strlen(auth) + 256;
-	if ((head = malloc(need)) != NULL)
+	if ((head = fo_malloc(need)) != NULL)
 		snprintf(head, need, "POST %s HTTP/1.1\r\nHost: %s%s%s:%u\r\n"
 		    "Content-Type: %s\r\nContent-Length: %zu\r\nAccept: application/json\r\n"
 		    "%sConnection: close\r\n\r\n", u->path, v6 ? "[" : "", u->host, v6 ? "]" : "",
@@ -413,7 +414,7 @@ receive(const conn *c, const fo_http_request *req, const fo_url *u, int64_t dead
 	short ev = POLLIN;
 	size_t max = req->max_response ? req->max_response : FO_HTTP_MAX_RESPONSE;
 	size_t len = 0, cap = 4096;
-	char *b = malloc(cap), *nb;
+	char *b = fo_malloc(cap), *nb;
 	fo_status st = FO_ERR_STATE;
 	bool closed = false;
 
@@ -427,7 +428,7 @@ receive(const conn *c, const fo_http_request *req, const fo_url *u, int64_t dead
 				st = FO_ERR_PROTO;
 				break;
 			}
-			if ((nb = realloc(b, cap * 2)) == NULL)
+			if ((nb = fo_realloc(b, cap * 2)) == NULL)
 				break;
 			b = nb;
 			cap *= 2;
@@ -469,7 +470,7 @@ receive(const conn *c, const fo_http_request *req, const fo_url *u, int64_t dead
 	}
 	if (b == NULL || (st == FO_ERR_STATE))
 		st = FO_ERR_NOMEM;
-	free(b);
+	fo_free(b);
 	return st;
 }
 
@@ -562,7 +563,7 @@ fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size
 done:
 	if (head != NULL) {
 		memset(head, 0, strlen(head));  /* the credentials */
-		free(head);
+		fo_free(head);
 	}
 	fo_tls_free(c.tls);
 	close(c.fd);

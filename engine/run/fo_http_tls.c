@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "fo_alloc.h"
 #include "fo_http_tls.h"
 
 struct fo_tls {
@@ -109,7 +110,7 @@ fo_tls_new(const char *host, uint16_t port, const fo_tls_opts *o, fo_tls **out, 
 
 	*out = NULL;
 	ERR_clear_error();
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	if ((t = fo_calloc(1, sizeof(*t))) == NULL)
 		return FO_ERR_NOMEM;
 	snprintf(t->where, sizeof(t->where), "%s%s%s:%u", strchr(host, ':') ? "[" : "", host,
 	    strchr(host, ':') ? "]" : "", (unsigned)port);
@@ -278,5 +279,5 @@ fo_tls_free(fo_tls *t)
 	SSL_free(t->ssl);   /* no close_notify: the request said Connection: close */
 	SSL_CTX_free(t->ctx);
 	ERR_clear_error();
-	free(t);
+	fo_free(t);
 }

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fo_alloc.h"
 #include "fo_net.h"
 
 #define RBUF_SIZE (64 * 1024)
@@ -227,7 +228,7 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 
 	if (out == NULL || (n > 0 && (rts == NULL || peers == NULL)) || wk == NULL)
 		return FO_ERR_INVAL;
-	if ((net = calloc(1, sizeof(*net))) == NULL)
+	if ((net = fo_calloc(1, sizeof(*net))) == NULL)
 		return FO_ERR_NOMEM;
 	net->n = n;
 	net->wk = wk;
@@ -236,10 +237,10 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 	atomic_init(&net->stop, false);
 	for (size_t k = 0; k < FO_NET_PENDING_MAX; k++)
 		net->pend[k].fd = -1;
-	net->s = calloc(n ? n : 1, sizeof(*net->s));
-	net->l = calloc(n ? n : 1, sizeof(*net->l));
-	net->pfd = calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pfd));
-	net->pmap = calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pmap));
+	net->s = fo_calloc(n ? n : 1, sizeof(*net->s));
+	net->l = fo_calloc(n ? n : 1, sizeof(*net->l));
+	net->pfd = fo_calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pfd));
+	net->pmap = fo_calloc(2 * n + FO_NET_PENDING_MAX + 1, sizeof(*net->pmap));
 	if (net->s == NULL || net->l == NULL || net->pfd == NULL || net->pmap == NULL)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
@@ -250,7 +251,7 @@ fo_net_create(fo_net **out, fo_runtime *rts, fo_peer **peers, size_t n, fo_wakeu
 		s->rt = &rts[i];
 		s->peer = peers[i];
 		s->rnd = seed(s, i);
-		if ((s->rbuf = malloc(RBUF_SIZE)) == NULL)
+		if ((s->rbuf = fo_malloc(RBUF_SIZE)) == NULL)
 			goto nomem;
 	}
 	if (listeners(net, err, errlen) != FO_OK) {
@@ -884,7 +885,7 @@ fo_net_destroy(fo_net *net)
 	for (size_t i = 0; net->s != NULL && i < net->n; i++) {
 		if (net->s[i].fd >= 0)
 			close(net->s[i].fd);
-		free(net->s[i].rbuf);
+		fo_free(net->s[i].rbuf);
 	}
 	for (size_t j = 0; net->l != NULL && j < net->n; j++) {
 		if (net->l[j].fd >= 0)
@@ -894,9 +895,9 @@ fo_net_destroy(fo_net *net)
 		if (net->pend[k].fd >= 0)
 			close(net->pend[k].fd);
 	}
-	free(net->s);
-	free(net->l);
-	free(net->pfd);
-	free(net->pmap);
-	free(net);
+	fo_free(net->s);
+	fo_free(net->l);
+	fo_free(net->pfd);
+	fo_free(net->pmap);
+	fo_free(net);
 }

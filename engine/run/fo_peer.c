@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_alloc.h"
 #include "fo_ownership.h"
 #include "fo_peer_int.h"
 
@@ -52,10 +53,10 @@ fo_peer_create(fo_peer **out, fo_runtime *rt)
 
 	if (out == NULL || rt == NULL || rt->rel == NULL)
 		return FO_ERR_INVAL;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
+	if ((p = fo_calloc(1, sizeof(*p))) == NULL)
 		return FO_ERR_NOMEM;
 	if (pthread_mutex_init(&p->lock, NULL) != 0) {
-		free(p);
+		fo_free(p);
 		return FO_ERR_NOMEM;
 	}
 	p->rt = rt;
@@ -76,9 +77,9 @@ fo_peer_destroy(fo_peer *p)
 		return;
 	fo_digest_key_clear(&p->key);
 	pthread_mutex_destroy(&p->lock);
-	free(p->fl);
-	free(p->out);
-	free(p);
+	fo_free(p->fl);
+	fo_free(p->out);
+	fo_free(p);
 }
 
 void fo_peer_lock(fo_peer *p) { pthread_mutex_lock(&p->lock); }
@@ -101,7 +102,7 @@ out_reserve(fo_peer *p, size_t n)
 		return true;
 	for (cap = p->out_cap ? p->out_cap : 8192; cap < p->out_len + n; cap *= 2)
 		;
-	if ((nb = realloc(p->out, cap)) == NULL)
+	if ((nb = fo_realloc(p->out, cap)) == NULL)
 		return false;
 	p->out = nb;
 	p->out_cap = cap;
@@ -515,7 +516,7 @@ take_parameters(fo_peer *p, const fo_wire_msg *m)
 		w = 1;
 	if (w > FO_PEER_WINDOW_MAX)
 		w = FO_PEER_WINDOW_MAX;
-	if (w != p->window && p->n_fl == 0 && (fl = realloc(p->fl, w * sizeof(*fl))) != NULL) {
+	if (w != p->window && p->n_fl == 0 && (fl = fo_realloc(p->fl, w * sizeof(*fl))) != NULL) {
 		p->fl = fl;
 		p->window = w;
 	}
@@ -905,7 +906,7 @@ fo_peer_encode_reject(const fo_relationship *rel, fo_reject reason, uint32_t xid
 	fo_wire_msg *m;
 	fo_status st;
 
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if ((m = fo_calloc(1, sizeof(*m))) == NULL)
 		return FO_ERR_NOMEM;
 	fo_wire_msg_init(m, FO_M_CONNECTACK, fo_wall_to_proto(now), xid);
 	snprintf(m->relationship, sizeof(m->relationship), "%s", rel->name);
@@ -915,6 +916,6 @@ fo_peer_encode_reject(const fo_relationship *rel, fo_reject reason, uint32_t xid
 	m->present |= FO_WIRE_BIT(FO_O_RELATIONSHIP_NAME) | FO_WIRE_BIT(FO_O_PROTOCOL_VERSION) |
 	    FO_WIRE_BIT(FO_O_REJECT_REASON) | FO_WIRE_BIT(FO_O_MESSAGE);
 	st = fo_wire_encode(m, rel->dialect, NULL, buf, cap, len);
-	free(m);
+	fo_free(m);
 	return st;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fo_alloc.h"
 #include "fo_runtime.h"
 
 #define FO_LAST_OPERATION_SECONDS 60    /* save last_operation at most this often */
@@ -95,7 +96,7 @@ fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n)
 {
 	for (size_t i = 0; i < rt->n_scopes; i++)
 		fo_scope_close(rt->scopes[i]);
-	free(rt->scopes);
+	fo_free(rt->scopes);
 	rt->scopes = scopes;
 	rt->n_scopes = n;
 }
@@ -103,7 +104,7 @@ fo_runtime_set_scopes(fo_runtime *rt, fo_scope **scopes, size_t n)
 void
 fo_runtime_set_closed(fo_runtime *rt, fo_closed_scope *closed, size_t n)
 {
-	free(rt->closed);
+	fo_free(rt->closed);
 	rt->closed = closed;
 	rt->n_closed = n;
 }

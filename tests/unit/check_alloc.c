@@ -1,13 +1,15 @@
 /*
  * check_alloc.c - allocation failures (fo_alloc_fail_after) walked through
- * a scope's open with its journal replay, and through a burst of binding
- * updates from the partner: every failure is an error status, never a
- * crash, never a half-applied binding, in memory or on disk.
+ * a scope's open with its journal replay, a burst of binding updates from
+ * the partner, the engine's create and attach, failover-get (a page of
+ * bindings) and failover-replicate's requests: every failure is an error
+ * status, never a crash, never a half-applied binding, in memory or on disk.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <sys/stat.h>
 
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include <unistd.h>
 
 #include "fo_alloc.h"
+#include "fo_engine.h"
+#include "fo_replicate.h"
 #include "fo_scope.h"
 #include "fo_store.h"
 #include "fo_test_util.h"
@@ -246,6 +250,308 @@ START_TEST(alloc_fail_update_burst)
 }
 END_TEST
 
+/* ---- The engine: create, attach, failover-get, failover-replicate ---- */
+
+#define SECRET "alloc-secret"
+#define E_CLIENTS 60
+
+static char ebase[128], ework[128];
+static fo_binding_info eref[N_ADDR];
+
+static void
+quiet(void *ctx, fo_log_level level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	(void)msg;
+}
+
+static const fo_host ehost = { .log = quiet };
+
+/* Copy a state directory (a relationship's subdirectory of files). */
+static void
+tree_copy(const char *from, const char *to)
+{
+	char a[512], b[512];
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	ck_assert_int_eq(mkdir(to, 0750), 0);
+	ck_assert_ptr_nonnull(d = opendir(from));
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(a, sizeof(a), "%s/%s", from, e->d_name);
+		snprintf(b, sizeof(b), "%s/%s", to, e->d_name);
+		ck_assert_int_eq(lstat(a, &st), 0);
+		if (S_ISDIR(st.st_mode))
+			tree_copy(a, b);
+		else
+			file_copy(a, b);
+	}
+	closedir(d);
+}
+
+static fo_status
+engine_create(fo_engine **eng, const char *sdir)
+{
+	char params[1024];
+
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": ["
+	    "{\"name\": \"r1\", \"partner-server\": \"192.0.2.2\", \"local-address\": \"192.0.2.1\","
+	    " \"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\"], \"enable-auth\": true,"
+	    " \"shared-secret\": \"" SECRET "\"}]}", sdir);
+	*eng = NULL;
+	return fo_engine_create(eng, params, &ehost, err, sizeof(err));
+}
+
+static fo_status
+engine_attach(fo_engine *eng)
+{
+	return fo_engine_attach(eng, &subnet, 1, fo_wall_at(T0), err, sizeof(err));
+}
+
+/* A created and attached engine over the state directory sdir. */
+static fo_engine *
+engine_up(const char *sdir)
+{
+	fo_engine *eng;
+
+	fo_alloc_fail_after(-1);
+	ck_assert_msg(engine_create(&eng, sdir) == FO_OK, "%s", err);
+	ck_assert_msg(engine_attach(eng) == FO_OK, "%s", err);
+	fo_engine_enable_test_seam(eng);
+	return eng;
+}
+
+/* The engine's bindings are eref's. */
+static void
+engine_check(fo_engine *eng, long n)
+{
+	fo_binding_info b;
+
+	for (uint32_t i = 0; i < N_ADDR; i++) {
+		ck_assert_int_eq(fo_engine_get_binding(eng, subnet.subnet_id, FIRST + i, &b), FO_OK);
+		ck_assert_msg(info_eq(&b, &eref[i]), "n %ld address %u", n, i);
+	}
+}
+
+/*
+ * The base state directory: E_CLIENTS leases through the packet path (every
+ * other client with a DUID client-id), stopped cleanly; eref: its bindings.
+ */
+static void
+engine_setup(void)
+{
+	fo_engine *eng;
+
+	snprintf(ebase, sizeof(ebase), "%s/ebase", dir);
+	snprintf(ework, sizeof(ework), "%s/ework", dir);
+	ck_assert_int_eq(mkdir(ebase, 0750), 0);
+	eng = engine_up(ebase);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_NORMAL,
+	    FO_STATE_NORMAL, fo_wall_at(T0), NULL, 0), FO_OK);
+	for (uint32_t k = 0; k < E_CLIENTS; k++) {
+		fo_client_id c;
+		fo_lease l = { .subnet_id = subnet.subnet_id, .addr = FIRST + k, .valid_lft = 3600 };
+
+		client(k, &c);
+		l.client = (fo_client_ref){ .chaddr = c.hw, .hlen = c.hlen, .htype = c.htype,
+		    .cid = k % 2 ? c.cid : NULL, .cid_len = k % 2 ? c.cidlen : 0 };
+		if (fo_engine_lease_select(eng, &l, fo_wall_at(T0)) != FO_V_REFUSE)
+			fo_engine_lease_event(eng, FO_LE_COMMIT, &l, fo_wall_at(T0));
+	}
+	fo_engine_shutdown(eng, fo_wall_at(T0));
+	fo_engine_destroy(eng);
+	tree_copy(ebase, ework);
+	eng = engine_up(ework);
+	for (uint32_t i = 0; i < N_ADDR; i++)
+		ck_assert_int_eq(fo_engine_get_binding(eng, subnet.subnet_id, FIRST + i, &eref[i]),
+		    FO_OK);
+	fo_engine_destroy(eng);
+	rm_tree(ework);
+}
+
+/* After an attach that met a failure: every scope open and whole, or closed. */
+static void
+engine_after_failed_attach(fo_engine *eng, fo_status st, long n)
+{
+	static const uint8_t mac[6] = { 0x52, 0, 0, 0, 0, 1 };
+	fo_client_ref c = { .chaddr = mac, .hlen = 6, .htype = 1 };
+	fo_binding_info b;
+
+	fo_attach_note note = { FO_NOTE_SCOPE_CLOSED, "" };
+	fo_status got;
+
+	ck_assert_msg(st == FO_OK || st == FO_ERR_NOMEM, "n %ld: %s (%s)", n, fo_status_name(st),
+	    err);
+	got = fo_engine_get_binding(eng, subnet.subnet_id, FIRST, &b);
+	if (st != FO_OK || got == FO_ERR_NOTFOUND) {
+		/* Closed: it answers no client. */
+		(void)fo_engine_attach_notes(eng, &note, 1);
+		ck_assert_msg(fo_engine_query(eng, subnet.subnet_id, FO_MSG_DISCOVER, 0, &c,
+		    fo_wall_at(T0)) == FO_V_DROP, "n %ld: attach %s, binding %s, %s: answered",
+		    n, fo_status_name(st), fo_status_name(got), note.text);
+	} else {
+		engine_check(eng, n);
+	}
+	/* An attach without failure (Kea's next config-reload) opens it whole. */
+	fo_engine_enable_test_seam(eng);
+	ck_assert_msg(engine_attach(eng) == FO_OK, "n %ld: %s", n, err);
+	engine_check(eng, n);
+}
+
+/* Create and attach with the nth allocation failing, n = 0, 1, 2, ... */
+START_TEST(alloc_fail_engine_create_attach)
+{
+	size_t create_failures = 0, attach_failures = 0;
+	fo_engine *eng;
+	fo_status st;
+	long n;
+
+	engine_setup();
+	for (n = 0;; n++) {
+		tree_copy(ebase, ework);
+		fo_alloc_fail_after(n);
+		st = engine_create(&eng, ework);
+		if (st != FO_OK) {
+			fo_alloc_fail_after(-1);
+			ck_assert(fo_alloc_failed());
+			ck_assert_ptr_null(eng);
+			ck_assert_msg(st == FO_ERR_NOMEM, "n %ld: %s (%s)", n, fo_status_name(st), err);
+			create_failures++;
+		} else {
+			st = engine_attach(eng);
+			fo_alloc_fail_after(-1);
+			if (!fo_alloc_failed()) {
+				ck_assert_msg(st == FO_OK, "%s", err);
+				engine_check(eng, n);
+				fo_engine_destroy(eng);
+				break;
+			}
+			engine_after_failed_attach(eng, st, n);
+			fo_engine_destroy(eng);
+			attach_failures++;
+		}
+		/* What is on disk is whole. */
+		eng = engine_up(ework);
+		engine_check(eng, n);
+		fo_engine_destroy(eng);
+		rm_tree(ework);
+	}
+	ck_assert_uint_ge(create_failures, 5);
+	ck_assert_uint_ge(attach_failures, 40);
+}
+END_TEST
+
+/* failover-get: the status, and a page of 40 bindings. */
+static fo_status
+get_status(fo_engine *eng, char **out)
+{
+	return fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0), out, err, sizeof(err));
+}
+
+static fo_status
+get_page(fo_engine *eng, char **out)
+{
+	size_t count;
+	fo_ip4 next;
+
+	return fo_engine_get_page_json(eng, "r1", 0, 0, 40, fo_wall_at(T0), out, &count, &next,
+	    err, sizeof(err));
+}
+
+/*
+ * A call answering text (failover-get, failover-replicate's request) with the
+ * nth allocation failing, n = 0, 1, ...: how many failed (with no answer).
+ */
+static size_t
+text_walk(fo_engine *eng, fo_status (*get)(fo_engine *, char **))
+{
+	size_t failures = 0;
+	char *ref, *out;
+	fo_status st;
+
+	ck_assert_msg(get(eng, &ref) == FO_OK, "%s", err);
+	for (long n = 0;; n++) {
+		out = NULL;
+		fo_alloc_fail_after(n);
+		st = get(eng, &out);
+		fo_alloc_fail_after(-1);
+		if (!fo_alloc_failed())
+			break;
+		ck_assert_msg(st == FO_ERR_NOMEM && out == NULL, "n %ld: %s", n, fo_status_name(st));
+		failures++;
+	}
+	ck_assert_int_eq(st, FO_OK);
+	ck_assert_str_eq(out, ref);
+	fo_free(out);
+	fo_free(ref);
+	return failures;
+}
+
+START_TEST(alloc_fail_failover_get)
+{
+	size_t failures;
+	fo_engine *eng;
+
+	engine_setup();
+	tree_copy(ebase, ework);
+	eng = engine_up(ework);
+	failures = text_walk(eng, get_status);
+	failures += text_walk(eng, get_page);
+	/* The scope's lock was released every time, the table untouched. */
+	engine_check(eng, -1);
+	fo_engine_destroy(eng);
+	ck_assert_uint_ge(failures, 10);
+}
+END_TEST
+
+/* failover-replicate's signed request (no engine needed). */
+static fo_status
+replicate_request(fo_engine *eng, char **out)
+{
+	static const char args[] = "{\"name\": \"r1\", \"scope-id\": [\"10.0.0.0\"], \"mclt\": 60}";
+
+	(void)eng;
+	return fo_replicate_request(SECRET, "failover-set", args, fo_wall_at(T0), out, err,
+	    sizeof(err));
+}
+
+/* failover-replicate's signed request and its check, with the nth allocation failing. */
+START_TEST(alloc_fail_replicate)
+{
+	char hex[FO_REPLICATE_DIGEST_HEX + 1], signed_args[256];
+	size_t failures;
+	fo_engine *eng;
+	fo_status st;
+
+	failures = text_walk(NULL, replicate_request);
+	/* The receiving side: a failure never lets a request through. */
+	ck_assert_int_eq(fo_replicate_digest(SECRET, "failover-set",
+	    "{\"name\": \"r1\", \"time\": 1700000000}", hex, err, sizeof(err)), FO_OK);
+	snprintf(signed_args, sizeof(signed_args),
+	    "{\"name\": \"r1\", \"time\": 1700000000, \"digest\": \"%s\"}", hex);
+	engine_setup();
+	tree_copy(ebase, ework);
+	eng = engine_up(ework);
+	for (long n = 0;; n++) {
+		fo_alloc_fail_after(n);
+		st = fo_engine_replicate_check(eng, "r1", "failover-set", signed_args,
+		    fo_wall_at(T0), err, sizeof(err));
+		fo_alloc_fail_after(-1);
+		if (!fo_alloc_failed())
+			break;
+		ck_assert_msg(st == FO_ERR_NOMEM, "n %ld: %s (%s)", n, fo_status_name(st), err);
+		failures++;
+	}
+	ck_assert_msg(st == FO_OK, "%s", err);
+	fo_engine_destroy(eng);
+	ck_assert_uint_ge(failures, 30);
+}
+END_TEST
+
 /* The hook itself: the (n+1)th allocation fails, once; -1 cancels. */
 START_TEST(alloc_fail_after_counts)
 {
@@ -290,6 +596,9 @@ main(void)
 	tcase_add_test(tc, alloc_fail_after_counts);
 	tcase_add_test(tc, alloc_fail_scope_open);
 	tcase_add_test(tc, alloc_fail_update_burst);
+	tcase_add_test(tc, alloc_fail_engine_create_attach);
+	tcase_add_test(tc, alloc_fail_failover_get);
+	tcase_add_test(tc, alloc_fail_replicate);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
