@@ -116,6 +116,11 @@ fo_check "dhcpd: primary's peer -> relationship (split 128 = 50 %, mclt, delays,
 fo_check "dhcpd: secondary's peer -> relationship (no mclt, 50 % by default)" \
     is "$D/dhcpd-secondary.json" "$R" \
     '[{"name":"dhcp-pair","mode":"load-balance","server-type":"secondary","local-address":"10.0.0.2","local-port":647,"partner-server":"10.0.0.1","partner-port":647,"max-response-delay":6,"max-unacked-updates":10,"load-balance-max-seconds":3,"load-balance-percent":50,"dialect":"isc","scope-id":["10.0.0.0"]}]'
+# guide_json: the first ```json block of docs/migration-isc.md (the relationship
+# the guide shows for dhcpd-secondary.conf with --mclt 600).
+guide_json() { awk '/^ *```json/ { on = 1; next } on && /^ *```/ { exit } on' "$srcdir/docs/migration-isc.md" | jq -S -c .; }
+fo_check "dhcpd: the relationship docs/migration-isc.md shows is what the tool writes (--mclt 600)" \
+    test "$(guide_json)" = "$($D2K "$M/dhcpd-secondary.conf" --mclt 600 --hook "$FO_HOOK" 2>/dev/null | jq -S -c "$R[0]")"
 fo_check "dhcpd: subnets, pools, options, lease times, the host as a reservation" \
     is "$D/dhcpd-primary.json" '.Dhcp4 | [.authoritative, .["valid-lifetime"], .["max-valid-lifetime"], .["option-data"], .subnet4]' \
     '[true,7200,7200,[{"name":"domain-name","data":"corp.example"},{"name":"domain-name-servers","data":"10.0.0.53, 10.0.0.54"}],[{"id":1,"subnet":"10.0.0.0/16","pools":[{"pool":"10.0.1.0 - 10.0.1.199"}],"option-data":[{"name":"routers","data":"10.0.0.254"}]},{"id":2,"subnet":"192.168.50.0/24","valid-lifetime":3600,"pools":[{"pool":"192.168.50.10 - 192.168.50.99"}],"option-data":[{"name":"routers","data":"192.168.50.1"}],"reservations":[{"hw-address":"00:15:5d:0a:0b:0c","ip-address":"192.168.50.5"}]}]]'
