@@ -21,6 +21,7 @@
 #include "failover_admin_commands.h"
 #include "failover_command_util.h"
 #include "failover_context.h"
+#include "failover_convert.h"
 
 extern "C" {
 #include "fo_admin.h"
@@ -54,7 +55,7 @@ struct Members {
         for (auto const& m : map->mapValue()) {
             if (m.first != skip) {
                 keys.push_back(m.first);
-                values.push_back(m.second->str());
+                values.push_back(json_of(m.second));
             }
         }
         for (size_t i = 0; i < keys.size(); ++i) {

@@ -170,7 +170,7 @@ int
 load(LibraryHandle& handle) {
     try {
         isc::data::ConstElementPtr params = handle.getParameters();
-        std::string json = params ? params->str() : std::string("{}");
+        std::string json = params ? json_of(params) : std::string("{}");
         fo_host host = {};
         host.log = engine_log_thunk;
         host.stat_add = stat_add;

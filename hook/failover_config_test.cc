@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "failover_config_test.h"
+#include "failover_convert.h"
 #include "failover_log.h"
 
 extern "C" {
@@ -100,7 +101,7 @@ config_test_mode_accepts(const void* self_symbol) {
             return (true);
         }
         char err[1024] = "";
-        fo_status st = fo_engine_check(params->str().c_str(), err, sizeof(err));
+        fo_status st = fo_engine_check(json_of(params).c_str(), err, sizeof(err));
         if (st != FO_OK) {
             // Kea loads hook message catalogues only for libraries it loads.
             isc::log::MessageInitializer::loadDictionary(true);

@@ -29,6 +29,54 @@ client_of(const Pkt4Ptr& query) {
     return (c);
 }
 
+namespace {
+
+int
+hex_digit(char c) {
+    if (c >= '0' && c <= '9') {
+        return (c - '0');
+    }
+    if (c >= 'a' && c <= 'f') {
+        return (c - 'a' + 10);
+    }
+    if (c >= 'A' && c <= 'F') {
+        return (c - 'A' + 10);
+    }
+    return (-1);
+}
+
+} // namespace
+
+std::string
+json_of(const isc::data::ConstElementPtr& element) {
+    const std::string text = element->str();
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (in_string && c == '\\' && i + 5 < text.size() && text[i + 1] == 'u' &&
+            text[i + 2] == '0' && text[i + 3] == '0') {
+            int hi = hex_digit(text[i + 4]), lo = hex_digit(text[i + 5]);
+            if (hi >= 8 && lo >= 0) {           // a byte >= 0x80: the byte itself
+                out += static_cast<char>(hi << 4 | lo);
+                i += 5;
+                continue;
+            }
+        }
+        if (in_string && c == '\\' && i + 1 < text.size()) {
+            out += c;
+            out += text[++i];                   // an escaped quote does not end it
+            continue;
+        }
+        if (c == '"') {
+            in_string = !in_string;
+        }
+        out += c;
+    }
+    return (out);
+}
+
 fo_msg
 msg_of(const Pkt4Ptr& query) {
     uint8_t type = query->getType();

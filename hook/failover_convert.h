@@ -3,10 +3,12 @@
 #ifndef FAILOVER_CONVERT_H
 #define FAILOVER_CONVERT_H
 
+#include <cc/data.h>
 #include <dhcp/pkt4.h>
 #include <dhcpsrv/lease.h>
 #include <dhcpsrv/srv_config.h>
 
+#include <string>
 #include <vector>
 
 extern "C" {
@@ -20,6 +22,13 @@ fo_client_ref client_of(const isc::dhcp::Pkt4Ptr& query);
 
 // What kind of query this is (engine: fo_msg_classify).
 fo_msg msg_of(const isc::dhcp::Pkt4Ptr& query);
+
+// The JSON text of a Kea element with its strings' bytes as they are. Kea's
+// own writer (Element::str) escapes every byte >= 0x7f of a string as
+// \u00XX, so "ü" (bytes c3 bc) would read as two characters; here those
+// escapes are written back as the bytes they stand for (the engine checks
+// that the text is UTF-8 and names the leaf when it is not).
+std::string json_of(const isc::data::ConstElementPtr& element);
 
 // A Kea lease as the engine sees it; points into the lease.
 fo_lease lease_of(const isc::dhcp::Lease4Ptr& lease);

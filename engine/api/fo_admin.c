@@ -18,6 +18,7 @@
 #include "fo_alloc.h"
 #include "fo_engine_int.h"
 #include "fo_relfile.h"
+#include "fo_canon.h"
 #include "fo_config.h"
 #include "fo_sbuf.h"
 #include "fo_store.h"
@@ -119,37 +120,27 @@ index_of(fo_engine *eng, const char *name, char *msg, size_t msglen)
 	return r - set->rel;
 }
 
-/* Decode a JSON string value (the name of a new fo_relfile_entry); false when it is none. */
+/*
+ * Decode a JSON string value (the name of a new entry, a mode) with the
+ * engine's JSON reader; false when it is none or longer than len - 1 bytes.
+ * Its UTF-8 is checked with the rest of the parameters (fo_config_parse).
+ */
 static bool
 json_string(const char *j, char *out, size_t len)
 {
-	size_t o = 0;
+	fo_jv *v = NULL;
+	const char *s;
+	size_t n = 0;
+	bool ok;
 
-	if (j == NULL || *j++ != '"')
+	if (j == NULL || fo_jv_parse(j, strlen(j), &v, NULL, 0) != FO_OK)
 		return false;
-	for (; *j != '\0' && *j != '"'; j++) {
-		char c = *j;
-
-		if (c == '\\') {
-			j++;
-			switch (*j) {
-			case '"': case '\\': case '/': c = *j; break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			default: return false;          /* \u: left to the YANG check */
-			}
-		}
-		if (o + 1 >= len)
-			return false;
-		out[o++] = c;
-	}
-	if (*j != '"' || j[1] != '\0')
-		return false;
-	out[o] = '\0';
-	return true;
+	s = fo_jv_string(v, &n);
+	ok = s != NULL && n < len && memchr(s, '\0', n) == NULL;
+	if (ok)
+		memcpy(out, s, n + 1);
+	fo_jv_free(v);
+	return ok;
 }
 
 /* Keep the state of a removed relationship or scope apart: rename it. */

@@ -92,7 +92,7 @@ put_str(fo_relfile_entry *e, const char *key, const char *s)
 {
 	fo_sbuf b = { 0 };
 
-	fo_sbuf_json_str(&b, s, strlen(s));
+	fo_sbuf_json_text(&b, s, strlen(s), 0);
 	if (b.oom) {
 		e->oom = true;
 		fo_free(b.s);
@@ -129,7 +129,7 @@ fo_relfile_put_scopes(fo_relfile_entry *e, const fo_scope_ref *s, size_t n)
 		fo_ip4_str(s[i].scope_id, a, sizeof(a));
 		if (i > 0)
 			fo_sbuf_cat(&b, ",");
-		fo_sbuf_json_str(&b, a, strlen(a));
+		fo_sbuf_json_text(&b, a, strlen(a), 0);
 	}
 	fo_sbuf_cat(&b, "]");
 	if (b.oom)
@@ -199,7 +199,7 @@ fo_relfile_doc_json(const char *state_dir, const fo_relfile_entry *es, size_t n)
 	if (state_dir != NULL && state_dir[0] != '\0') {
 		fo_sbuf_cat(&b, "\"state-directory\"");
 		fo_sbuf_cat(&b, ":");
-		fo_sbuf_json_str(&b, state_dir, strlen(state_dir));
+		fo_sbuf_json_text(&b, state_dir, strlen(state_dir), 0);
 		fo_sbuf_cat(&b, ",");
 	}
 	fo_sbuf_cat(&b, "\"relationships\":[");
@@ -210,7 +210,7 @@ fo_relfile_doc_json(const char *state_dir, const fo_relfile_entry *es, size_t n)
 		for (size_t k = 0; k < es[i].n; k++) {
 			if (k > 0)
 				fo_sbuf_cat(&b, ",");
-			fo_sbuf_json_str(&b, es[i].key[k], strlen(es[i].key[k]));
+			fo_sbuf_json_text(&b, es[i].key[k], strlen(es[i].key[k]), 0);
 			fo_sbuf_cat(&b, ":");
 			fo_sbuf_cat(&b, es[i].val[k]);
 		}
@@ -395,7 +395,7 @@ fo_relfile_load(fo_relationship_set *rels, bool *replaced, char *err, size_t err
 
 		fo_sbuf_cat(&b, "\"state-directory\"");
 		fo_sbuf_cat(&b, ":");
-		fo_sbuf_json_str(&b, rels->state_directory, strlen(rels->state_directory));
+		fo_sbuf_json_text(&b, rels->state_directory, strlen(rels->state_directory), 0);
 		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
 			q++;
 		if (*q != '}')

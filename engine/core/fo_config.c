@@ -14,6 +14,7 @@
 
 #include "fo_alloc.h"
 #include "fo_config.h"
+#include "fo_params.h"
 #include "fo_url.h"
 
 #define TOP_PATH "/" FO_YANG_TOP
@@ -846,6 +847,7 @@ fo_config_parse(const char *params_json, fo_relationship_set *out, char *err,
 	struct ly_ctx *ctx = NULL;
 	struct lyd_node *tree = NULL;
 	fo_relationship_set set;
+	char *text = NULL;
 	fo_status st;
 
 	if (err != NULL && errlen > 0)
@@ -860,6 +862,10 @@ fo_config_parse(const char *params_json, fo_relationship_set *out, char *err,
 	ly_log_options(LY_LOSTORE);
 	if ((st = json_one_object(&c, params_json)) != FO_OK)
 		goto done;
+	if ((st = fo_params_text(params_json, TOP_PATH, &text, err, errlen)) != FO_OK)
+		goto done;
+	if (text != NULL)
+		params_json = text;
 	if ((st = ctx_new(&c, &ctx)) != FO_OK)
 		goto done;
 	if ((st = parse_tree(&c, ctx, params_json, &tree)) != FO_OK)
@@ -871,6 +877,10 @@ fo_config_parse(const char *params_json, fo_relationship_set *out, char *err,
 done:
 	fo_relationship_set_clear(&set);
 	fo_free(c.seen);
+	if (text != NULL) {
+		memset(text, 0, strlen(text));          /* it may hold a secret */
+		fo_free(text);
+	}
 	lyd_free_all(tree);
 	if (ctx != NULL)
 		ly_ctx_destroy(ctx);

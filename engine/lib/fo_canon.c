@@ -10,6 +10,7 @@
 #include "fo_alloc.h"
 #include "fo_canon.h"
 #include "fo_sbuf.h"
+#include "fo_utf8.h"
 
 struct fo_jv {
 	fo_jv_type type;
@@ -78,31 +79,6 @@ hex4(rd *r, unsigned *out)
 	return true;
 }
 
-static void
-utf8(fo_sbuf *b, unsigned cp)
-{
-	char u[4];
-
-	if (cp < 0x80) {
-		fo_sbuf_byte(b, (char)cp);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		fo_sbuf_add(b, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		fo_sbuf_add(b, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		fo_sbuf_add(b, u, 4);
-	}
-}
-
 /* A \u escape (r->i just after the 'u'), surrogate pairs joined. */
 static fo_status
 unicode_escape(rd *r, fo_sbuf *b)
@@ -121,7 +97,11 @@ unicode_escape(rd *r, fo_sbuf *b)
 			return fail(r, "a high surrogate without its low surrogate");
 		hi = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
 	}
-	utf8(b, hi);
+	{
+		char u[4];
+
+		fo_sbuf_add(b, u, fo_utf8_put(hi, u));
+	}
 	return FO_OK;
 }
 
@@ -476,6 +456,24 @@ fo_jv_get(const fo_jv *v, const char *key)
 	return NULL;
 }
 
+size_t
+fo_jv_count(const fo_jv *v)
+{
+	return v != NULL && (v->type == FO_JV_ARRAY || v->type == FO_JV_OBJECT) ? v->n : 0;
+}
+
+const fo_jv *
+fo_jv_at(const fo_jv *v, size_t i, const char **key, size_t *klen)
+{
+	if (i >= fo_jv_count(v))
+		return NULL;
+	if (key != NULL)
+		*key = v->type == FO_JV_OBJECT ? v->key[i] : NULL;
+	if (klen != NULL)
+		*klen = v->type == FO_JV_OBJECT ? v->klen[i] : 0;
+	return v->kid[i];
+}
+
 const char *
 fo_jv_string(const fo_jv *v, size_t *len)
 {
@@ -504,8 +502,9 @@ fo_jv_int(const fo_jv *v, int64_t *out)
 
 /* ---- The canonical text ---- */
 
+/* v's text; members sorted by name (canonical) or in document order. */
 static void
-emit(fo_sbuf *b, const fo_jv *v, const char *drop)
+emit(fo_sbuf *b, const fo_jv *v, const char *drop, bool sorted)
 {
 	size_t *idx;
 	bool first = true;
@@ -521,7 +520,7 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 		for (size_t i = 0; i < v->n; i++) {
 			if (i > 0)
 				fo_sbuf_byte(b, ',');
-			emit(b, v->kid[i], NULL);
+			emit(b, v->kid[i], NULL, sorted);
 		}
 		fo_sbuf_byte(b, ']');
 		return;
@@ -532,7 +531,11 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 		b->oom = true;
 		return;
 	}
-	sorted_members(v, idx);
+	if (sorted)
+		sorted_members(v, idx);
+	else
+		for (size_t i = 0; i < v->n; i++)
+			idx[i] = i;
 	fo_sbuf_byte(b, '{');
 	for (size_t i = 0; i < v->n; i++) {
 		size_t k = idx[i];
@@ -544,27 +547,39 @@ emit(fo_sbuf *b, const fo_jv *v, const char *drop)
 		first = false;
 		fo_sbuf_json_str(b, v->key[k], v->klen[k]);
 		fo_sbuf_byte(b, ':');
-		emit(b, v->kid[k], NULL);
+		emit(b, v->kid[k], NULL, sorted);
 	}
 	fo_sbuf_byte(b, '}');
 	fo_free(idx);
 }
 
-fo_status
-fo_jv_canon(const fo_jv *v, const char *drop, char **out)
+static fo_status
+text_of(const fo_jv *v, const char *drop, bool sorted, char **out)
 {
 	fo_sbuf b = { 0 };
 
 	if (v == NULL || out == NULL)
 		return FO_ERR_INVAL;
 	*out = NULL;
-	emit(&b, v, drop);
+	emit(&b, v, drop, sorted);
 	if (b.oom) {
 		fo_free(b.s);
 		return FO_ERR_NOMEM;
 	}
 	*out = b.s;
 	return FO_OK;
+}
+
+fo_status
+fo_jv_canon(const fo_jv *v, const char *drop, char **out)
+{
+	return text_of(v, drop, true, out);
+}
+
+fo_status
+fo_jv_text(const fo_jv *v, char **out)
+{
+	return text_of(v, NULL, false, out);
 }
 
 fo_status

@@ -19,32 +19,18 @@ fo_json_init(fo_json *j)
 void
 fo_json_free(fo_json *j)
 {
-	fo_free(j->buf);
+	fo_free(j->b.s);
 	fo_json_init(j);
 }
 
 static void
 put(fo_json *j, const char *s, size_t n)
 {
-	char *nb;
-	size_t ncap;
-
 	if (j->err != FO_OK)
 		return;
-	if (j->len + n + 1 > j->cap) {
-		ncap = j->cap ? j->cap : 256;
-		while (ncap < j->len + n + 1)
-			ncap *= 2;
-		if ((nb = fo_realloc(j->buf, ncap)) == NULL) {
-			j->err = FO_ERR_NOMEM;
-			return;
-		}
-		j->buf = nb;
-		j->cap = ncap;
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
-	j->buf[j->len] = '\0';
+	fo_sbuf_add(&j->b, s, n);
+	if (j->b.oom)
+		j->err = FO_ERR_NOMEM;
 }
 
 static void
@@ -117,31 +103,11 @@ void fo_json_arr_end(fo_json *j) { close_(j, "]", false); }
 static void
 put_escaped(fo_json *j, const char *s)
 {
-	char esc[8];
-	const char *run = s;
-
-	put(j, "\"", 1);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		put(j, run, (size_t)(s - run));
-		if (c == '"' || c == '\\')
-			snprintf(esc, sizeof(esc), "\\%c", c);
-		else if (c == '\n')
-			snprintf(esc, sizeof(esc), "\\n");
-		else if (c == '\t')
-			snprintf(esc, sizeof(esc), "\\t");
-		else if (c == '\r')
-			snprintf(esc, sizeof(esc), "\\r");
-		else
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)c);
-		puts_(j, esc);
-		run = s + 1;
-	}
-	put(j, run, (size_t)(s - run));
-	put(j, "\"", 1);
+	if (j->err != FO_OK)
+		return;
+	fo_sbuf_json_text(&j->b, s, strlen(s), FO_SBUF_JSON_SHORT);
+	if (j->b.oom)
+		j->err = FO_ERR_NOMEM;
 }
 
 void
@@ -225,14 +191,14 @@ fo_json_finish(fo_json *j, char **out)
 		st = FO_ERR_INVAL;
 	else
 		*out = NULL;
-	if (st == FO_OK && (j->depth != 0 || j->after_key || j->buf == NULL))
+	if (st == FO_OK && (j->depth != 0 || j->after_key || j->b.s == NULL))
 		st = FO_ERR_INVAL;
 	if (st != FO_OK) {
 		fo_json_free(j);
 		return st;
 	}
-	*out = j->buf;
-	j->buf = NULL;
+	*out = j->b.s;
+	j->b.s = NULL;
 	fo_json_free(j);
 	return FO_OK;
 }

@@ -6,21 +6,22 @@
  * (allocation failure, nesting deeper than FO_JSON_DEPTH, a value where a
  * key is needed) sticks: later calls do nothing and fo_json_finish()
  * reports it, so callers check once at the end (style: bgpd's ibuf errs).
- * Strings are escaped (quote, backslash, control characters as \uXXXX);
- * bytes >= 0x80 are copied as they are (the caller passes UTF-8).
+ * Strings are escaped (quote, backslash, \n \t \r, other control
+ * characters as \uXXXX) and written as UTF-8: valid sequences as they are,
+ * an invalid byte as U+FFFD (fo_sbuf_json_text), so the output is always
+ * valid UTF-8 with no escape above U+001F (which Kea's JSON reader needs).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #ifndef FO_JSON_H
 #define FO_JSON_H
 
+#include "fo_sbuf.h"
 #include "fo_types.h"
 
 #define FO_JSON_DEPTH 32
 
 typedef struct fo_json {
-	char *buf;
-	size_t len;
-	size_t cap;
+	fo_sbuf b;
 	fo_status err;                  /* first error, FO_OK while none */
 	int depth;                      /* open objects and arrays */
 	bool comma[FO_JSON_DEPTH + 1];  /* a value was written at this depth */

@@ -8,6 +8,7 @@
 
 #include "fo_alloc.h"
 #include "fo_sbuf.h"
+#include "fo_utf8.h"
 
 void
 fo_sbuf_add(fo_sbuf *b, const char *p, size_t n)
@@ -44,26 +45,58 @@ fo_sbuf_byte(fo_sbuf *b, char c)
 	fo_sbuf_add(b, &c, 1);
 }
 
-void
-fo_sbuf_json_str(fo_sbuf *b, const char *s, size_t len)
+/* The escape of control character c: \n, \t, \r when short, else \u00xx. */
+static void
+json_control(fo_sbuf *b, unsigned char c, unsigned how)
 {
+	char e[8];
+
+	if ((how & FO_SBUF_JSON_SHORT) != 0 && (c == '\n' || c == '\t' || c == '\r')) {
+		e[0] = '\\';
+		e[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		fo_sbuf_add(b, e, 2);
+		return;
+	}
+	snprintf(e, sizeof(e), "\\u%04x", c);
+	fo_sbuf_add(b, e, 6);
+}
+
+void
+fo_sbuf_json_text(fo_sbuf *b, const char *s, size_t len, unsigned how)
+{
+	size_t i = 0;
+
 	fo_sbuf_byte(b, '"');
-	for (size_t i = 0; i < len; i++) {
+	while (i < len) {
 		unsigned char c = (unsigned char)s[i];
-		char e[8];
+		size_t at = i;
+		uint32_t cp;
+		char u[4];
 
 		if (c == '"' || c == '\\') {
-			e[0] = '\\';
-			e[1] = (char)c;
-			fo_sbuf_add(b, e, 2);
-		} else if (c < 0x20) {
-			snprintf(e, sizeof(e), "\\u%04x", c);
-			fo_sbuf_add(b, e, 6);
-		} else {
+			fo_sbuf_byte(b, '\\');
 			fo_sbuf_byte(b, (char)c);
+			i++;
+		} else if (c < 0x20) {
+			json_control(b, c, how);
+			i++;
+		} else if ((how & FO_SBUF_JSON_BYTES) != 0) {
+			fo_sbuf_byte(b, (char)c);
+			i++;
+		} else if (fo_utf8_next(s, len, &i, &cp)) {
+			fo_sbuf_add(b, s + at, i - at);
+		} else {
+			fo_sbuf_add(b, u, fo_utf8_put(FO_UTF8_REPLACEMENT, u));
+			i++;
 		}
 	}
 	fo_sbuf_byte(b, '"');
+}
+
+void
+fo_sbuf_json_str(fo_sbuf *b, const char *s, size_t len)
+{
+	fo_sbuf_json_text(b, s, len, FO_SBUF_JSON_BYTES);
 }
 
 char *

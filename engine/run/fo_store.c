@@ -268,13 +268,25 @@ fo_state_load(const char *path, fo_saved_state *s, char *err, size_t errlen)
 
 /* --- Names ----------------------------------------------------------------- */
 
+/* FNV-1a, 64 bits: the tag of a name whose escaped form is too long. */
+static uint64_t
+name_hash(const unsigned char *p)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return h;
+}
+
 void
 fo_store_dirname(const char *name, char *out, size_t outlen)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *p = (const unsigned char *)(name != NULL ? name : "");
+	const unsigned char *start = p;
 	bool dots = strcmp((const char *)p, ".") == 0 || strcmp((const char *)p, "..") == 0;
-	size_t o = 0;
+	size_t o = 0, cut = 0;
 
 	if (out == NULL || outlen == 0)
 		return;
@@ -284,6 +296,8 @@ fo_store_dirname(const char *name, char *out, size_t outlen)
 
 		if (o + (keep ? 1 : 3) >= outlen)
 			break;
+		if (o + (keep ? 1 : 3) <= FO_STORE_DIRNAME_MAX - FO_STORE_DIRNAME_TAG)
+			cut = o + (keep ? 1 : 3);
 		if (keep) {
 			out[o++] = (char)*p;
 		} else {
@@ -293,6 +307,8 @@ fo_store_dirname(const char *name, char *out, size_t outlen)
 		}
 	}
 	out[o] = '\0';
+	if (o > FO_STORE_DIRNAME_MAX && outlen > FO_STORE_DIRNAME_MAX)
+		snprintf(out + cut, outlen - cut, "~%016llx", (unsigned long long)name_hash(start));
 }
 
 /* --- Clean-stop marker ------------------------------------------------------ */

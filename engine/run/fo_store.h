@@ -242,9 +242,15 @@ bool fo_clean_stop_take(const char *state_path, fo_wall *when);
  * A relationship name as a directory name: [A-Za-z0-9._-] kept, every other
  * byte as %XX, "." and ".." escaped. out must hold 3 * FO_NAME_MAX + 1 bytes.
  * XX is upper-case hex; '%' is escaped too, so two names never share a
- * directory. A shorter out is cut before an escape, never inside one; a NULL
+ * directory. A name whose escaped form is longer than a file name may be
+ * (FO_STORE_DIRNAME_MAX: 42 CJK characters of a 126-byte name are 378) is
+ * cut before an escape at 238 bytes and tagged "~" and the 16 hex digits of
+ * its FNV-1a hash (a '~' of a name is escaped, so no short name looks like
+ * that). A shorter out is cut before an escape, never inside one; a NULL
  * name gives "" (names are never empty: the configuration requires one).
  */
+#define FO_STORE_DIRNAME_MAX 255     /* NAME_MAX of Linux file systems */
+#define FO_STORE_DIRNAME_TAG 17      /* "~" and 16 hex digits */
 void fo_store_dirname(const char *name, char *out, size_t outlen);
 
 #endif /* FO_STORE_H */

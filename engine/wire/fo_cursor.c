@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fo_cursor.h"
+#include "fo_utf8.h"
 
 void
 fo_rcur_init(fo_rcur *c, const uint8_t *p, size_t n)
@@ -101,28 +102,9 @@ fo_get_view(fo_rcur *c, size_t n, fo_rcur *sub)
 static bool
 utf8_append(char *out, size_t cap, size_t *o, uint32_t cp)
 {
-	uint8_t b[4];
-	size_t n;
+	char b[4];
+	size_t n = fo_utf8_put(cp, b);
 
-	if (cp < 0x80) {
-		b[0] = (uint8_t)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		b[0] = (uint8_t)(0xc0 | cp >> 6);
-		b[1] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 2;
-	} else if (cp < 0x10000) {
-		b[0] = (uint8_t)(0xe0 | cp >> 12);
-		b[1] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-		b[2] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 3;
-	} else {
-		b[0] = (uint8_t)(0xf0 | cp >> 18);
-		b[1] = (uint8_t)(0x80 | (cp >> 12 & 0x3f));
-		b[2] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
-		b[3] = (uint8_t)(0x80 | (cp & 0x3f));
-		n = 4;
-	}
 	if (*o + n >= cap)
 		return false;
 	memcpy(out + *o, b, n);
@@ -255,62 +237,17 @@ fo_put_u16_at(fo_wcur *w, size_t off, uint16_t v)
 	w->p[off + 1] = (uint8_t)v;
 }
 
-/*
- * Decode one UTF-8 sequence at s[*i]; false for an invalid one (overlong,
- * surrogate, above U+10FFFF, truncated).
- */
-static bool
-utf8_next(const uint8_t *s, size_t *i, uint32_t *cp)
-{
-	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
-	uint8_t b = s[*i];
-	size_t n, k;
-	uint32_t v;
-
-	if (b < 0x80) {
-		*cp = b;
-		(*i)++;
-		return true;
-	}
-	if (b >= 0xc0 && b < 0xe0) {
-		n = 1;
-		v = b & 0x1fu;
-	} else if (b >= 0xe0 && b < 0xf0) {
-		n = 2;
-		v = b & 0x0fu;
-	} else if (b >= 0xf0 && b < 0xf5) {
-		n = 3;
-		v = b & 0x07u;
-	} else {
-		return false;
-	}
-	for (k = 1; k <= n; k++) {
-		if ((s[*i + k] & 0xc0) != 0x80)    /* also stops at the NUL */
-			return false;
-		v = v << 6 | (s[*i + k] & 0x3fu);
-	}
-	if (v < min[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return false;
-	*i += n + 1;
-	*cp = v;
-	return true;
-}
-
 fo_status
 fo_put_utf16le(fo_wcur *w, const char *s, bool nul)
 {
-	const uint8_t *u = (const uint8_t *)s;
-	size_t i = 0;
+	size_t i = 0, len = strlen(s);
 	uint32_t cp;
 
 	/* Validate first so that nothing is written for bad input. */
-	while (u[i] != 0) {
-		if (!utf8_next(u, &i, &cp))
-			return FO_ERR_INVAL;
-	}
-	i = 0;
-	while (u[i] != 0) {
-		(void)utf8_next(u, &i, &cp);
+	if (!fo_utf8_valid(s, len, NULL))
+		return FO_ERR_INVAL;
+	while (i < len) {
+		(void)fo_utf8_next(s, len, &i, &cp);
 		if (cp >= 0x10000) {
 			cp -= 0x10000;
 			fo_put_u8(w, (uint8_t)(0xd800 + (cp >> 10)));

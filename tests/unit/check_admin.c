@@ -305,6 +305,65 @@ START_TEST(set_json_round_trips)
 }
 END_TEST
 
+/*
+ * Names in any script are added (raw UTF-8 or \\u escapes), listed as
+ * their UTF-8, addressed by their bytes, kept in the file across a
+ * restart; a name that is not UTF-8 is refused naming the leaf.
+ */
+#define ZURICH "Z\xc3\xbcrich-S\xc3\xbc" "d"
+#define TOKYO "\xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80"
+START_TEST(names_in_any_script)
+{
+	fo_engine *eng = engine();
+	fo_kv kv[N(rel2)];
+	char msg[1024] = "", path[512], text[4096] = "";
+	size_t n;
+	FILE *f;
+	char *j;
+
+	memcpy(kv, rel2, sizeof(kv));
+	kv[0].json = "\"" ZURICH "\"";
+	ck_assert_msg(fo_engine_admin_add(eng, kv, N(kv), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	kv[0].json = "\"\\u6771\\u4eac \\ud83d\\ude00\"";
+	kv[5].json = "[\"10.2.0.0\"]";
+	ck_assert_msg(fo_engine_admin_add(eng, kv, N(kv), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_ptr_nonnull(strstr(msg, "'" TOKYO "' added"));
+	j = get(eng, ZURICH);
+	ck_assert_ptr_nonnull(strstr(j, "\"name\":\"" ZURICH "\""));
+	free(j);
+	ck_assert_msg(fo_engine_admin_set(eng, TOKYO, &kv[6], 1, fo_wall_at(1002), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_int_eq(fo_engine_admin_partner_down(eng, ZURICH, fo_wall_at(1002), msg,
+	    sizeof(msg)), FO_ERR_STATE);              /* found; its state refuses it */
+	/* the file holds the UTF-8 itself; a restart reads it back */
+	snprintf(path, sizeof(path), "%s/" FO_RELFILE_NAME, dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(text, "\"" ZURICH "\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"" TOKYO "\""));
+	fo_engine_shutdown(eng, fo_wall_at(1003));
+	fo_engine_destroy(eng);
+	eng = engine();
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 3);
+	ck_assert_msg(fo_engine_admin_remove(eng, TOKYO, fo_wall_at(1004), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_msg(fo_engine_admin_remove(eng, ZURICH, fo_wall_at(1004), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	/* not UTF-8: refused, the leaf named */
+	kv[0].json = "\"s\xff\"";
+	kv[5].json = "[\"10.2.0.0\"]";
+	ck_assert_int_eq(fo_engine_admin_add(eng, kv, N(kv), fo_wall_at(1005), msg, sizeof(msg)),
+	    FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "/name: not valid UTF-8 (byte 2)") != NULL, "%s", msg);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 START_TEST(partner_down_only_where_it_makes_sense)
 {
 	fo_engine *eng = engine();
@@ -354,6 +413,7 @@ main(void)
 	tcase_add_test(tc, scopes_add_and_remove);
 	tcase_add_test(tc, the_file_replaces_the_parameters_at_load);
 	tcase_add_test(tc, set_json_round_trips);
+	tcase_add_test(tc, names_in_any_script);
 	tcase_add_test(tc, partner_down_only_where_it_makes_sense);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

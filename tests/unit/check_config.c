@@ -420,7 +420,61 @@ static const struct bad {
 	  R1 "/scope-id[.='10.0.0.0']: ", "Duplicate instance of \"scope-id\"." },
 	/* 38: an incomplete document */
 	{ "{\"relationships\": [{\"name\": \"r1\"", TOP, "not a complete JSON object" },
+	/* 39-45: text that is not UTF-8, named by its leaf (the value is not shown) */
+	{ "{\"relationships\": [{\"name\": \"s\xff\", \"partner-server\": \"10.0.0.2\", "
+	  "\"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\"]}]}",
+	  TOP "/relationships[1]/name: ", "not valid UTF-8 (byte 2) (entry 1 of relationships" },
+	{ ONE(", \"server-name\": \"d\xc3\xa9\xc3(\""), R1 "/server-name: ",
+	  "not valid UTF-8 (byte 4)" },
+	{ ONE(", \"enable-auth\": true, \"shared-secret\": \"hush\xed\xa0\x80\""),
+	  R1 "/shared-secret: ", "not valid UTF-8 (byte 5)" },
+	{ "{\"state-directory\": \"/var/\xc0\xaf\"}", TOP "/state-directory: ",
+	  "not valid UTF-8 (byte 6)" },
+	{ ONE(", \"partner-control-url\": \"http://h\xe9st/\""), R1 "/partner-control-url: ",
+	  "not valid UTF-8 (byte 9)" },
+	{ ONE(", \"x\x80\": 1"), R1 ": ", "a member name is not valid UTF-8 (byte 2)" },
+	/* 126 bytes are the most: 64 x U+00E9 is 128 */
+	{ "{\"relationships\": [{\"name\": \""
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\", \"partner-server\": \"10.0.0.2\", \"server-type\": \"primary\", \"scope-id\": [\"10.0.0.0\"]}]}",
+	  TOP "/relationships[name='\xc3\xa9", "/name: longer than 126 bytes in UTF-8" },
 };
+
+/*
+ * Text in any language: the bytes of the UTF-8 (raw or from \\u escapes,
+ * a surrogate pair included) are kept as they are, lengths in bytes.
+ */
+START_TEST(test_utf8_text)
+{
+	static const char e63[] =
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+	char doc[2048];
+
+	/* 63 x U+00E9: 126 bytes, the most a name may have. */
+	snprintf(doc, sizeof(doc), "{\"relationships\": [{\"name\": \"%s\", "
+	    "\"partner-server\": \"10.0.0.2\", \"server-type\": \"primary\", "
+	    "\"scope-id\": [\"10.0.0.0\"]}]}", e63);
+	ck_assert_msg(parse(doc) == FO_OK, "%s", err);
+	ck_assert_str_eq(set.rel[0].name, e63);
+	ck_assert_uint_eq(strlen(set.rel[0].name), 126);
+	/* Latin, Greek, Cyrillic, CJK and an emoji written as a surrogate pair. */
+	ck_assert_msg(parse("{\"relationships\": [{\"name\": \"Z\xc3\xbcrich-S\xc3\xbc" "d "
+	    "\\ud83d\\ude00\", \"partner-server\": \"10.0.0.2\", \"server-type\": \"primary\", "
+	    "\"scope-id\": [\"10.0.0.0\"], \"server-name\": \"\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1\", "
+	    "\"enable-auth\": true, \"shared-secret\": \"\xd1\x81\xd0\xb5\xd0\xba\xd1\x80\xd0\xb5\xd1\x82 "
+	    "\\u6771\\u4eac\"}]}") == FO_OK, "%s", err);
+	ck_assert_str_eq(set.rel[0].name, "Z\xc3\xbcrich-S\xc3\xbc" "d \xf0\x9f\x98\x80");
+	ck_assert_str_eq(set.rel[0].server_name, "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1");
+	ck_assert_str_eq(set.rel[0].shared_secret,
+	    "\xd1\x81\xd0\xb5\xd0\xba\xd1\x80\xd0\xb5\xd1\x82 \xe6\x9d\xb1\xe4\xba\xac");
+}
+END_TEST
 
 START_TEST(test_bad_document)
 {
@@ -623,6 +677,7 @@ config_suite(void)
 	tcase_add_test(tc, test_misuse);
 	tcase_add_test(tc, test_max_relationships);
 	tcase_add_test(tc, test_many_scopes);
+	tcase_add_test(tc, test_utf8_text);
 	tcase_add_loop_test(tc, test_bad_document, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_loop_test(tc, test_second_relationship, 0,
 	    (int)(sizeof(second) / sizeof(second[0])));

@@ -15,11 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fo_canon.h"
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_json.h"
 #include "fo_report.h"
 #include "fo_test_util.h"
+#include "fo_utf8.h"
 
 #define SECRET "s3cr3t-never-shown"
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
@@ -78,6 +80,88 @@ START_TEST(json_escapes)
 	s = finish(&j);
 	ck_assert_str_eq(s, "{\"k\\\"\":\"q\\\" b\\\\ n\\n t\\t r\\r \\u0001\\u001f caf\xc3\xa9\"}");
 	free(s);
+}
+END_TEST
+
+/* Text in any language is written as its UTF-8; an invalid byte as U+FFFD. */
+START_TEST(json_utf8)
+{
+	fo_json j;
+	char *s;
+
+	fo_json_init(&j);
+	fo_json_obj_begin(&j);
+	/* Latin, Greek, Cyrillic, CJK, an emoji (4 bytes: a surrogate pair in \u form). */
+	fo_json_kv_str(&j, "Z\xc3\xbcrich-S\xc3\xbc" "d", "\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 "
+	    "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80");
+	/* A lone continuation byte, a truncated sequence, an overlong '/', a surrogate. */
+	fo_json_kv_str(&j, "bad", "a\x80" "b\xe6\x9d c\xc0\xaf d\xed\xa0\x80");
+	fo_json_obj_end(&j);
+	s = finish(&j);
+	ck_assert_str_eq(s, "{\"Z\xc3\xbcrich-S\xc3\xbc" "d\":\"\xce\x91\xce\xb8\xce\xae\xce\xbd\xce\xb1 "
+	    "\xd0\x9c\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0 \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80\","
+	    "\"bad\":\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd c\xef\xbf\xbd\xef\xbf\xbd "
+	    "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"}");
+	ck_assert(fo_utf8_valid(s, strlen(s), NULL));
+	free(s);
+}
+END_TEST
+
+/* fo_utf8: RFC 3629's table of valid sequences and its edges. */
+START_TEST(utf8_strict)
+{
+	static const struct { const char *s; bool ok; size_t bad; } t[] = {
+		{ "", true, 0 }, { "abc", true, 0 },
+		{ "\xc2\x80", true, 0 }, { "\xdf\xbf", true, 0 },             /* U+0080, U+07FF */
+		{ "\xe0\xa0\x80", true, 0 }, { "\xef\xbf\xbf", true, 0 },     /* U+0800, U+FFFF */
+		{ "\xf0\x90\x80\x80", true, 0 }, { "\xf4\x8f\xbf\xbf", true, 0 },
+		{ "a\x80", false, 1 },                                       /* lone continuation */
+		{ "ab\xc3", false, 2 },                                      /* truncated */
+		{ "\xc0\x80", false, 0 }, { "\xc1\xbf", false, 0 },           /* overlong */
+		{ "\xe0\x9f\xbf", false, 0 }, { "\xf0\x8f\xbf\xbf", false, 0 },
+		{ "\xed\xa0\x80", false, 0 }, { "\xed\xbf\xbf", false, 0 },   /* surrogates */
+		{ "\xf4\x90\x80\x80", false, 0 }, { "\xf5\x80\x80\x80", false, 0 }, /* > U+10FFFF */
+		{ "s\xff", false, 1 }, { "\xc3\xa9\xc3", false, 2 },
+	};
+	char u[4];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		size_t bad = 99;
+
+		ck_assert_msg(fo_utf8_valid(t[i].s, strlen(t[i].s), &bad) == t[i].ok, "case %zu", i);
+		if (!t[i].ok)
+			ck_assert_msg(bad == t[i].bad, "case %zu: bad at %zu", i, bad);
+	}
+	ck_assert_uint_eq(fo_utf8_put(0x41, u), 1);
+	ck_assert_uint_eq(fo_utf8_put(0xe9, u), 2);
+	ck_assert(memcmp(u, "\xc3\xa9", 2) == 0);
+	ck_assert_uint_eq(fo_utf8_put(0x20ac, u), 3);
+	ck_assert(memcmp(u, "\xe2\x82\xac", 3) == 0);
+	ck_assert_uint_eq(fo_utf8_put(0x1f600, u), 4);
+	ck_assert(memcmp(u, "\xf0\x9f\x98\x80", 4) == 0);
+}
+END_TEST
+
+/* The reader decodes every escape; fo_jv_text keeps the document's order. */
+START_TEST(reader_and_text)
+{
+	static const char in[] = " { \"z\" : \"\\u00fc\\u0416\\u6771\\ud83d\\ude00\\n\", "
+	    "\"a\" : [ 1 , \"\xc3\xa9\" ] } ";
+	fo_jv *v = NULL;
+	char err[128], *t = NULL;
+
+	ck_assert_int_eq(fo_jv_parse(in, strlen(in), &v, err, sizeof(err)), FO_OK);
+	ck_assert_str_eq(fo_jv_string(fo_jv_get(v, "z"), NULL),
+	    "\xc3\xbc\xd0\x96\xe6\x9d\xb1\xf0\x9f\x98\x80\n");
+	ck_assert_uint_eq(fo_jv_count(v), 2);
+	ck_assert_int_eq(fo_jv_text(v, &t), FO_OK);
+	ck_assert_str_eq(t, "{\"z\":\"\xc3\xbc\xd0\x96\xe6\x9d\xb1\xf0\x9f\x98\x80\\u000a\","
+	    "\"a\":[1,\"\xc3\xa9\"]}");
+	free(t);
+	fo_jv_free(v);
+	/* Lone surrogates are refused. */
+	ck_assert_int_eq(fo_jv_parse("\"\\ud83d\"", 8, &v, err, sizeof(err)), FO_ERR_PROTO);
+	ck_assert_int_eq(fo_jv_parse("\"\\ude00\"", 8, &v, err, sizeof(err)), FO_ERR_PROTO);
 }
 END_TEST
 
@@ -677,6 +761,9 @@ json_suite(void)
 
 	tcase_add_test(w, json_nesting_and_commas);
 	tcase_add_test(w, json_escapes);
+	tcase_add_test(w, json_utf8);
+	tcase_add_test(w, utf8_strict);
+	tcase_add_test(w, reader_and_text);
 	tcase_add_test(w, json_misuse_is_reported_once);
 	tcase_add_test(w, json_grows);
 	tcase_add_test(w, report_time_is_gmtime);

@@ -1103,10 +1103,30 @@ START_TEST(store_dirname_limits)
 {
 	char name[127], out[3 * 126 + 1], small[5];
 
+	char other[sizeof(out)];
+
+	/* Escaped, 126 bytes would be 378: cut at 237 and tagged with the name's hash. */
 	memset(name, '/', 126);
 	name[126] = '\0';
 	fo_store_dirname(name, out, sizeof(out));
-	ck_assert_uint_eq(strlen(out), 3 * 126);
+	ck_assert_uint_eq(strlen(out), 237 + 17);
+	ck_assert_int_eq(strncmp(out, "%2F%2F%2F", 9), 0);
+	ck_assert_int_eq(out[237], '~');
+	name[125] = '.';
+	fo_store_dirname(name, other, sizeof(other));
+	ck_assert_uint_eq(strlen(other), 237 + 17);
+	ck_assert_str_ne(out, other);           /* same head, another name */
+	/* 42 CJK characters (126 bytes of UTF-8): the same rule. */
+	for (int i = 0; i < 42; i++)
+		memcpy(name + 3 * i, "\xe6\x9d\xb1", 3);
+	fo_store_dirname(name, out, sizeof(out));
+	ck_assert_uint_le(strlen(out), 255);
+	/* 85 escapes (255 bytes) fit: no tag. */
+	memset(name, '/', 85);
+	name[85] = '\0';
+	fo_store_dirname(name, out, sizeof(out));
+	ck_assert_uint_eq(strlen(out), 255);
+	ck_assert_ptr_null(strchr(out, '~'));
 	fo_store_dirname("a/b/c", small, sizeof(small));    /* never half an escape */
 	ck_assert_str_eq(small, "a%2F");
 	fo_store_dirname("abcdefgh", small, sizeof(small));
