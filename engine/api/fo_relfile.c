@@ -15,6 +15,7 @@
 
 #include "fo_alloc.h"
 #include "fo_config.h"
+#include "fo_file.h"
 #include "fo_relfile.h"
 #include "fo_runtime.h"
 #include "fo_sbuf.h"
@@ -273,63 +274,23 @@ fo_relfile_path(const char *state_directory, char *out, size_t len)
 
 /* ---- The file ----------------------------------------------------------- */
 
-/* Write the set atomically (temporary file, fsync, rename, fsync of the directory). */
+/* Write the set atomically (fo_file_write_atomic: mode 0600, it holds the secrets). */
 fo_status
 fo_relfile_save(const fo_relationship_set *set, char *err, size_t errlen)
 {
-	const char *dir = set->state_directory[0] != '\0' ? set->state_directory :
-	    FO_DEFAULT_STATE_DIR;
-	char path[PATH_MAX], tmp[PATH_MAX + 8] = "";
+	char path[PATH_MAX];
 	char *doc = fo_relfile_set_json(set, false);
-	size_t off = 0, len;
-	fo_status st = FO_ERR_IO;
-	int fd = -1, dfd;
+	fo_status st;
 
 	if (doc == NULL)
 		return FO_ERR_NOMEM;
 	fo_relfile_path(set->state_directory, path, sizeof(path));
 	if (path[0] == '\0') {
 		fo_errf(err, errlen, "state-directory: too long");
-		goto done;
+		st = FO_ERR_IO;
+	} else {
+		st = fo_file_write_atomic(path, doc, strlen(doc), 0600, err, errlen);
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	(void)mkdir(dir, 0750);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
-		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	len = strlen(doc);
-	while (off < len) {
-		ssize_t w = write(fd, doc + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto done;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		fo_errf(err, errlen, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	st = FO_OK;
-done:
-	if (fd >= 0)
-		close(fd);
-	if (st != FO_OK && tmp[0] != '\0')
-		(void)unlink(tmp);
 	fo_relfile_wipe_free(doc);
 	return st;
 }

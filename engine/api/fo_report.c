@@ -155,8 +155,7 @@ config_leaves(fo_json *j, const fo_relationship *r)
 		char buf[16];
 		fo_ip4 a = r->scopes[i].scope_id;
 
-		snprintf(buf, sizeof(buf), "%u.%u.%u.%u", (unsigned)(a >> 24),
-		    (unsigned)(a >> 16 & 0xff), (unsigned)(a >> 8 & 0xff), (unsigned)(a & 0xff));
+		fo_ip4_str(a, buf, sizeof(buf));
 		fo_json_str(j, buf);
 	}
 	fo_json_arr_end(j);

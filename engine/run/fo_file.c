@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -173,5 +174,49 @@ fo_file_mkdir_p(const char *dir, char *err, size_t errlen)
 			break;
 	}
 	fo_free(d);
+	return rc;
+}
+
+fo_status
+fo_file_write_atomic(const char *path, const void *buf, size_t len, int mode, char *err,
+    size_t errlen)
+{
+	char *tmp = fo_file_cat(path, ".tmp"), *dir = fo_file_dir(path);
+	fo_status rc = FO_ERR_NOMEM;
+	int fd = -1, e;
+
+	if (tmp == NULL || dir == NULL)
+		goto done;
+	if ((rc = fo_file_mkdir_p(dir, err, errlen)) != FO_OK)
+		goto done;
+	rc = FO_ERR_IO;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		fo_errf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+		goto done;
+	}
+	if (fo_file_write_all(fd, buf, len) < 0 || fo_file_fsync(fd) < 0) {
+		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	e = close(fd);
+	fd = -1;
+	if (e < 0) {
+		fo_errf(err, errlen, "%s: close: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (rename(tmp, path) < 0) {
+		fo_errf(err, errlen, "%s: rename to %s: %s", tmp, path, strerror(errno));
+		goto fail;
+	}
+	rc = fo_file_fsync_dir(dir, err, errlen);
+	goto done;
+fail:
+	unlink(tmp);
+done:
+	if (fd >= 0)
+		close(fd);
+	fo_free(tmp);
+	fo_free(dir);
 	return rc;
 }

@@ -3,7 +3,9 @@
  * and reads through EINTR and short counts, fsync of files and
  * directories, mkdir -p, path pieces.
  *
- * Internal to the store (fo_store.c, fo_journal.c, fo_compact.c). Every
+ * Internal: the store (fo_store.c, fo_journal.c, fo_compact.c), the
+ * runtime's directory (fo_runtime.c) and the relationships file
+ * (fo_relfile.c). Every
  * function returning int gives 0, or -1 with errno set; fo_status
  * functions put the path, the call and strerror() in err.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
@@ -28,5 +30,13 @@ int fo_file_fdatasync(int fd);          /* fdatasync(2) through EINTR */
 fo_status fo_file_fsync_dir(const char *dir, char *err, size_t errlen);
 /* mkdir -p: every missing level, FO_DIR_MODE, each new one's parent fsync'ed. */
 fo_status fo_file_mkdir_p(const char *dir, char *err, size_t errlen);
+/*
+ * Replace path with buf[0..len) atomically: the directory made (mkdir -p),
+ * "<path>.tmp" written with `mode` (less the umask) and fsync'ed, renamed
+ * over path, the directory fsync'ed. Any failure is an error (the
+ * temporary file removed).
+ */
+fo_status fo_file_write_atomic(const char *path, const void *buf, size_t len, int mode,
+    char *err, size_t errlen);
 
 #endif /* FO_FILE_H */

@@ -301,11 +301,13 @@ settle(fo_peer *p, fo_ip4 addr, uint8_t state, uint32_t pexp, unsigned reject, f
 	}
 	fo_counter_inc(&p->rt->ctr, reject == 0 ? FO_CTR_BNDUPD_ACKED : FO_CTR_BNDUPD_REJECTED);
 	/* Once per version of the binding: it is not sent again until it changes. */
-	if (reject != 0 && first)
-		fo_peer_log(p, FO_LOG_WARN, "the partner rejected the update of %u.%u.%u.%u: "
-		    "reason %u; the binding is not sent again until it changes",
-		    (unsigned)(addr >> 24), (unsigned)(addr >> 16 & 0xff),
-		    (unsigned)(addr >> 8 & 0xff), (unsigned)(addr & 0xff), reject);
+	if (reject != 0 && first) {
+		char a[16];
+
+		fo_ip4_str(addr, a, sizeof(a));
+		fo_peer_log(p, FO_LOG_WARN, "the partner rejected the update of %s: reason %u; "
+		    "the binding is not sent again until it changes", a, reject);
+	}
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fo_alloc.h"
+#include "fo_file.h"
 #include "fo_runtime.h"
 
 #define FO_LAST_OPERATION_SECONDS 60    /* save last_operation at most this often */
@@ -29,30 +30,6 @@ rt_log(const fo_runtime *rt, fo_log_level level, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	rt->host->log(rt->host->ctx, level, line);
-}
-
-/* mkdir -p, mode 0750. */
-static fo_status
-make_dirs(const char *path)
-{
-	char tmp[PATH_MAX];
-	size_t n = strlen(path);
-
-	if (n == 0 || n >= sizeof(tmp))
-		return FO_ERR_INVAL;
-	memcpy(tmp, path, n + 1);
-	for (char *p = tmp + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char c = *p;
-		*p = '\0';
-		if (mkdir(tmp, 0750) != 0 && errno != EEXIST)
-			return FO_ERR_IO;
-		*p = c;
-		if (c == '\0')
-			break;
-	}
-	return FO_OK;
 }
 
 fo_status
@@ -123,8 +100,11 @@ fo_runtime_fini(fo_runtime *rt)
 fo_status
 fo_runtime_journal_path(const fo_runtime *rt, fo_ip4 s, char *out, size_t len)
 {
-	int n = snprintf(out, len, "%s/scope-%u.%u.%u.%u.jnl", rt->dir, (unsigned)(s >> 24),
-	    (unsigned)(s >> 16 & 0xff), (unsigned)(s >> 8 & 0xff), (unsigned)(s & 0xff));
+	char a[16];
+	int n;
+
+	fo_ip4_str(s, a, sizeof(a));
+	n = snprintf(out, len, "%s/scope-%s.jnl", rt->dir, a);
 
 	return n < 0 || (size_t)n >= len ? FO_ERR_RANGE : FO_OK;
 }
@@ -138,7 +118,7 @@ persist(fo_runtime *rt, fo_state s, fo_wall since, fo_wall now, char *err, size_
 	char why[256] = "";
 	fo_status st;
 
-	if ((st = make_dirs(rt->dir)) == FO_OK)
+	if ((st = fo_file_mkdir_p(rt->dir, why, sizeof(why))) == FO_OK)
 		st = fo_state_save(rt->state_path, &sv, why, sizeof(why));
 	if (st != FO_OK) {
 		fo_counter_inc(&rt->ctr, FO_CTR_STORE_ERRORS);

@@ -22,50 +22,6 @@
 
 /* --- State file ------------------------------------------------------------ */
 
-/* Write buf to path atomically: "<path>.tmp", fsync, rename, fsync directory. */
-static fo_status
-write_atomic(const char *path, const char *buf, size_t len, char *err, size_t errlen)
-{
-	char *tmp = fo_file_cat(path, ".tmp"), *dir = fo_file_dir(path);
-	fo_status rc = FO_ERR_NOMEM;
-	int fd = -1, e;
-
-	if (tmp == NULL || dir == NULL)
-		goto done;
-	if ((rc = fo_file_mkdir_p(dir, err, errlen)) != FO_OK)
-		goto done;
-	rc = FO_ERR_IO;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, FO_FILE_MODE);
-	if (fd < 0) {
-		fo_errf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
-		goto done;
-	}
-	if (fo_file_write_all(fd, buf, len) < 0 || fo_file_fsync(fd) < 0) {
-		fo_errf(err, errlen, "%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	e = close(fd);
-	fd = -1;
-	if (e < 0) {
-		fo_errf(err, errlen, "%s: close: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if (rename(tmp, path) < 0) {
-		fo_errf(err, errlen, "%s: rename to %s: %s", tmp, path, strerror(errno));
-		goto fail;
-	}
-	rc = fo_file_fsync_dir(dir, err, errlen);
-	goto done;
-fail:
-	unlink(tmp);
-done:
-	if (fd >= 0)
-		close(fd);
-	fo_free(tmp);
-	fo_free(dir);
-	return rc;
-}
-
 fo_status
 fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errlen)
 {
@@ -89,7 +45,7 @@ fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errle
 	    pst, s->partner_since.sec, s->last_operation.sec);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return FO_ERR_RANGE;
-	return write_atomic(path, buf, (size_t)n, err, errlen);
+	return fo_file_write_atomic(path, buf, (size_t)n, FO_FILE_MODE, err, errlen);
 }
 
 enum state_key { K_VERSION, K_STATE, K_SINCE, K_PSTATE, K_PSINCE, K_LASTOP, K_COUNT };
