@@ -65,7 +65,7 @@ struct fo_bt {
 	uint32_t hx_maxd;       /* no entry is further than this from its home */
 	uint8_t **lng;          /* CL_LONG copies: htype, hlen, cidlen, hw, cid; odd: free */
 	uint32_t lng_cap, lng_used, lng_free;   /* lng_free: index + 1 of a free entry, 0 none */
-	size_t lng_bytes;
+	size_t lng_bytes;       /* the heap blocks of the copies, malloc's overhead included */
 };
 
 static void *
@@ -737,6 +737,18 @@ cl_reserve_hash(fo_bt *bt)
 	return hx_grow(bt, (uint32_t)cap);
 }
 
+/*
+ * What a heap block of len bytes costs: glibc's chunk, the request plus an
+ * 8-byte header rounded up to 16 bytes, at least 32 (fo_bt_memory counts it).
+ */
+static size_t
+heap_chunk(size_t len)
+{
+	size_t c = (len + 8 + 15) & ~(size_t)15;
+
+	return c < 32 ? 32 : c;
+}
+
 /* A heap copy of a long identity; *li its index in lng[]. */
 static fo_status
 cl_long_store(fo_bt *bt, const fo_client_id *id, uint32_t *li)
@@ -769,7 +781,7 @@ cl_long_store(fo_bt *bt, const fo_client_id *id, uint32_t *li)
 	} else
 		*li = bt->lng_used++;
 	bt->lng[*li] = p;
-	bt->lng_bytes += len;
+	bt->lng_bytes += heap_chunk(len);
 	return FO_OK;
 }
 
@@ -778,7 +790,7 @@ cl_long_free(fo_bt *bt, uint32_t li)
 {
 	const uint8_t *p = bt->lng[li];
 
-	bt->lng_bytes -= 3 + (size_t)p[1] + p[2];
+	bt->lng_bytes -= heap_chunk(3 + (size_t)p[1] + p[2]);
 	bt_free(&bt->a, bt->lng[li]);
 	bt->lng[li] = (uint8_t *)(((uintptr_t)bt->lng_free << 1) | 1);
 	bt->lng_free = li + 1;
