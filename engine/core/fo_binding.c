@@ -27,11 +27,20 @@ struct bt_range {
  *
  *	[0]	form: CL_FREE, CL_HW6 (htype, 6-byte chaddr, no client-id),
  *		CL_HW6_CID (the same with the client-id [htype, chaddr], what
- *		most clients send), CL_LONG (any other: data holds the index of
- *		a heap copy in lng[])
+ *		most clients send), CL_LONG (any other: its bytes are in the arena)
  *	[1..3]	reference count, 24 bits (no more addresses than that)
- *	[4..10]	data: htype then the 6 chaddr bytes; or a 32-bit index in lng[];
- *		a free slot: the next free slot
+ *	[4..10]	data: htype then the 6 chaddr bytes; or, CL_LONG, the 32-bit
+ *		offset of its bytes (chaddr then client-id) in the arena, then
+ *		htype, hlen, cidlen; a free slot: the next free slot
+ *
+ * The arena holds the bytes of the long identities back to back, nothing
+ * else (a 19-byte DUID client-id with a 6-byte chaddr: 25 bytes). A
+ * released record goes on the free list of its length (records of fewer
+ * than 4 bytes take 4: a free one holds the next's offset), which the next
+ * identity of that length takes; when the released bytes nobody reused
+ * exceed a quarter of the live ones, the arena is compacted (copied, in
+ * slot order, into one just large enough), so churn never grows it beyond
+ * 1.25 times its live bytes plus one growth step.
  *
  * Lookup by identity: an open-addressing hash of 32-bit entries (linear
  * probing, backward-shift deletion, no tombstones), each the slot index in
@@ -42,6 +51,10 @@ struct bt_range {
  * address fully leased, with the 32-byte binding).
  */
 enum { CL_FREE = 0, CL_HW6 = 1, CL_HW6_CID = 2, CL_LONG = 3 };
+
+#define AR_MIN_REC 4            /* a free record holds a 32-bit link */
+#define AR_MAX_REC (FO_CHADDR_MAX + FO_CLIENT_ID_MAX)
+#define AR_SLACK 4096           /* released bytes always tolerated before a compaction */
 
 struct fo_bt {
 	fo_alloc a;
@@ -63,9 +76,11 @@ struct fo_bt {
 	uint32_t *hx;           /* the identity hash, hx_cap entries */
 	uint32_t hx_cap;
 	uint32_t hx_maxd;       /* no entry is further than this from its home */
-	uint8_t **lng;          /* CL_LONG copies: htype, hlen, cidlen, hw, cid; odd: free */
-	uint32_t lng_cap, lng_used, lng_free;   /* lng_free: index + 1 of a free entry, 0 none */
-	size_t lng_bytes;       /* the heap blocks of the copies, malloc's overhead included */
+	uint8_t *ar;            /* the arena: CL_LONG identities' bytes */
+	uint32_t ar_used;       /* bytes handed out (live, free-listed or released) */
+	uint32_t ar_cap;
+	uint32_t ar_dead;       /* bytes released and not reused since the last compaction */
+	uint32_t *ar_free;      /* ar_free[len]: offset + 1 of a free record of len bytes */
 };
 
 static void *
@@ -237,10 +252,8 @@ fo_bt_destroy(fo_bt *bt)
 	if (bt == NULL)
 		return;
 	a = bt->a;
-	for (uint32_t i = 0; i < bt->lng_used; i++)
-		if (((uintptr_t)bt->lng[i] & 1) == 0)
-			bt_free(&a, bt->lng[i]);
-	bt_free(&a, bt->lng);
+	bt_free(&a, bt->ar);
+	bt_free(&a, bt->ar_free);
 	bt_free(&a, bt->cl);
 	bt_free(&a, bt->hx);
 	bt_free(&a, bt->e);
@@ -263,7 +276,7 @@ fo_bt_memory(const fo_bt *bt)
 	return sizeof(*bt) + bt->nr * sizeof(*bt->r) +
 	    (bt->nblk + 1) * sizeof(*bt->dir) + bt->n * sizeof(*bt->e) +
 	    (size_t)bt->cl_cap * CL_SLOT + (size_t)bt->hx_cap * sizeof(*bt->hx) +
-	    (size_t)bt->lng_cap * sizeof(*bt->lng) + bt->lng_bytes;
+	    bt->ar_cap + (bt->ar_free != NULL ? (AR_MAX_REC + 1) * sizeof(*bt->ar_free) : 0);
 }
 
 /* Entry index of addr, or NIL. */
@@ -493,6 +506,13 @@ cl_form(const fo_client_id *id)
 	return CL_LONG;
 }
 
+/* A CL_LONG slot's bytes in the arena (chaddr, then client-id: c[9] + c[10] bytes). */
+static const uint8_t *
+cl_long_bytes(const fo_bt *bt, const uint8_t *c)
+{
+	return bt->ar + cl_word(c);
+}
+
 /* The identity of slot i (in use). */
 static void
 cl_decode(const fo_bt *bt, uint32_t i, fo_client_id *out)
@@ -501,12 +521,12 @@ cl_decode(const fo_bt *bt, uint32_t i, fo_client_id *out)
 
 	memset(out, 0, sizeof(*out));
 	if (c[0] == CL_LONG) {
-		p = bt->lng[cl_word(c)];
-		out->htype = p[0];
-		out->hlen = p[1];
-		out->cidlen = p[2];
-		memcpy(out->hw, p + 3, p[1]);
-		memcpy(out->cid, p + 3 + p[1], p[2]);
+		p = cl_long_bytes(bt, c);
+		out->htype = c[8];
+		out->hlen = c[9];
+		out->cidlen = c[10];
+		memcpy(out->hw, p, c[9]);
+		memcpy(out->cid, p + c[9], c[10]);
 		return;
 	}
 	if (c[0] == CL_FREE)
@@ -530,22 +550,23 @@ cl_equal(const fo_bt *bt, uint32_t i, const fo_client_id *id, unsigned form)
 		return false;
 	if (form != CL_LONG)
 		return c[4] == id->htype && memcmp(c + 5, id->hw, 6) == 0;
-	p = bt->lng[cl_word(c)];
-	return p[0] == id->htype && p[1] == id->hlen && p[2] == id->cidlen &&
-	    memcmp(p + 3, id->hw, id->hlen) == 0 && memcmp(p + 3 + id->hlen, id->cid,
-	    id->cidlen) == 0;
+	if (c[8] != id->htype || c[9] != id->hlen || c[10] != id->cidlen)
+		return false;
+	p = cl_long_bytes(bt, c);
+	return memcmp(p, id->hw, id->hlen) == 0 && memcmp(p + id->hlen, id->cid, id->cidlen) == 0;
 }
 
-/* cl_hash() of slot i's identity, from the slot's bytes (a long copy is laid out as hashed). */
+/* cl_hash() of slot i's identity, from the slot's bytes (and the arena's). */
 static uint32_t
 cl_slot_hash(const fo_bt *bt, uint32_t i)
 {
-	const uint8_t *c = cl_slot(bt, i), *p;
-	uint8_t b[16];
+	const uint8_t *c = cl_slot(bt, i);
+	uint8_t b[3 + AR_MAX_REC];
 
 	if (c[0] == CL_LONG) {
-		p = bt->lng[cl_word(c)];
-		return cl_hash_bytes(p, 3 + (size_t)p[1] + p[2]);
+		memcpy(b, c + 8, 3);
+		memcpy(b + 3, cl_long_bytes(bt, c), (size_t)c[9] + c[10]);
+		return cl_hash_bytes(b, 3 + (size_t)c[9] + c[10]);
 	}
 	b[0] = c[4];
 	b[1] = 6;
@@ -737,63 +758,121 @@ cl_reserve_hash(fo_bt *bt)
 	return hx_grow(bt, (uint32_t)cap);
 }
 
-/*
- * What a heap block of len bytes costs: glibc's chunk, the request plus an
- * 8-byte header rounded up to 16 bytes, at least 32 (fo_bt_memory counts it).
- */
-static size_t
-heap_chunk(size_t len)
+/* The bytes a record of len bytes takes in the arena. */
+static uint32_t
+ar_size(size_t len)
 {
-	size_t c = (len + 8 + 15) & ~(size_t)15;
-
-	return c < 32 ? 32 : c;
+	return len < AR_MIN_REC ? AR_MIN_REC : (uint32_t)len;
 }
 
-/* A heap copy of a long identity; *li its index in lng[]. */
-static fo_status
-cl_long_store(fo_bt *bt, const fo_client_id *id, uint32_t *li)
+/* A block of n bytes holding the first `keep` of p (freed); NULL: no memory, p kept. */
+static uint8_t *
+bt_resize(const fo_alloc *a, uint8_t *p, size_t keep, size_t n)
 {
-	size_t len = 3 + (size_t)id->hlen + id->cidlen;
-	uint8_t *p;
+	uint8_t *q;
 
-	if (bt->lng_free == 0 && bt->lng_used == bt->lng_cap) {
-		size_t cap = bt->lng_cap == 0 ? CL_MIN : (size_t)bt->lng_cap * 2;
-		uint8_t **t = bt_malloc(&bt->a, cap * sizeof(*t));
+	if (a->malloc == NULL)
+		return fo_realloc(p, n);
+	if ((q = bt_malloc(a, n)) != NULL && keep > 0)
+		memcpy(q, p, keep);
+	if (q != NULL)
+		bt_free(a, p);
+	return q;
+}
 
-		if (t == NULL)
-			return FO_ERR_NOMEM;
-		if (bt->lng != NULL)
-			memcpy(t, bt->lng, (size_t)bt->lng_used * sizeof(*t));
-		bt_free(&bt->a, bt->lng);
-		bt->lng = t;
-		bt->lng_cap = (uint32_t)cap;
-	}
-	if ((p = bt_malloc(&bt->a, len)) == NULL)
+/*
+ * Copy the live records, in slot order, into an arena of their size plus
+ * `room` bytes; the free lists start empty. FO_ERR_NOMEM changes nothing.
+ */
+static fo_status
+ar_compact(fo_bt *bt, uint32_t room)
+{
+	uint32_t live = bt->ar_used - bt->ar_dead, at = 0;
+	uint8_t *nb;
+
+	if ((nb = bt_malloc(&bt->a, (size_t)live + room)) == NULL)
 		return FO_ERR_NOMEM;
-	p[0] = id->htype;
-	p[1] = id->hlen;
-	p[2] = id->cidlen;
-	memcpy(p + 3, id->hw, id->hlen);
-	memcpy(p + 3 + id->hlen, id->cid, id->cidlen);
-	if (bt->lng_free != 0) {
-		*li = bt->lng_free - 1;
-		bt->lng_free = (uint32_t)((uintptr_t)bt->lng[*li] >> 1);
-	} else
-		*li = bt->lng_used++;
-	bt->lng[*li] = p;
-	bt->lng_bytes += heap_chunk(len);
+	for (uint32_t i = 1; i < bt->cl_used; i++) {
+		uint8_t *c = cl_slot(bt, i);
+		uint32_t n;
+
+		if (c[0] != CL_LONG)
+			continue;
+		n = ar_size((size_t)c[9] + c[10]);
+		memcpy(nb + at, bt->ar + cl_word(c), n);
+		cl_set_word(c, at);
+		at += n;
+	}
+	bt_free(&bt->a, bt->ar);
+	bt->ar = nb;
+	bt->ar_cap = live + room;
+	bt->ar_used = at;
+	bt->ar_dead = 0;
+	memset(bt->ar_free, 0, (AR_MAX_REC + 1) * sizeof(*bt->ar_free));
 	return FO_OK;
 }
 
-static void
-cl_long_free(fo_bt *bt, uint32_t li)
+/*
+ * Room for a record of n bytes at the arena's end: compacted when the
+ * released bytes exceed a quarter of the live ones (and AR_SLACK), else
+ * grown by an eighth.
+ */
+static fo_status
+ar_reserve(fo_bt *bt, uint32_t n)
 {
-	const uint8_t *p = bt->lng[li];
+	uint64_t live = bt->ar_used - bt->ar_dead, cap = bt->ar_cap;
+	uint8_t *nb;
 
-	bt->lng_bytes -= heap_chunk(3 + (size_t)p[1] + p[2]);
-	bt_free(&bt->a, bt->lng[li]);
-	bt->lng[li] = (uint8_t *)(((uintptr_t)bt->lng_free << 1) | 1);
-	bt->lng_free = li + 1;
+	if ((uint64_t)bt->ar_used + n <= bt->ar_cap)
+		return FO_OK;
+	if (bt->ar_dead > live / 4 + AR_SLACK)
+		return ar_compact(bt, (uint32_t)(live / 8) + n);
+	cap += cap / 8 + 256;
+	if (cap < (uint64_t)bt->ar_used + n)
+		cap = (uint64_t)bt->ar_used + n;
+	if (cap > UINT32_MAX)
+		return FO_ERR_NOMEM;    /* 4 GiB of identities: the offsets' limit */
+	if ((nb = bt_resize(&bt->a, bt->ar, bt->ar_used, (size_t)cap)) == NULL)
+		return FO_ERR_NOMEM;
+	bt->ar = nb;
+	bt->ar_cap = (uint32_t)cap;
+	return FO_OK;
+}
+
+/* Store a long identity's bytes (chaddr, then client-id) in the arena; *off where. */
+static fo_status
+cl_long_store(fo_bt *bt, const fo_client_id *id, uint32_t *off)
+{
+	uint32_t n = ar_size((size_t)id->hlen + id->cidlen);
+	fo_status st;
+
+	if (bt->ar_free == NULL &&
+	    (bt->ar_free = bt_calloc(&bt->a, AR_MAX_REC + 1, sizeof(*bt->ar_free))) == NULL)
+		return FO_ERR_NOMEM;
+	if (bt->ar_free[n] != 0) {              /* a released record of this size */
+		*off = bt->ar_free[n] - 1;
+		memcpy(&bt->ar_free[n], bt->ar + *off, sizeof(uint32_t));
+		bt->ar_dead -= n;
+	} else {
+		if ((st = ar_reserve(bt, n)) != FO_OK)
+			return st;
+		*off = bt->ar_used;
+		bt->ar_used += n;
+	}
+	memcpy(bt->ar + *off, id->hw, id->hlen);
+	memcpy(bt->ar + *off + id->hlen, id->cid, id->cidlen);
+	return FO_OK;
+}
+
+/* Put slot c's record on the free list of its size. */
+static void
+cl_long_free(fo_bt *bt, const uint8_t *c)
+{
+	uint32_t off = cl_word(c), n = ar_size((size_t)c[9] + c[10]);
+
+	memcpy(bt->ar + off, &bt->ar_free[n], sizeof(uint32_t));
+	bt->ar_free[n] = off + 1;
+	bt->ar_dead += n;
 }
 
 /*
@@ -834,9 +913,12 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32
 	memset(c, 0, CL_SLOT);
 	c[0] = (uint8_t)form;
 	cl_set_refs(c, 1);
-	if (form == CL_LONG)
+	if (form == CL_LONG) {
 		cl_set_word(c, li);
-	else {
+		c[8] = id->htype;
+		c[9] = id->hlen;
+		c[10] = id->cidlen;
+	} else {
 		c[4] = id->htype;
 		memcpy(c + 5, id->hw, 6);
 	}
@@ -860,7 +942,7 @@ cl_release(fo_bt *bt, uint32_t i)
 	}
 	hx_remove(bt, i, cl_slot_hash(bt, i));
 	if (c[0] == CL_LONG)
-		cl_long_free(bt, cl_word(c));
+		cl_long_free(bt, c);
 	memset(c, 0, CL_SLOT);
 	cl_set_word(c, bt->cl_free);
 	bt->cl_free = i;

@@ -46,7 +46,7 @@ scope_open(fo_scope **s, const char *p)
 	return fo_scope_open(s, &cfg, fo_wall_at(T0), NULL, err, sizeof(err));
 }
 
-/* A client whose identity needs a heap copy (chaddr + client-id > 21 bytes). */
+/* A client whose identity is too long for a slot: its bytes go to the table's arena. */
 static void
 client(uint32_t k, fo_client_id *c)
 {
@@ -245,7 +245,7 @@ START_TEST(alloc_fail_update_burst)
 			break;
 		failures++;
 	}
-	ck_assert_uint_ge(failures, 5);
+	ck_assert_uint_ge(failures, 2);
 	ck_assert_uint_ge(refused, 1);
 }
 END_TEST
@@ -441,7 +441,7 @@ START_TEST(alloc_fail_engine_create_attach)
 		rm_tree(ework);
 	}
 	ck_assert_uint_ge(create_failures, 5);
-	ck_assert_uint_ge(attach_failures, 40);
+	ck_assert_uint_ge(attach_failures, 25);
 }
 END_TEST
 

@@ -860,7 +860,13 @@ alloc_scenario(fo_bt **out)
 	return FO_OK;
 }
 
-START_TEST(test_alloc_failure)
+/*
+ * Run scenario with the nth allocation failing, n = 0, 1, ... until none
+ * fails: each failure is FO_ERR_NOMEM, the table stays consistent, nothing
+ * leaks. Returns the number of failure points.
+ */
+static long
+alloc_walk(fo_status (*scenario)(fo_bt **out))
 {
 	long points = 0;
 
@@ -869,7 +875,7 @@ START_TEST(test_alloc_failure)
 		fo_status st;
 
 		alloc_reset(fail);
-		st = alloc_scenario(&bt);
+		st = scenario(&bt);
 		if (bt != NULL)
 			check_invariants(bt);
 		fo_bt_destroy(bt);
@@ -881,14 +887,158 @@ START_TEST(test_alloc_failure)
 		ck_assert_int_eq(st, FO_ERR_NOMEM);
 		points++;
 	}
+	alloc_reset(-1);
+	return points;
+}
+
+START_TEST(test_alloc_failure)
+{
+	long points = alloc_walk(alloc_scenario);
+
 	/*
 	 * table, ranges, directory, entries; 4 slot arrays (16..128) and 3 hash
 	 * arrays (16, 64, then 226: sized for n + 2 identities at most); the 36
-	 * identities too long for a slot (cid of 30 and 40 bytes): 3 arrays of
-	 * their copies (16..64) and the 36 copies.
+	 * identities too long for a slot (cid of 30 and 40 bytes, 1,306 bytes):
+	 * the arena's free lists and 5 arena sizes (256, 544, 868, 1232, 1642).
 	 */
-	ck_assert_int_eq(points, 4 + 4 + 3 + 3 + 36);
-	alloc_reset(-1);
+	ck_assert_int_eq(points, 4 + 4 + 3 + 1 + 5);
+}
+END_TEST
+
+/* --- The arena of long identities under churn ------------------------------- */
+
+#define CH_N 512
+#define CH_ROUNDS 8
+
+/*
+ * The identity that address a gets in round r: long (chaddr + a client-id
+ * whose length drifts from round to round, so that released records are
+ * not of the lengths asked for next) or, for one address in 8, a 1..3-byte
+ * client-id alone (a record padded to 4 bytes); k makes it new.
+ */
+static fo_client_id
+churn_id(uint32_t r, uint32_t a, uint32_t k)
+{
+	if (a % 8 == 7)
+		return mkid(0, 0, 1 + k % 3, (uint8_t)(k >> 2));
+	return mkid(1, k, 8 + (r * 23 + a % 5) % 200, (uint8_t)r);
+}
+
+/* The arena bytes of the identities in model[]. */
+static size_t
+churn_live(const fo_client_id *model)
+{
+	size_t live = 0;
+
+	for (uint32_t a = 0; a < CH_N; a++) {
+		size_t n = (size_t)model[a].hlen + model[a].cidlen;
+
+		live += n > 0 && n < 4 ? 4 : n;
+	}
+	return live;
+}
+
+/*
+ * CH_ROUNDS rounds over a table of CH_N addresses: round 0 leases every
+ * address, each later one gives about half of them to new clients and
+ * releases a few. model[] follows what succeeded; on the first error the
+ * failed address must be unchanged: returns that status. *peak: the largest
+ * fo_bt_memory after a round, *live_max the largest arena bytes in use then.
+ */
+static fo_status
+churn(fo_bt *bt, fo_client_id *model, size_t *peak, size_t *live_max)
+{
+	fo_ip4 first = IP(10, 2, 0, 0);
+	uint32_t x = 99u, k = 1;
+	fo_client_id got;
+	fo_status st;
+
+	*peak = *live_max = 0;
+	for (uint32_t r = 0; r < CH_ROUNDS; r++) {
+		for (uint32_t a = 0; a < CH_N; a++) {
+			fo_client_id id = churn_id(r, a, k++);
+			bool clear;
+
+			x = rnd(&x);
+			if (r > 0 && x % 2 == 0)
+				continue;
+			clear = r > 0 && x % 16 == 1;
+			st = fo_bt_set_client(bt, first + a, clear ? NULL : &id);
+			if (st != FO_OK) {
+				ck_assert_int_eq(fo_bt_client(bt, first + a, &got), FO_OK);
+				ck_assert(id_equal(&got, &model[a]));
+				return st;
+			}
+			if (clear)
+				memset(&model[a], 0, sizeof(model[a]));
+			else
+				model[a] = id;
+		}
+		for (uint32_t a = 0; a < CH_N; a++) {
+			ck_assert_int_eq(fo_bt_client(bt, first + a, &got), FO_OK);
+			ck_assert_msg(id_equal(&got, &model[a]), "round %u address %u", r, a);
+			if (model[a].hlen + model[a].cidlen > 0)
+				ck_assert_uint_ne(fo_bt_client_find(bt, &model[a]), 0);
+		}
+		check_invariants(bt);
+		if (fo_bt_memory(bt) > *peak)
+			*peak = fo_bt_memory(bt);
+		if (churn_live(model) > *live_max)
+			*live_max = churn_live(model);
+	}
+	return FO_OK;
+}
+
+static fo_bt *
+churn_table(const fo_alloc *a)
+{
+	fo_pool_range r = { IP(10, 2, 0, 0), IP(10, 2, 0, 0) + CH_N - 1 };
+	fo_bt *bt = NULL;
+
+	if (fo_bt_create(&bt, &r, 1, a) != FO_OK)
+		return NULL;
+	return bt;
+}
+
+/*
+ * Seven rounds of churn with lengths that are never reused: without
+ * compaction the arena would hold every identity ever stored, 4.5 times
+ * the live bytes; with it, at most 1.25 times plus AR_SLACK, grown by an
+ * eighth.
+ */
+START_TEST(test_clients_arena_churn)
+{
+	static fo_client_id model[CH_N];
+	size_t peak, live, base;
+	fo_bt *bt = churn_table(NULL);
+
+	ck_assert_ptr_nonnull(bt);
+	memset(model, 0, sizeof(model));
+	ck_assert_int_eq(churn(bt, model, &peak, &live), FO_OK);
+	/* Binding, slot, hash entry, the free lists; the arena. */
+	base = 32u * CH_N + 16u * (CH_N + 2) + 2048u + 1088u;
+	ck_assert_msg(peak <= base + (live + live / 4 + 4096) * 9 / 8 + 512, "peak %zu, live %zu",
+	    peak, live);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+static fo_status
+churn_scenario(fo_bt **out)
+{
+	static fo_client_id model[CH_N];
+	size_t peak, live;
+
+	memset(model, 0, sizeof(model));
+	if ((*out = churn_table(&counting)) == NULL)
+		return FO_ERR_NOMEM;
+	return churn(*out, model, &peak, &live);
+}
+
+/* The same churn with the nth allocation failing (arena growth and compaction among them). */
+START_TEST(test_clients_arena_alloc_failure)
+{
+	ck_assert_int_ge(alloc_walk(churn_scenario), 20);
 }
 END_TEST
 
@@ -913,6 +1063,8 @@ binding_suite(void)
 	tcase_add_test(tc, test_clients_model);
 	tcase_add_test(tc, test_fields);
 	tcase_add_test(tc, test_alloc_failure);
+	tcase_add_test(tc, test_clients_arena_churn);
+	tcase_add_test(tc, test_clients_arena_alloc_failure);
 	suite_add_tcase(s, tc);
 	return s;
 }
