@@ -230,9 +230,14 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 	return st;
 }
 
-static const char *const mode_leaves[] = {
-	"server-role", "reserve-percent", "load-balance-percent", "load-balance-max-seconds",
-};
+/* Drop from e every leaf whose settings flags include one of `flags`. */
+static void
+drop_dependent(fo_relfile_entry *e, unsigned flags)
+{
+	for (size_t i = 0; i < fo_settings_count; i++)
+		if ((fo_settings[i].flags & flags) != 0)
+			fo_relfile_entry_del(e, fo_settings[i].name);
+}
 
 static bool
 changed(const fo_kv *kv, size_t n, const char *key, const char **val)
@@ -287,13 +292,12 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 
 		if (!json_string(v, mode, sizeof(mode)) ||
 		    strcmp(mode, fo_mode_name(cur->rel[idx].mode)) != 0)
-			for (size_t i = 0; i < sizeof(mode_leaves) / sizeof(mode_leaves[0]); i++)
-				fo_relfile_entry_del(e, mode_leaves[i]);
+			drop_dependent(e, FO_SF_LB | FO_SF_HS);
 	}
 	if (changed(kv, n, "enable-auth", &v) && strcmp(v, "false") == 0)
-		fo_relfile_entry_del(e, "shared-secret");
+		drop_dependent(e, FO_SF_AUTH);
 	if (changed(kv, n, "auto-state-transition", &v) && strcmp(v, "false") == 0)
-		fo_relfile_entry_del(e, "state-switch-interval");
+		drop_dependent(e, FO_SF_AST);
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(kv[i].json, "null") == 0)
 			fo_relfile_entry_del(e, kv[i].key);

@@ -88,106 +88,41 @@ fo_relfile_entry_put(fo_relfile_entry *e, const char *key, const char *val)
 	e->val[e->n++] = v;
 }
 
+/* Leaf `s` of r, as JSON text, into e (a copy; the buffer wiped: it may be a secret). */
 static void
-put_str(fo_relfile_entry *e, const char *key, const char *s)
+put_setting(fo_relfile_entry *e, const fo_relationship *r, const fo_setting *s)
 {
 	fo_sbuf b = { 0 };
 
-	fo_sbuf_json_text(&b, s, strlen(s), 0);
-	if (b.oom) {
+	fo_setting_json(r, s, &b);
+	if (b.oom)
 		e->oom = true;
-		fo_free(b.s);
-		return;
-	}
-	fo_relfile_entry_put(e, key, b.s);
-	memset(b.s, 0, b.len);
+	else
+		fo_relfile_entry_put(e, s->name, b.s);
+	if (b.s != NULL)
+		memset(b.s, 0, b.len);
 	fo_free(b.s);
-}
-
-static void
-put_uint(fo_relfile_entry *e, const char *key, uint64_t v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	fo_relfile_entry_put(e, key, buf);
-}
-
-static void
-put_bool(fo_relfile_entry *e, const char *key, bool v)
-{
-	fo_relfile_entry_put(e, key, v ? "true" : "false");
 }
 
 void
 fo_relfile_put_scopes(fo_relfile_entry *e, const fo_scope_ref *s, size_t n)
 {
-	fo_sbuf b = { 0 };
-	char a[16];
+	fo_relationship r;
 
-	fo_sbuf_cat(&b, "[");
-	for (size_t i = 0; i < n; i++) {
-		fo_ip4_str(s[i].scope_id, a, sizeof(a));
-		if (i > 0)
-			fo_sbuf_cat(&b, ",");
-		fo_sbuf_json_text(&b, a, strlen(a), 0);
-	}
-	fo_sbuf_cat(&b, "]");
-	if (b.oom)
-		e->oom = true;
-	else
-		fo_relfile_entry_put(e, "scope-id", b.s);
-	fo_free(b.s);
+	memset(&r, 0, sizeof(r));
+	r.scopes = (fo_scope_ref *)s;
+	r.n_scopes = n;
+	put_setting(e, &r, fo_setting_find("scope-id"));
 }
 
-/* The relationship's configuration as an fo_relfile_entry, effective values, secret included. */
+/* The relationship's configuration as an entry: the settings table, secrets included. */
 static void
 entry_of(fo_relfile_entry *e, const fo_relationship *r)
 {
-	bool lb = r->mode == FO_MODE_LOAD_BALANCE;
-
 	memset(e, 0, sizeof(*e));
-	put_str(e, "name", r->name);
-	put_str(e, "partner-server", r->partner_server);
-	put_uint(e, "partner-port", r->partner_port);
-	if (r->local_address[0] != '\0')
-		put_str(e, "local-address", r->local_address);
-	put_uint(e, "local-port", r->local_port);
-	if (r->server_name[0] != '\0')
-		put_str(e, "server-name", r->server_name);
-	put_str(e, "mode", fo_mode_name(r->mode));
-	if (lb) {
-		put_uint(e, "load-balance-percent", r->load_balance_percent);
-	} else {
-		put_str(e, "server-role", fo_role_name(r->server_role));
-		put_uint(e, "reserve-percent", r->reserve_percent);
-	}
-	fo_relfile_put_scopes(e, r->scopes, r->n_scopes);
-	put_uint(e, "max-client-lead-time", r->mclt);
-	put_bool(e, "auto-state-transition", r->auto_state_transition);
-	if (r->state_switch_interval > 0)
-		put_uint(e, "state-switch-interval", r->state_switch_interval);
-	put_bool(e, "enable-auth", r->enable_auth);
-	if (r->enable_auth && r->shared_secret[0] != '\0')
-		put_str(e, "shared-secret", r->shared_secret);
-	put_str(e, "server-type", fo_server_type_name(r->server_type));
-	put_str(e, "dialect", fo_dialect_name(r->dialect));
-	put_uint(e, "max-response-delay", r->max_response_delay);
-	put_uint(e, "max-unacked-updates", r->max_unacked_updates);
-	if (lb)
-		put_uint(e, "load-balance-max-seconds", r->load_balance_max_seconds);
-	if (r->partner_control_url[0] != '\0')
-		put_str(e, "partner-control-url", r->partner_control_url);
-	if (r->partner_control_user[0] != '\0')
-		put_str(e, "partner-control-user", r->partner_control_user);
-	if (r->partner_control_password[0] != '\0')
-		put_str(e, "partner-control-password", r->partner_control_password);
-	if (r->partner_control_trust_anchor[0] != '\0')
-		put_str(e, "partner-control-trust-anchor", r->partner_control_trust_anchor);
-	if (r->partner_control_cert_file[0] != '\0')
-		put_str(e, "partner-control-cert-file", r->partner_control_cert_file);
-	if (r->partner_control_key_file[0] != '\0')
-		put_str(e, "partner-control-key-file", r->partner_control_key_file);
+	for (size_t i = 0; i < fo_settings_count; i++)
+		if (fo_setting_present(r, &fo_settings[i]))
+			put_setting(e, r, &fo_settings[i]);
 }
 
 /* The whole document: {"state-directory": ..., "relationships": [entries]}. */

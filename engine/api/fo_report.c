@@ -130,54 +130,27 @@ kv_hex(fo_json *j, const char *key, const uint8_t *b, size_t n)
 	fo_json_kv_str(j, key, buf);
 }
 
-/* The config leaves, in the module's order, with their effective values. */
+/* The config leaves (the settings table), effective values, never a secret. */
 static void
 config_leaves(fo_json *j, const fo_relationship *r)
 {
-	bool lb = r->mode == FO_MODE_LOAD_BALANCE;
+	fo_sbuf b = { 0 };
 
-	fo_json_kv_str(j, "name", r->name);
-	fo_json_kv_str(j, "partner-server", r->partner_server);
-	fo_json_kv_uint(j, "partner-port", r->partner_port);
-	kv_str_if(j, "local-address", r->local_address);
-	fo_json_kv_uint(j, "local-port", r->local_port);
-	kv_str_if(j, "server-name", r->server_name);
-	fo_json_kv_str(j, "mode", fo_mode_name(r->mode));
-	if (!lb)
-		fo_json_kv_str(j, "server-role", fo_role_name(r->server_role));
-	if (lb)
-		fo_json_kv_uint(j, "load-balance-percent", r->load_balance_percent);
-	else
-		fo_json_kv_uint(j, "reserve-percent", r->reserve_percent);
-	fo_json_key(j, "scope-id");
-	fo_json_arr_begin(j);
-	for (size_t i = 0; i < r->n_scopes; i++) {
-		char buf[16];
-		fo_ip4 a = r->scopes[i].scope_id;
+	for (size_t i = 0; i < fo_settings_count; i++) {
+		const fo_setting *s = &fo_settings[i];
 
-		fo_ip4_str(a, buf, sizeof(buf));
-		fo_json_str(j, buf);
+		if ((s->flags & FO_SF_SECRET) != 0 || !fo_setting_present(r, s))
+			continue;
+		b.len = 0;
+		fo_setting_json(r, s, &b);
+		if (b.oom) {
+			j->err = FO_ERR_NOMEM;
+			break;
+		}
+		fo_json_key(j, s->name);
+		fo_json_raw(j, b.s);
 	}
-	fo_json_arr_end(j);
-	fo_json_kv_uint(j, "max-client-lead-time", r->mclt);
-	fo_json_kv_bool(j, "auto-state-transition", r->auto_state_transition);
-	if (r->state_switch_interval > 0)
-		fo_json_kv_uint(j, "state-switch-interval", r->state_switch_interval);
-	fo_json_kv_bool(j, "enable-auth", r->enable_auth);
-	/* shared-secret: never. */
-	fo_json_kv_str(j, "server-type", fo_server_type_name(r->server_type));
-	fo_json_kv_str(j, "dialect", fo_dialect_name(r->dialect));
-	kv_str_if(j, "partner-control-url", r->partner_control_url);
-	kv_str_if(j, "partner-control-user", r->partner_control_user);
-	/* partner-control-password: never. */
-	/* The TLS files: their paths only (the key's contents are never read here). */
-	kv_str_if(j, "partner-control-trust-anchor", r->partner_control_trust_anchor);
-	kv_str_if(j, "partner-control-cert-file", r->partner_control_cert_file);
-	kv_str_if(j, "partner-control-key-file", r->partner_control_key_file);
-	fo_json_kv_uint(j, "max-response-delay", r->max_response_delay);
-	fo_json_kv_uint(j, "max-unacked-updates", r->max_unacked_updates);
-	if (lb)
-		fo_json_kv_uint(j, "load-balance-max-seconds", r->load_balance_max_seconds);
+	fo_free(b.s);
 }
 
 static void

@@ -607,14 +607,15 @@ add_scope(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *
 	return FO_OK;
 }
 
+/* An enumeration leaf: the index of its value's name. */
 static fo_status
-put_enum(struct cfg *c, const struct lyd_node *n, const char *(*name)(int),
-    int count, int *out)
+put_enum(struct cfg *c, const struct lyd_node *n, const fo_setting *set, uint32_t *out)
 {
-	const char *v = lyd_get_value(n);
+	const char *v = lyd_get_value(n), *name;
+	uint32_t count = 0;
 
-	for (int i = 0; i < count; i++) {
-		if (strcmp(name(i), v) == 0) {
+	for (uint32_t i = 0; (name = fo_setting_enum_name(set, i, &count)) != NULL; i++) {
+		if (strcmp(name, v) == 0) {
 			*out = i;
 			return FO_OK;
 		}
@@ -622,100 +623,42 @@ put_enum(struct cfg *c, const struct lyd_node *n, const char *(*name)(int),
 	return cfg_fail(c, n, "unknown value \"%s\"", v);
 }
 
-static const char *mode_name(int i) { return fo_mode_name((fo_mode)i); }
-static const char *role_name(int i) { return fo_role_name((fo_role)i); }
-static const char *type_name(int i) { return fo_server_type_name((fo_server_type)i); }
-static const char *dialect_name(int i) { return fo_dialect_name((fo_dialect)i); }
-
-/* The enumeration leaves of a relationship. */
-static fo_status
-rel_enum(struct cfg *c, fo_relationship *r, const struct lyd_node *n, bool *done)
-{
-	const char *k = n->schema->name;
-	fo_status st = FO_OK;
-	int v = 0;
-
-	*done = true;
-	if (strcmp(k, "mode") == 0) {
-		if ((st = put_enum(c, n, mode_name, 2, &v)) == FO_OK)
-			r->mode = (fo_mode)v;
-	} else if (strcmp(k, "server-role") == 0) {
-		if ((st = put_enum(c, n, role_name, 2, &v)) == FO_OK)
-			r->server_role = (fo_role)v;
-	} else if (strcmp(k, "server-type") == 0) {
-		if ((st = put_enum(c, n, type_name, 2, &v)) == FO_OK)
-			r->server_type = (fo_server_type)v;
-	} else if (strcmp(k, "dialect") == 0) {
-		if ((st = put_enum(c, n, dialect_name, 3, &v)) == FO_OK)
-			r->dialect = (fo_dialect)v;
-	} else {
-		*done = false;
-	}
-	return st;
-}
-
-/* One child of a relationships entry into `r`. */
+/* One child of a relationships entry into `r`, as the settings table says. */
 static fo_status
 rel_leaf(struct cfg *c, fo_relationship *r, size_t rel, const struct lyd_node *n)
 {
-	const char *k = n->schema->name;
-	bool done;
-	fo_status st = rel_enum(c, r, n, &done);
+	const fo_setting *set = fo_setting_find(n->schema->name);
+	uint32_t v = 0;
+	fo_status st;
 
-	if (done)
-		return st;
-	if (strcmp(k, "name") == 0)
-		return put_str(c, n, r->name, sizeof(r->name));
-	if (strcmp(k, "partner-server") == 0)
-		return put_host_addr(c, n, r->partner_server, sizeof(r->partner_server));
-	if (strcmp(k, "local-address") == 0)
-		return put_host_addr(c, n, r->local_address, sizeof(r->local_address));
-	if (strcmp(k, "server-name") == 0)
-		return put_str(c, n, r->server_name, sizeof(r->server_name));
-	if (strcmp(k, "shared-secret") == 0)
-		return put_str(c, n, r->shared_secret, sizeof(r->shared_secret));
-	if (strcmp(k, "scope-id") == 0)
-		return add_scope(c, r, rel, n);
-	if (strcmp(k, "partner-control-url") == 0)
-		return put_url(c, n, r->partner_control_url, sizeof(r->partner_control_url));
-	if (strcmp(k, "partner-control-user") == 0)
-		return put_str(c, n, r->partner_control_user, sizeof(r->partner_control_user));
-	if (strcmp(k, "partner-control-password") == 0)
-		return put_str(c, n, r->partner_control_password,
-		    sizeof(r->partner_control_password));
-	if (strcmp(k, "partner-control-trust-anchor") == 0)
-		return put_str(c, n, r->partner_control_trust_anchor,
-		    sizeof(r->partner_control_trust_anchor));
-	if (strcmp(k, "partner-control-cert-file") == 0)
-		return put_str(c, n, r->partner_control_cert_file,
-		    sizeof(r->partner_control_cert_file));
-	if (strcmp(k, "partner-control-key-file") == 0)
-		return put_str(c, n, r->partner_control_key_file,
-		    sizeof(r->partner_control_key_file));
-	if (strcmp(k, "partner-port") == 0)
-		r->partner_port = (uint16_t)num(n);
-	else if (strcmp(k, "local-port") == 0)
-		r->local_port = (uint16_t)num(n);
-	else if (strcmp(k, "load-balance-percent") == 0)
-		r->load_balance_percent = (uint8_t)num(n);
-	else if (strcmp(k, "reserve-percent") == 0)
-		r->reserve_percent = (uint8_t)num(n);
-	else if (strcmp(k, "max-client-lead-time") == 0)
-		r->mclt = num(n);
-	else if (strcmp(k, "auto-state-transition") == 0)
-		r->auto_state_transition = is_true(n);
-	else if (strcmp(k, "state-switch-interval") == 0)
-		r->state_switch_interval = num(n);
-	else if (strcmp(k, "enable-auth") == 0)
-		r->enable_auth = is_true(n);
-	else if (strcmp(k, "max-response-delay") == 0)
-		r->max_response_delay = num(n);
-	else if (strcmp(k, "max-unacked-updates") == 0)
-		r->max_unacked_updates = num(n);
-	else if (strcmp(k, "load-balance-max-seconds") == 0)
-		r->load_balance_max_seconds = (uint16_t)num(n);
-	else
+	if (set == NULL)
 		return cfg_fail(c, n, "node not known to the engine");
+	switch (set->kind) {
+	case FO_SK_TEXT:
+		return put_str(c, n, fo_setting_text(r, set), set->size);
+	case FO_SK_HOST:
+		return put_host_addr(c, n, fo_setting_text(r, set), set->size);
+	case FO_SK_URL:
+		return put_url(c, n, fo_setting_text(r, set), set->size);
+	case FO_SK_SCOPES:
+		return add_scope(c, r, rel, n);
+	case FO_SK_BOOL:
+		v = is_true(n);
+		break;
+	case FO_SK_U8:
+	case FO_SK_U16:
+	case FO_SK_U32:
+		v = num(n);
+		break;
+	case FO_SK_MODE:
+	case FO_SK_ROLE:
+	case FO_SK_SERVER_TYPE:
+	case FO_SK_DIALECT:
+		if ((st = put_enum(c, n, set, &v)) != FO_OK)
+			return st;
+		break;
+	}
+	fo_setting_set_num(r, set, v);
 	return FO_OK;
 }
 

@@ -9,6 +9,7 @@
 #ifndef FO_RELATIONSHIP_H
 #define FO_RELATIONSHIP_H
 
+#include "fo_sbuf.h"
 #include "fo_types.h"
 
 #define FO_MAX_RELATIONSHIPS 31      /* Windows: at most 31 relationships per server */
@@ -72,6 +73,73 @@ typedef struct fo_relationship_set {
 	size_t n;
 	char state_directory[4096];                /* persistence directory; "" = default */
 } fo_relationship_set;
+
+/*
+ * The settings table: every leaf of a relationships entry, as the wire
+ * table describes the codec's options. It drives the parsing of the
+ * parameters (fo_config.c), the relationships file (fo_relfile.c), the
+ * leaves failover-set must drop with the one they depend on (fo_admin.c)
+ * and failover-get's configuration (fo_report.c); fo_relationship_defaults
+ * applies its defaults. Bounds are the YANG module's (which enforces them;
+ * check_config.c checks the table against it); a text's bound is its
+ * array: size - 1 bytes of UTF-8.
+ */
+typedef enum fo_setting_kind {
+	FO_SK_TEXT,                 /* char[size], UTF-8 */
+	FO_SK_HOST,                 /* char[size]: an IPv4 address (unicast) or a host name */
+	FO_SK_URL,                  /* char[size]: partner-control-url (fo_url_parse) */
+	FO_SK_U8,
+	FO_SK_U16,
+	FO_SK_U32,
+	FO_SK_BOOL,
+	FO_SK_MODE,                 /* fo_mode */
+	FO_SK_ROLE,                 /* fo_role */
+	FO_SK_SERVER_TYPE,          /* fo_server_type */
+	FO_SK_DIALECT,              /* fo_dialect */
+	FO_SK_SCOPES,               /* scopes, n_scopes */
+} fo_setting_kind;
+
+#define FO_SF_SECRET 0x01u      /* never printed: not in failover-get, errors, logs */
+#define FO_SF_IF_SET 0x02u      /* written only when not empty (text) or not 0 */
+#define FO_SF_LB 0x04u          /* only when mode is load-balance (YANG when) */
+#define FO_SF_HS 0x08u          /* only when mode is hot-standby */
+#define FO_SF_AUTH 0x10u        /* only with enable-auth true */
+#define FO_SF_AST 0x20u         /* only with auto-state-transition true */
+
+typedef struct fo_setting {
+	const char *name;           /* the YANG leaf */
+	fo_setting_kind kind;
+	size_t off;                 /* where it lives in fo_relationship */
+	size_t size;                /* FO_SK_TEXT, _HOST, _URL: the array's size */
+	uint32_t min, max;          /* numbers: the module's range */
+	uint32_t def;               /* numbers, booleans, enumerations: the default */
+	unsigned flags;             /* FO_SF_* */
+} fo_setting;
+
+extern const fo_setting fo_settings[];
+extern const size_t fo_settings_count;
+
+/* The setting of leaf `name`, or NULL. */
+const fo_setting *fo_setting_find(const char *name);
+/* A number, boolean or enumeration setting of r, as an unsigned value. */
+uint32_t fo_setting_num(const fo_relationship *r, const fo_setting *s);
+void fo_setting_set_num(fo_relationship *r, const fo_setting *s, uint32_t v);
+/* A text setting's array in r. */
+char *fo_setting_text(fo_relationship *r, const fo_setting *s);
+const char *fo_setting_ctext(const fo_relationship *r, const fo_setting *s);
+/* An enumeration's value names: the name of v (NULL when out of range); *count. */
+const char *fo_setting_enum_name(const fo_setting *s, uint32_t v, uint32_t *count);
+/*
+ * Whether r has the leaf: its mode and enable-auth allow it (FO_SF_LB,
+ * _HS, _AUTH) and, with FO_SF_IF_SET, it is set. (FO_SF_AST is for
+ * failover-set, which drops the leaf with auto-state-transition false.)
+ */
+bool fo_setting_present(const fo_relationship *r, const fo_setting *s);
+/*
+ * The JSON text of r's value of s (a string, number, boolean or, for the
+ * scopes, an array of dotted quads) appended to b (an fo_sbuf).
+ */
+void fo_setting_json(const fo_relationship *r, const fo_setting *s, fo_sbuf *b);
 
 /* Fill `r` with Microsoft's defaults (name and partner empty, no scopes). */
 void fo_relationship_defaults(fo_relationship *r);

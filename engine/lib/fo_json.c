@@ -161,6 +161,14 @@ fo_json_int(fo_json *j, int64_t v)
 }
 
 void
+fo_json_raw(fo_json *j, const char *text)
+{
+	value_prefix(j);
+	puts_(j, text);
+	value_done(j);
+}
+
+void
 fo_json_bool(fo_json *j, bool v)
 {
 	value_prefix(j);

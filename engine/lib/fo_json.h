@@ -50,6 +50,8 @@ void fo_json_str(fo_json *j, const char *s);       /* NULL writes null */
 void fo_json_uint(fo_json *j, uint64_t v);
 void fo_json_int(fo_json *j, int64_t v);
 void fo_json_bool(fo_json *j, bool v);
+/* A value given as JSON text (the caller's: it is not checked). */
+void fo_json_raw(fo_json *j, const char *text);
 /* A 64-bit number as a JSON string (RFC 7951 section 6.1: int64, uint64). */
 void fo_json_u64_str(fo_json *j, uint64_t v);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <check.h>
+#include <libyang/libyang.h>
 
 #include "fo_config.h"
 
@@ -476,6 +477,83 @@ START_TEST(test_utf8_text)
 }
 END_TEST
 
+/* A document with leaf `s` set to v (and what the leaf needs: its mode, auto-state-transition). */
+static void
+doc_with(char *doc, size_t len, const fo_setting *s, unsigned long long v)
+{
+	snprintf(doc, len, "{\"relationships\": [{" MIN_REL "%s%s, \"%s\": %llu}]}",
+	    (s->flags & FO_SF_HS) != 0 ? ", \"mode\": \"hot-standby\"" : "",
+	    (s->flags & FO_SF_AST) != 0 ? ", \"auto-state-transition\": true" : "", s->name, v);
+}
+
+/* The settings table agrees with the module: every number's range and default. */
+START_TEST(test_settings_table_matches_module)
+{
+	char doc[1024];
+	size_t numbers = 0;
+
+	for (size_t i = 0; i < fo_settings_count; i++) {
+		const fo_setting *s = &fo_settings[i];
+		unsigned long long top = s->kind == FO_SK_U8 ? 0xff : s->kind == FO_SK_U16 ? 0xffff :
+		    0xffffffffULL;
+
+		if (s->kind != FO_SK_U8 && s->kind != FO_SK_U16 && s->kind != FO_SK_U32)
+			continue;
+		numbers++;
+		doc_with(doc, sizeof(doc), s, s->min);
+		ck_assert_msg(parse(doc) == FO_OK, "%s = min %u: %s", s->name, s->min, err);
+		ck_assert_uint_eq(fo_setting_num(&set.rel[0], s), s->min);
+		doc_with(doc, sizeof(doc), s, s->max);
+		ck_assert_msg(parse(doc) == FO_OK, "%s = max %u: %s", s->name, s->max, err);
+		ck_assert_uint_eq(fo_setting_num(&set.rel[0], s), s->max);
+		if (s->min > 0) {
+			doc_with(doc, sizeof(doc), s, s->min - 1ULL);
+			ck_assert_msg(parse(doc) == FO_ERR_CONFIG, "%s = min - 1 accepted", s->name);
+		}
+		if (s->max < top) {
+			doc_with(doc, sizeof(doc), s, s->max + 1ULL);
+			ck_assert_msg(parse(doc) == FO_ERR_CONFIG, "%s = max + 1 accepted", s->name);
+		}
+	}
+	ck_assert_uint_eq(numbers, 9);
+	/* Defaults: a minimal relationship in each mode has the table's. */
+	for (int hs = 0; hs < 2; hs++) {
+		ck_assert(parse(hs ? ONE(", \"mode\": \"hot-standby\"") : ONE("")) == FO_OK);
+		for (size_t i = 0; i < fo_settings_count; i++) {
+			const fo_setting *s = &fo_settings[i];
+
+			if (s->kind == FO_SK_TEXT || s->kind == FO_SK_HOST || s->kind == FO_SK_URL ||
+			    s->kind == FO_SK_SCOPES || strcmp(s->name, "mode") == 0 ||
+			    strcmp(s->name, "server-type") == 0)
+				continue;
+			ck_assert_msg(fo_setting_num(&set.rel[0], s) == s->def, "%s: default %u, got %u",
+			    s->name, s->def, fo_setting_num(&set.rel[0], s));
+		}
+	}
+	/* Every config leaf of a relationships entry in the module is in the table, and back. */
+	{
+		struct ly_ctx *ctx = NULL;
+		const struct lysc_node *list, *k = NULL;
+		size_t leaves = 0;
+
+		ck_assert_int_eq(ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, &ctx), LY_SUCCESS);
+		ck_assert_int_eq(lys_parse_mem(ctx, fo_yang_module_text, LYS_IN_YANG, NULL),
+		    LY_SUCCESS);
+		list = lys_find_path(ctx, NULL, "/" FO_YANG_TOP "/relationships", 0);
+		ck_assert_ptr_nonnull(list);
+		while ((k = lys_getnext(k, list, NULL, 0)) != NULL) {
+			if ((k->flags & LYS_CONFIG_W) == 0)
+				continue;
+			ck_assert_msg(fo_setting_find(k->name) != NULL, "%s: not in the table", k->name);
+			leaves++;
+		}
+		ck_assert_uint_eq(leaves, fo_settings_count);
+		ly_ctx_destroy(ctx);
+	}
+	ck_assert_ptr_null(fo_setting_find("mclt"));
+}
+END_TEST
+
 START_TEST(test_bad_document)
 {
 	const struct bad *b = &bad[_i];
@@ -678,6 +756,7 @@ config_suite(void)
 	tcase_add_test(tc, test_max_relationships);
 	tcase_add_test(tc, test_many_scopes);
 	tcase_add_test(tc, test_utf8_text);
+	tcase_add_test(tc, test_settings_table_matches_module);
 	tcase_add_loop_test(tc, test_bad_document, 0, (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_loop_test(tc, test_second_relationship, 0,
 	    (int)(sizeof(second) / sizeof(second[0])));
