@@ -289,7 +289,31 @@ dhcp4_srv_configured(CalloutHandle& handle) {
     return (0);
 }
 
-// Load balancing and the serving rules, before any allocation work.
+// Load balancing before Kea parses the packet: the partner's clients are
+// dropped from the raw bytes (what the engine is not sure of goes on, and
+// subnet4_select decides it). Like Kea HA, the drop is not counted in Kea's
+// pkt4-receive-drop: failover-get's clients-left-at-receive counts it.
+int
+buffer4_receive(CalloutHandle& handle) {
+    try {
+        // Another library dropped it, or parsed it already (SKIP): not ours.
+        if (handle.getStatus() != CalloutHandle::NEXT_STEP_CONTINUE) {
+            return (0);
+        }
+        Pkt4Ptr query;
+        handle.getArgument("query4", query);
+        if (query && fo_engine_receive(engine, query->data_.data(), query->data_.size()) ==
+            FO_V_DROP) {
+            handle.setStatus(CalloutHandle::NEXT_STEP_DROP);
+        }
+    } catch (const std::exception& ex) {
+        log_callout_error("buffer4_receive", ex);
+    }
+    return (0);
+}
+
+// Load balancing and the serving rules, before any allocation work (the
+// safety net for what buffer4_receive let through).
 int
 subnet4_select(CalloutHandle& handle) {
     try {

@@ -4,6 +4,7 @@
 #include <dhcpsrv/cfg_hosts.h>
 #include <dhcpsrv/cfg_subnets4.h>
 #include <dhcpsrv/pool.h>
+#include <dhcpsrv/shared_network.h>
 #include <dhcpsrv/subnet.h>
 
 #include "failover_convert.h"
@@ -131,6 +132,12 @@ subnets_of(const SrvConfigPtr& config, SubnetList& out) {
         s.subnet_id = subnet->getID();
         s.prefix = subnet->get().first.toUint32();
         s.plen = subnet->get().second;
+        // What Kea's subnet selection looks at besides the prefix (fo_select.h).
+        SharedNetwork4Ptr network;
+        subnet->getSharedNetwork(network);
+        s.relay_addresses = subnet->hasRelays() || (network && network->hasRelays());
+        s.client_class = !subnet->getClientClass(Network::Inheritance::NONE).empty() ||
+            (network && !network->getClientClass(Network::Inheritance::NONE).empty());
         out.subnets.push_back(s);
         ++i;
     }

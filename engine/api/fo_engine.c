@@ -16,10 +16,12 @@
 #include "fo_hash.h"
 #include "fo_net.h"
 #include "fo_peer.h"
+#include "fo_pkt4.h"
 #include "fo_relationship.h"
 #include "fo_relfile.h"
 #include "fo_report.h"
 #include "fo_runtime.h"
+#include "fo_select.h"
 
 #define FO_YANG_PATH_FMT "/" FO_YANG_TOP "/relationships[name='%s']/scope-id[.='%s']"
 
@@ -50,6 +52,7 @@ struct fo_engine {
 	/* The Kea subnets of the last attach, deep copies (run-time changes, fo_admin.c). */
 	fo_subnet *subnets;
 	size_t n_subnets;
+	fo_select select;               /* giaddr -> Kea subnet, over subnets (fo_engine_receive) */
 	bool attached;                  /* every scope is placed, open or closed (map) */
 	fo_note *notes;                 /* of the last attach */
 	size_t n_notes;
@@ -278,6 +281,7 @@ fo_engine_destroy(fo_engine *eng)
 	fo_free(eng->map);
 	fo_free(eng->notes);
 	fo_relationship_set_clear(&eng->rels);
+	fo_select_free(&eng->select);
 	free_subnets(eng->subnets, eng->n_subnets);
 	fo_free(eng);
 }
@@ -643,9 +647,12 @@ save_subnets(fo_engine *eng, const fo_subnet *subnets, size_t n)
 			memcpy(r, subnets[i].reserved, subnets[i].n_reserved * sizeof(*r));
 		c[i].reserved = r;
 	}
+	fo_select_free(&eng->select);
 	free_subnets(eng->subnets, eng->n_subnets);
 	eng->subnets = c;
 	eng->n_subnets = n;
+	/* Without memory the index answers "don't know": subnet4_select decides alone. */
+	(void)fo_select_build(&eng->select, c, n);
 	return FO_OK;
 nomem:
 	free_subnets(c, n);
@@ -779,6 +786,37 @@ fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
 	/* In NORMAL the only reason is that the client is the partner's (its bucket, or HotStandby). */
 	fo_counter_inc(&m->rt->ctr, v.state == FO_STATE_NORMAL ? FO_CTR_LEFT_TO_PARTNER :
 	    FO_CTR_DROPPED_BY_STATE);
+	return FO_V_DROP;
+}
+
+fo_verdict
+fo_engine_receive(fo_engine *eng, const uint8_t *p, size_t n)
+{
+	const fo_scope_map *m;
+	fo_client_ref client;
+	fo_serve_view v;
+	uint32_t subnet_id;
+	fo_pkt4 pkt;
+	fo_msg msg;
+
+	if (eng == NULL || !eng->attached || fo_pkt4_parse(p, n, &pkt) != FO_OK ||
+	    !fo_pkt4_relayed(&pkt) || pkt.link_selection || pkt.subnet_selection)
+		return FO_V_PASS;
+	msg = fo_pkt4_msg(&pkt, false);
+	/* BOOTP: Kea drops it, or a BOOTP hook makes it a REQUEST (subnet4_select's msg). */
+	if (!fo_msg_balanced(msg) || msg == FO_MSG_BOOTP ||
+	    !fo_select_by_giaddr(&eng->select, pkt.giaddr, &subnet_id))
+		return FO_V_PASS;
+	client = fo_pkt4_client(&pkt);
+	if ((m = lookup(eng, subnet_id)) == NULL || m->scope == NULL ||
+	    (client.hlen == 0 && client.cid == NULL))
+		return FO_V_PASS;
+	fo_runtime_view(m->rt, &v);
+	if (v.state != FO_STATE_NORMAL || fo_serve_answer(&v, msg,
+	    fo_hash_client(client.cid, client.cid_len, client.chaddr, client.hlen), pkt.secs))
+		return FO_V_PASS;
+	fo_counter_inc(&m->rt->ctr, FO_CTR_LEFT_TO_PARTNER);
+	fo_counter_inc(&m->rt->ctr, FO_CTR_LEFT_AT_RECEIVE);
 	return FO_V_DROP;
 }
 

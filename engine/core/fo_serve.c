@@ -63,9 +63,8 @@ state_level(const fo_serve_view *v)
 	return SERVE_NONE;
 }
 
-/* Reference section 7: the broadcasts that load balancing splits. */
-static bool
-msg_balanced(fo_msg m)
+bool
+fo_msg_balanced(fo_msg m)
 {
 	switch (m) {
 	case FO_MSG_DISCOVER:
@@ -124,7 +123,7 @@ fo_serve_answer(const fo_serve_view *v, fo_msg msg, uint8_t bucket,
 	case SERVE_ALL:
 		return true;
 	case SERVE_BALANCED:
-		if (!msg_balanced(msg))
+		if (!fo_msg_balanced(msg))
 			return true;
 		if (fo_hba_mine(v->hba, bucket, v->type))
 			return true;

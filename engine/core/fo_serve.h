@@ -54,6 +54,12 @@ bool fo_serve_answer(const fo_serve_view *v, fo_msg msg, uint8_t bucket,
     uint16_t secs);
 
 /*
+ * Reference section 7: the broadcasts that load balancing splits (DISCOVER,
+ * INIT-REBOOT, REBIND, BOOTP); the others go to one server already.
+ */
+bool fo_msg_balanced(fo_msg m);
+
+/*
  * May this server give address `a` to a client that does not hold it?
  * Own free means FREE for the primary, BACKUP for the secondary
  * (reference section 8); the partner's free is the other one.

@@ -148,6 +148,22 @@ fo_verdict fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint1
     const fo_client_ref *client, fo_wall now);
 
 /*
+ * buffer4_receive: the same decision as fo_engine_query, from the packet's
+ * raw bytes before Kea parses them, for the queries it is sure of: FO_V_DROP
+ * when the client is the partner's in NORMAL (its load-balancing bucket, or
+ * this server is a HotStandby standby) for a DISCOVER, an INIT-REBOOT or a
+ * REBIND, relayed (giaddr) into a subnet that Kea selects by giaddr alone
+ * (fo_select.h) and that is an open failover scope. FO_V_PASS for everything
+ * else, unchanged: a packet the bounds-checked parser refuses (fo_pkt4.h),
+ * not relayed, a link- or subnet-selection option, any other message, secs
+ * above load-balance-max-seconds, another state, a closed scope, a subnet
+ * that is not a failover scope, relay addresses or a client-class guard in
+ * Kea's configuration; fo_engine_query (subnet4_select) decides those. A
+ * drop counts in clients-left-to-partner and clients-left-at-receive.
+ */
+fo_verdict fo_engine_receive(fo_engine *eng, const uint8_t *p, size_t n);
+
+/*
  * lease4_select: never offer or acknowledge an address this server does not
  * own. When Kea picked an address the partner owns (or one not free), the
  * engine writes into l->addr an address this server owns and returns

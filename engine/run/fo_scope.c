@@ -87,6 +87,7 @@ static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_ACKS_DROPPED] = "acks-dropped-unbound",
 	[FO_CTR_DROPPED_CLOSED] = "queries-dropped-scope-closed",
 	[FO_CTR_NAKS_WITHHELD] = "naks-withheld",
+	[FO_CTR_LEFT_AT_RECEIVE] = "clients-left-at-receive",
 };
 
 const char *
