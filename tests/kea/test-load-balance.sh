@@ -60,12 +60,12 @@ lb_case() {
 	fo_check "$tag: test seam sets state Normal" fo_set_state s1 rel1 Normal Normal
 	seed="lb-$mt-$type-$pct"
 	fo_probe discover --count "$N" --seed "$seed" $cid --primary-percent "$pp" --secs 0 \
-	    --timeout 0.7 --retries 1 >"$FO_TMP/lb0.json" 2>"$FO_TMP/probe.err"
+	    --timeout 0.7 --retries 3 >"$FO_TMP/lb0.json" 2>"$FO_TMP/probe.err"
 	sed 's/^/#   /' "$FO_TMP/probe.err"
 	fo_check "$tag: secs=0, $N clients: offered == the clients of s1's buckets (primary has < $(( (pp * 256 + 50) / 100 )))" \
 	    lb_compare "$FO_TMP/lb0.json" "$type"
 	fo_probe discover --count "$N" --seed "$seed" $cid --primary-percent "$pp" --secs 10 \
-	    --timeout 0.7 --retries 1 >"$FO_TMP/lb10.json" 2>"$FO_TMP/probe.err"
+	    --timeout 0.7 --retries 3 >"$FO_TMP/lb10.json" 2>"$FO_TMP/probe.err"
 	fo_check "$tag: secs=10 > load-balance-max-seconds: every client offered" all_offered "$FO_TMP/lb10.json"
 	fo_kea_stop s1
 }
