@@ -227,13 +227,13 @@ fo_bt_create(fo_bt **out, const fo_pool_range *r, size_t n, const fo_alloc *a)
 		goto done;
 	if ((st = bt_directory(bt)) != FO_OK)
 		goto done;
-	if ((bt->e = bt_malloc(&bt->a, bt->n * sizeof(*bt->e))) == NULL) {
+	/* calloc: a large table comes zeroed from the kernel, not written twice. */
+	if ((bt->e = bt_calloc(&bt->a, bt->n, sizeof(*bt->e))) == NULL) {
 		st = FO_ERR_NOMEM;
 		goto done;
 	}
 	for (unsigned s = 0; s <= FO_BS_MAX; s++)
 		bt->head[s] = bt->tail[s] = NIL;
-	memset(bt->e, 0, bt->n * sizeof(*bt->e));
 	for (size_t i = 0; i < bt->n; i++)
 		bt_append(bt, (uint32_t)i, FO_BS_FREE);
 	bt->cl_used = 1;
@@ -587,11 +587,10 @@ hx_home(uint32_t h, uint32_t cap)
 static uint32_t hx_idx(uint32_t e) { return e & 0xffffffu; }
 static uint32_t hx_disp(uint32_t e) { return e >> 24; }
 
-/* Robin Hood lookup: stops where the identity would have displaced an entry. */
+/* Robin Hood lookup (id of hash h and cl_form form): stops where it would have displaced an entry. */
 static uint32_t
-cl_lookup(const fo_bt *bt, const fo_client_id *id, uint32_t h)
+cl_lookup(const fo_bt *bt, const fo_client_id *id, uint32_t h, unsigned form)
 {
-	unsigned form = cl_form(id);
 	uint32_t e, d = 0;
 
 	if (bt->hx_cap == 0)
@@ -672,17 +671,12 @@ hx_remove(fo_bt *bt, uint32_t idx, uint32_t h)
 	bt->hx[pos] = 0;
 }
 
-/* Room for one more slot: at most n + 2 (slot 0, one per address, one in transit). */
+/* The slot array resized to cap slots (>= cl_used); FO_ERR_NOMEM changes nothing. */
 static fo_status
-cl_reserve_slot(fo_bt *bt)
+cl_resize_slots(fo_bt *bt, size_t cap)
 {
-	size_t cap = bt->cl_cap == 0 ? CL_MIN : (size_t)bt->cl_cap * 2;
 	uint8_t *cl;
 
-	if (bt->cl_free != 0 || bt->cl_used < bt->cl_cap)
-		return FO_OK;
-	if (cap > bt->n + 2)
-		cap = bt->n + 2;
 	if ((cl = bt_malloc(&bt->a, cap * CL_SLOT)) == NULL)
 		return FO_ERR_NOMEM;
 	if (bt->cl != NULL)
@@ -693,6 +687,19 @@ cl_reserve_slot(fo_bt *bt)
 	bt->cl = cl;
 	bt->cl_cap = (uint32_t)cap;
 	return FO_OK;
+}
+
+/* Room for one more slot: at most n + 2 (slot 0, one per address, one in transit). */
+static fo_status
+cl_reserve_slot(fo_bt *bt)
+{
+	size_t cap = bt->cl_cap == 0 ? CL_MIN : (size_t)bt->cl_cap * 2;
+
+	if (bt->cl_free != 0 || bt->cl_used < bt->cl_cap)
+		return FO_OK;
+	if (cap > bt->n + 2)
+		cap = bt->n + 2;
+	return cl_resize_slots(bt, cap);
 }
 
 /* A new hash of cap entries holding every stored identity; NULL: no memory. */
@@ -756,6 +763,57 @@ cl_reserve_hash(fo_bt *bt)
 	if (cap <= bt->hx_cap)
 		cap = bt->hx_cap + bt->hx_cap / 4 + 1;
 	return hx_grow(bt, (uint32_t)cap);
+}
+
+/* The hash size for `live` identities: as cl_reserve_hash grows it (16, x4, ...). */
+static uint32_t
+hx_size_for(const fo_bt *bt, uint64_t live)
+{
+	uint64_t most = ((uint64_t)bt->n + 2) * HX_LOAD_DEN / HX_LOAD_NUM + 2, cap = CL_MIN;
+
+	while (live * HX_LOAD_DEN > cap * HX_LOAD_NUM && cap < most)
+		cap *= 4;
+	return (uint32_t)(cap < most ? cap : most);
+}
+
+fo_status
+fo_bt_reserve_clients(fo_bt *bt, size_t n)
+{
+	uint64_t slots, cap;
+	fo_status st;
+
+	if (bt == NULL)
+		return FO_ERR_INVAL;
+	if (n > bt->n)
+		n = bt->n;
+	slots = (uint64_t)bt->cl_used + n;
+	if (slots > (uint64_t)bt->n + 2)
+		slots = (uint64_t)bt->n + 2;
+	if (slots > bt->cl_cap && (st = cl_resize_slots(bt, (size_t)slots)) != FO_OK)
+		return st;
+	cap = ((uint64_t)bt->cl_live + n + 1) * HX_LOAD_DEN / HX_LOAD_NUM + 2;
+	if (cap > hx_size_for(bt, (uint64_t)bt->n + 2))
+		cap = hx_size_for(bt, (uint64_t)bt->n + 2);
+	return cap > bt->hx_cap ? hx_grow(bt, (uint32_t)cap) : FO_OK;
+}
+
+void
+fo_bt_trim_clients(fo_bt *bt)
+{
+	size_t slots = CL_MIN;
+	uint32_t cap;
+
+	if (bt == NULL)
+		return;
+	while (slots < bt->cl_used)
+		slots *= 2;
+	if (slots > bt->n + 2)
+		slots = bt->n + 2;
+	if (slots < bt->cl_cap)
+		(void)cl_resize_slots(bt, slots);       /* no memory: keep the larger one */
+	cap = hx_size_for(bt, (uint64_t)bt->cl_live + 1);
+	if (bt->hx_cap > 0 && cap < bt->hx_cap && bt->cl_live * HX_LOAD_DEN <= cap * HX_LOAD_NUM)
+		(void)hx_grow(bt, cap);
 }
 
 /* The bytes a record of len bytes takes in the arena. */
@@ -876,13 +934,13 @@ cl_long_free(fo_bt *bt, const uint8_t *c)
 }
 
 /*
- * Take a reference on `id` (hash h; found: its slot, from cl_lookup, 0 when
- * not stored), storing it if new; *idx = 0 for "none".
+ * Take a reference on `id` (hash h, cl_form form; found: its slot, from
+ * cl_lookup, 0 when not stored), storing it if new; *idx = 0 for "none".
  */
 static fo_status
-cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32_t *idx)
+cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, unsigned form, uint32_t found,
+    uint32_t *idx)
 {
-	unsigned form;
 	uint32_t i, li = 0;
 	uint8_t *c;
 	fo_status st;
@@ -901,7 +959,6 @@ cl_acquire(fo_bt *bt, const fo_client_id *id, uint32_t h, uint32_t found, uint32
 	while (bt->hx_maxd + 1 >= HX_DISP_MAX && !hx_fits(bt->hx, bt->hx_cap, h))
 		if ((st = hx_grow(bt, bt->hx_cap + bt->hx_cap / 4 + 1)) != FO_OK)
 			return st;
-	form = cl_form(id);
 	if (form == CL_LONG && (st = cl_long_store(bt, id, &li)) != FO_OK)
 		return st;
 	if (bt->cl_free != 0) {
@@ -954,17 +1011,19 @@ static fo_status
 bt_client_set(fo_bt *bt, uint32_t i, const fo_client_id *id)
 {
 	uint32_t idx, h = 0, found = 0;
+	unsigned form = CL_FREE;
 	fo_status st;
 
 	if (id != NULL && id->hlen > FO_CHADDR_MAX)
 		return FO_ERR_INVAL;
 	if (!cl_empty(id)) {
 		h = cl_hash(id);
-		found = cl_lookup(bt, id, h);
+		form = cl_form(id);
+		found = cl_lookup(bt, id, h, form);
 		if (found != 0 && found == bt->e[i].client)
 			return FO_OK;   /* the same identity: nothing changes */
 	}
-	if ((st = cl_acquire(bt, id, h, found, &idx)) != FO_OK)
+	if ((st = cl_acquire(bt, id, h, form, found, &idx)) != FO_OK)
 		return st;
 	cl_release(bt, bt->e[i].client);
 	bt->e[i].client = idx;
@@ -1010,7 +1069,7 @@ fo_bt_client_find(const fo_bt *bt, const fo_client_id *id)
 {
 	if (bt == NULL || cl_empty(id) || id->hlen > FO_CHADDR_MAX)
 		return 0;
-	return cl_lookup(bt, id, cl_hash(id));
+	return cl_lookup(bt, id, cl_hash(id), cl_form(id));
 }
 
 uint32_t

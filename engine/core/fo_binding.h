@@ -165,6 +165,15 @@ const fo_binding *fo_bt_list_next(const fo_bt *bt, const fo_binding *b);
  * FO_ERR_INVAL: hlen > 16. FO_ERR_NOMEM leaves the binding unchanged.
  */
 fo_status fo_bt_set_client(fo_bt *bt, fo_ip4 addr, const fo_client_id *id);
+/*
+ * Before storing about n identities at once (a restore reading a journal
+ * back): size the slot array and the identity hash for n more (at most the
+ * table's addresses) once, instead of growing them as they fill.
+ * fo_bt_trim_clients() afterwards brings both back to the sizes the
+ * identities actually stored would have grown them to (if memory allows).
+ */
+fo_status fo_bt_reserve_clients(fo_bt *bt, size_t n);
+void fo_bt_trim_clients(fo_bt *bt);
 /* Copy the client of `addr` to *out (zeroed when none). FO_ERR_NOTFOUND outside. */
 fo_status fo_bt_client(const fo_bt *bt, fo_ip4 addr, fo_client_id *out);
 /* The store index of an identity, 0 if it is not stored (no address holds it). */

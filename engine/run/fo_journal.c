@@ -55,18 +55,33 @@ fo_jnl_rec_encode(uint8_t *p, fo_ip4 addr, const fo_binding_info *b)
 	return 2 + body + 4;
 }
 
-/* Decode a body of `len` bytes whose CRC matched; what is wrong, or NULL. */
+/*
+ * Decode a body of `len` bytes whose CRC matched; what is wrong, or NULL
+ * (then b is unchanged). b must hold zeros past its client's lengths (a
+ * zeroed struct, or the previous decode): only the bytes the previous
+ * identity had beyond the new one's lengths are cleared, not the whole
+ * 300-byte struct for every record.
+ */
 static const char *
 rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 {
 	fo_client_id *c = &b->client;
+	size_t hlen = q[27], cidlen;
 
-	memset(b, 0, sizeof(*b));
-	*addr = fo_jnl_get32(q);
 	if (q[4] < FO_BS_FREE || q[4] > FO_BS_MAX)
 		return "bad binding state";
 	if ((q[5] & ~FO_BF_MASK) != 0)
 		return "bad flags";
+	if (hlen > FO_CHADDR_MAX || FO_JNL_BODY_MIN + hlen > len)
+		return "bad hardware address length";
+	cidlen = q[28 + hlen];
+	if (FO_JNL_BODY_MIN + hlen + cidlen != len)
+		return "lengths do not add up";
+	if (c->hlen > hlen)
+		memset(c->hw + hlen, 0, c->hlen - hlen);
+	if (c->cidlen > cidlen)
+		memset(c->cid + cidlen, 0, c->cidlen - cidlen);
+	*addr = fo_jnl_get32(q);
 	b->state = (fo_bstate)q[4];
 	b->flags = q[5];
 	b->expiry = fo_jnl_get32(q + 6);
@@ -75,15 +90,10 @@ rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 	b->cltt = fo_jnl_get32(q + 18);
 	b->stos = fo_jnl_get32(q + 22);
 	c->htype = q[26];
-	c->hlen = q[27];
-	if (c->hlen > FO_CHADDR_MAX || FO_JNL_BODY_MIN + (size_t)c->hlen > len)
-		return "bad hardware address length";
-	memcpy(c->hw, q + 28, c->hlen);
-	q += 28 + c->hlen;
-	c->cidlen = *q++;
-	if (FO_JNL_BODY_MIN + (size_t)c->hlen + c->cidlen != len)
-		return "lengths do not add up";
-	memcpy(c->cid, q, c->cidlen);
+	c->hlen = (uint8_t)hlen;
+	c->cidlen = (uint8_t)cidlen;
+	memcpy(c->hw, q + 28, hlen);
+	memcpy(c->cid, q + 29 + hlen, cidlen);
 	return NULL;
 }
 
@@ -154,7 +164,7 @@ struct reader {
 };
 
 /* Bytes [off, off + n) (n <= cap, off + n <= size); NULL on error. */
-static const uint8_t *
+static inline const uint8_t *
 rd_get(struct reader *r, off_t off, size_t n)
 {
 	size_t want;
@@ -197,7 +207,7 @@ rd_zeros_from(struct reader *r, off_t off)
 typedef enum rd_result { RD_OK, RD_BAD, RD_ERR } rd_result;
 
 /* The length field at off: its record's size, or 0 when out of range or absent. */
-static size_t
+static inline size_t
 rd_total(struct reader *r, off_t off, rd_result *rr)
 {
 	const uint8_t *p;
@@ -298,6 +308,7 @@ rd_resync(struct reader *r, off_t start, off_t *next)
 	size_t total, t2;
 	rd_result rr;
 
+	memset(&b, 0, sizeof(b));       /* rec_decode() clears only past the lengths */
 	total = rd_total(r, start, &rr);
 	if (rr != RD_OK)
 		return RD_ERR;
@@ -398,6 +409,7 @@ scan(struct reader *r, const char *path, fo_journal_cb cb, void *ctx,
 	fo_status rc;
 
 	memset(rep, 0, sizeof(*rep));
+	memset(&b, 0, sizeof(b));       /* rec_decode() clears only past the lengths */
 	rep->exact = true;
 	*cut = r->size;
 	while (off < r->size) {
@@ -618,6 +630,16 @@ done:
 	}
 	*out = j;
 	return rc;
+}
+
+size_t
+fo_journal_records_max(const char *path)
+{
+	struct stat st;
+
+	if (path == NULL || stat(path, &st) != 0 || st.st_size <= FO_JNL_HDR_SIZE)
+		return 0;
+	return (size_t)((st.st_size - FO_JNL_HDR_SIZE) / FO_JNL_REC_MIN);
 }
 
 fo_status

@@ -160,16 +160,26 @@ q_set_mark(fo_scope *s, fo_ip4 a, bool on)
 		s->q_mark[i >> 3] &= (uint8_t)~(1u << (i & 7));
 }
 
+/* Position i of the ring (q_cap is a power of two). */
+static size_t
+q_slot(const fo_scope *s, size_t i)
+{
+	return i & (s->q_cap - 1);
+}
+
 static bool
 q_grow(fo_scope *s)
 {
-	size_t cap = s->q_cap ? s->q_cap * 2 : 256;
+	size_t cap = s->q_cap ? s->q_cap * 2 : 256;     /* a power of two: see q_slot() */
 	fo_ip4 *nq = fo_malloc(cap * sizeof(*nq));
+	size_t first = s->q_len < s->q_cap - s->q_head ? s->q_len : s->q_cap - s->q_head;
 
 	if (nq == NULL)
 		return false;
-	for (size_t i = 0; i < s->q_len; i++)
-		nq[i] = s->q[(s->q_head + i) % s->q_cap];
+	if (s->q_len > 0) {             /* the ring's two runs, in order */
+		memcpy(nq, s->q + s->q_head, first * sizeof(*nq));
+		memcpy(nq + first, s->q, (s->q_len - first) * sizeof(*nq));
+	}
 	fo_free(s->q);
 	s->q = nq;
 	s->q_cap = cap;
@@ -187,7 +197,7 @@ q_push(fo_scope *s, fo_ip4 a)
 		s->q_lost = true;
 		return false;
 	}
-	s->q[(s->q_head + s->q_len++) % s->q_cap] = a;
+	s->q[q_slot(s, s->q_head + s->q_len++)] = a;
 	q_set_mark(s, a, true);
 	fo_wakeup_signal(s->wakeup);
 	return true;
@@ -198,7 +208,7 @@ q_pop(fo_scope *s)
 {
 	fo_ip4 a = s->q[s->q_head];
 
-	s->q_head = (s->q_head + 1) % s->q_cap;
+	s->q_head = q_slot(s, s->q_head + 1);
 	s->q_len--;
 	q_set_mark(s, a, false);
 	return a;
@@ -382,17 +392,22 @@ static fo_status
 replay_cb(void *ctx, fo_ip4 addr, const fo_binding_info *b)
 {
 	fo_scope *s = ctx;
-	fo_binding_info in = *b;
+	fo_status st;
 
-	if (fo_bt_lookup(s->bt, addr) == NULL) {
-		s->dropped++;
+	/* One lookup of the address, no copy of the record (b's flags are valid: the reader). */
+	if ((st = fo_bt_update(s->bt, addr, b)) == FO_ERR_NOTFOUND) {
+		s->dropped++;                   /* no longer in the pools */
 		return FO_OK;
 	}
-	in.flags &= FO_BF_MASK & ~FO_BF_RESERVED;  /* reservations come from Kea's config */
-	return fo_bt_update(s->bt, addr, &in);
+	if (st == FO_OK && (b->flags & FO_BF_RESERVED))  /* reservations come from Kea's config */
+		st = fo_bt_set_flags(s->bt, addr, 0, FO_BF_RESERVED);
+	return st;
 }
 
-/* Flag the reservations inside the pools; count pending and tentative bindings. */
+/*
+ * Flag the reservations inside the pools; count pending and tentative
+ * bindings and queue the pending ones (q_pending's work, in the same walk).
+ */
 static void
 after_replay(fo_scope *s, const fo_subnet *sn)
 {
@@ -400,15 +415,19 @@ after_replay(fo_scope *s, const fo_subnet *sn)
 	const fo_binding *b;
 	fo_ip4 a;
 
+	fo_bt_trim_clients(s->bt);
 	for (size_t i = 0; i < sn->n_reserved; i++)
 		if (fo_bt_lookup(s->bt, sn->reserved[i]) != NULL)
 			(void)fo_bt_set_flags(s->bt, sn->reserved[i], FO_BF_RESERVED, 0);
 	s->n_pending = s->n_tentative = 0;
+	s->q_lost = false;
 	while (fo_bt_iter_next(s->bt, &it, &a, &b)) {
-		s->n_pending += (b->flags & FO_BF_UPDATE_PENDING) != 0;
+		if (b->flags & FO_BF_UPDATE_PENDING) {
+			s->n_pending++;
+			(void)q_push(s, a);
+		}
 		s->n_tentative += (b->flags & FO_BF_TENTATIVE) != 0;
 	}
-	(void)q_pending(s);
 }
 
 static fo_status
@@ -479,6 +498,8 @@ fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *cre
 		    a, fo_status_name(st));
 		goto done;
 	}
+	/* Size the identity store once for what the journal may hold (no memory: it grows). */
+	(void)fo_bt_reserve_clients(s->bt, fo_journal_records_max(cfg->journal_path));
 	st = fo_journal_open_report(&s->jnl, cfg->journal_path, cfg->policy, replay_cb, s,
 	    &fresh, &rep, err, errlen);
 	if (cfg->report != NULL)

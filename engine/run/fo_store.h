@@ -143,6 +143,9 @@ typedef struct fo_journal_report {
 	fo_journal_drop drop[FO_JOURNAL_DROPS_MAX];   /* the first drops */
 } fo_journal_report;
 
+/* At most how many records the journal at path holds (its size over the smallest record). */
+size_t fo_journal_records_max(const char *path);
+
 /*
  * Open (creating directories and the file when absent) and replay the
  * journal at `path`: cb (may be NULL) is called for every intact record;

@@ -1042,6 +1042,80 @@ START_TEST(test_clients_arena_alloc_failure)
 }
 END_TEST
 
+/*
+ * fo_bt_reserve_clients (a restore sizing the store once) then
+ * fo_bt_trim_clients: the same identities and, after the trim, the same
+ * memory as a table that grew as they came; a reservation that fails
+ * changes nothing.
+ */
+static void
+store_ids(fo_bt *bt, uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		fo_client_id id = k % 3 == 0 ? mkid(1, 500 + k, 0, 0) : mkid(1, 500 + k, 19, 0xff);
+
+		ck_assert_int_eq(fo_bt_set_client(bt, IP(10, 3, 0, 0) + k, &id), FO_OK);
+	}
+}
+
+START_TEST(test_clients_reserve)
+{
+	fo_pool_range r = { IP(10, 3, 0, 0), IP(10, 3, 0, 0) + 999 };
+	fo_client_id x, y;
+	fo_bt *grown, *sized;
+	long points = 0;
+
+	ck_assert_int_eq(fo_bt_create(&grown, &r, 1, NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_create(&sized, &r, 1, NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_reserve_clients(sized, 5000), FO_OK);   /* more than the table */
+	ck_assert_uint_gt(fo_bt_memory(sized), fo_bt_memory(grown) + 1000u * 15u);
+	store_ids(grown, 100);
+	store_ids(sized, 100);
+	fo_bt_trim_clients(sized);
+	ck_assert_uint_eq(fo_bt_memory(sized), fo_bt_memory(grown));
+	for (uint32_t k = 0; k < 1000; k++) {
+		ck_assert_int_eq(fo_bt_client(grown, r.first + k, &x), FO_OK);
+		ck_assert_int_eq(fo_bt_client(sized, r.first + k, &y), FO_OK);
+		ck_assert(id_equal(&x, &y));
+	}
+	check_invariants(sized);
+	fo_bt_destroy(sized);
+	/* Reserved for every address, all stored: nothing left to trim. */
+	ck_assert_int_eq(fo_bt_create(&sized, &r, 1, NULL), FO_OK);
+	ck_assert_int_eq(fo_bt_reserve_clients(sized, 1000), FO_OK);
+	store_ids(sized, 1000);
+	store_ids(grown, 1000);
+	fo_bt_trim_clients(sized);
+	ck_assert_uint_le(fo_bt_memory(sized), fo_bt_memory(grown));
+	check_invariants(sized);
+	fo_bt_destroy(sized);
+	fo_bt_destroy(grown);
+	/* The reservation's allocations failing, one at a time. */
+	for (long fail = 0;; fail++) {
+		fo_status st;
+
+		alloc_reset(-1);
+		ck_assert_int_eq(fo_bt_create(&sized, &r, 1, &counting), FO_OK);
+		store_ids(sized, 10);
+		alloc_reset(fail);
+		st = fo_bt_reserve_clients(sized, 1000);
+		if (alloc_calls <= fail) {
+			ck_assert_int_eq(st, FO_OK);
+			fo_bt_destroy(sized);
+			break;
+		}
+		ck_assert_int_eq(st, FO_ERR_NOMEM);
+		points++;
+		alloc_reset(-1);
+		store_ids(sized, 1000);         /* it grows as it would have */
+		check_invariants(sized);
+		fo_bt_destroy(sized);
+	}
+	ck_assert_int_eq(points, 2);            /* the slots, the hash */
+	alloc_reset(-1);
+}
+END_TEST
+
 static Suite *
 binding_suite(void)
 {
@@ -1065,6 +1139,7 @@ binding_suite(void)
 	tcase_add_test(tc, test_alloc_failure);
 	tcase_add_test(tc, test_clients_arena_churn);
 	tcase_add_test(tc, test_clients_arena_alloc_failure);
+	tcase_add_test(tc, test_clients_reserve);
 	suite_add_tcase(s, tc);
 	return s;
 }
