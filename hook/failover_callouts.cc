@@ -62,11 +62,6 @@ isc::asiolink::IntervalTimerPtr apply_timer;
 bool protocol_started = false;
 
 void
-engine_log_thunk(void* ctx, fo_log_level level, const char* msg) {
-    engine_log(ctx, static_cast<int>(level), msg);
-}
-
-void
 stat_add(void*, const char* name, int64_t delta) {
     isc::stats::StatsMgr::instance().addValue(name, delta);
 }
@@ -172,7 +167,7 @@ load(LibraryHandle& handle) {
         isc::data::ConstElementPtr params = handle.getParameters();
         std::string json = params ? json_of(params) : std::string("{}");
         fo_host host = {};
-        host.log = engine_log_thunk;
+        host.log = engine_log;
         host.stat_add = stat_add;
         host.stat_set = stat_set;
         host.lease_changed = lease_changed;
@@ -192,8 +187,7 @@ load(LibraryHandle& handle) {
         register_commands(handle, test_seam);
         std::string why;
         if (!replicate_pin(why)) {
-            LOG_WARN(failover_logger, FAILOVER_ENGINE_WARN).arg(why +
-                " (failover-replicate-commit is refused)");
+            LOG_WARN(failover_logger, FAILOVER_REPLICATE_UNPINNED).arg(why);
         }
         LOG_INFO(failover_logger, FAILOVER_LOADED).arg(fo_engine_relationship_count(engine));
         return (0);

@@ -5,8 +5,8 @@ and every allocation of the engine goes through lib/fo_alloc (so that
 fo_alloc_fail_after reaches it: tests/unit/check_alloc).
 
 Layers, lowest first: lib, core, wire, run, api. engine/include holds the
-public headers: the base ones (fo_types.h, fo_host.h) that every layer may
-include, and the facade (fo_engine.h, fo_admin.h, fo_replicate.h) that only
+public headers: the base ones (fo_types.h, fo_host.h and the log event
+table fo_log_events.def it includes) that every layer may include, and the facade (fo_engine.h, fo_admin.h, fo_replicate.h) that only
 api/ implements and only the shim and api/ include. The shim (hook/)
 includes public headers only.
 
@@ -18,7 +18,7 @@ import re
 import sys
 
 LAYERS = ["lib", "core", "wire", "run", "api"]
-BASE = {"fo_types.h", "fo_host.h"}
+BASE = {"fo_types.h", "fo_host.h", "fo_log_events.def"}
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 # A call of libc's allocator (not a member such as a->malloc, not fo_malloc).
 ALLOC_RE = re.compile(r'(?<![\w>.])(malloc|calloc|realloc|reallocarray|strdup|strndup|'
@@ -30,7 +30,7 @@ def main(top):
     files = []
     for d in ["include"] + LAYERS:
         for f in sorted(os.listdir(os.path.join(top, "engine", d))):
-            if f.endswith((".c", ".h")):
+            if f.endswith((".c", ".h", ".def")):
                 where[f] = d
                 files.append((d, f))
     bad = {"up": [], "facade": [], "public": [], "shim": [], "cycle": [], "alloc": []}

@@ -17,6 +17,7 @@
 #include "fo_admin.h"
 #include "fo_alloc.h"
 #include "fo_engine_int.h"
+#include "fo_log.h"
 #include "fo_relfile.h"
 #include "fo_canon.h"
 #include "fo_config.h"
@@ -98,7 +99,7 @@ commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now, char *
 		fo_errf(msg, msglen, "the new relationships could not be applied, the previous "
 		    "ones are back: %s", why);
 		if (fo_relfile_save(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
-			fo_engine_host_log(eng, FO_LOG_ERROR, why2);
+			fo_log(fo_engine_host(eng), FO_EVT_RELFILE_NOT_SAVED, FO_S(why2));
 		goto fail;
 	}
 	return FO_OK;
@@ -147,16 +148,14 @@ json_string(const char *j, char *out, size_t len)
 static void
 set_aside(fo_engine *eng, const char *path, fo_wall now)
 {
-	char to[PATH_MAX + 40], line[2 * (PATH_MAX + 40) + 16];
+	char to[PATH_MAX + 40];
 
 	int k = snprintf(to, sizeof(to), "%s.removed-%lld", path, (long long)now.sec);
 
 	if (path[0] == '\0' || k < 0 || (size_t)k >= sizeof(to))
 		return;
-	if (rename(path, to) == 0) {
-		if (snprintf(line, sizeof(line), "%s kept as %s", path, to) > 0)
-			fo_engine_host_log(eng, FO_LOG_INFO, line);
-	}
+	if (rename(path, to) == 0)
+		fo_log(fo_engine_host(eng), FO_EVT_STATE_SET_ASIDE, FO_S(path), FO_S(to));
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "fo_engine.h"
 #include "fo_engine_int.h"
 #include "fo_hash.h"
+#include "fo_log.h"
 #include "fo_net.h"
 #include "fo_peer.h"
 #include "fo_pkt4.h"
@@ -58,33 +59,17 @@ struct fo_engine {
 	size_t n_notes;
 };
 
-static void fo_engine_log(const fo_engine *, fo_log_level, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fo_engine_log(const fo_engine *eng, fo_log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (eng->host.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	eng->host.log(eng->host.ctx, level, line);
-}
-
 static void
 fo_engine_log_relationship(const fo_engine *eng, const fo_relationship *r)
 {
-	fo_engine_log(eng, FO_LOG_INFO,
-	    "relationship %s: %s %s, partner %s port %u, %zu scope(s), MCLT %us, "
-	    "auto state transition %s, authentication %s, dialect %s",
-	    r->name, fo_server_type_name(r->server_type), fo_mode_name(r->mode),
-	    r->partner_server, (unsigned)r->partner_port, r->n_scopes, (unsigned)r->mclt,
-	    r->auto_state_transition ? "on" : "off", r->enable_auth ? "on" : "off",
-	    fo_dialect_name(r->dialect));
+	char role[64];
+
+	snprintf(role, sizeof(role), "%s %s", fo_server_type_name(r->server_type),
+	    fo_mode_name(r->mode));
+	fo_log(&eng->host, FO_EVT_RELATIONSHIP_CONFIGURED, FO_S(r->name), FO_S(role),
+	    FO_S(r->partner_server), FO_U(r->partner_port), FO_U(r->n_scopes), FO_U(r->mclt),
+	    FO_S(r->auto_state_transition ? "on" : "off"), FO_S(r->enable_auth ? "on" : "off"),
+	    FO_S(fo_dialect_name(r->dialect)));
 }
 
 /* One runtime per relationship (state INIT until fo_engine_attach()). */
@@ -140,9 +125,8 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 		}
 		fo_relfile_path(eng->rels.state_directory, path, sizeof(path));
 		if (replaced)
-			fo_engine_log(eng, FO_LOG_WARN, "the %zu relationship(s) of %s (run-time "
-			    "changes) replace the %zu of the hook's parameters; remove that file "
-			    "to use the parameters", eng->rels.n, path, configured);
+			fo_log(&eng->host, FO_EVT_RELFILE_REPLACES_PARAMETERS, FO_U(eng->rels.n),
+			    FO_S(path), FO_U(configured));
 	}
 	if ((st = engine_runtimes(eng, err, errlen)) != FO_OK) {
 		fo_engine_destroy(eng);
@@ -257,8 +241,8 @@ fo_engine_shutdown(fo_engine *eng, fo_wall now)
 	for (size_t i = 0; eng->rt != NULL && i < eng->rels.n; i++) {
 		err[0] = '\0';
 		if (fo_runtime_stop_clean(&eng->rt[i], now, err, sizeof(err)) != FO_OK)
-			fo_engine_log(eng, FO_LOG_ERROR, "relationship %s: clean stop not recorded: %s",
-			    eng->rels.rel[i].name, err);
+			fo_log(&eng->host, FO_EVT_CLEAN_STOP_NOT_RECORDED,
+			    FO_S(eng->rels.rel[i].name), FO_S(err));
 	}
 }
 
@@ -326,12 +310,10 @@ log_scope(const fo_engine *eng, fo_runtime *rt, fo_scope *sc, const char *how)
 
 	fo_scope_counts_get(sc, &c);
 	fo_ip4_str(fo_scope_id(sc), a, sizeof(a));
-	fo_engine_log(eng, FO_LOG_INFO, "relationship %s: scope %s (subnet %u): %u pool "
-	    "addresses, free-mine %u, free-partner %u, active %u, bindings %s", rt->rel->name, a,
-	    (unsigned)fo_scope_subnet_id(sc), (unsigned)c.total,
-	    (unsigned)c.by_state[prim ? FO_BS_FREE : FO_BS_BACKUP],
-	    (unsigned)c.by_state[prim ? FO_BS_BACKUP : FO_BS_FREE],
-	    (unsigned)c.by_state[FO_BS_ACTIVE], how);
+	fo_log(&eng->host, FO_EVT_SCOPE_OPENED, FO_S(rt->rel->name), FO_S(a),
+	    FO_U(fo_scope_subnet_id(sc)), FO_U(c.total), FO_U(c.by_state[prim ? FO_BS_FREE : FO_BS_BACKUP]),
+	    FO_U(c.by_state[prim ? FO_BS_BACKUP : FO_BS_FREE]), FO_U(c.by_state[FO_BS_ACTIVE]),
+	    FO_S(how));
 }
 
 /* One relationship's scopes after opening: in service, or closed with the reason. */
@@ -368,7 +350,8 @@ add_note(fo_engine *eng, fo_attach_note_kind kind, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	if (n == NULL) {
-		fo_engine_log(eng, FO_LOG_ERROR, "%s", line);
+		fo_log(&eng->host, kind == FO_NOTE_SCOPE_CLOSED ? FO_EVT_SCOPE_CLOSED :
+		    FO_EVT_BINDINGS_LOST, FO_S(line));
 		return;
 	}
 	eng->notes = n;
@@ -1115,8 +1098,8 @@ fo_engine_start(fo_engine *eng, char *err, size_t errlen)
 		eng->net = NULL;
 		for (size_t i = 0; i < eng->rels.n; i++)
 			atomic_store(&eng->rt[i].driven, false);
-		fo_engine_log(eng, FO_LOG_ERROR, "failover protocol: %s",
-		    err != NULL && errlen > 0 ? err : fo_status_name(st));
+		fo_log(&eng->host, FO_EVT_PROTOCOL_FAILED,
+		    FO_S(err != NULL && errlen > 0 ? err : fo_status_name(st)));
 	}
 	return st;
 }
@@ -1194,10 +1177,10 @@ fo_engine_wake(fo_engine *eng)
 		fo_wakeup_signal(&eng->wakeup);
 }
 
-void
-fo_engine_host_log(const fo_engine *eng, fo_log_level level, const char *msg)
+const fo_host *
+fo_engine_host(const fo_engine *eng)
 {
-	fo_engine_log(eng, level, "%s", msg);
+	return &eng->host;
 }
 
 const fo_subnet *
@@ -1271,13 +1254,12 @@ fo_engine_replace_set(fo_engine *eng, fo_relationship_set *set, fo_wall now,
 			fo_engine_log_relationship(eng, &eng->rels.rel[i]);
 		return FO_OK;
 	}
-	fo_engine_log(eng, FO_LOG_ERROR, "run-time change of the relationships failed, the "
-	    "previous set is restored: %s", err != NULL && errlen > 0 ? err : fo_status_name(st));
+	fo_log(&eng->host, FO_EVT_RELATIONSHIPS_CHANGE_FAILED,
+	    FO_S(err != NULL && errlen > 0 ? err : fo_status_name(st)));
 	teardown(eng, now);
 	fo_relationship_set_clear(&eng->rels);
 	eng->rels = old;
 	if (build(eng, attached, ran, now, why, sizeof(why)) != FO_OK)
-		fo_engine_log(eng, FO_LOG_ERROR, "the previous relationships could not be restored "
-		    "either: %s", why);
+		fo_log(&eng->host, FO_EVT_RELATIONSHIPS_NOT_RESTORED, FO_S(why));
 	return st;
 }

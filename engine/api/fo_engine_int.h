@@ -20,8 +20,8 @@ fo_runtime *fo_engine_runtime_at(fo_engine *eng, size_t i);
 fo_peer *fo_engine_peer_at(fo_engine *eng, size_t i);
 /* Wake the protocol driver (a timer was armed outside of it). */
 void fo_engine_wake(fo_engine *eng);
-/* The host's log. */
-void fo_engine_host_log(const fo_engine *eng, fo_log_level level, const char *msg);
+/* The host's callbacks (fo_log()). */
+const fo_host *fo_engine_host(const fo_engine *eng);
 /* The Kea subnets of the last fo_engine_attach() (NULL, 0 before). */
 const fo_subnet *fo_engine_subnets(const fo_engine *eng, size_t *n);
 /*

@@ -88,12 +88,30 @@ const char *fo_msg_name(fo_msg m);
 fo_msg fo_msg_classify(uint8_t dhcp_type, fo_ip4 ciaddr, bool broadcast_or_relayed,
     bool has_server_id, bool has_requested_ip);
 
+/* A log event's severity (the table's SEVERITY column, fo_log_events.def). */
 typedef enum fo_log_level {
-	FO_LOG_DEBUG = 0,
+	FO_LOG_DEBUG_DETAIL = 0,        /* Kea's DBGLVL_TRACE_DETAIL */
+	FO_LOG_DEBUG,                   /* Kea's DBGLVL_TRACE_BASIC */
 	FO_LOG_INFO,
 	FO_LOG_WARN,
 	FO_LOG_ERROR,
 } fo_log_level;
+
+/*
+ * Every event the hook logs, one constant per row of fo_log_events.def:
+ * FO_EVT_<NAME> is Kea's message FAILOVER_<NAME>.
+ */
+typedef enum fo_log_id {
+#define FO_LOG_EVENT(name, severity, text, explanation) FO_EVT_##name,
+#include "fo_log_events.def"
+#undef FO_LOG_EVENT
+} fo_log_id;
+enum {
+	FO_LOG_ID_COUNT = 0
+#define FO_LOG_EVENT(name, severity, text, explanation) + 1
+#include "fo_log_events.def"
+#undef FO_LOG_EVENT
+};
 
 /* What the engine asks of its host. Every member may be NULL. */
 /*
@@ -119,8 +137,11 @@ struct fo_lease;                /* below (the packet path) */
 
 typedef struct fo_host {
 	void *ctx;
-	/* One complete, secret-free line per call. */
-	void (*log)(void *ctx, fo_log_level level, const char *msg);
+	/*
+	 * One event, secret-free: its id and one string per placeholder of its
+	 * text (args[0] is %1); the host logs it under FAILOVER_<NAME>.
+	 */
+	void (*log)(void *ctx, fo_log_id id, const char *const *args, size_t nargs);
 	/* Add `delta` to the Kea statistic `name` (e.g. "failover.r1.lb-dropped"). */
 	void (*stat_add)(void *ctx, const char *name, int64_t delta);
 	/* Set the Kea statistic `name` to `value` (ownership counts). */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "fo_alloc.h"
+#include "fo_log.h"
 #include "fo_net.h"
 
 #define RBUF_SIZE (64 * 1024)
@@ -80,23 +81,6 @@ struct fo_net {
 	struct pollfd *pfd;
 	pref *pmap;                     /* pfd index -> what it is */
 };
-
-static void net_log(const fo_net *, fo_log_level, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-net_log(const fo_net *net, fo_log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (net->host == NULL || net->host->log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	net->host->log(net->host->ctx, level, line);
-}
 
 static int
 nonblock(int fd)
@@ -324,8 +308,8 @@ drop(fo_net *net, slot *s, fo_wall now, fo_mono mono, const char *why)
 	s->was_up = false;
 	schedule(s, mono);
 	/* The same reason again (each attempt while the partner is away): DEBUG. */
-	net_log(net, strcmp(s->closed_why, why) == 0 ? FO_LOG_DEBUG : FO_LOG_INFO,
-	    "relationship %s: connection to the partner closed (%s)", r->name, why);
+	fo_log(net->host, strcmp(s->closed_why, why) == 0 ? FO_EVT_CONNECTION_CLOSED_AGAIN :
+	    FO_EVT_CONNECTION_CLOSED, FO_S(r->name), FO_S(why));
 	snprintf(s->closed_why, sizeof(s->closed_why), "%s", why);
 }
 
@@ -340,8 +324,7 @@ try_connect(fo_net *net, slot *s, fo_wall now, fo_mono mono)
 	s->attempt_at = mono.msec;
 	schedule(s, mono);              /* if this attempt fails at once */
 	if (!resolve(r->partner_server, r->partner_port, &to)) {
-		net_log(net, FO_LOG_WARN, "relationship %s: partner %s does not resolve", r->name,
-		    r->partner_server);
+		fo_log(net->host, FO_EVT_PARTNER_UNRESOLVED, FO_S(r->name), FO_S(r->partner_server));
 		return;
 	}
 	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 || nonblock(fd) < 0)
@@ -477,8 +460,7 @@ hand_over(fo_net *net, slot *s, int fd, const char *a, const uint8_t *bytes, siz
 		if (fo_peer_encode_reject(r, FO_REJ_DUPLICATE_CONNECTION, xid, now, buf,
 		    sizeof(buf), &len) == FO_OK)
 			(void)send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		net_log(net, FO_LOG_WARN, "relationship %s: duplicate connection from %s refused",
-		    r->name, a);
+		fo_log(net->host, FO_EVT_CONNECTION_DUPLICATE, FO_S(r->name), FO_S(a));
 		close(fd);
 		return;
 	}
@@ -518,15 +500,13 @@ refuse(fo_net *net, size_t li, int fd, const char *a)
 
 	for (size_t i = 0; net->l[li].nrel == 1 && i < net->n; i++) {
 		if (net->s[i].li == li)
-			net_log(net, FO_LOG_WARN, "relationship %s: connection from %s refused: not "
-			    "the partner %s", net->s[i].rt->rel->name, a,
-			    net->s[i].rt->rel->partner_server);
+			fo_log(net->host, FO_EVT_CONNECTION_NOT_PARTNER, FO_S(net->s[i].rt->rel->name),
+			    FO_S(a), FO_S(net->s[i].rt->rel->partner_server));
 	}
 	if (net->l[li].nrel > 1) {
 		listed(net, li, list, sizeof(list));
-		net_log(net, FO_LOG_WARN, "connection from %s to port %u refused: not the partner "
-		    "of any relationship there: %s", a, (unsigned)ntohs(net->l[li].sa.sin_port),
-		    list);
+		fo_log(net->host, FO_EVT_CONNECTION_NO_RELATIONSHIP, FO_S(a),
+		    FO_U(ntohs(net->l[li].sa.sin_port)), FO_S(list));
 	}
 	close(fd);
 }
@@ -546,12 +526,10 @@ pending_add(fo_net *net, int fd, size_t li, const struct sockaddr_in *from,
 		p->to = *to;
 		p->len = 0;
 		p->deadline = mono.msec + FO_NET_PENDING_TIMEOUT_MS;
-		net_log(net, FO_LOG_DEBUG, "connection from %s: several relationships with this "
-		    "partner, waiting for its CONNECT", a);
+		fo_log(net->host, FO_EVT_CONNECTION_PENDING, FO_S(a));
 		return;
 	}
-	net_log(net, FO_LOG_WARN, "connection from %s refused: %d connections already wait for "
-	    "their CONNECT", a, FO_NET_PENDING_MAX);
+	fo_log(net->host, FO_EVT_CONNECTION_TOO_MANY_PENDING, FO_S(a), FO_U(FO_NET_PENDING_MAX));
 	close(fd);
 }
 
@@ -602,8 +580,7 @@ pending_close(fo_net *net, pending *p, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	inet_ntop(AF_INET, &p->from.sin_addr, a, sizeof(a));
-	net_log(net, FO_LOG_WARN, "connection from %s closed before it named its relationship: "
-	    "%s", a, why);
+	fo_log(net->host, FO_EVT_CONNECTION_UNNAMED, FO_S(a), FO_S(why));
 	close(p->fd);
 	p->fd = -1;
 	p->len = 0;

@@ -4,12 +4,12 @@
  * (7.11, 8.3), DISCONNECT (7.12).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fo_alloc.h"
+#include "fo_log.h"
 #include "fo_ownership.h"
 #include "fo_peer_int.h"
 
@@ -25,25 +25,6 @@ fo_conn_name(fo_conn c)
 	case FO_CONN_CLOSING: return "closing";
 	}
 	return NULL;
-}
-
-void
-fo_peer_log(const fo_peer *p, fo_log_level level, const char *fmt, ...)
-{
-	const fo_host *h = p->rt->host;
-	char line[512];
-	int n;
-	va_list ap;
-
-	if (h == NULL || h->log == NULL)
-		return;
-	n = snprintf(line, sizeof(line), "relationship %s: ", p->rel->name);
-	if (n < 0 || (size_t)n >= sizeof(line))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
-	h->log(h->ctx, level, line);
 }
 
 fo_status
@@ -141,8 +122,8 @@ fo_peer_send(fo_peer *p, fo_wall now)
 	st = fo_wire_encode(&p->tx, p->rel->dialect, p->key.len ? &p->key : NULL,
 	    p->out + p->out_len, p->out_cap - p->out_len, &len);
 	if (st != FO_OK) {
-		fo_peer_log(p, FO_LOG_ERROR, "cannot encode %s: %s", fo_mtype_name(p->tx.type),
-		    fo_status_name(st));
+		fo_log(p->rt->host, FO_EVT_ENCODE_FAILED, FO_S(p->rel->name),
+		    FO_S(fo_mtype_name(p->tx.type)), FO_S(fo_status_name(st)));
 		return false;
 	}
 	p->out_len += len;
@@ -190,39 +171,41 @@ fo_peer_want_close(fo_peer *p)
 }
 
 /*
- * Log why a connection ends at WARN; the same sentence again within
- * FO_PEER_REPEAT_QUIET seconds only at DEBUG (a partner that refuses every
- * attempt, each 1-2 s, would fill the log); the next WARN of it says how
- * often it recurred meanwhile.
+ * Log why a connection ends (event id, its text `what`) at WARN; the same
+ * event and text again within FO_PEER_REPEAT_QUIET seconds only at DEBUG
+ * (a partner that refuses every attempt, each 1-2 s, would fill the log);
+ * the next WARN of it says how often it recurred meanwhile.
  */
 static void
-warn_failure(fo_peer *p, fo_wall now, const char *what)
+warn_failure(fo_peer *p, fo_wall now, fo_log_id id, const char *what)
 {
-	if (strcmp(p->warned, what) == 0 && now.sec - p->warned_at < FO_PEER_REPEAT_QUIET &&
-	    now.sec >= p->warned_at) {
+	const fo_host *h = p->rt->host;
+	bool same = p->warned_id == id && strcmp(p->warned, what) == 0;
+
+	if (same && now.sec - p->warned_at < FO_PEER_REPEAT_QUIET && now.sec >= p->warned_at) {
 		p->warned_repeats++;
-		fo_peer_log(p, FO_LOG_DEBUG, "%s", what);
+		fo_log(h, FO_EVT_PEER_FAILURE_REPEATED, FO_S(p->rel->name), FO_S(fo_log_id_name(id)),
+		    FO_S(what));
 		return;
 	}
-	if (strcmp(p->warned, what) == 0 && p->warned_repeats > 0)
-		fo_peer_log(p, FO_LOG_WARN, "%s (%u time(s) more in the last %lld s)", what,
-		    p->warned_repeats, (long long)(now.sec - p->warned_at));
+	if (same && p->warned_repeats > 0)
+		fo_log(h, FO_EVT_PEER_FAILURE_RECURRED, FO_S(p->rel->name),
+		    FO_S(fo_log_id_name(id)), FO_U(p->warned_repeats),
+		    FO_U(now.sec - p->warned_at), FO_S(what));
 	else
-		fo_peer_log(p, FO_LOG_WARN, "%s", what);
+		fo_log(h, id, FO_S(p->rel->name), FO_S(what));
+	p->warned_id = id;
 	snprintf(p->warned, sizeof(p->warned), "%s", what);
 	p->warned_at = now.sec;
 	p->warned_repeats = 0;
 }
 
-/* Send DISCONNECT (7.12) and ask the driver to close. */
+/* Log event id (why), send DISCONNECT (7.12) and ask the driver to close. */
 void
-fo_peer_fail(fo_peer *p, fo_reject reason, const char *why, fo_wall now)
+fo_peer_fail(fo_peer *p, fo_reject reason, fo_log_id id, const char *why, fo_wall now)
 {
-	char line[200];
-
 	snprintf(p->last_error, sizeof(p->last_error), "%s", why);
-	snprintf(line, sizeof(line), "closing the connection to the partner: %s", why);
-	warn_failure(p, now, line);
+	warn_failure(p, now, id, why);
 	if (p->conn != FO_CONN_IDLE && p->conn != FO_CONN_CLOSING && reason != FO_REJ_NONE) {
 		fo_peer_msg(p, FO_M_DISCONNECT, fo_peer_xid(p), now);
 		p->tx.reject = (uint8_t)reason;
@@ -309,13 +292,11 @@ poolreq_if_short(fo_peer *p, fo_wall now)
 		bk = c.by_state[FO_BS_BACKUP];
 		if (!fo_peer_pool_short(p->rel->dialect, fr, bk, pct))
 			continue;
-		fo_peer_log(p, FO_LOG_INFO, "asking the primary for addresses (POOLREQ): "
-		    "this server owns %u of the %u free addresses of a scope", (unsigned)bk,
-		    (unsigned)(fr + bk));
+		fo_log(p->rt->host, FO_EVT_POOLREQ_SENT, FO_S(p->rel->name), FO_U(bk), FO_U(fr + bk));
 		simple(p, FO_M_POOLREQ, now);
 		return;
 	}
-	fo_peer_log(p, FO_LOG_DEBUG, "pool balanced: no POOLREQ");
+	fo_log(p->rt->host, FO_EVT_POOL_BALANCED, FO_S(p->rel->name));
 }
 
 /* Carry out the protocol actions of a step (the runtime persisted it first). */
@@ -377,7 +358,8 @@ event(fo_peer *p, fo_fsm_input *in, const char *why)
 	fo_step st;
 
 	if (fo_runtime_event(p->rt, in, why, &st, NULL, 0) != FO_OK) {
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "the state could not be saved", in->now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_STATE_NOT_SAVED,
+		    "the state could not be saved", in->now);
 		return;
 	}
 	carry_out(p, &st, in->now);
@@ -615,13 +597,10 @@ adopt_mclt(fo_peer *p, uint32_t mclt)
 	if (was == mclt)
 		return;
 	if (mclt != p->rel->mclt)
-		fo_peer_log(p, FO_LOG_WARN, "the primary's MCLT of %u s is in force, not "
-		    "max-client-lead-time %u s: the primary's governs (draft-12 7.1.1); "
-		    "configure %u here too", (unsigned)mclt, (unsigned)p->rel->mclt,
-		    (unsigned)mclt);
+		fo_log(p->rt->host, FO_EVT_MCLT_MISMATCH, FO_S(p->rel->name), FO_U(mclt),
+		    FO_U(p->rel->mclt), FO_U(mclt));
 	else
-		fo_peer_log(p, FO_LOG_INFO, "MCLT %u s in force (the primary's, as configured)",
-		    (unsigned)mclt);
+		fo_log(p->rt->host, FO_EVT_MCLT_IN_FORCE, FO_S(p->rel->name), FO_U(mclt));
 }
 
 static void
@@ -633,7 +612,8 @@ on_connect(fo_peer *p, fo_wall now)
 	fo_reject r;
 
 	if (p->rel->server_type == FO_PRIMARY || p->conn != FO_CONN_WAIT_CONNECT) {
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "unexpected CONNECT", now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_PROTOCOL_ERROR, "unexpected CONNECT",
+		    now);
 		return;
 	}
 	r = fo_peer_check_connect(p->rel, &p->rt->hba, m, now, &why);
@@ -648,8 +628,8 @@ on_connect(fo_peer *p, fo_wall now)
 		    FO_WIRE_BIT(FO_O_MESSAGE);
 		fo_peer_send(p, now);
 		snprintf(p->last_error, sizeof(p->last_error), "CONNECT rejected: %s", why);
-		snprintf(line, sizeof(line), "CONNECT rejected (reason %u): %s", (unsigned)r, why);
-		warn_failure(p, now, line);
+		snprintf(line, sizeof(line), "(reason %u): %s", (unsigned)r, why);
+		warn_failure(p, now, FO_EVT_PEER_CONNECT_REJECTED, line);
 		p->conn = FO_CONN_CLOSING;
 		return;
 	}
@@ -674,7 +654,8 @@ on_connectack(fo_peer *p, fo_wall now)
 	char why[160];
 
 	if (p->conn != FO_CONN_WAIT_ACK) {
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "unexpected CONNECTACK", now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_PROTOCOL_ERROR, "unexpected CONNECTACK",
+		    now);
 		return;
 	}
 	if (m->present & FO_WIRE_BIT(FO_O_REJECT_REASON)) {
@@ -684,12 +665,12 @@ on_connectack(fo_peer *p, fo_wall now)
 		    (unsigned)m->reject, fo_reject_name((fo_reject)m->reject) ?
 		    fo_reject_name((fo_reject)m->reject) : "?", n > 0 ? ": " : "", n,
 		    m->message.p != NULL ? (const char *)m->message.p : "");
-		fo_peer_fail(p, FO_REJ_NONE, why, now);
+		fo_peer_fail(p, FO_REJ_NONE, FO_EVT_PEER_CONNECT_REFUSED, why, now);
 		return;
 	}
 	/* A secondary of an older version accepts a mismatch: refuse it here. */
 	if ((w = dialect_mismatch(p->rel, m, false)) != NULL) {
-		fo_peer_fail(p, FO_REJ_VERSION_MISMATCH, w, now);
+		fo_peer_fail(p, FO_REJ_VERSION_MISMATCH, FO_EVT_PEER_DIALECT_MISMATCH, w, now);
 		return;
 	}
 	take_parameters(p, m);
@@ -705,12 +686,14 @@ on_state(fo_peer *p, fo_wall now)
 	fo_state ps;
 
 	if (p->conn != FO_CONN_WAIT_STATE && p->conn != FO_CONN_UP) {
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "STATE before the connection handshake", now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_PROTOCOL_ERROR,
+		    "STATE before the connection handshake", now);
 		return;
 	}
 	if (!(m->present & FO_WIRE_BIT(FO_O_SERVER_STATE)) ||
 	    !fo_state_from_wire(m->server_state, &ps)) {
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "STATE without a known server-state", now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_PROTOCOL_ERROR,
+		    "STATE without a known server-state", now);
 		return;
 	}
 	in.event = p->conn == FO_CONN_UP ? FO_EV_PARTNER_STATE : FO_EV_COMM_OK;
@@ -718,8 +701,8 @@ on_state(fo_peer *p, fo_wall now)
 	in.partner_since = fo_wall_at(m->stos);
 	in.partner_startup = (m->server_flags & FO_SF_STARTUP) != 0;
 	p->conn = FO_CONN_UP;
-	fo_peer_log(p, FO_LOG_INFO, "partner state %s%s", fo_state_name(ps),
-	    in.partner_startup ? " (starting up)" : "");
+	fo_log(p->rt->host, in.partner_startup ? FO_EVT_PARTNER_STARTING : FO_EVT_PARTNER_STATE,
+	    FO_S(p->rel->name), FO_S(fo_state_name(ps)));
 	event(p, &in, in.event == FO_EV_COMM_OK ? "communications OK" : "partner state");
 }
 
@@ -732,7 +715,7 @@ on_disconnect(fo_peer *p, fo_wall now)
 	snprintf(why, sizeof(why), "the partner disconnected: reason %u%s%.*s",
 	    (unsigned)p->rx.reject, n > 0 ? ", " : "", n,
 	    p->rx.message.p != NULL ? (const char *)p->rx.message.p : "");
-	fo_peer_fail(p, FO_REJ_NONE, why, now);
+	fo_peer_fail(p, FO_REJ_NONE, FO_EVT_PEER_DISCONNECTED, why, now);
 }
 
 /* The messages allowed once the handshake is done (BNDUPD and the rest). */
@@ -741,7 +724,8 @@ talking(fo_peer *p, fo_wall now)
 {
 	if (p->conn == FO_CONN_UP || p->conn == FO_CONN_WAIT_STATE)
 		return true;
-	fo_peer_fail(p, FO_REJ_UNKNOWN, "message before the connection handshake", now);
+	fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_PROTOCOL_ERROR,
+	    "message before the connection handshake", now);
 	return false;
 }
 
@@ -776,8 +760,8 @@ dispatch(fo_peer *p, fo_wall now)
 		break;
 	case FO_M_POOLRESP:
 		if (talking(p, now))
-			fo_peer_log(p, FO_LOG_INFO, "the primary moved %u address(es) to us",
-			    (unsigned)p->rx.addresses_transferred);
+			fo_log(p->rt->host, FO_EVT_POOLRESP_RECEIVED, FO_S(p->rel->name),
+			    FO_U(p->rx.addresses_transferred));
 		break;
 	}
 }
@@ -799,16 +783,20 @@ fo_peer_input(fo_peer *p, const uint8_t *msg, size_t len, fo_wall now, fo_mono m
 	if (st == FO_ERR_NOTFOUND)
 		goto done;              /* types 128..255 are ignored (6.1) */
 	if (st != FO_OK) {
-		if (why == FO_REJ_MISSING_DIGEST || why == FO_REJ_DIGEST_FAILED ||
-		    why == FO_REJ_DIGEST_NOT_CONFIGURED)
+		bool auth = why == FO_REJ_MISSING_DIGEST || why == FO_REJ_DIGEST_FAILED ||
+		    why == FO_REJ_DIGEST_NOT_CONFIGURED;
+
+		if (auth)
 			fo_counter_inc(&p->rt->ctr, FO_CTR_AUTH_FAILURES);
 		snprintf(line, sizeof(line), "bad message from the partner: %s", err);
-		fo_peer_fail(p, why != FO_REJ_NONE ? why : FO_REJ_UNKNOWN, line, now);
+		fo_peer_fail(p, why != FO_REJ_NONE ? why : FO_REJ_UNKNOWN,
+		    auth ? FO_EVT_PEER_AUTH_FAILED : FO_EVT_PEER_BAD_MESSAGE, line, now);
 		goto done;
 	}
 	if (p->key.len > 0 && replayed(p, now)) {
 		fo_counter_inc(&p->rt->ctr, FO_CTR_AUTH_FAILURES);
-		fo_peer_fail(p, FO_REJ_UNKNOWN, "replayed message from the partner (xid or time)", now);
+		fo_peer_fail(p, FO_REJ_UNKNOWN, FO_EVT_PEER_REPLAYED,
+		    "replayed message from the partner (xid or time)", now);
 		goto done;
 	}
 	fo_counter_inc(&p->rt->ctr, FO_CTR_MSG_RECEIVED);
@@ -829,7 +817,8 @@ conn_timers(fo_peer *p, fo_wall now, fo_mono mono)
 	while (fo_timers_pop_expired(&p->timers, mono, &t)) {
 		if (t == FO_TIMER_RECEIVE && p->conn != FO_CONN_IDLE &&
 		    p->conn != FO_CONN_CLOSING) {
-			fo_peer_fail(p, FO_REJ_NO_TRAFFIC, "nothing received from the partner "
+			fo_peer_fail(p, FO_REJ_NO_TRAFFIC, FO_EVT_PEER_TIMEOUT,
+			    "nothing received from the partner "
 			    "within max-response-delay", now);
 		} else if (t == FO_TIMER_SEND && (p->conn == FO_CONN_UP ||
 		    p->conn == FO_CONN_WAIT_STATE)) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fo_log.h"
 #include "fo_peer_int.h"
 #include "fo_update.h"
 
@@ -291,6 +292,7 @@ static void
 settle(fo_peer *p, fo_ip4 addr, uint8_t state, uint32_t pexp, unsigned reject, fo_wall now)
 {
 	bool first = false;
+	char a[16];
 
 	for (size_t i = 0; i < p->rt->n_scopes; i++) {
 		fo_scope *s = p->rt->scopes[i];
@@ -301,13 +303,10 @@ settle(fo_peer *p, fo_ip4 addr, uint8_t state, uint32_t pexp, unsigned reject, f
 	}
 	fo_counter_inc(&p->rt->ctr, reject == 0 ? FO_CTR_BNDUPD_ACKED : FO_CTR_BNDUPD_REJECTED);
 	/* Once per version of the binding: it is not sent again until it changes. */
-	if (reject != 0 && first) {
-		char a[16];
-
-		fo_ip4_str(addr, a, sizeof(a));
-		fo_peer_log(p, FO_LOG_WARN, "the partner rejected the update of %s: reason %u; "
-		    "the binding is not sent again until it changes", a, reject);
-	}
+	if (reject == 0 || !first)
+		return;
+	fo_ip4_str(addr, a, sizeof(a));
+	fo_log(p->rt->host, FO_EVT_UPDATE_REJECTED, FO_S(p->rel->name), FO_S(a), FO_U(reject));
 }
 
 static void
@@ -319,7 +318,7 @@ on_bndack(fo_peer *p, fo_wall now)
 	for (i = 0; i < p->n_fl && p->fl[i].xid != m->xid; i++)
 		;
 	if (i == p->n_fl) {
-		fo_peer_log(p, FO_LOG_DEBUG, "BNDACK for unknown xid %u ignored", (unsigned)m->xid);
+		fo_log(p->rt->host, FO_EVT_BNDACK_UNKNOWN_XID, FO_S(p->rel->name), FO_U(m->xid));
 		return;
 	}
 	for (size_t k = 0; k < p->fl[i].n; k++) {
@@ -360,7 +359,8 @@ fo_peer_bnd_request(fo_peer *p, bool all, fo_wall now)
 	for (size_t i = 0; i < p->rt->n_scopes; i++)
 		n += all ? fo_scope_queue_all(p->rt->scopes[i]) :
 		    fo_scope_queue_pending(p->rt->scopes[i]);
-	fo_peer_log(p, FO_LOG_INFO, "%s: sending %zu binding(s)", all ? "UPDREQALL" : "UPDREQ", n);
+	fo_log(p->rt->host, all ? FO_EVT_UPDREQALL_ANSWERED : FO_EVT_UPDREQ_ANSWERED,
+	    FO_S(p->rel->name), FO_U(n));
 	p->answer_upddone = true;
 	p->upddone_xid = p->rx.xid;
 }
@@ -380,8 +380,8 @@ fo_peer_bnd_rebalance(fo_peer *p, fo_wall now)
 		n += prim ? fo_scope_rebalance(p->rt->scopes[i], pct, SIZE_MAX, now) :
 		    fo_scope_giveback(p->rt->scopes[i], pct, SIZE_MAX, now);
 	if (n > 0)
-		fo_peer_log(p, FO_LOG_INFO, "pool rebalanced: %zu address(es) moved to the %s", n,
-		    prim ? "secondary" : "primary");
+		fo_log(p->rt->host, FO_EVT_POOL_REBALANCED, FO_S(p->rel->name), FO_U(n),
+		    FO_S(prim ? "secondary" : "primary"));
 	return n;
 }
 

@@ -66,6 +66,7 @@ struct fo_peer {
 
 	char last_error[160];
 	/* The last connection failure logged at WARN (fo_peer.c, warn_failure). */
+	fo_log_id warned_id;                /* the last failure logged at WARN, and its text */
 	char warned[160];
 	int64_t warned_at;                  /* wall seconds */
 	unsigned warned_repeats;            /* the same failure since, logged at DEBUG */
@@ -76,9 +77,7 @@ struct fo_peer {
 bool fo_peer_send(fo_peer *p, fo_wall now);            /* encode p->tx, append; false: not sent */
 void fo_peer_msg(fo_peer *p, fo_mtype type, uint32_t xid, fo_wall now);  /* init p->tx */
 uint32_t fo_peer_xid(fo_peer *p);
-void fo_peer_fail(fo_peer *p, fo_reject reason, const char *why, fo_wall now);
-void fo_peer_log(const fo_peer *p, fo_log_level level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void fo_peer_fail(fo_peer *p, fo_reject reason, fo_log_id id, const char *why, fo_wall now);
 
 /* fo_peer_bnd.c */
 void fo_peer_bnd_reset(fo_peer *p);                    /* connection lost: requeue flights */

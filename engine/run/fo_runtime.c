@@ -3,7 +3,6 @@
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,26 +10,10 @@
 
 #include "fo_alloc.h"
 #include "fo_file.h"
+#include "fo_log.h"
 #include "fo_runtime.h"
 
 #define FO_LAST_OPERATION_SECONDS 60    /* save last_operation at most this often */
-
-static void rt_log(const fo_runtime *, fo_log_level, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-rt_log(const fo_runtime *rt, fo_log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (rt->host == NULL || rt->host->log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	rt->host->log(rt->host->ctx, level, line);
-}
 
 fo_status
 fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_dir,
@@ -122,8 +105,8 @@ persist(fo_runtime *rt, fo_state s, fo_wall since, fo_wall now, char *err, size_
 		st = fo_state_save(rt->state_path, &sv, why, sizeof(why));
 	if (st != FO_OK) {
 		fo_counter_inc(&rt->ctr, FO_CTR_STORE_ERRORS);
-		rt_log(rt, FO_LOG_ERROR, "relationship %s: cannot save state %s: %s",
-		    rt->rel->name, fo_state_name(s), why[0] ? why : fo_status_name(st));
+		fo_log(rt->host, FO_EVT_STATE_SAVE_FAILED, FO_S(rt->rel->name),
+		    FO_S(fo_state_name(s)), FO_S(why[0] ? why : fo_status_name(st)));
 		fo_errf(err, errlen, "relationship %s: cannot save its state in %s: %s",
 		    rt->rel->name, rt->state_path, why[0] ? why : fo_status_name(st));
 		return st;
@@ -181,8 +164,8 @@ drive_step(fo_runtime *rt, const fo_fsm_input *in, const char *why, fo_step *out
 	if (step.changed) {
 		publish(rt, step.next);
 		fo_counter_inc(&rt->ctr, FO_CTR_STATE_TRANSITIONS);
-		rt_log(rt, FO_LOG_INFO, "relationship %s: state %s -> %s (%s)", rt->rel->name,
-		    fo_state_name(old), fo_state_name(step.next), why);
+		fo_log(rt->host, FO_EVT_STATE_CHANGED, FO_S(rt->rel->name), FO_S(fo_state_name(old)),
+		    FO_S(fo_state_name(step.next)), FO_S(why));
 	}
 	return FO_OK;
 }
@@ -247,8 +230,8 @@ resume(fo_runtime *rt, const fo_saved_state *sv, fo_wall now, char *err, size_t 
 	rt->started = true;
 	seam_timers(rt, sv->state, now);
 	publish(rt, sv->state);
-	rt_log(rt, FO_LOG_INFO, "relationship %s: state %s resumed after a clean stop, partner %s",
-	    rt->rel->name, fo_state_name(sv->state), fo_state_name(sv->partner_state));
+	fo_log(rt->host, FO_EVT_STATE_RESUMED, FO_S(rt->rel->name), FO_S(fo_state_name(sv->state)),
+	    FO_S(fo_state_name(sv->partner_state)));
 	return FO_OK;
 }
 
@@ -294,8 +277,7 @@ fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 	rt->discontinuity = now;
 	rt->mono_base_wall = now;
 	if (fo_state_load(rt->state_path, &sv, why, sizeof(why)) != FO_OK) {
-		rt_log(rt, FO_LOG_ERROR, "relationship %s: saved state unreadable, recovering from "
-		    "the partner: %s", rt->rel->name, why);
+		fo_log(rt->host, FO_EVT_STATE_UNREADABLE, FO_S(rt->rel->name), FO_S(why));
 		memset(&sv, 0, sizeof(sv));
 	}
 	if (sv.valid) {
@@ -516,8 +498,8 @@ fo_runtime_set_state(fo_runtime *rt, fo_state mine, fo_state partner, fo_wall no
 	publish(rt, mine);
 	if (mine != old)
 		fo_counter_inc(&rt->ctr, FO_CTR_STATE_TRANSITIONS);
-	rt_log(rt, FO_LOG_INFO, "relationship %s: state %s -> %s (%s), partner %s",
-	    rt->rel->name, fo_state_name(old), fo_state_name(mine), why, fo_state_name(partner));
+	fo_log(rt->host, FO_EVT_STATE_SET, FO_S(rt->rel->name), FO_S(fo_state_name(old)),
+	    FO_S(fo_state_name(mine)), FO_S(why), FO_S(fo_state_name(partner)));
 done:
 	pthread_mutex_unlock(&rt->lock);
 	return st;

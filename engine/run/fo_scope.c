@@ -3,13 +3,13 @@
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fo_alloc.h"
+#include "fo_log.h"
 #include "fo_mclt.h"
 #include "fo_ownership.h"
 #include "fo_relationship.h"
@@ -94,23 +94,6 @@ const char *
 fo_counter_name(fo_counter k)
 {
 	return (unsigned)k < FO_COUNTER_COUNT ? counter_names[k] : NULL;
-}
-
-static void scope_log(const fo_scope *, fo_log_level, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-scope_log(const fo_scope *s, fo_log_level level, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	if (s->host.log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	s->host.log(s->host.ctx, level, line);
 }
 
 static void
@@ -272,8 +255,8 @@ apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_inf
 		(void)fo_bt_update(s->bt, addr, old);
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
 		fo_ip4_str(addr, a, sizeof(a));
-		scope_log(s, FO_LOG_ERROR, "relationship %s: journal write for %s failed: %s",
-		    s->rel_name, a, fo_status_name(st));
+		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_WRITE_FAILED, FO_S(s->rel_name), FO_S(a),
+		    FO_S(fo_status_name(st)));
 		goto done;
 	}
 	flag_count(&s->n_pending, FO_BF_UPDATE_PENDING, old->flags, nw->flags);
@@ -465,11 +448,12 @@ log_drops(const fo_scope *s, const char *path, const fo_journal_report *rep)
 
 	for (size_t i = 0; i < rep->drops && i < FO_JOURNAL_DROPS_MAX; i++) {
 		fo_journal_drop_format(path, rep, i, line, sizeof(line));
-		scope_log(s, FO_LOG_ERROR, "relationship %s: journal: %s", s->rel_name, line);
+		fo_log(&s->host, rep->drop[i].torn ? FO_EVT_SCOPE_JOURNAL_TORN :
+		    FO_EVT_SCOPE_JOURNAL_DAMAGED, FO_S(s->rel_name), FO_S(line));
 	}
 	if (rep->drops > FO_JOURNAL_DROPS_MAX)
-		scope_log(s, FO_LOG_ERROR, "relationship %s: journal %s: %zu more stretch(es) "
-		    "dropped", s->rel_name, path, rep->drops - FO_JOURNAL_DROPS_MAX);
+		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_MORE_DROPPED, FO_S(s->rel_name), FO_S(path),
+		    FO_U(rep->drops - FO_JOURNAL_DROPS_MAX));
 }
 
 fo_status
@@ -517,8 +501,8 @@ fo_scope_open(fo_scope **out, const fo_scope_config *cfg, fo_wall now, bool *cre
 		goto done;
 	}
 	if (s->dropped > 0)
-		scope_log(s, FO_LOG_WARN, "relationship %s: scope %s: %zu journal record(s) for "
-		    "addresses no longer in the pools dropped", s->rel_name, a, s->dropped);
+		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_OUTSIDE_POOLS, FO_S(s->rel_name), FO_S(a),
+		    FO_U(s->dropped));
 	if ((fresh || s->dropped > 0) && (st = fo_journal_compact(s->jnl, s->bt)) != FO_OK) {
 		fo_errf(err, errlen, "scope %s: cannot write the journal %s: %s", a,
 		    cfg->journal_path, fo_status_name(st));
@@ -1021,13 +1005,13 @@ fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
 		free_stale_tentatives(s, own_free, now);
 	if ((st = fo_journal_sync(s->jnl)) != FO_OK) {
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
-		scope_log(s, FO_LOG_ERROR, "relationship %s: journal sync failed: %s",
-		    s->rel_name, fo_status_name(st));
+		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_SYNC_FAILED, FO_S(s->rel_name),
+		    FO_S(fo_status_name(st)));
 	}
 	if ((st = fo_journal_maybe_compact(s->jnl, s->bt)) != FO_OK) {
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
-		scope_log(s, FO_LOG_ERROR, "relationship %s: journal compaction failed: %s",
-		    s->rel_name, fo_journal_error(s->jnl));
+		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_COMPACT_FAILED, FO_S(s->rel_name),
+		    FO_S(fo_journal_error(s->jnl)));
 	}
 	pthread_mutex_unlock(&s->lock);
 }

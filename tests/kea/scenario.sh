@@ -555,7 +555,7 @@ fo_link_up() {
 # start of kea-dhcp4), e.g. "Startup Recover RecoverWait RecoverDone Normal".
 fo_states() {
 	for _l in $(ls "$FO_TMP/$1"/kea.*.log 2>/dev/null | sort -t. -k2 -n); do
-		sed -n "s/.*FAILOVER_[A-Z_]* relationship ${2:-rel1}: state \([A-Za-z]*\) -> \([A-Za-z]*\).*/\1 \2/p" "$_l"
+		sed -n "s/.*FAILOVER_STATE_[A-Z]* relationship ${2:-rel1}: state \([A-Za-z]*\) -> \([A-Za-z]*\).*/\1 \2/p" "$_l"
 	done | awk 'NR == 1 { printf "%s", $1; last = $1 } { if ($1 != last) printf " | %s", $1; printf " %s", $2; last = $2 } END { print "" }'
 }
 

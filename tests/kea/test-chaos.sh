@@ -307,9 +307,9 @@ for addr in $(jq -r '."duplicate-addresses"[:5][]' "$FO_TMP/verdict.json"); do
 	for s in s1 s2; do
 		for l in $(ls "$FO_TMP/$s"/kea.*.log 2>/dev/null); do
 			grep -h -F -w "$addr" "$l" | grep -v -E 'DHCP4_(PACKET_RECEIVED|QUERY_DATA|BUFFER_RECEIVED|RESPONSE_DATA|PACKET_SEND)' >"$FO_TMP/addr.log"
-			_rj=$(grep -c 'rejected the update' "$FO_TMP/addr.log")
+			_rj=$(grep -c 'FAILOVER_UPDATE_REJECTED' "$FO_TMP/addr.log")
 			[ "$_rj" = 0 ] || echo "#   $s $(basename "$l"): $_rj lines 'the partner rejected the update of $addr'"
-			grep -v 'rejected the update' "$FO_TMP/addr.log" | cut -c1-260 | tail -8 | sed "s|^|#   $s $(basename "$l"): |"
+			grep -v 'FAILOVER_UPDATE_REJECTED' "$FO_TMP/addr.log" | cut -c1-260 | tail -8 | sed "s|^|#   $s $(basename "$l"): |"
 		done
 	done
 done

@@ -167,7 +167,7 @@ run() {
 		fo_check "$tag: after a restart: rel2 kept MCLT 1200, auth on, state-switch-interval 300" \
 		    fo_jqe '.arguments.relationships[1] | .["max-client-lead-time"] == 1200 and .["enable-auth"] == true and .["state-switch-interval"] == 300' "$d/get-restart.json"
 		fo_check "$tag: kea-dhcp4 logged that relationships.json replaces the parameters" \
-		    fo_wait_log "$FO_LOG_s1" "relationships.json .run-time changes. replace" 1
+		    fo_wait_log "$FO_LOG_s1" "FAILOVER_RELFILE_REPLACES_PARAMETERS .*relationships.json .run-time changes. replace" 1
 	else
 		fo_not_ok "$tag: kea-dhcp4 restarts with relationships.json"
 	fi

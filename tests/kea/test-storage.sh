@@ -182,8 +182,8 @@ recovered_row() {
 if ran_row torn; then
 	truncate -s $(( $(size "$JA") - 3 )) "$JA"
 	restart torn && recovered_row "last record torn" "1 record(s) (" &&
-	    fo_check "last record torn: the line says a torn tail was cut off" \
-	        sh -c "grep -F '$JA' '$FO_LOG_s1' | grep -q -F 'a torn tail cut off'"
+	    fo_check "last record torn: FAILOVER_SCOPE_JOURNAL_TORN says a torn tail was cut off" \
+	        sh -c "grep -F FAILOVER_SCOPE_JOURNAL_TORN '$FO_LOG_s1' | grep -F '$JA' | grep -q -F 'a torn tail cut off'"
 fi
 
 if ran_row length; then
@@ -193,8 +193,8 @@ if ran_row length; then
 	echo "#   journal A: the length at offset $at set to 32767"
 	restart length && closed_row "a record's length runs past the end" A B \
 	    "move the damaged journal aside" &&
-	    fo_check "a record's length runs past the end: logged as dropped, not as a torn tail" \
-	        sh -c "grep -F '$JA' '$FO_LOG_s1' | grep -F 'offset $at' | grep -F 'dropped' | grep -q -v -F 'torn'"
+	    fo_check "a record's length runs past the end: FAILOVER_SCOPE_JOURNAL_DAMAGED, not a torn tail" \
+	        sh -c "grep -F FAILOVER_SCOPE_JOURNAL_DAMAGED '$FO_LOG_s1' | grep -F '$JA' | grep -F 'offset $at' | grep -F 'dropped' | grep -q -v -F 'torn'"
 fi
 
 REL3='{"scope-id": ["10.0.0.0", "10.1.0.0", "10.9.0.0"], "max-client-lead-time": 30}'

@@ -16,6 +16,7 @@
 #include "fo_engine_int.h"
 #include "fo_config.h"
 #include "fo_engine.h"
+#include "fo_log.h"
 #include "fo_relfile.h"
 
 #define SECRET "adm1n-s3cret-never-shown"
@@ -25,10 +26,12 @@ static char dir[256];
 static char logbuf[16384];
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
+	char msg[512];
+
 	(void)ctx;
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	strncat(logbuf, msg, sizeof(logbuf) - strlen(logbuf) - 2);
 	strcat(logbuf, "\n");
 }

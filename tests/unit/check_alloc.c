@@ -259,11 +259,12 @@ static char ebase[128], ework[128];
 static fo_binding_info eref[N_ADDR];
 
 static void
-quiet(void *ctx, fo_log_level level, const char *msg)
+quiet(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
 	(void)ctx;
-	(void)level;
-	(void)msg;
+	(void)id;
+	(void)args;
+	(void)nargs;
 }
 
 static const fo_host ehost = { .log = quiet };

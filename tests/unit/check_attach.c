@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "fo_engine.h"
+#include "fo_log.h"
 #include "fo_test_util.h"
 
 #define IP(a, b, c, d) ((fo_ip4)(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d)))
@@ -28,10 +29,12 @@ static char dir[256];
 static char logbuf[65536];
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
+	char msg[512];
+
 	(void)ctx;
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	if (strlen(logbuf) + strlen(msg) + 2 < sizeof(logbuf)) {
 		strcat(logbuf, msg);
 		strcat(logbuf, "\n");

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fo_engine.h"
+#include "fo_log.h"
 
 #define SECRET "s3cr3t-never-logged"
 
@@ -14,10 +15,12 @@ static char logbuf[8192];
 static int loglines;
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
+	char msg[512];
+
 	(void)ctx;
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	strncat(logbuf, msg, sizeof(logbuf) - strlen(logbuf) - 2);
 	strcat(logbuf, "\n");
 	loglines++;

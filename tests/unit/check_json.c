@@ -19,6 +19,7 @@
 #include "fo_config.h"
 #include "fo_engine.h"
 #include "fo_json.h"
+#include "fo_log.h"
 #include "fo_report.h"
 #include "fo_test_util.h"
 #include "fo_utf8.h"
@@ -228,10 +229,12 @@ static char dir[256];
 static char logbuf[16384];
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
+	char msg[512];
+
 	(void)ctx;
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	if (strlen(logbuf) + strlen(msg) + 2 < sizeof(logbuf)) {
 		strcat(logbuf, msg);
 		strcat(logbuf, "\n");

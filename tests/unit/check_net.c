@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fo_engine.h"
+#include "fo_log.h"
 #include "fo_net.h"
 #include "fo_wire.h"
 #include "fo_test_util.h"
@@ -44,11 +45,12 @@ static char dir_a[256], dir_b[256];
 static unsigned port_a, port_b;
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
 	side *s = ctx;
+	char msg[512];
 
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	pthread_mutex_lock(&s->lock);
 	if (strlen(s->log) + strlen(msg) + 2 < sizeof(s->log)) {
 		strcat(s->log, msg);

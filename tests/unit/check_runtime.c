@@ -15,6 +15,7 @@
 
 #include "fo_engine_int.h"
 #include "fo_engine.h"
+#include "fo_log.h"
 #include "fo_scope.h"
 #include "fo_hash.h"
 #include "fo_store.h"
@@ -31,10 +32,12 @@ static char logbuf[65536];
 static pthread_mutex_t loglock = PTHREAD_MUTEX_INITIALIZER;
 
 static void
-capture(void *ctx, fo_log_level level, const char *msg)
+capture(void *ctx, fo_log_id id, const char *const *args, size_t nargs)
 {
+	char msg[512];
+
 	(void)ctx;
-	(void)level;
+	fo_log_format(id, args, nargs, msg, sizeof(msg));
 	pthread_mutex_lock(&loglock);
 	if (strlen(logbuf) + strlen(msg) + 2 < sizeof(logbuf)) {
 		strcat(logbuf, msg);
