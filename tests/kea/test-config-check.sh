@@ -7,6 +7,9 @@
 #    libyang on stderr.
 # 3. A real kea-dhcp4 in a network namespace starts with a good configuration
 #    (the hook logs FAILOVER_LOADED) and refuses to start with a bad one.
+# 4. The loggers of docs/logging.md: the hook's messages go to a file of
+#    their own, debug level 40 included (the partner is absent: the second
+#    failed connection is FAILOVER_CONNECTION_CLOSED_AGAIN at DEBUG).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/lib.sh"
 
@@ -85,5 +88,23 @@ refused() {
 	    grep -q DHCP4_INIT_FAIL "$FO_TMP/startbad.log"
 }
 fo_check "kea-dhcp4 refuses to start with $(basename "$bad")" refused
+
+# --- The loggers of docs/logging.md, outputs into FO_TMP ---------------------------
+sed -n '/^## Configuring the logger/,/^## /p' "$srcdir/docs/logging.md" |
+    sed -n '/^```json/,/^```/p' | sed '1d;$d' |
+    sed -e "s|/var/log/kea/kea-dhcp4.log|$FO_TMP/main.log|" -e "s|/var/log/kea/kea-failover.log|$FO_TMP/failover.log|" |
+    { printf '{'; cat; printf '}'; } >"$FO_TMP/loggers.json"
+fo_check "docs/logging.md's loggers example is JSON with a kea-dhcp4.failover-hooks logger" \
+    jq -e '.loggers | map(.name) | index("kea-dhcp4.failover-hooks") != null' "$FO_TMP/loggers.json"
+jq --slurpfile l "$FO_TMP/loggers.json" '.Dhcp4.loggers = $l[0].loggers' "$FO_TMP/start.json" >"$FO_TMP/logging.json"
+start_kea "$FO_TMP/logging.json" "$FO_TMP/logging.out"
+fo_check "the hook's own file: FAILOVER_RELATIONSHIP_CONFIGURED at INFO" \
+    fo_wait_log "$FO_TMP/failover.log" 'INFO +\[kea-dhcp4\.failover-hooks/.*FAILOVER_RELATIONSHIP_CONFIGURED relationship' 15
+fo_check "the hook's own file: a repeated connection failure at DEBUG (debuglevel 40)" \
+    fo_wait_log "$FO_TMP/failover.log" 'DEBUG.*\[kea-dhcp4\.failover-hooks/.*FAILOVER_CONNECTION_CLOSED_AGAIN relationship' 30
+fo_check "kea-dhcp4's own file: DHCP4_STARTED, no debug line" \
+    sh -c "grep -q DHCP4_STARTED '$FO_TMP/main.log' && ! grep -q DEBUG '$FO_TMP/main.log'"
+kill "$KEA_PID" 2>/dev/null
+wait "$KEA_PID" 2>/dev/null
 
 fo_summary
