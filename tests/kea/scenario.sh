@@ -172,7 +172,8 @@ fo_kea_start() {
 	mkdir -p "$_dir/run"
 	eval "_ns=\$FO_NS_$_n"
 	if [ "$_mt" = 1 ]; then
-		_mtj='{"enable-multi-threading": true, "thread-pool-size": 4, "packet-queue-size": 64}'
+		# FO_KEA_THREADS: the packet threads (4; the benchmarks use 2 on 2 cores).
+		_mtj="{\"enable-multi-threading\": true, \"thread-pool-size\": ${FO_KEA_THREADS:-4}, \"packet-queue-size\": 64}"
 	else
 		_mtj='{"enable-multi-threading": false}'
 	fi
