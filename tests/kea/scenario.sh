@@ -599,14 +599,15 @@ fo_no_duplicates() {
 	return $_rc
 }
 
-# fo_same_leases: both servers' lease4-get-all agree: every address leased
+# fo_same_leases [PREFIX]: both servers' lease4-get-all agree (on the addresses that start with PREFIX): every address leased
 # (state 0, unexpired) by one is leased by the other to the same hardware address.
 fo_same_leases() {
 	_now=$(date +%s)
-	fo_leases s1 | jq -c --argjson now "$_now" 'select(.state == 0 and .expire > $now)' |
-	    jq -s -c 'map({(.address): .hw}) | add // {}' >"$FO_TMP/l1.json"
-	fo_leases s2 | jq -c --argjson now "$_now" 'select(.state == 0 and .expire > $now)' |
-	    jq -s -c 'map({(.address): .hw}) | add // {}' >"$FO_TMP/l2.json"
+	for _s in s1 s2; do
+		fo_leases "$_s" | jq -c --argjson now "$_now" --arg p "${1:-}" \
+		    'select(.state == 0 and .expire > $now and (.address | startswith($p)))' |
+		    jq -s -c 'map({(.address): .hw}) | add // {}' >"$FO_TMP/l${_s#s}.json"
+	done
 	_r=$(jq -n -c --slurpfile a "$FO_TMP/l1.json" --slurpfile b "$FO_TMP/l2.json" '
 	    $a[0] as $x | $b[0] as $y
 	    | {s1: ($x | length), s2: ($y | length),
@@ -618,10 +619,10 @@ fo_same_leases() {
 	[ "$(echo "$_r" | jq .ok)" = true ]
 }
 
-# fo_wait_same_leases SECONDS: fo_same_leases, retried until it holds.
+# fo_wait_same_leases SECONDS [PREFIX]: fo_same_leases, retried until it holds.
 fo_wait_same_leases() {
 	_end=$(($(date +%s) + $1))
-	while ! fo_same_leases >"$FO_TMP/same.out"; do
+	while ! fo_same_leases "${2:-}" >"$FO_TMP/same.out"; do
 		[ "$(date +%s)" -lt "$_end" ] || { cat "$FO_TMP/same.out"; return 1; }
 		sleep 0.5
 	done

@@ -62,8 +62,23 @@ sed 's/^/#   /' "$W/convert.err"
 fo_check "windows: what is converted with a loss is said (notes with the element's path)" \
     grep -q -F -x -e "windows-to-kea: note: /DHCPServer/IPv4/Failover/Relationship[2]/LoadBalancePercent: LoadBalancePercent has no effect in HotStandby mode: not written" "$W/convert.err"
 R='.Dhcp4["hooks-libraries"][1].parameters.relationships'
-fo_check "windows: LoadBalance relationship, every DhcpServerv4Failover property" is "$W/kea.json" "$R[0]" \
-    '{"name":"DHCP-A-DHCP-B","partner-server":"10.0.0.2","server-type":"primary","local-address":"10.0.0.1","server-name":"dhcp-a.corp.example","mode":"load-balance","load-balance-percent":70,"max-client-lead-time":3600,"auto-state-transition":true,"state-switch-interval":600,"enable-auth":true,"shared-secret":"s3cret-Zürich","scope-id":["10.0.0.0"]}'
+fo_check "windows: LoadBalance relationship, every DhcpServerv4Failover property (00:01:00 = 60 s)" is "$W/kea.json" "$R[0]" \
+    '{"name":"DHCP-A-DHCP-B","partner-server":"10.0.0.2","server-type":"primary","local-address":"10.0.0.1","server-name":"dhcp-a.corp.example","mode":"load-balance","load-balance-percent":70,"max-client-lead-time":60,"auto-state-transition":true,"state-switch-interval":600,"enable-auth":true,"shared-secret":"s3cret-Zürich","scope-id":["10.0.0.0"]}'
+# mirrored: the primary's export converted for its partner (--server-type secondary).
+mirrored() {
+	$W2K "$M/windows-export.xml" --server-type secondary --relationship DHCP-A-DHCP-B --shared-secret x \
+	    --options-by-code --hook "$FO_HOOK" -o "$W/mirrored.json" 2>/dev/null &&
+	is "$W/mirrored.json" '.Dhcp4["hooks-libraries"][0].parameters.relationships[0]
+	    | [.["server-type"], .["partner-server"], .["local-address"], .["load-balance-percent"], .["server-name"]]' \
+	    '["secondary","10.0.0.1","10.0.0.2",30,"dhcp-b.corp.example"]'
+}
+mirror_refused() {
+	! $W2K "$M/windows-export.xml" --server-type secondary --shared-secret x --options-by-code -o "$W/m2.json" \
+	    2>"$W/m2.err" && [ ! -e "$W/m2.json" ] &&
+	grep -q -F "refused: /DHCPServer/IPv4/Failover/Relationship[2]: this server is the exporting server's partner" "$W/m2.err"
+}
+fo_check "windows: --server-type secondary on the primary's export: partner, share and names mirrored" mirrored
+fo_check "windows: --server-type secondary is refused for a relationship whose exporting end is unknown" mirror_refused
 fo_check "windows: HotStandby relationship (1.00:00:00 = 86400 s, no interval without auto transition)" \
     is "$W/kea.json" "$R[1]" \
     '{"name":"Lab-standby","partner-server":"dhcp-c.corp.example","server-type":"primary","mode":"hot-standby","server-role":"active","reserve-percent":10,"max-client-lead-time":86400,"scope-id":["192.168.10.0"]}'
