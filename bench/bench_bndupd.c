@@ -62,7 +62,7 @@ engine(const char *type, const char *dir, const char *laddr, unsigned lport, con
     unsigned pport, const char *dialect, const fo_pool_range *pool)
 {
 	fo_subnet sn = { .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 14,
-	    .pools = pool, .n_pools = 1, .valid_lifetime = 7200 };
+	    .pools = pool, .n_pools = 1 };
 	char params[2048], err[512] = "";
 	fo_engine *eng = NULL;
 	int64_t now = (int64_t)time(NULL);

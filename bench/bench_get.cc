@@ -101,7 +101,6 @@ open_engine() {
     sn.plen = 12;
     sn.pools = &pool;
     sn.n_pools = 1;
-    sn.valid_lifetime = 3600;
     if (fo_engine_attach(eng, &sn, 1, fo_wall_at(T0), err, sizeof(err)) != FO_OK) {
         die("attach", err);
     }

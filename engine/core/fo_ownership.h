@@ -45,23 +45,4 @@ fo_status fo_own_split(fo_bt *bt, unsigned secondary_percent, fo_wall now);
  */
 int64_t fo_own_imbalance(const fo_bt *bt, unsigned secondary_percent);
 
-/*
- * Move up to `count` addresses from `from` to `to` (FO_BS_FREE and
- * FO_BS_BACKUP, one each), least recently freed first. Each gets stos = now.
- * The moved addresses are written to moved[0..*n_moved) (moved may be NULL;
- * otherwise it holds `count` entries); these become BNDUPDs to the partner.
- * Moving fewer than asked because `from` ran out is not an error.
- */
-fo_status fo_own_transfer(fo_bt *bt, fo_bstate from, fo_bstate to, size_t count,
-    fo_ip4 *moved, size_t *n_moved, fo_wall now);
-
-/*
- * Give the free address `addr` to `free_state`'s owner (the partner said
- * so): moved to the tail of that owner's list with stos = now; nothing
- * changes if it is that owner's already. FO_ERR_INVAL: free_state neither FREE nor BACKUP. FO_ERR_NOTFOUND:
- * outside the pools. FO_ERR_STATE: the address is not free (not FREE or
- * BACKUP); binding updates for leased addresses go through fo_bt_update().
- */
-fo_status fo_own_set(fo_bt *bt, fo_ip4 addr, fo_bstate free_state, fo_wall now);
-
 #endif /* FO_OWNERSHIP_H */

@@ -82,26 +82,6 @@ fo_msg_balanced(fo_msg m)
 	return false;
 }
 
-/* Messages whose answer can carry a (longer) lease. */
-static bool
-msg_leases(fo_msg m)
-{
-	switch (m) {
-	case FO_MSG_DISCOVER:
-	case FO_MSG_REQUEST_SELECTING:
-	case FO_MSG_REQUEST_INIT_REBOOT:
-	case FO_MSG_REQUEST_RENEW:
-	case FO_MSG_REQUEST_REBIND:
-	case FO_MSG_BOOTP:
-		return true;
-	case FO_MSG_RELEASE:
-	case FO_MSG_DECLINE:
-	case FO_MSG_INFORM:
-		return false;
-	}
-	return false;
-}
-
 static bool
 msg_renew_only(fo_msg m)
 {
@@ -207,24 +187,6 @@ fo_serve_may_allocate(const fo_serve_view *v, const fo_addr_view *a,
 	case FO_STATE_PAUSED:
 	case FO_STATE_SHUTDOWN:
 		return false;
-	}
-	return false;
-}
-
-/* draft-12 section 9 (RECOVER-DONE: RENEW and REBIND only). */
-bool
-fo_serve_may_renew(const fo_serve_view *v, fo_msg msg)
-{
-	if (v == NULL || (unsigned)msg >= FO_MSG_COUNT)
-		return false;
-	switch (state_level(v)) {
-	case SERVE_NONE:
-		return false;
-	case SERVE_RENEW_ONLY:
-		return msg_renew_only(msg);
-	case SERVE_BALANCED:
-	case SERVE_ALL:
-		return msg_leases(msg);
 	}
 	return false;
 }

@@ -80,19 +80,7 @@ bool fo_serve_may_allocate(const fo_serve_view *v, const fo_addr_view *a,
     fo_wall now);
 
 /*
- * May this server extend a lease the client already holds, in reply to
- * `msg`? Only DISCOVER, the four REQUESTs and BOOTP can extend a lease;
- * RELEASE, DECLINE and INFORM never do. States as fo_serve_answer():
- * RECOVER-DONE RENEW and REBIND only, the non-serving states and the
- * NORMAL HotStandby standby nothing. The bucket is not looked at: the
- * caller asks fo_serve_answer() first. The time given is still capped by
- * fo_serve_lease_time().
- */
-bool fo_serve_may_renew(const fo_serve_view *v, fo_msg msg);
-
-/*
- * Lease time to give, in every state that gives leases (those where
- * fo_serve_may_renew() can be true): the MCLT rule, fo_mclt_lease_time(
+ * Lease time to give, in every state that gives leases: the MCLT rule, fo_mclt_lease_time(
  * desired, v->mclt, now, acked_pexp). In PARTNER-DOWN the rule still
  * applies unchanged: the partner acknowledges nothing while it is down, so
  * acked_pexp is what it acknowledged before, and every lease stays within

@@ -171,7 +171,6 @@ typedef struct fo_subnet {
 	size_t n_pools;
 	const fo_ip4 *reserved;         /* addresses of host reservations in the subnet */
 	size_t n_reserved;
-	uint32_t valid_lifetime;        /* the subnet's valid-lifetime, seconds */
 	/* What else Kea's subnet selection looks at (fo_select.h): */
 	bool relay_addresses;           /* relay ip-addresses, its own or its shared network's */
 	bool client_class;              /* a client-class guard, its own or its shared network's */

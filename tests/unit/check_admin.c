@@ -62,7 +62,6 @@ engine(void)
 		sn[i].plen = 16;
 		sn[i].pools = &pools[i];
 		sn[i].n_pools = 1;
-		sn[i].valid_lifetime = 3600;
 	}
 	ck_assert_msg(fo_engine_attach(eng, sn, 3, fo_wall_at(1000), err, sizeof(err)) == FO_OK,
 	    "%s", err);

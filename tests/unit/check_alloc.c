@@ -32,7 +32,7 @@
 
 static const fo_pool_range pool = { FIRST, LAST };
 static const fo_subnet subnet = { .subnet_id = 7, .prefix = IP(10, 0, 0, 0), .plen = 24,
-    .pools = &pool, .n_pools = 1, .valid_lifetime = 3600 };
+    .pools = &pool, .n_pools = 1 };
 static char dir[64], base_path[128], path[128];
 static fo_counters ctr;
 static char err[1024];

@@ -104,11 +104,11 @@ attach(fo_engine *eng, unsigned which)
 {
 	fo_subnet all[3] = {
 		{ .subnet_id = SN_A, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool_a,
-		    .n_pools = 1, .valid_lifetime = 3600 },
+		    .n_pools = 1 },
 		{ .subnet_id = SN_B, .prefix = IP(10, 1, 0, 0), .plen = 24, .pools = &pool_b,
-		    .n_pools = 1, .valid_lifetime = 3600 },
+		    .n_pools = 1 },
 		{ .subnet_id = SN_C, .prefix = IP(10, 2, 0, 0), .plen = 24, .pools = &pool_c,
-		    .n_pools = 1, .valid_lifetime = 3600 },
+		    .n_pools = 1 },
 	};
 	fo_subnet sn[3];
 	size_t n = 0;

@@ -134,7 +134,7 @@ engine(side *s, const char *type, const char *dir, const char *laddr, unsigned l
 {
 	fo_host host = { .ctx = s, .log = capture, .lease_changed = changed };
 	fo_subnet sn = { .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24,
-	    .pools = &pool, .n_pools = 1, .valid_lifetime = 7200 };
+	    .pools = &pool, .n_pools = 1 };
 	char params[2048], err[512] = "";
 	fo_engine *eng = NULL;
 
@@ -460,9 +460,9 @@ engine2(side *s, const char *dir, const char *t1, const char *laddr1, const char
 	fo_host host = { .ctx = s, .log = capture, .lease_changed = changed };
 	fo_subnet sn[2] = {
 		{ .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool,
-		    .n_pools = 1, .valid_lifetime = 7200 },
+		    .n_pools = 1 },
 		{ .subnet_id = SUBNET2_ID, .prefix = IP(10, 0, 1, 0), .plen = 24, .pools = &pool2,
-		    .n_pools = 1, .valid_lifetime = 7200 },
+		    .n_pools = 1 },
 	};
 	char params[4096], r1[1024], r2[1024], err[512] = "";
 	fo_engine *eng = NULL;

@@ -255,12 +255,13 @@ START_TEST(test_split_history)
 }
 END_TEST
 
-START_TEST(test_imbalance_transfer)
+/*
+ * fo_own_imbalance: what fo_scope_rebalance and fo_scope_giveback move
+ * (tests/unit/check_scope.c runs those).
+ */
+START_TEST(test_imbalance)
 {
 	fo_bt *bt = mkpool(IP(10, 0, 0, 1), 100);
-	fo_ip4 moved[100];
-	size_t n;
-	const fo_binding *b;
 
 	ck_assert_int_eq(fo_own_imbalance(bt, 50), 50);
 	ck_assert_int_eq(fo_own_imbalance(bt, 0), 0);
@@ -271,50 +272,10 @@ START_TEST(test_imbalance_transfer)
 		ck_assert_int_eq(fo_bt_set_state(bt, fo_bt_next_free(bt, FO_BS_FREE),
 		    FO_BS_ACTIVE, fo_wall_at(2)), FO_OK);
 	ck_assert_int_eq(fo_own_imbalance(bt, 50), -10);
-	/* The move takes the secondary's least recently freed first. */
-	{
-		fo_ip4 expect[10];
-		size_t k = 0;
-
-		for (b = fo_bt_list_first(bt, FO_BS_BACKUP); k < 10; b = fo_bt_list_next(bt, b))
-			expect[k++] = fo_bt_address(bt, b);
-		ck_assert_int_eq(fo_own_transfer(bt, FO_BS_BACKUP, FO_BS_FREE, 10, moved, &n,
-		    fo_wall_at(3)), FO_OK);
-		ck_assert_uint_eq(n, 10);
-		for (k = 0; k < 10; k++) {
-			ck_assert_uint_eq(moved[k], expect[k]);
-			b = fo_bt_lookup(bt, moved[k]);
-			ck_assert_uint_eq(fo_binding_state(b), FO_BS_FREE);
-			ck_assert_uint_eq(b->stos, 3);
-		}
-	}
-	ck_assert_int_eq(fo_own_imbalance(bt, 50), 0);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 40);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), 40);
-	/* A new target: 5 % reserve. */
-	ck_assert_int_eq(fo_own_imbalance(bt, 5), -36);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_BACKUP, FO_BS_FREE, 36, NULL, &n, fo_wall_at(4)), FO_OK);
-	ck_assert_uint_eq(n, 36);
-	ck_assert_int_eq(fo_own_imbalance(bt, 5), 0);
-	ck_assert_int_eq(fo_own_imbalance(bt, 100), 76);
-	/* Capped by what is there. */
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_FREE, FO_BS_BACKUP, 99, moved, &n, fo_wall_at(5)), FO_OK);
-	ck_assert_uint_eq(n, 76);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 0);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), 80);
-	ck_assert_int_eq(fo_own_imbalance(bt, 100), 0);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_FREE, FO_BS_BACKUP, 5, moved, &n, fo_wall_at(6)), FO_OK);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_BACKUP, FO_BS_FREE, 0, moved, &n, fo_wall_at(6)), FO_OK);
-	ck_assert_uint_eq(n, 0);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_BACKUP, FO_BS_FREE, 1, moved, NULL, fo_wall_at(6)), FO_OK);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 1);
+	/* Other targets: 5 % reserve, everything. */
+	ck_assert_int_eq(fo_own_imbalance(bt, 5), -46);
+	ck_assert_int_eq(fo_own_imbalance(bt, 100), 30);
 	/* Misuse. */
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_FREE, FO_BS_FREE, 1, moved, &n, fo_wall_at(6)), FO_ERR_INVAL);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_ACTIVE, FO_BS_FREE, 1, moved, &n, fo_wall_at(6)), FO_ERR_INVAL);
-	ck_assert_int_eq(fo_own_transfer(bt, FO_BS_FREE, FO_BS_EXPIRED, 1, moved, &n, fo_wall_at(6)), FO_ERR_INVAL);
-	ck_assert_int_eq(fo_own_transfer(NULL, FO_BS_FREE, FO_BS_BACKUP, 1, moved, &n, fo_wall_at(6)), FO_ERR_INVAL);
-	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(fo_own_imbalance(NULL, 50), 0);
 	ck_assert_int_eq(fo_own_imbalance(bt, 101), 0);
 	ck_assert_int_eq(fo_own_split(bt, 101, fo_wall_at(6)), FO_ERR_INVAL);
@@ -323,53 +284,6 @@ START_TEST(test_imbalance_transfer)
 }
 END_TEST
 
-START_TEST(test_imbalance_restores_split)
-{
-	/* For every target, imbalance + transfer reach exactly the split's counts. */
-	for (unsigned p = 0; p <= 100; p += 7) {
-		fo_bt *bt = mkpool(IP(10, 0, 0, 1), 333);
-		int64_t d;
-		size_t n;
-
-		ck_assert_int_eq(fo_own_split(bt, 100 - p, fo_wall_at(1)), FO_OK);
-		d = fo_own_imbalance(bt, p);
-		if (d > 0)
-			ck_assert_int_eq(fo_own_transfer(bt, FO_BS_FREE, FO_BS_BACKUP, (size_t)d,
-			    NULL, &n, fo_wall_at(2)), FO_OK);
-		else
-			ck_assert_int_eq(fo_own_transfer(bt, FO_BS_BACKUP, FO_BS_FREE, (size_t)-d,
-			    NULL, &n, fo_wall_at(2)), FO_OK);
-		ck_assert_uint_eq(n, (size_t)(d < 0 ? -d : d));
-		ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), rounded(333, p));
-		ck_assert_int_eq(fo_own_imbalance(bt, p), 0);
-		fo_bt_destroy(bt);
-	}
-}
-END_TEST
-
-START_TEST(test_own_set)
-{
-	fo_bt *bt = mkpool(IP(10, 0, 0, 1), 4);
-
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 2), FO_BS_BACKUP, fo_wall_at(50)), FO_OK);
-	ck_assert_uint_eq(fo_binding_state(fo_bt_lookup(bt, IP(10, 0, 0, 2))), FO_BS_BACKUP);
-	ck_assert_uint_eq(fo_bt_lookup(bt, IP(10, 0, 0, 2))->stos, 50);
-	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_BACKUP), IP(10, 0, 0, 2));
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 2), FO_BS_BACKUP, fo_wall_at(60)), FO_OK);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_BACKUP), 1);
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 2), FO_BS_FREE, fo_wall_at(70)), FO_OK);
-	ck_assert_uint_eq(fo_bt_count(bt, FO_BS_FREE), 4);
-	/* Freed last: at the tail. */
-	ck_assert_uint_eq(fo_bt_next_free(bt, FO_BS_FREE), IP(10, 0, 0, 1));
-	ck_assert_int_eq(fo_bt_set_state(bt, IP(10, 0, 0, 3), FO_BS_ACTIVE, fo_wall_at(80)), FO_OK);
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 3), FO_BS_BACKUP, fo_wall_at(90)), FO_ERR_STATE);
-	ck_assert_uint_eq(fo_binding_state(fo_bt_lookup(bt, IP(10, 0, 0, 3))), FO_BS_ACTIVE);
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 9), FO_BS_BACKUP, fo_wall_at(90)), FO_ERR_NOTFOUND);
-	ck_assert_int_eq(fo_own_set(bt, IP(10, 0, 0, 1), FO_BS_RELEASED, fo_wall_at(90)), FO_ERR_INVAL);
-	ck_assert_int_eq(fo_own_set(NULL, IP(10, 0, 0, 1), FO_BS_FREE, fo_wall_at(90)), FO_ERR_INVAL);
-	fo_bt_destroy(bt);
-}
-END_TEST
 
 static Suite *
 ownership_suite(void)
@@ -384,9 +298,7 @@ ownership_suite(void)
 	tcase_add_test(tc, test_split_spread);
 	tcase_add_test(tc, test_split_multi_pool_order);
 	tcase_add_test(tc, test_split_history);
-	tcase_add_test(tc, test_imbalance_transfer);
-	tcase_add_test(tc, test_imbalance_restores_split);
-	tcase_add_test(tc, test_own_set);
+	tcase_add_test(tc, test_imbalance);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -62,7 +62,7 @@ static void
 side_open(side *s, fo_server_type type, fo_dialect d, unsigned split_pct, fo_host *h)
 {
 	fo_subnet sn = { .subnet_id = 7, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool,
-	    .n_pools = 1, .valid_lifetime = 3600 };
+	    .n_pools = 1 };
 	char path[4096], sub[300], err[256] = "";
 	fo_scope **arr = calloc(1, sizeof(*arr));
 	fo_scope_config cfg = { .scope_id = IP(10, 0, 0, 0), .subnet = &sn, .journal_path = path,

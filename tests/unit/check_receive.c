@@ -280,8 +280,7 @@ engine_in(const char *members, fo_state state)
 {
 	fo_subnet sn[2] = {
 		{ .subnet_id = 3, .prefix = IP(10, 1, 0, 0), .plen = 24, .pools = &pool3, .n_pools = 1 },
-		{ .subnet_id = 7, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool, .n_pools = 1,
-		    .valid_lifetime = 3600 },
+		{ .subnet_id = 7, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool, .n_pools = 1 },
 	};
 	char params[1024], err[512] = "";
 	fo_engine *eng = NULL;

@@ -114,7 +114,7 @@ attach_with(fo_engine *eng, const fo_ip4 *res, size_t nres, int64_t now)
 	fo_subnet sn[2] = {
 		{ .subnet_id = 3, .prefix = IP(10, 1, 0, 0), .plen = 24, .pools = &pool, .n_pools = 1 },
 		{ .subnet_id = SUBNET_ID, .prefix = IP(10, 0, 0, 0), .plen = 24, .pools = &pool,
-		    .n_pools = 1, .reserved = res, .n_reserved = nres, .valid_lifetime = 3600 },
+		    .n_pools = 1, .reserved = res, .n_reserved = nres },
 	};
 	char err[512] = "";
 	fo_status st = fo_engine_attach(eng, sn, 2, fo_wall_at(now), err, sizeof(err));

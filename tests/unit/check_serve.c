@@ -104,44 +104,6 @@ START_TEST(test_answer_table)
 }
 END_TEST
 
-/* fo_serve_may_renew, same layout: LoadBalance and HotStandby standby. */
-static const struct {
-	const char *lb, *hs_standby;
-} renew_tab[FO_STATE_COUNT] = {
-	[FO_STATE_NOSTATE] = { ".........", "........." },
-	[FO_STATE_INIT] = { ".........", "........." },
-	[FO_STATE_STARTUP] = { ".........", "........." },
-	[FO_STATE_NORMAL] = { "YYYYY...Y", "........." },
-	[FO_STATE_COMM_INTERRUPTED] = { "YYYYY...Y", "YYYYY...Y" },
-	[FO_STATE_PARTNER_DOWN] = { "YYYYY...Y", "YYYYY...Y" },
-	[FO_STATE_POTENTIAL_CONFLICT] = { ".........", "........." },
-	[FO_STATE_CONFLICT_DONE] = { "YYYYY...Y", "YYYYY...Y" },
-	[FO_STATE_RESOLUTION_INTERRUPTED] = { "YYYYY...Y", "YYYYY...Y" },
-	[FO_STATE_RECOVER] = { ".........", "........." },
-	[FO_STATE_RECOVER_WAIT] = { ".........", "........." },
-	[FO_STATE_RECOVER_DONE] = { "...YY....", "...YY...." },
-	[FO_STATE_PAUSED] = { ".........", "........." },
-	[FO_STATE_SHUTDOWN] = { ".........", "........." },
-};
-
-START_TEST(test_renew_table)
-{
-	fo_serve_view lb = view((fo_state)_i, FO_SECONDARY, FO_MODE_LOAD_BALANCE,
-	    FO_ROLE_ACTIVE);
-	fo_serve_view hs = view((fo_state)_i, FO_SECONDARY, FO_MODE_HOT_STANDBY,
-	    FO_ROLE_STANDBY);
-
-	for (unsigned m = 0; m < FO_MSG_COUNT; m++) {
-		ck_assert_msg(fo_serve_may_renew(&lb, (fo_msg)m) ==
-		    (renew_tab[_i].lb[m] == 'Y'), "%s lb %s",
-		    fo_state_name(lb.state), fo_msg_name((fo_msg)m));
-		ck_assert_msg(fo_serve_may_renew(&hs, (fo_msg)m) ==
-		    (renew_tab[_i].hs_standby[m] == 'Y'), "%s hs standby %s",
-		    fo_state_name(hs.state), fo_msg_name((fo_msg)m));
-	}
-}
-END_TEST
-
 /*
  * fo_serve_may_allocate, one character per binding state in wire order:
  * FREE, ACTIVE, EXPIRED, RELEASED, ABANDONED, RESET, BACKUP. The address
@@ -390,8 +352,6 @@ START_TEST(test_misuse)
 
 	ck_assert(!fo_serve_answer(NULL, FO_MSG_DISCOVER, 0, 0));
 	ck_assert(!fo_serve_answer(&v, (fo_msg)FO_MSG_COUNT, 0, 0));
-	ck_assert(!fo_serve_may_renew(NULL, FO_MSG_REQUEST_RENEW));
-	ck_assert(!fo_serve_may_renew(&v, (fo_msg)FO_MSG_COUNT));
 	ck_assert(!fo_serve_may_allocate(NULL, &a, now));
 	ck_assert(!fo_serve_may_allocate(&v, NULL, now));
 	ck_assert(fo_serve_may_allocate(&v, &a, now));
@@ -462,8 +422,6 @@ serve_suite(void)
 	tcase_add_loop_test(tc, test_answer_table, 0, FO_STATE_COUNT);
 	tcase_add_loop_test(tc, test_secs_override, 0, N_SECS_CASES);
 	tcase_add_test(tc, test_answer_by_mac);
-	tcase_add_loop_test(tc, test_renew_table, 0, FO_STATE_COUNT);
-	suite_add_tcase(s, tc);
 
 	tc = tcase_create("allocate");
 	tcase_add_checked_fixture(tc, setup, NULL);
