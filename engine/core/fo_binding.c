@@ -883,7 +883,7 @@ ar_reserve(fo_bt *bt, uint32_t n)
 
 	if ((uint64_t)bt->ar_used + n <= bt->ar_cap)
 		return FO_OK;
-	if (bt->ar_dead > live / 4 + AR_SLACK)
+	if (bt->ar_dead > live / 4 + AR_SLACK && live + live / 8 + n <= UINT32_MAX)
 		return ar_compact(bt, (uint32_t)(live / 8) + n);
 	cap += cap / 8 + 256;
 	if (cap < (uint64_t)bt->ar_used + n)
