@@ -16,6 +16,8 @@
 //  - the restart: fo_engine_attach() reading the journal back, CPU time, as
 //    written and after the online compaction (fo_engine_tick).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <cc/command_interpreter.h>
 #include <cc/data.h>
 

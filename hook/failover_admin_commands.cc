@@ -7,6 +7,8 @@
 // answers: result 0 success, 1 bad input or refused (the text names the
 // field or gives the reason), 3 unknown relationship.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <cc/command_interpreter.h>
 #include <cc/data.h>

@@ -4,6 +4,8 @@
 // one engine function, writes back what the engine decided, and catches
 // every exception at the boundary (a callout never throws into Kea).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/interval_timer.h>
 #include <asiolink/io_service.h>
 #include <cc/data.h>
@@ -264,9 +266,9 @@ dhcp4_srv_configured(CalloutHandle& handle) {
         replay_start();
         if (io) {
             replicate_configured(io);
-            tick_timer.reset(new isc::asiolink::IntervalTimer(*io));
+            tick_timer.reset(new_interval_timer(io));
             tick_timer->setup(tick, 1000, isc::asiolink::IntervalTimer::REPEATING);
-            apply_timer.reset(new isc::asiolink::IntervalTimer(*io));
+            apply_timer.reset(new_interval_timer(io));
             apply_timer->setup(apply_tick, 100, isc::asiolink::IntervalTimer::REPEATING);
         }
         if (!protocol_started) {
@@ -312,7 +314,7 @@ int
 subnet4_select(CalloutHandle& handle) {
     try {
         Pkt4Ptr query;
-        Subnet4Ptr subnet;
+        CalloutSubnet4Ptr subnet;
         handle.getArgument("query4", query);
         handle.getArgument("subnet4", subnet);
         if (!subnet) {

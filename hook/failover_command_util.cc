@@ -1,5 +1,7 @@
 // failover_command_util.cc - what every command handler of the hook shares.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <cc/command_interpreter.h>
 

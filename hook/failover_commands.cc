@@ -4,6 +4,8 @@
 // and turns the result into Kea's answer: result 0 success, 1 bad input
 // (the text names the field), 3 unknown relationship or scope.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <cc/command_interpreter.h>
 #include <cc/data.h>

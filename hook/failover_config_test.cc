@@ -4,6 +4,8 @@
 // the command line, reading it with Kea's JSON reader and locating this
 // library's entry. The validation itself is the engine's (fo_engine_check).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <cc/data.h>
 #include <log/message_initializer.h>
 

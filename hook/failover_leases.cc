@@ -1,5 +1,7 @@
 // failover_leases.cc - the partner's binding changes into Kea's lease database.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <dhcp/duid.h>
 #include <dhcp/hwaddr.h>

@@ -2,6 +2,8 @@
 // The messages themselves are generated from engine/include/fo_log_events.def
 // (hook/failover_messages.cc): kea-msg-compiler is not packaged in Debian bookworm.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <log/log_dbglevels.h>
 
 #include "failover_log.h"

@@ -3,6 +3,8 @@
 // failover_replicate.h for the exchange, failover_replicate_apply.cc for the
 // partner's side).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <cc/command_interpreter.h>
 #include <cc/data.h>

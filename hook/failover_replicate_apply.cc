@@ -20,6 +20,8 @@
 // never the engine, the prepared replication or anything of the load that
 // posted it.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 #include <cc/command_interpreter.h>
 #include <cc/data.h>

@@ -1,6 +1,8 @@
 // failover_replicate_config.cc - what failover-replicate copies and how the
 // partner merges it (failover_replicate_config.h).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+#include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
+
 #include <asiolink/io_address.h>
 
 #include <algorithm>
@@ -50,7 +52,7 @@ add_class_names(const ConstElementPtr& map, std::set<std::string>& names) {
     if (!one.empty()) {
         names.insert(one);
     }
-    for (const char* key : {"require-client-classes", "client-classes"}) {
+    for (const char* key : {REQUIRE_CLASSES_KEY, "client-classes"}) {
         for (auto const& e : list_of(map, key)) {
             if (e->getType() == Element::string) {
                 names.insert(e->stringValue());

@@ -124,6 +124,8 @@ END {
 		print "#endif // FAILOVER_MESSAGES_H"
 	} else if (out == "cc") {
 		print "// Generated from " src " by tools/gen_messages.awk: do not edit."
+		print "#include \"kea_compat.h\"  // first: Kea 3.0 wants its config.h before its headers"
+		print ""
 		print "#include <cstddef>"
 		print "#include <log/message_types.h>"
 		print "#include <log/message_initializer.h>"

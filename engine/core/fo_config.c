@@ -10,12 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libyang/libyang.h>
-
 #include "fo_alloc.h"
 #include "fo_config.h"
 #include "fo_params.h"
 #include "fo_url.h"
+#include "fo_yang_compat.h"
 
 #define TOP_PATH "/" FO_YANG_TOP
 
@@ -147,10 +146,12 @@ error_path(const struct ly_err_item *e)
 	static const char mod[] = "/" FO_YANG_MODULE ":", top[] = "failover";
 	size_t n = sizeof(mod) - 1, t = sizeof(top) - 1;
 	const char *p = NULL, *q;
+	char buf[1024];
+	const char *where = fo_ly_err_location(e, buf, sizeof(buf));
 	bool data = false;
 
-	for (size_t i = 0; i < 3 && p == NULL && e->path != NULL; i++) {
-		if ((p = strstr(e->path, label[i])) != NULL) {
+	for (size_t i = 0; i < 3 && p == NULL && where != NULL; i++) {
+		if ((p = strstr(where, label[i])) != NULL) {
 			p += strlen(label[i]);
 			data = i == 0;
 		}
@@ -217,8 +218,8 @@ static fo_status
 ly_fail(struct cfg *c, const struct ly_ctx *ctx, LY_ERR rc)
 {
 	const struct ly_err_item *e = first_error(ctx);
-	const char *line;
-	char *path;
+	const char *line, *where;
+	char *path, buf[1024];
 
 	if (c->err == NULL || c->errlen == 0)
 		return FO_ERR_CONFIG;
@@ -232,7 +233,8 @@ ly_fail(struct cfg *c, const struct ly_ctx *ctx, LY_ERR rc)
 		return FO_ERR_CONFIG;
 	}
 	/* No node yet (a JSON syntax error): say where in the text. */
-	line = e->path != NULL ? strstr(e->path, "ine number ") : NULL;
+	where = fo_ly_err_location(e, buf, sizeof(buf));
+	line = where != NULL ? strstr(where, "ine number ") : NULL;
 	if (line != NULL)
 		snprintf(c->err, c->errlen, "%s: %s (line %lu of the parameters)",
 		    TOP_PATH, e->msg, strtoul(line + strlen("ine number "), NULL, 10));
@@ -495,7 +497,7 @@ ctx_new(struct cfg *c, struct ly_ctx **ctx)
 	*ctx = NULL;
 	if ((text = module_text_for_engine()) == NULL)
 		goto done;
-	if ((rc = ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, ctx)) != LY_SUCCESS) {
+	if ((rc = ly_ctx_new(FO_LY_SEARCH_DIR, FO_LY_CTX_OPTIONS, ctx)) != LY_SUCCESS) {
 		st = rc == LY_EMEM ? FO_ERR_NOMEM :
 		    cfg_fail(c, NULL, "cannot create a libyang context");
 		goto done;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include <check.h>
-#include <libyang/libyang.h>
+#include "fo_yang_compat.h"
 
 #include "fo_config.h"
 
@@ -316,7 +316,9 @@ static const struct bad {
 	/* 11: bad scope address */
 	{ "{\"relationships\": [{\"name\": \"r1\", \"partner-server\": \"10.0.0.2\", "
 	  "\"server-type\": \"primary\", \"scope-id\": [\"10.0.0\"]}]}",
-	  R1 "/scope-id", "Unsatisfied pattern - \"10.0.0\" does not conform" },
+	  R1 "/scope-id", "Unsatisfied pattern - \"10.0.0\" does not conform"
+	  "|Failed to convert IPv4 address \"10.0.0\""   /* libyang 3 */
+	  "|Failed to store IPv4 address \"10.0.0\"" },  /* libyang 5 */
 	/* 12: unknown key in a relationship */
 	{ ONE(", \"mclt\": 60"), R1 "/mclt: ", "unknown parameter (Node \"mclt\" "
 	  "not found as a child of \"relationships\" node.)" },
@@ -536,7 +538,7 @@ START_TEST(test_settings_table_matches_module)
 		const struct lysc_node *list, *k = NULL;
 		size_t leaves = 0;
 
-		ck_assert_int_eq(ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, &ctx), LY_SUCCESS);
+		ck_assert_int_eq(ly_ctx_new(FO_LY_SEARCH_DIR, FO_LY_CTX_OPTIONS, &ctx), LY_SUCCESS);
 		ck_assert_int_eq(lys_parse_mem(ctx, fo_yang_module_text, LYS_IN_YANG, NULL),
 		    LY_SUCCESS);
 		list = lys_find_path(ctx, NULL, "/" FO_YANG_TOP "/relationships", 0);
@@ -554,6 +556,22 @@ START_TEST(test_settings_table_matches_module)
 }
 END_TEST
 
+/* Whether text holds one of the "|"-separated reasons (libyang words some
+ * errors differently from version to version). */
+static bool
+has_reason(const char *text, const char *reasons)
+{
+	char one[256];
+
+	for (const char *r = reasons, *bar; *r != '\0'; r = bar + (*bar == '|')) {
+		bar = r + strcspn(r, "|");
+		snprintf(one, sizeof(one), "%.*s", (int)(bar - r), r);
+		if (strstr(text, one) != NULL)
+			return true;
+	}
+	return false;
+}
+
 START_TEST(test_bad_document)
 {
 	const struct bad *b = &bad[_i];
@@ -565,7 +583,7 @@ START_TEST(test_bad_document)
 	ck_assert_msg(strncmp(err, b->path, plen) == 0,
 	    "case %d: path: want \"%s\", got \"%s\"", _i, b->path, err);
 	ck_assert_msg(strstr(err, ": ") != NULL, "case %d: no separator: %s", _i, err);
-	ck_assert_msg(strstr(err + plen, b->reason) != NULL,
+	ck_assert_msg(has_reason(err + plen, b->reason),
 	    "case %d: reason: want \"%s\", got \"%s\"", _i, b->reason, err);
 	ck_assert_msg(strstr(err, "TOPSECRET") == NULL && strstr(err, "271828") == NULL
 	    && strstr(err, "hush") == NULL, "case %d: secret leaked: %s", _i, err);

@@ -7,7 +7,7 @@
 #include <check.h>
 #include <dirent.h>
 #include <arpa/inet.h>
-#include <libyang/libyang.h>
+#include "fo_yang_compat.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -307,7 +307,7 @@ validate(const char *out, bool full)
 	ck_assert_ptr_nonnull(doc);
 	snprintf(doc, len, "{\"" FO_YANG_TOP "\": %s}", out);
 	ly_log_options(LY_LOSTORE);
-	ck_assert_int_eq(ly_ctx_new(NULL, LY_CTX_NO_YANGLIBRARY, &ctx), LY_SUCCESS);
+	ck_assert_int_eq(ly_ctx_new(FO_LY_SEARCH_DIR, FO_LY_CTX_OPTIONS, &ctx), LY_SUCCESS);
 	ck_assert_int_eq(lys_parse_mem(ctx, fo_yang_module_text, LYS_IN_YANG, NULL), LY_SUCCESS);
 	rc = lyd_parse_data_mem(ctx, doc, LYD_JSON,
 	    LYD_PARSE_STRICT | (full ? 0 : LYD_PARSE_ONLY), full ? LYD_VALIDATE_PRESENT : 0, &tree);
