@@ -78,6 +78,27 @@ fo_kea_env() {
 	export KEA_PIDFILE_DIR="$FO_TMP/run" KEA_LOCKFILE_DIR="$FO_TMP/run"
 }
 
+# Kea 2.6.3 and 3.0 restrict paths (2.2 ignores the variables below). Hooks
+# load only from the hooks directory or KEA_HOOKS_PATH: the built hook and the
+# Kea hooks a test loads are linked into $FO_TMP/hooks (fo_hook_link), the
+# KEA_HOOKS_PATH of every Kea process a test starts; FO_HOOK names the link.
+# Control sockets, lease files and log files only under /run/kea,
+# /var/lib/kea and /var/log/kea, or the directories KEA_CONTROL_SOCKET_DIR,
+# KEA_DHCP_DATA_DIR and KEA_LOG_FILE_DIR name: `env $(fo_kea_dirs DIR) kea-...`
+# gives one process DIR for all three (mode 750: Kea 3.0 refuses a socket
+# directory open to others).
+mkdir -p "$FO_TMP/hooks"
+export KEA_HOOKS_PATH="$FO_TMP/hooks"
+# fo_hook_link LIBRARY: link LIBRARY into $FO_TMP/hooks; prints the link.
+fo_hook_link() {
+	ln -sf "$1" "$FO_TMP/hooks/$(basename "$1")" && echo "$FO_TMP/hooks/$(basename "$1")"
+}
+FO_HOOK=$(fo_hook_link "$FO_HOOK")
+fo_kea_dirs() {
+	mkdir -p "$1" && chmod 750 "$1" &&
+	    echo "KEA_CONTROL_SOCKET_DIR=$1 KEA_DHCP_DATA_DIR=$1 KEA_LOG_FILE_DIR=$1"
+}
+
 # fo_instantiate EXAMPLE OUT [IFACE]: an example configuration with the built
 # hook's path in place of @HOOKSDIR@/libdhcp_failover.so, listening on IFACE
 # (default lo: `kea-dhcp4 -t` refuses interfaces that do not exist).

@@ -64,6 +64,7 @@
 : "${KEA_HOOKS_DIR:=$("$KEA_DHCP4" -W 2>/dev/null | sed -n 's/^ *hooks_dir: *//p' | head -1)}"
 [ -n "$KEA_HOOKS_DIR" ] || KEA_HOOKS_DIR=/usr/lib/x86_64-linux-gnu/kea/hooks
 : "${FO_LEASE_CMDS:=$KEA_HOOKS_DIR/libdhcp_lease_cmds.so}"
+FO_LEASE_CMDS=$(fo_hook_link "$FO_LEASE_CMDS")   # KEA_HOOKS_PATH (lib.sh)
 FO_PROBE="$srcdir/tools/dhcp_probe.py"
 
 FO_NSP="fo-$FO_TEST-$$"
@@ -185,7 +186,7 @@ fo_kea_start() {
 	rm -f "$_dir/kea4.sock"
 	# FO_TEST_SEAM=0: without the test seam (as in production; tools/demo.sh).
 	_seam=KEA_FAILOVER_TEST_SEAM=1; [ "${FO_TEST_SEAM:-1}" = 0 ] && _seam=FO_TEST_SEAM=0
-	env KEA_PIDFILE_DIR="$_dir/run" KEA_LOCKFILE_DIR="$_dir/run" "$_seam" \
+	env KEA_PIDFILE_DIR="$_dir/run" KEA_LOCKFILE_DIR="$_dir/run" $(fo_kea_dirs "$_dir") "$_seam" \
 	    ip netns exec "$_ns" ${FO_KEA_WRAPPER:-} "$KEA_DHCP4" -c "$_dir/kea-dhcp4.json" >"$_log" 2>&1 &
 	_pid=$!
 	eval "FO_KEA_PID_$_n=\$_pid"
@@ -343,7 +344,7 @@ fo_agent_start() {
 	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
 	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
 	                 "severity": "INFO"}]}}' >"$_dir/agent.json"
-	KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" \
+	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
 	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >"$_dir/agent.log" 2>&1 &
 	_pid=$!
 	eval "FO_AGENT_PID_$1=\$_pid FO_AGENT_PORT_$1=\$2"

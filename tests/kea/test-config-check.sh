@@ -62,7 +62,7 @@ start_kea() {
 	    .Dhcp4["lease-database"] = {"type": "memfile", "persist": true, "name": $lf}
 	    | .Dhcp4["control-socket"] = {"socket-type": "unix", "socket-name": $sock}' \
 	    "$1" >"$1.ns"
-	ip netns exec "$ns" "$KEA_DHCP4" -c "$1.ns" >"$2" 2>&1 &
+	env $(fo_kea_dirs "$FO_TMP") ip netns exec "$ns" "$KEA_DHCP4" -c "$1.ns" >"$2" 2>&1 &
 	KEA_PID=$!
 	FO_PIDS="$FO_PIDS $KEA_PID"
 }

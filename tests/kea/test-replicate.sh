@@ -27,13 +27,15 @@
 # the right CA and its client certificate it replicates (result 0, s2 has the
 # change); failover-get shows the three paths, never the key. The secret and
 # the agent's password are in no answer and no log; s2's configuration file
-# is not rewritten. With multi-threading off and on (FO_MT_LIST).
+# is not rewritten. With multi-threading off and on (FO_MT_LIST). On Kea >= 3.0
+# also through s2's own HTTP control socket (with basic authentication).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat curl yanglint kea-ctrl-agent kea-shell "$PYTHON"
-fo_deadline 175
+KEA3=0; [ "$("$KEA_DHCP4" -v 2>/dev/null | cut -d. -f1)" -ge 3 ] 2>/dev/null && KEA3=1
+fo_deadline $((175 + 60 * KEA3))   # Kea >= 3.0: one more pair, over the http socket
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 SECRET="fo-rep-secret-$$-Kx7Qp"
@@ -138,7 +140,7 @@ agent_start() {
 	    + (if $tls == 1 then {"trust-anchor": ($pki + "/ca.pem"), "cert-file": ($pki + "/server.pem"),
 	       "key-file": ($pki + "/server.key"), "cert-required": true} else {} end))}' \
 	    >"$_dir/agent$_sfx.json"
-	KEA_PIDFILE_DIR="$_dir/agent$_sfx-run" KEA_LOCKFILE_DIR="$_dir/agent$_sfx-run" \
+	env KEA_PIDFILE_DIR="$_dir/agent$_sfx-run" KEA_LOCKFILE_DIR="$_dir/agent$_sfx-run" $(fo_kea_dirs "$_dir") \
 	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent$_sfx.json" >"$_dir/agent$_sfx.log" 2>&1 &
 	_apid=$!
 	FO_PIDS="$FO_PIDS $_apid"
@@ -518,8 +520,41 @@ if command -v openssl >/dev/null 2>&1; then
 	if make_pki; then PKI_OK=1; else fo_not_ok "the certificates of the https case (openssl)"; sed 's/^/#   /' "$PKI/openssl.log" | tail -5; fi
 fi
 
+# Kea >= 3.0: the replication goes to kea-dhcp4's own HTTP control socket (no
+# kea-ctrl-agent; ISC deprecates it there), with basic authentication.
+http_socket() {
+	tag=http d="$FO_TMP/ans-http"; mkdir -p "$d"
+	fo_pair_reset
+	agents_stop
+	rel1=$(echo "$REL1" | jq -c '."partner-control-url" = "http://10.0.0.2:8010/"')
+	fo_pair_config s1 "$FO_TMP/s1.json" "$rel1" "{\"subnet4\": $SUBNETS1}"
+	fo_pair_config s2 "$FO_TMP/s2u.json" "$REL" "{\"subnet4\": $SUBNETS2}"
+	jq --arg u "$AGENT_USER" --arg pw "$PW" '.Dhcp4["control-sockets"] = [.Dhcp4["control-socket"],
+	      {"socket-type": "http", "socket-address": "10.0.0.2", "socket-port": 8010,
+	       "authentication": {"type": "basic", "realm": "kea-failover-test",
+	                          "clients": [{"user": $u, "password": $pw}]}}]
+	    | del(.Dhcp4["control-socket"])' "$FO_TMP/s2u.json" >"$FO_TMP/s2.json"
+	if ! fo_pair_start 0 "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then
+		fo_not_ok "$tag: both kea-dhcp4 start (s2 with an http control socket)"; fo_kea_stop s1; fo_kea_stop s2; return
+	fi
+	fo_check "$tag: s1 reaches Normal" fo_wait_state s1 rel1 Normal 60 Normal
+	raw s1 "$(config_set_s1 '.subnet4[0].pools = [{"pool": "10.0.1.0 - 10.0.1.149"}]')" >"$d/cs1.json"
+	fo_check "$tag: config-set on s1 (pool 10.0.1.0-149): result 0" fo_result_is "$d/cs1.json" 0
+	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
+	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep.json"
+	fo_check "$tag: failover-replicate to s2's own http socket (http://10.0.0.2:8010/): result 0, applied" \
+	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true' "$d/rep.json"
+	fo_check "$tag: s2's config-get shows s1's 10.0.0.0 (pool)" same_scope 10.0.0.0
+	fo_check "$tag: s2 logged the replication as applied" fo_wait_log "$FO_LOG_s2" "FAILOVER_REPLICATE_APPLIED" 5
+	fo_check "$tag: the shared secret and the password are in no answer and no log" \
+	    fo_no_secret "$d"/*.json "$FO_TMP"/s1/kea.*.log "$FO_TMP"/s2/kea.*.log
+	fo_kea_stop s1
+	fo_kea_stop s2
+}
+
 for mt in ${FO_MT_LIST:-0 1}; do
 	run "$mt"
 done
+[ "$KEA3" = 0 ] || http_socket
 
 fo_summary
