@@ -161,7 +161,7 @@ fo_check "failover-add with a name that is not UTF-8: result 1, '/name: not vali
 jq '.Dhcp4["hooks-libraries"][1].parameters.relationships[0]["server-name"] = "@BAD@"
     | .Dhcp4["interfaces-config"].interfaces = ["lo"]' "$FO_TMP/s1.json" |
     sed 's/@BAD@/kea-\xc3(/' >"$FO_TMP/bad-t.json"
-fo_env_t() { env KEA_PIDFILE_DIR="$FO_TMP/s1/run" KEA_LOCKFILE_DIR="$FO_TMP/s1/run" "$KEA_DHCP4" -t "$1"; }
+fo_env_t() { env KEA_PIDFILE_DIR="$FO_TMP/s1/run" KEA_LOCKFILE_DIR="$FO_TMP/s1/run" $(fo_kea_dirs "$FO_TMP/s1") "$KEA_DHCP4" -t "$1"; }
 t_accepts() { fo_env_t "$1" >"$FO_TMP/t-good.out" 2>&1 || { sed 's/^/#   /' "$FO_TMP/t-good.out" | grep -E 'ERROR|FATAL' | head -3; return 1; }; }
 fo_env_t "$FO_TMP/bad-t.json" >"$FO_TMP/t.out" 2>&1
 fo_check "kea-dhcp4 -t refuses a server-name that is not UTF-8, naming the leaf" \
