@@ -22,7 +22,7 @@ build=${FO_BUILD_DIR:-$top/build}
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 	kea-dev kea-dhcp4-server kea-ctrl-agent kea-admin libboost-dev \
 	libyang2-dev|libyang-dev libyang2-tools|libyang-tools|libyang3-tools check jq iproute2 busybox valgrind \
-	python3 socat curl libssl-dev openssl tshark isc-dhcp-server"
+	python3 socat curl libssl-dev openssl tshark isc-dhcp-server e2fsprogs"
 
 # pick "a|b|c": the first alternative apt can install here.
 pick() {
