@@ -10,8 +10,6 @@
 #include <cc/data.h>
 #include <dhcpsrv/cfgmgr.h>
 
-#include <time.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -39,143 +37,11 @@ namespace kea_failover {
 
 namespace {
 
-const int STEP_TIMEOUT_MS = 10000;      // each request to the partner's agent
-const int STATUS_TIMEOUT_MS = 3000;     // each poll of failover-replicate-status
-const int APPLY_WAIT_MS = 20000;        // the partner's config-set and reload
-const int POLL_MS = 250;
-
-int64_t
-mono_ms() {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000);
-}
+fo_repl_sender* sender = nullptr;        // created by the first failover-replicate
 
 std::string
 dotted(uint32_t a) {
     return (isc::asiolink::IOAddress(a).toText());
-}
-
-// The transport failed (not the partner's word): what, with the URL.
-struct SendError : public std::runtime_error {
-    SendError(fo_status s, const std::string& m) : std::runtime_error(m), st(s) {}
-    fo_status st;
-};
-
-// The partner's answer: Kea's {"result", "text", "arguments"} (the agent
-// wraps it in a one-element list).
-struct Answer {
-    int result = -1;
-    std::string text;
-    ConstElementPtr args;
-};
-
-Answer
-parse_answer(const std::string& body) {
-    ConstElementPtr e = Element::fromJSON(body);
-    if (e->getType() == Element::list && e->size() > 0) {
-        e = e->get(0);
-    }
-    ConstElementPtr r = e->getType() == Element::map ? e->get("result") : ConstElementPtr();
-    if (!r || r->getType() != Element::integer) {
-        throw std::runtime_error("no result in it");
-    }
-    Answer a;
-    a.result = static_cast<int>(r->intValue());
-    ConstElementPtr t = e->get("text");
-    a.text = t && t->getType() == Element::string ? t->stringValue() : std::string();
-    a.args = e->get("arguments");
-    return (a);
-}
-
-Answer
-call_partner(const std::string& rel, const std::string& cmd, const ConstElementPtr& args,
-             int timeout_ms) {
-    char* body = nullptr;
-    char err[1024] = "";
-    fo_status st = fo_engine_replicate_send(engine, rel.c_str(), cmd.c_str(),
-                                            args->str().c_str(), wall_now(), timeout_ms,
-                                            &body, err, sizeof(err));
-    if (st != FO_OK) {
-        throw SendError(st, err[0] != '\0' ? err : fo_status_name(st));
-    }
-    std::string text(body);
-    free(body);
-    try {
-        return (parse_answer(text));
-    } catch (const std::exception& ex) {
-        throw SendError(FO_ERR_PROTO, "the partner's agent answered with no Kea answer (" +
-                        std::string(ex.what()) + "): " + text.substr(0, 200));
-    }
-}
-
-std::string
-args_member(const ConstElementPtr& args, const std::string& key) {
-    ConstElementPtr v = args && args->getType() == Element::map ? args->get(key) :
-        ConstElementPtr();
-    return (v && v->getType() == Element::string ? v->stringValue() : std::string());
-}
-
-// Poll the partner until it says the replication `id` is applied (true) or
-// failed (throws with its reason), or until APPLY_WAIT_MS (throws).
-void
-wait_applied(const std::string& rel, const std::string& id, std::string& text) {
-    ElementPtr args = Element::createMap();
-    args->set("relationship", Element::create(rel));
-    args->set("id", Element::create(id));
-    std::string last = "none";
-    for (int64_t end = mono_ms() + APPLY_WAIT_MS; mono_ms() < end;) {
-        usleep(POLL_MS * 1000);
-        try {
-            Answer a = call_partner(rel, "failover-replicate-status", args, STATUS_TIMEOUT_MS);
-            std::string state = args_member(a.args, "state");
-            if (a.result == CONTROL_RESULT_SUCCESS && state == "applied") {
-                text = args_member(a.args, "text");
-                return;
-            }
-            if (a.result == CONTROL_RESULT_SUCCESS && state == "failed") {
-                throw std::runtime_error("the partner could not apply it: " +
-                                         args_member(a.args, "text"));
-            }
-            last = a.text;
-        } catch (const SendError& ex) {
-            last = ex.what();           // the partner is reloading its configuration
-        }
-    }
-    throw std::runtime_error("the partner checked and accepted the replication (" + id +
-                             ") but did not confirm within " +
-                             std::to_string(APPLY_WAIT_MS / 1000) +
-                             " s that it applied it (last answer: " + last +
-                             "); failover-replicate-status on the partner tells");
-}
-
-// "10.0.0.0 changed (option-data, pools), 10.1.0.0 unchanged; class X added"
-std::string
-describe(const ConstElementPtr& changes) {
-    std::string out;
-    for (auto const& s : changes && changes->get("scopes") ?
-             changes->get("scopes")->listValue() : std::vector<ElementPtr>()) {
-        out += (out.empty() ? "" : ", ") + args_member(s, "scope-id") + " " +
-               args_member(s, "change");
-        ConstElementPtr m = s->get("members");
-        if (m && m->getType() == Element::list && m->size() > 0) {
-            std::string names;
-            for (auto const& n : m->listValue()) {
-                names += (names.empty() ? "" : ", ") + n->stringValue();
-            }
-            out += " (" + names + ")";
-        }
-    }
-    for (const char* what : {"client-classes", "option-def"}) {
-        ConstElementPtr c = changes ? changes->get(what) : ConstElementPtr();
-        for (const char* how : {"added", "changed"}) {
-            ConstElementPtr l = c ? c->get(how) : ConstElementPtr();
-            if (l && l->getType() == Element::list && l->size() > 0) {
-                out += std::string("; ") + what + " " + how + ": " + l->str();
-            }
-        }
-    }
-    return (out);
 }
 
 struct Group {
@@ -184,60 +50,18 @@ struct Group {
     bool all = false;
 };
 
-// One relationship: apply (checked, nothing changes), commit, wait.
-bool
-replicate_one(const Group& g, ElementPtr& entry, std::string& text) {
-    entry = Element::createMap();
-    entry->set("relationship", Element::create(g.rel));
-    ElementPtr ids = Element::createList();
-    for (uint32_t s : g.scopes) {
-        ids->add(Element::create(dotted(s)));
-    }
-    entry->set("scope-id", ids);
-    entry->set("applied", Element::create(false));
-    try {
-        std::string why;
-        if (replicate_busy(g.rel, why)) {
-            throw std::runtime_error(why);
-        }
-        ReplicatePayload p = collect_payload(running_dhcp4(), g.scopes);
-        ElementPtr args = Element::createMap();
-        args->set("relationship", Element::create(g.rel));
-        args->set("all-scopes", Element::create(g.all));
-        args->set("subnet4", p.subnets);
-        args->set("client-classes", p.classes);
-        args->set("option-def", p.option_defs);
-        Answer a = call_partner(g.rel, "failover-replicate-apply", args, STEP_TIMEOUT_MS);
-        if (a.result != CONTROL_RESULT_SUCCESS) {
-            throw std::runtime_error("the partner refused it: " + a.text);
-        }
-        ConstElementPtr changes = a.args ? a.args->get("changes") : ConstElementPtr();
-        if (changes) {
-            entry->set("changes", changes);
-        }
-        std::string id = args_member(a.args, "id"), how = "nothing to change";
-        if (!id.empty()) {
-            entry->set("id", Element::create(id));
-            ElementPtr c = Element::createMap();
-            c->set("relationship", Element::create(g.rel));
-            c->set("id", Element::create(id));
-            Answer b = call_partner(g.rel, "failover-replicate-commit", c, STEP_TIMEOUT_MS);
-            if (b.result != CONTROL_RESULT_SUCCESS) {
-                throw std::runtime_error("the partner did not apply it: " + b.text);
-            }
-            wait_applied(g.rel, id, how);
-        }
-        entry->set("applied", Element::create(true));
-        text = "relationship '" + g.rel + "': " + describe(changes) + "; applied by the partner";
-        LOG_INFO(failover_logger, FAILOVER_REPLICATE_SENT).arg(g.rel).arg(describe(changes));
-        return (true);
-    } catch (const std::exception& ex) {
-        entry->set("error", Element::create(std::string(ex.what())));
-        text = "relationship '" + g.rel + "': " + ex.what();
-        LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("failover-replicate")
-            .arg(text);
-        return (false);
-    }
+// failover-replicate-apply's arguments for one relationship (Kea's data,
+// collected on the main thread; the engine signs and sends them).
+std::string
+apply_args(const Group& g) {
+    ReplicatePayload p = collect_payload(running_dhcp4(), g.scopes);
+    ElementPtr args = Element::createMap();
+    args->set("relationship", Element::create(g.rel));
+    args->set("all-scopes", Element::create(g.all));
+    args->set("subnet4", p.subnets);
+    args->set("client-classes", p.classes);
+    args->set("option-def", p.option_defs);
+    return (args->str());
 }
 
 // The relationship holding `scope` ("" when none).
@@ -297,7 +121,9 @@ plan(CalloutHandle& handle, const ConstElementPtr& args, std::vector<Group>& gro
     return (true);
 }
 
-// failover-replicate {name} | {scope-id}
+// failover-replicate {name} | {scope-id}: checks, then the exchange starts
+// on the engine's sender thread; the answer is its id at once (Kea's main
+// thread never waits for the partner), failover-replicate-status {id} tells.
 int
 failover_replicate(CalloutHandle& handle) {
     try {
@@ -306,30 +132,40 @@ failover_replicate(CalloutHandle& handle) {
         if (!plan(handle, args, groups)) {
             return (0);
         }
+        std::vector<std::string> payloads;
+        std::vector<fo_repl_group> cgroups;
         for (auto const& g : groups) {
-            fo_replicate_target t;
-            char err[512] = "";
-            if (fo_engine_replicate_target(engine, g.rel.c_str(), &t, err, sizeof(err)) != FO_OK
-                || t.url[0] == '\0') {
-                reply(handle, CONTROL_RESULT_ERROR, "partner-control-url: not set for "
-                      "relationship '" + g.rel + "' (the URL of the partner's kea-ctrl-agent, "
-                      "e.g. http://10.0.0.2:8000/; failover-set sets it)");
+            std::string why;
+            if (replicate_busy(g.rel, why)) {
+                reply(handle, CONTROL_RESULT_ERROR, "relationship '" + g.rel + "': " + why);
                 return (0);
             }
+            payloads.push_back(apply_args(g));
         }
-        ElementPtr list = Element::createList();
-        std::string text;
-        bool all_ok = true;
-        for (auto const& g : groups) {
-            ElementPtr entry;
-            std::string one;
-            all_ok = replicate_one(g, entry, one) && all_ok;
-            list->add(entry);
-            text += (text.empty() ? "" : "; ") + one;
+        for (size_t i = 0; i < groups.size(); ++i) {
+            cgroups.push_back(fo_repl_group{groups[i].rel.c_str(), groups[i].scopes.data(),
+                                            groups[i].scopes.size(), payloads[i].c_str()});
+        }
+        fo_host host = {};
+        host.log = engine_log;
+        if (sender == nullptr && fo_repl_sender_create(&sender, &host) != FO_OK) {
+            throw std::runtime_error("the sender's thread cannot be started");
+        }
+        uint64_t id = 0;
+        char err[1024] = "";
+        fo_status st = fo_engine_replicate_start(engine, sender, cgroups.data(), cgroups.size(),
+                                                 &id, err, sizeof(err));
+        if (st != FO_OK) {
+            reply(handle, st == FO_ERR_NOTFOUND ? CONTROL_RESULT_EMPTY : CONTROL_RESULT_ERROR,
+                  err[0] != '\0' ? err : fo_status_name(st));
+            return (0);
         }
         ElementPtr out = Element::createMap();
-        out->set("replications", list);
-        reply(handle, all_ok ? CONTROL_RESULT_SUCCESS : CONTROL_RESULT_ERROR, text, out);
+        out->set("id", Element::create(static_cast<int64_t>(id)));
+        out->set("status", Element::create(std::string("sending")));
+        reply(handle, CONTROL_RESULT_SUCCESS, "replication " + std::to_string(id) +
+              " started; failover-replicate-status {\"id\": " + std::to_string(id) +
+              "} tells its outcome", out);
     } catch (const BadArgument& ex) {
         reply(handle, CONTROL_RESULT_ERROR, ex.what());
     } catch (const std::exception& ex) {
@@ -367,6 +203,31 @@ relationship_scopes(const std::string& name, std::vector<uint32_t>& out, std::st
         return (false);
     }
     return (true);
+}
+
+bool
+replicate_sending(const std::string& rel) {
+    return (fo_repl_sender_busy(sender, rel.c_str()));
+}
+
+bool
+replicate_sent_status(uint64_t id, int& result, std::string& text, ConstElementPtr& args) {
+    char* t = nullptr;
+    char* a = nullptr;
+    if (fo_repl_sender_status(sender, id, &result, &t, &a) != FO_OK) {
+        return (false);
+    }
+    text = t;
+    args = Element::fromJSON(a);
+    free(t);
+    free(a);
+    return (true);
+}
+
+void
+replicate_sender_stop() {
+    fo_repl_sender_destroy(sender);
+    sender = nullptr;
 }
 
 void

@@ -2,13 +2,15 @@
 // and the partner's side of it (docs/commands.md, failover-replicate).
 //
 // The sender (failover_replicate.cc) collects the Kea configuration of the
-// scopes and sends it to the partner's kea-ctrl-agent in two steps:
+// scopes and hands it to the engine's sender thread (fo_replicate.h), which
+// sends it to the partner's kea-ctrl-agent in two steps:
 // failover-replicate-apply (the partner checks it with config-test and
 // answers what would change; nothing changes yet) and
 // failover-replicate-commit (the partner applies it with config-set once the
 // command handler has returned); then it polls failover-replicate-status
-// until the partner says applied or failed. The partner's side is
-// failover_replicate_apply.cc.
+// until the partner says applied or failed. The command answers at once with
+// an id; failover-replicate-status {id} (an integer) tells the outcome. The
+// partner's side is failover_replicate_apply.cc.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #ifndef FAILOVER_REPLICATE_H
 #define FAILOVER_REPLICATE_H
@@ -52,6 +54,18 @@ bool relationship_scopes(const std::string& name, std::vector<uint32_t>& out, st
 // partner is prepared (checked, not committed, not expired) or being applied
 // here. `why` says which.
 bool replicate_busy(const std::string& relationship, std::string& why);
+
+// This server is sending a replication of `relationship` (its sender thread).
+bool replicate_sending(const std::string& relationship);
+
+// The status of the replication this server sent with handle `id` (false:
+// no such id): the answer's result, text and arguments.
+bool replicate_sent_status(uint64_t id, int& result, std::string& text,
+                           isc::data::ConstElementPtr& args);
+
+// unload(): stop the sender's thread (a running exchange ends after its
+// current request) and forget the replications sent.
+void replicate_sender_stop();
 
 // Partner-side command handlers (failover_replicate_apply.cc).
 int failover_replicate_apply(isc::hooks::CalloutHandle& handle);

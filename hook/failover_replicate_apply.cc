@@ -325,6 +325,11 @@ failover_replicate_apply(CalloutHandle& handle) {
                    "here (") + r->id + "); try again when it is done");
             return (0);
         }
+        if (replicate_sending(rel)) {
+            refuse(handle, rel, "this server is sending a replication of relationship '" + rel +
+                   "' to its partner: replications in opposite directions must not cross");
+            return (0);
+        }
         std::string bad = scope_mismatch(rel, p.subnets, all && all->boolValue());
         if (!bad.empty()) {
             refuse(handle, rel, bad);
@@ -425,6 +430,21 @@ failover_replicate_status(CalloutHandle& handle) {
     try {
         ConstElementPtr args = arguments_of(handle, {"id", "relationship", "time", "digest"},
                                             true);
+        ConstElementPtr nid = args->get("id");
+        if (nid && nid->getType() == Element::integer) {
+            // A replication this server sent (failover-replicate's handle).
+            int rc = 0;
+            std::string text;
+            ConstElementPtr out;
+            if (nid->intValue() <= 0 ||
+                !replicate_sent_status(static_cast<uint64_t>(nid->intValue()), rc, text, out)) {
+                reply(handle, CONTROL_RESULT_EMPTY, "id: this server sent no replication " +
+                      nid->str() + " (the last 16 are kept)");
+            } else {
+                reply(handle, rc, text, out);
+            }
+            return (0);
+        }
         std::string id = string_arg(args, "id");
         if (args->get("relationship")) {
             std::string rel = string_arg(args, "relationship");
@@ -477,6 +497,7 @@ replicate_configured(const isc::asiolink::IOServicePtr& io) {
 
 void
 replicate_unload() {
+    replicate_sender_stop();
     io_service.reset();
     prepared = Prepared();
 }

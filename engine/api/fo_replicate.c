@@ -15,7 +15,7 @@
 #include "fo_canon.h"
 #include "fo_digest.h"
 #include "fo_http.h"
-#include "fo_replicate.h"
+#include "fo_replicate_int.h"
 
 static const char mac_label[] = "kea-failover-replicate\n";
 
@@ -240,20 +240,13 @@ fo_engine_replicate_check(fo_engine *eng, const char *name, const char *command,
 }
 
 fo_status
-fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
-    const char *args_json, fo_wall now, int timeout_ms, char **answer, char *err,
-    size_t errlen)
+fo_repl_peer_of(fo_engine *eng, const char *name, fo_repl_peer *out, char *err, size_t errlen)
 {
 	const fo_relationship *r = find_rel(eng, name, err, errlen);
-	fo_http_request req = { .timeout_ms = timeout_ms };
-	fo_http_response resp;
-	char why[512] = "";
-	char *body = NULL;
-	fo_status st;
 
-	if (answer == NULL)
+	if (out == NULL)
 		return FO_ERR_INVAL;
-	*answer = NULL;
+	memset(out, 0, sizeof(*out));
 	if (r == NULL)
 		return FO_ERR_NOTFOUND;
 	if (r->partner_control_url[0] == '\0') {
@@ -263,31 +256,83 @@ fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
 		    "sets it)", r->name);
 		return FO_ERR_CONFIG;
 	}
-	st = fo_replicate_request(r->enable_auth && r->shared_secret[0] != '\0' ?
-	    r->shared_secret : NULL, command, args_json, now, &body, err, errlen);
+	snprintf(out->name, sizeof(out->name), "%s", r->name);
+	snprintf(out->url, sizeof(out->url), "%s", r->partner_control_url);
+	snprintf(out->user, sizeof(out->user), "%s", r->partner_control_user);
+	snprintf(out->password, sizeof(out->password), "%s", r->partner_control_password);
+	snprintf(out->ca_file, sizeof(out->ca_file), "%s", r->partner_control_trust_anchor);
+	snprintf(out->cert_file, sizeof(out->cert_file), "%s", r->partner_control_cert_file);
+	snprintf(out->key_file, sizeof(out->key_file), "%s", r->partner_control_key_file);
+	if (r->enable_auth)
+		snprintf(out->secret, sizeof(out->secret), "%s", r->shared_secret);
+	return FO_OK;
+}
+
+void
+fo_repl_peer_clear(fo_repl_peer *p)
+{
+	OPENSSL_cleanse(p->password, sizeof(p->password));
+	OPENSSL_cleanse(p->secret, sizeof(p->secret));
+}
+
+fo_status
+fo_repl_peer_send(const fo_repl_peer *p, const char *command, const char *args_json,
+    fo_wall now, int timeout_ms, char **answer, char *err, size_t errlen)
+{
+	fo_http_request req = { .timeout_ms = timeout_ms };
+	fo_http_response resp;
+	char why[512] = "";
+	char *body = NULL;
+	fo_status st;
+
+	if (answer == NULL)
+		return FO_ERR_INVAL;
+	*answer = NULL;
+	st = fo_replicate_request(p->secret[0] != '\0' ? p->secret : NULL, command, args_json,
+	    now, &body, err, errlen);
 	if (st != FO_OK)
 		return st;
-	req.url = r->partner_control_url;
-	req.user = r->partner_control_user;
-	req.password = r->partner_control_password;
-	req.ca_file = r->partner_control_trust_anchor;
-	req.cert_file = r->partner_control_cert_file;
-	req.key_file = r->partner_control_key_file;
+	req.url = p->url;
+	req.user = p->user;
+	req.password = p->password;
+	req.ca_file = p->ca_file;
+	req.cert_file = p->cert_file;
+	req.key_file = p->key_file;
 	req.body = body;
 	req.body_len = strlen(body);
 	st = fo_http_post(&req, &resp, why, sizeof(why));
 	fo_free(body);
 	if (st != FO_OK) {
-		fo_errf(err, errlen, "partner-control-url %s: %s", r->partner_control_url, why);
+		fo_errf(err, errlen, "partner-control-url %s: %s", p->url, why);
 		return st;
 	}
 	if (resp.status != 200) {
 		fo_errf(err, errlen, "partner-control-url %s: the agent answered HTTP %d %s%s",
-		    r->partner_control_url, resp.status, resp.reason, resp.status == 401 ?
+		    p->url, resp.status, resp.reason, resp.status == 401 ?
 		    " (check partner-control-user and partner-control-password)" : "");
 		fo_http_response_free(&resp);
 		return FO_ERR_PROTO;
 	}
 	*answer = resp.body;
 	return FO_OK;
+}
+
+fo_status
+fo_engine_replicate_send(fo_engine *eng, const char *name, const char *command,
+    const char *args_json, fo_wall now, int timeout_ms, char **answer, char *err,
+    size_t errlen)
+{
+	fo_repl_peer *p = fo_calloc(1, sizeof(*p));
+	fo_status st;
+
+	if (answer == NULL || p == NULL) {
+		fo_free(p);
+		return answer == NULL ? FO_ERR_INVAL : FO_ERR_NOMEM;
+	}
+	*answer = NULL;
+	if ((st = fo_repl_peer_of(eng, name, p, err, errlen)) == FO_OK)
+		st = fo_repl_peer_send(p, command, args_json, now, timeout_ms, answer, err, errlen);
+	fo_repl_peer_clear(p);
+	fo_free(p);
+	return st;
 }

@@ -93,4 +93,54 @@ fo_status fo_engine_replicate_send(fo_engine *eng, const char *name, const char 
     const char *args_json, fo_wall now, int timeout_ms, char **answer, char *err,
     size_t errlen);
 
+/* ---- The sending side, off the caller's thread ----------------------------- */
+
+/*
+ * failover-replicate's exchanges with the partners run on a thread of their
+ * own (fo_replicate_send.c, driving the step function core/fo_repl_tx.h),
+ * never on Kea's main thread: the command answers at once with an id, and
+ * failover-replicate-status {id} tells the outcome. One replication runs at
+ * a time; the last FO_REPL_SEND_KEPT are kept for their status.
+ */
+#define FO_REPL_SEND_KEPT 16
+
+typedef struct fo_repl_sender fo_repl_sender;
+
+/* The thread logs each outcome through host->log (copied; NULL: no log). FO_ERR_NOMEM, FO_ERR_IO. */
+fo_status fo_repl_sender_create(fo_repl_sender **out, const fo_host *host);
+/* A running exchange stops after its current request (at most its timeout); joins. */
+void fo_repl_sender_destroy(fo_repl_sender *s);
+
+/* One relationship's part of a replication. */
+typedef struct fo_repl_group {
+	const char *relationship;
+	const fo_ip4 *scopes;           /* the scopes sent, for the status */
+	size_t n_scopes;
+	const char *apply_args;         /* failover-replicate-apply's arguments (a JSON
+	                                   object, without "time" and "digest") */
+} fo_repl_group;
+
+/*
+ * Start a replication of the groups, one after another: each group's
+ * partner (URL, credentials, secret) is copied from eng now. *id: its
+ * handle (1, 2, ...). FO_ERR_NOTFOUND / FO_ERR_CONFIG (err: no relationship,
+ * "partner-control-url: not set ..."), FO_ERR_STATE (err says which
+ * replication runs), FO_ERR_INVAL, FO_ERR_NOMEM.
+ */
+fo_status fo_engine_replicate_start(fo_engine *eng, fo_repl_sender *s, const fo_repl_group *g,
+    size_t n, uint64_t *id, char *err, size_t errlen);
+
+/*
+ * The status of replication `id` as a command's answer: *result 0 (running,
+ * or every group done) or 1 (a group failed), *text and *args_json
+ * (malloc'd): {"id", "status": "sending" | "committing" | "waiting" | "done" |
+ * "failed", "replications": [{"relationship", "scope-id", "applied",
+ * "changes", "id", "error"}]}. FO_ERR_NOTFOUND: no such id (kept).
+ */
+fo_status fo_repl_sender_status(fo_repl_sender *s, uint64_t id, int *result, char **text,
+    char **args_json);
+
+/* A replication to `relationship` is running here (not done, not failed). */
+bool fo_repl_sender_busy(fo_repl_sender *s, const char *relationship);
+
 #endif /* FO_REPLICATE_H */

@@ -230,8 +230,8 @@ fo_http_response_free(fo_http_response *resp)
 
 /* ---- The exchange ---- */
 
-static int64_t
-now_ms(void)
+int64_t
+fo_mono_now_ms(void)
 {
 	struct timespec ts;
 
@@ -245,7 +245,7 @@ wait_fd(int fd, short events, int64_t deadline)
 {
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = events };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - fo_mono_now_ms();
 		int r;
 
 		if (left <= 0)
@@ -511,7 +511,7 @@ tls_start(conn *c, const fo_http_request *req, const fo_url *u, int64_t deadline
 fo_status
 fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size_t errlen)
 {
-	int64_t start = now_ms(), deadline, conn_deadline;
+	int64_t start = fo_mono_now_ms(), deadline, conn_deadline;
 	fo_url u;
 	char *head = NULL;
 	conn c = { .fd = -1 };

@@ -25,6 +25,9 @@
 #define FO_HTTP_TIMEOUT_MS 10000           /* default deadline of a whole request */
 #define FO_HTTP_CONNECT_TIMEOUT_MS 3000    /* default deadline of the connection */
 #define FO_HTTP_MAX_RESPONSE (16u << 20)   /* default limit of an answer, bytes */
+/* The monotonic clock in milliseconds (CLOCK_MONOTONIC), for the drivers that read it. */
+int64_t fo_mono_now_ms(void);
+
 /* Base64 (RFC 4648, with padding) of n bytes into out; false when out is too small. */
 bool fo_base64(const void *in, size_t n, char *out, size_t outlen);
 

@@ -17,7 +17,10 @@
 # s1), and requests signed here (python) straight to s2's socket: a wrong
 # digest, a time 2 minutes old, an invalid option (config-test), a scope of
 # no relationship. A prepared replication blocks a replication in the other
-# direction. Bad input (result 1 naming the field), unknown relationship or
+# direction. failover-replicate answers at once with an id (the exchange runs
+# on the engine's sender thread); failover-replicate-status {id} gives the
+# outcome, which the checks read; perfdhcp runs against s1 through one
+# replication and no answer may be 500 ms late. Bad input (result 1 naming the field), unknown relationship or
 # scope (3), no partner-control-url (1 naming it; failover-set sets it and
 # failover-get shows it, never the password). Over https (when the openssl
 # command is there to make the certificates): a second kea-ctrl-agent of s2
@@ -35,7 +38,7 @@
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat curl yanglint kea-ctrl-agent kea-shell "$PYTHON"
 KEA3=0; [ "$("$KEA_DHCP4" -v 2>/dev/null | cut -d. -f1)" -ge 3 ] 2>/dev/null && KEA3=1
-fo_deadline $((175 + 60 * KEA3))   # Kea >= 3.0: one more pair, over the http socket
+fo_deadline $((200 + 60 * KEA3))   # Kea >= 3.0: one more pair, over the http socket
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 SECRET="fo-rep-secret-$$-Kx7Qp"
@@ -83,6 +86,34 @@ renew_on_s2() {
 renew_not_on_s2() {
 	_r=$(subnet_of s2 10.1.0.0 | jq -c '."renew-timer"')
 	[ "$_r" != "$1" ] || { echo "#   renew-timer of 10.1.0.0 on s2: $_r"; return 1; }
+}
+# rep_wait VIA NAME START: the outcome of the replication that START (the
+# answer of failover-replicate) started: the answer of failover-replicate-status
+# {id} once its status is done or failed (within 45 s), asked over NAME's
+# socket (VIA sock) or its kea-ctrl-agent (VIA agent); START itself when it
+# started nothing.
+rep_wait() {
+	_id=$(printf '%s' "$3" | jq -r 'if .result == 0 and (.arguments.id | type) == "number" and
+	    .arguments.status == "sending" then .arguments.id else empty end' 2>/dev/null)
+	[ -n "$_id" ] || { printf '%s\n' "$3"; return; }
+	_end=$(($(date +%s) + 45))
+	_q=$(jq -cn --argjson id "$_id" '{"command": "failover-replicate-status", "service": ["dhcp4"], "arguments": {"id": $id}}')
+	while :; do
+		if [ "$1" = agent ]; then _s=$(agent "$2" "$_q" | jq -c '.[0]'); else _s=$(raw "$2" "$_q"); fi
+		_st=$(printf '%s' "$_s" | jq -r '.arguments.status // empty')
+		{ [ "$_st" = done ] || [ "$_st" = failed ] || [ "$(date +%s)" -ge "$_end" ]; } && break
+		sleep 0.2
+	done
+	printf '%s\n' "$_s"
+}
+# rep NAME ARGS_JSON: failover-replicate over NAME's socket, and its outcome.
+rep() { rep_wait sock "$1" "$(c "$1" failover-replicate "$2")"; }
+# The longest delay perfdhcp saw (ms, DISCOVER-OFFER and REQUEST-ACK) in FILE, and that it got answers.
+max_delay_ok() {
+	_m=$(awk '/max delay:/ { if ($3 + 0 > m) m = $3 + 0 } END { print m + 0 }' "$1")
+	_r=$(awk '/received packets:/ { n += $3 } END { print n + 0 }' "$1")
+	echo "#   perfdhcp during the replication: $_r answers received, longest delay $_m ms (bound $2 ms)"
+	[ "$_r" -gt 0 ] && awk -v m="$_m" -v b="$2" 'BEGIN { exit !(m < b) }'
 }
 status_applied() {
 	_end=$(($(date +%s) + 15))
@@ -243,7 +274,12 @@ by_name() {
 	    .subnet4[0]["option-data"] = [{"name": "routers", "data": "10.0.0.253"}]')" >"$d/cs1.json"
 	fo_check "$tag: config-set on s1 (pool 10.0.1.0-149, routers 10.0.0.253): result 0" fo_result_is "$d/cs1.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-name.json"
+	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-start.json"
+	fo_check "$tag: failover-replicate {name: rel1}: answers at once, result 0, an id, status sending" \
+	    fo_jqe '.result == 0 and (.arguments.id | type) == "number" and .arguments.status == "sending"' "$d/rep-start.json"
+	rep_wait sock s1 "$(cat "$d/rep-start.json")" >"$d/rep-name.json"
+	fo_check "$tag: failover-replicate-status {id}: result 0, done, applied" \
+	    fo_jqe '.result == 0 and .arguments.status == "done" and (.arguments.id | type) == "number"' "$d/rep-name.json"
 	fo_check "$tag: failover-replicate {name: rel1}: result 0, applied" \
 	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true' "$d/rep-name.json"
 	fo_check "$tag: ... 10.0.0.0 changed (option-data, pools), 10.1.0.0 unchanged" \
@@ -261,7 +297,7 @@ by_name() {
 	    fo_jqe '[.arguments.relationships[0].state.scope[] | select(."scope-id" == "10.0.0.0") | .total] == [150]' "$d/get2-after.json"
 	fo_check "$tag: after the replication both agree on who owns each free address of 10.0.0.0, split 50/50 (<= 20 s)" \
 	    owners_agree 10.0.0.0 20
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-again.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-again.json"
 	fo_check "$tag: replicating again: result 0, every scope unchanged, nothing to apply" \
 	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true and
 	        (.arguments.replications[0].changes.scopes | map(.change) == ["unchanged", "unchanged"]) and
@@ -280,7 +316,7 @@ refused_by_config_test() {
 	fo_check "$tag: config-set on s1 (option-def code 224, class, 10.1.0.0 uses them): result 0" fo_result_is "$d/cs2.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	config_of s2 >"$d/s2-before.json"
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-refused.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-refused.json"
 	fo_check "$tag: s2's config-test refuses (its own option code 224): result 1, says config-test" \
 	    fo_says "$d/rep-refused.json" 1 "config-test refused"
 	fo_check "$tag: ... and applied false" fo_jqe '.arguments.replications[0].applied == false' "$d/rep-refused.json"
@@ -300,7 +336,8 @@ by_scope_id() {
 	raw s1 "$(config_set_s1 "$CS3")" >"$d/cs3.json"
 	fo_check "$tag: config-set on s1 (option code 225; routers of 10.0.0.0 now 10.0.0.252): result 0" fo_result_is "$d/cs3.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
-	agent s1 '{"command": "failover-replicate", "service": ["dhcp4"], "arguments": {"scope-id": ["10.1.0.0"]}}' >"$d/rep-scope.json"
+	rep_wait agent s1 "$(agent s1 '{"command": "failover-replicate", "service": ["dhcp4"], "arguments": {"scope-id": ["10.1.0.0"]}}' |
+	    jq -c '.[0]')" | jq -c '[.]' >"$d/rep-scope.json"
 	fo_check "$tag: agent: failover-replicate {scope-id: [10.1.0.0]}: result 0, applied" \
 	    fo_jqe '.[0].result == 0 and .[0].arguments.replications[0].applied == true' "$d/rep-scope.json"
 	fo_check "$tag: ... 10.1.0.0 changed; class fo-class-a and option-def fo-test-opt/dhcp4 added" \
@@ -311,7 +348,8 @@ by_scope_id() {
 	fo_check "$tag: s2's 10.0.0.0 was not replicated (routers still 10.0.0.253)" routers_on_s2 10.0.0.253
 	eval "_ns=\$FO_NS_s1"
 	echo '"scope-id": "10.1.0.0"' | timeout 60 ip netns exec "$_ns" "${KEA_SHELL:-kea-shell}" --host "$FO_IP_s1" \
-	    --port "$PORT" --service dhcp4 failover-replicate 2>&1 | tee -a "$OUT" >"$d/shell.json"
+	    --port "$PORT" --service dhcp4 failover-replicate 2>&1 | tee -a "$OUT" >"$d/shell-start.json"
+	rep_wait agent s1 "$(jq -c '.[0]' "$d/shell-start.json")" | jq -c '[.]' >"$d/shell.json"
 	fo_check "$tag: kea-shell failover-replicate scope-id 10.1.0.0: result 0, unchanged" \
 	    fo_jqe '.[0].result == 0 and .[0].arguments.replications[0].changes.scopes[0].change == "unchanged"' "$d/shell.json"
 	fo_check "$tag: both in Normal after the replications" fo_wait_state s1 rel1 Normal 60 Normal
@@ -321,18 +359,18 @@ by_scope_id() {
 refused_credentials() {
 	config_of s2 >"$d/s2-before2.json"
 	c s1 failover-set "$(jq -cn '{"name": "rel1", "shared-secret": "not-the-partners-secret"}')" >"$d/set-wrong.json"
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-wrong-secret.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-wrong-secret.json"
 	fo_check "$tag: with a wrong shared secret on s1: result 1, s2 says digest: wrong" \
 	    fo_says "$d/rep-wrong-secret.json" 1 "digest: wrong"
 	c s1 failover-set "$(jq -cn --arg s "$SECRET" '{"name": "rel1", "shared-secret": $s}')" >"$d/set-right.json"
 	fo_check "$tag: failover-set s1 back to the shared secret: result 0" fo_result_is "$d/set-right.json" 0
 	c s1 failover-set '{"name": "rel1", "partner-control-password": "not-the-agents-password"}' >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-401.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-401.json"
 	fo_check "$tag: with a wrong agent password: result 1, HTTP 401 names the credentials' leaves" \
 	    fo_says "$d/rep-401.json" 1 "HTTP 401 Unauthorized (check partner-control-user and partner-control-password)"
 	c s1 failover-set "$(jq -cn --arg p "$PW" '{"name": "rel1", "partner-control-password": $p,
 	    "partner-control-url": "http://10.0.0.2:8009/"}')" >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-unreachable.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-unreachable.json"
 	fo_check "$tag: with nobody at partner-control-url: result 1, cannot connect" \
 	    fo_says "$d/rep-unreachable.json" 1 "cannot connect to 10.0.0.2 port 8009"
 	c s1 failover-set '{"name": "rel1", "partner-control-url": "http://10.0.0.2:8000/"}' >"$d/set-url-back.json"
@@ -359,7 +397,7 @@ over_tls() {
 	    "partner-control-key-file": ($p + "/client.key")}')" >"$d/set-tls-wrong.json"
 	fo_check "$tag: failover-set s1 https://10.0.0.2:8443/ with another CA and a client certificate: result 0" \
 	    fo_result_is "$d/set-tls-wrong.json" 0
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls-wrong.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-tls-wrong.json"
 	fo_check "$tag: https with the wrong trust anchor: result 1, certificate verify failed" \
 	    fo_says "$d/rep-tls-wrong.json" 1 "TLS handshake with 10.0.0.2:8443 failed: certificate verify failed"
 	fo_check "$tag: ... s2's renew-timer of 10.1.0.0 not changed" renew_not_on_s2 1200
@@ -368,7 +406,7 @@ over_tls() {
 	fo_check "$tag: failover-get shows the URL and the three paths, no key" failover_get_tls_ok "$d/set-tls.json"
 	fo_check "$tag: ... and validates against the YANG module" fo_yang_ok "$d/set-tls.json"
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-tls.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep-tls.json"
 	fo_check "$tag: failover-replicate over https (right CA, client certificate, basic auth): result 0, applied" \
 	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true and
 	        any(.arguments.replications[0].changes.scopes[]; . == {"scope-id": "10.1.0.0", "change": "changed", "members": ["renew-timer"]})' \
@@ -421,7 +459,7 @@ crossing() {
 	raw s2 "$(sign failover-replicate-apply "$(jq -cn --argjson s "$SUBV" '{"relationship": "rel1", "subnet4": [$s]}')" "$SECRET")" >"$d/prepare.json"
 	fo_check "$tag: s2: a signed apply is checked and prepared (result 0, an id, 10.1.0.0 changed)" \
 	    prepared_ok "$d/prepare.json"
-	c s2 failover-replicate '{"name": "rel1"}' >"$d/crossing.json"
+	rep s2 '{"name": "rel1"}' >"$d/crossing.json"
 	fo_check "$tag: s2's own failover-replicate meanwhile: result 1, must not cross" fo_says "$d/crossing.json" 1 "must not cross"
 	config_of s2 >"$d/s2-after3.json"
 	fo_check "$tag: the prepared replication changed nothing on s2 (not committed)" cmp -s "$d/s2-before2.json" "$d/s2-after3.json"
@@ -432,7 +470,16 @@ crossing() {
 	fo_check "$tag: s2's 10.1.0.0 has renew-timer 900 now" renew_on_s2 900
 	raw s1 "$(config_set_s1 "$CS3"' | .["client-classes"][0]["option-data"][0].data = "from-class-2"')" >"$d/cs4.json"
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep-back.json"
+	# DHCP traffic to s1 through the whole replication (perfdhcp, 10 new
+	# clients a second, each answer waited for up to 5 s): Kea's main thread
+	# never waits for the partner, so no answer is late by a second.
+	fo_perfdhcp_bg "$d/perf.out" -r 10 -p 8 -R 100000 -d 5
+	sleep 1
+	rep s1 '{"name": "rel1"}' >"$d/rep-back.json"
+	fo_check "$tag: ... the replication ended while perfdhcp still ran" kill -0 "$FO_PERF_PID"
+	wait "$FO_PERF_PID" 2>/dev/null
+	_fo_forget_pid "$FO_PERF_PID"
+	fo_check "$tag: ... no DHCP answer of s1 delayed by 500 ms or more meanwhile" max_delay_ok "$d/perf.out" 500
 	fo_check "$tag: s1's next replication by name: 10.0.0.0 (routers 10.0.0.252), s2's own renew-timer undone, class changed" \
 	    rep_back_ok "$d/rep-back.json"
 	fo_check "$tag: ... s2's config-get shows s1's 10.1.0.0 again" same_scope 10.1.0.0
@@ -541,7 +588,7 @@ http_socket() {
 	raw s1 "$(config_set_s1 '.subnet4[0].pools = [{"pool": "10.0.1.0 - 10.0.1.149"}]')" >"$d/cs1.json"
 	fo_check "$tag: config-set on s1 (pool 10.0.1.0-149): result 0" fo_result_is "$d/cs1.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
-	c s1 failover-replicate '{"name": "rel1"}' >"$d/rep.json"
+	rep s1 '{"name": "rel1"}' >"$d/rep.json"
 	fo_check "$tag: failover-replicate to s2's own http socket (http://10.0.0.2:8010/): result 0, applied" \
 	    fo_jqe '.result == 0 and .arguments.replications[0].applied == true' "$d/rep.json"
 	fo_check "$tag: s2's config-get shows s1's 10.0.0.0 (pool)" same_scope 10.0.0.0
