@@ -57,13 +57,14 @@ START_TEST(json_nesting_and_commas)
 	fo_json_obj_end(&j);
 	fo_json_arr_begin(&j);
 	fo_json_arr_end(&j);
+	fo_json_raw(&j, "{\"r\":[1]}");
 	fo_json_arr_end(&j);
 	fo_json_kv_u64_str(&j, "c", UINT64_MAX);
 	fo_json_kv_bool(&j, "d", false);
 	fo_json_kv_uint(&j, "e", 0);
 	fo_json_obj_end(&j);
 	s = finish(&j);
-	ck_assert_str_eq(s, "{\"a\":\"x\",\"b\":[1,-2,true,null,{},[]],"
+	ck_assert_str_eq(s, "{\"a\":\"x\",\"b\":[1,-2,true,null,{},[],{\"r\":[1]}],"
 	    "\"c\":\"18446744073709551615\",\"d\":false,\"e\":0}");
 	free(s);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fo_engine_int.h"
 #include "fo_relfile.h"
@@ -506,6 +507,171 @@ START_TEST(test_engine_send_401)
 }
 END_TEST
 
+/* ---- The sender's thread (fo_replicate_send.c) against a scripted agent ---- */
+
+/* The agent's answers: HTTP 200 with each body, into script[] (bodies NULL: no answer). */
+static void
+http_ok(char out[][512], const char *const *body, const char **script, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		snprintf(out[i], 512, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+		    strlen(body[i]), body[i]);
+		script[i] = out[i];
+	}
+}
+
+/* An agent serving script, an engine whose rel1 points at it, a sender; rel1 sent. */
+static fo_repl_sender *
+send_start(test_server *s, const char *const *script, size_t n, fo_engine **eng, uint64_t *id)
+{
+	fo_repl_sender *snd = NULL;
+	char err[512] = "", extra[256];
+	fo_ip4 scope = 0x0a000000;
+	fo_repl_group g = { "rel1", &scope, 1, "{\"relationship\":\"rel1\",\"subnet4\":[]}" };
+
+	ck_assert_int_eq(test_server_script(s, script, n), 0);
+	snprintf(extra, sizeof(extra), ", \"partner-control-url\": \"http://127.0.0.1:%u/\"",
+	    (unsigned)s->port);
+	ck_assert_msg(make_engine(eng, extra, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_int_eq(fo_repl_sender_create(&snd, NULL), FO_OK);
+	ck_assert_msg(fo_engine_replicate_start(*eng, snd, &g, 1, id, err, sizeof(err)) == FO_OK,
+	    "%s", err);
+	return snd;
+}
+
+/* The status once the replication ended (within 15 s): result, text, arguments. */
+static int
+send_outcome(fo_repl_sender *snd, uint64_t id, char **text, char **args)
+{
+	int result = -1;
+
+	for (int i = 0; i < 1500; i++) {
+		ck_assert_int_eq(fo_repl_sender_status(snd, id, &result, text, args), FO_OK);
+		if (strstr(*args, "\"status\":\"done\"") != NULL ||
+		    strstr(*args, "\"status\":\"failed\"") != NULL)
+			return result;
+		free(*text);
+		free(*args);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	ck_abort_msg("replication %llu did not end", (unsigned long long)id);
+	return -1;
+}
+
+START_TEST(test_sender_applied)
+{
+	static const char *const body[] = {
+		"[{\"result\":0,\"text\":\"checked\",\"arguments\":{\"id\":\"p-1\","
+		    "\"changes\":{\"scopes\":[]}}}]",
+		"[{\"result\":0,\"text\":\"config-set runs\"}]",
+		"[{\"result\":0,\"arguments\":{\"state\":\"pending\",\"id\":\"p-1\"}}]",
+		"[{\"result\":0,\"arguments\":{\"state\":\"applied\",\"id\":\"p-1\"}}]",
+	};
+	char buf[4][512];
+	const char *script[4];
+	test_server s;
+	fo_engine *eng = NULL;
+	fo_repl_sender *snd;
+	uint64_t id = 0;
+	char *text = NULL, *args = NULL;
+
+	http_ok(buf, body, script, 4);
+	snd = send_start(&s, script, 4, &eng, &id);
+	ck_assert_uint_eq(id, 1);
+	ck_assert_int_eq(send_outcome(snd, id, &text, &args), 0);
+	test_server_stop(&s);
+	ck_assert_str_eq(args, "{\"id\":1,\"replications\":[{\"relationship\":\"rel1\","
+	    "\"scope-id\":[\"10.0.0.0\"],\"applied\":true,\"changes\":{\"scopes\":[]},"
+	    "\"id\":\"p-1\"}],\"status\":\"done\"}");
+	ck_assert_str_eq(text, "relationship 'rel1': ; applied by the partner");
+	/* What the agent got, in order: apply, commit and two polls, with the partner's id. */
+	ck_assert_ptr_nonnull(strstr(s.request, "\"command\":\"failover-replicate-apply\""));
+	ck_assert_ptr_nonnull(strstr(strstr(s.request, "failover-replicate-commit"), "\"id\":\"p-1\""));
+	ck_assert_ptr_nonnull(strstr(strstr(strstr(s.request, "failover-replicate-status"),
+	    "\r\n\r\n"), "failover-replicate-status"));
+	ck_assert_int_eq(fo_repl_sender_busy(snd, "rel1"), false);
+	free(text);
+	free(args);
+	ck_assert_int_eq(fo_repl_sender_status(snd, 2, &(int){ 0 }, &text, &args),
+	    FO_ERR_NOTFOUND);
+	fo_repl_sender_destroy(snd);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(test_sender_refused)
+{
+	static const char *const body[] = {
+		"[{\"result\":1,\"text\":\"config-test refused the replicated config\"}]",
+	};
+	char buf[1][512];
+	const char *script[1];
+	test_server s;
+	fo_engine *eng = NULL;
+	fo_repl_sender *snd;
+	uint64_t id = 0;
+	char *text = NULL, *args = NULL;
+
+	http_ok(buf, body, script, 1);
+	snd = send_start(&s, script, 1, &eng, &id);
+	ck_assert_int_eq(send_outcome(snd, id, &text, &args), 1);
+	test_server_stop(&s);
+	ck_assert_str_eq(text, "relationship 'rel1': the partner refused it: config-test refused "
+	    "the replicated config");
+	ck_assert_ptr_nonnull(strstr(args, "\"applied\":false,\"error\":\"the partner refused it: "));
+	ck_assert_ptr_nonnull(strstr(args, "\"status\":\"failed\""));
+	free(text);
+	free(args);
+	fo_repl_sender_destroy(snd);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* One at a time: while the agent holds the apply, another start is refused. */
+START_TEST(test_sender_one_at_a_time)
+{
+	static const char *const script[] = { NULL };
+	test_server s;
+	fo_engine *eng = NULL;
+	fo_repl_sender *snd;
+	uint64_t id = 0, id2 = 0;
+	fo_ip4 scope = 0x0a010000;
+	fo_repl_group g2 = { "rel2", &scope, 1, "{}" };
+	fo_repl_group nope = { "nope", &scope, 1, "{}" };
+	char err[512] = "", *text = NULL, *args = NULL;
+	int result = -1;
+
+	snd = send_start(&s, script, 1, &eng, &id);
+	ck_assert_int_eq(fo_repl_sender_busy(snd, "rel1"), true);
+	ck_assert_int_eq(fo_repl_sender_busy(snd, "rel2"), false);
+	ck_assert_int_eq(fo_repl_sender_status(snd, id, &result, &text, &args), FO_OK);
+	ck_assert_int_eq(result, 0);
+	ck_assert_ptr_nonnull(strstr(args, "\"status\":\"sending\""));
+	ck_assert_str_eq(text, "replication 1: sending (relationship 'rel1')");
+	free(text);
+	free(args);
+	/* rel2 has no partner-control-url; an unknown relationship; one running. */
+	ck_assert_int_eq(fo_engine_replicate_start(eng, snd, &g2, 1, &id2, err, sizeof(err)),
+	    FO_ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(err, "partner-control-url: not set for relationship 'rel2'"));
+	ck_assert_int_eq(fo_engine_replicate_start(eng, snd, &nope, 1, &id2, err, sizeof(err)),
+	    FO_ERR_NOTFOUND);
+	g2.relationship = "rel1";
+	ck_assert_int_eq(fo_engine_replicate_start(eng, snd, &g2, 1, &id2, err, sizeof(err)),
+	    FO_ERR_STATE);
+	ck_assert_str_eq(err, "replication 1 is running (relationship 'rel1'); "
+	    "failover-replicate-status {\"id\": 1} tells when it is done");
+	/* The agent never answers: unreachable when it closes. */
+	ck_assert_int_eq(send_outcome(snd, id, &text, &args), 1);
+	test_server_stop(&s);
+	ck_assert_ptr_nonnull(strstr(text, "relationship 'rel1': partner-control-url http://127.0.0.1:"));
+	free(text);
+	free(args);
+	fo_repl_sender_destroy(snd);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -528,6 +694,9 @@ main(void)
 	tcase_add_checked_fixture(eng, setup, teardown);
 	tcase_set_timeout(eng, 30);
 	tcase_add_test(eng, test_config_leaves);
+	tcase_add_test(eng, test_sender_applied);
+	tcase_add_test(eng, test_sender_refused);
+	tcase_add_test(eng, test_sender_one_at_a_time);
 	tcase_add_test(eng, test_config_leaves_bad);
 	tcase_add_test(eng, test_engine_check);
 	tcase_add_test(eng, test_engine_send);

@@ -22,8 +22,10 @@ typedef struct test_server {
 	int lfd;
 	unsigned short port;
 	const char *answer;        /* sent as it is; NULL: never answer (the client times out) */
-	char request[65536];       /* what the client sent */
+	char request[65536];       /* what the client sent (every connection's, in turn) */
 	size_t request_len;
+	const char *const *script; /* test_server_script: one answer per connection */
+	size_t n_script;
 	pthread_t thread;
 } test_server;
 
@@ -38,14 +40,11 @@ test_request_complete(const char *r, size_t len)
 	return cl == NULL || len >= (size_t)(end + 4 - r) + strtoul(cl + 16, NULL, 10);
 }
 
-static void *
-test_server_run(void *arg)
+static void
+test_server_serve(test_server *s, int fd)
 {
-	test_server *s = arg;
-	int fd = accept(s->lfd, NULL, NULL);
+	size_t start = s->request_len;         /* this connection's request */
 
-	if (fd < 0)
-		return NULL;
 	while (s->request_len + 1 < sizeof(s->request)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t r;
@@ -57,7 +56,7 @@ test_server_run(void *arg)
 			break;
 		s->request_len += (size_t)r;
 		s->request[s->request_len] = '\0';
-		if (test_request_complete(s->request, s->request_len))
+		if (test_request_complete(s->request + start, s->request_len - start))
 			break;
 	}
 	if (s->answer != NULL) {
@@ -68,24 +67,58 @@ test_server_run(void *arg)
 		(void)poll(&p, 1, 3000);   /* hold the connection until the client gives up */
 	}
 	close(fd);
+}
+
+static void *
+test_server_run(void *arg)
+{
+	test_server *s = arg;
+	size_t n = s->script != NULL ? s->n_script : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		int fd = accept(s->lfd, NULL, NULL);
+
+		if (fd < 0)
+			break;
+		if (s->script != NULL)
+			s->answer = s->script[i];
+		test_server_serve(s, fd);
+	}
 	return NULL;
 }
 
-/* Listen on 127.0.0.1 (an ephemeral port) and serve one connection in a thread. */
+/* Listen on 127.0.0.1 (an ephemeral port) and serve in a thread (answer or script set). */
 static int
-test_server_start(test_server *s, const char *answer)
+test_server_listen(test_server *s)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t al = sizeof(a);
 
-	memset(s, 0, sizeof(*s));
-	s->answer = answer;
 	if ((s->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    bind(s->lfd, (struct sockaddr *)&a, sizeof(a)) != 0 || listen(s->lfd, 4) != 0 ||
 	    getsockname(s->lfd, (struct sockaddr *)&a, &al) != 0)
 		return -1;
 	s->port = ntohs(a.sin_port);
 	return pthread_create(&s->thread, NULL, test_server_run, s) == 0 ? 0 : -1;
+}
+
+/* Serve one connection with `answer`. */
+static int
+test_server_start(test_server *s, const char *answer)
+{
+	memset(s, 0, sizeof(*s));
+	s->answer = answer;
+	return test_server_listen(s);
+}
+
+/* Serve n connections in turn, the i-th with script[i] (NULL: hold it, no answer). */
+static inline int
+test_server_script(test_server *s, const char *const *script, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	s->script = script;
+	s->n_script = n;
+	return test_server_listen(s);
 }
 
 static void
