@@ -138,8 +138,8 @@ subnets_of(const SrvConfigPtr& config, SubnetList& out) {
         SharedNetwork4Ptr network;
         subnet->getSharedNetwork(network);
         s.relay_addresses = subnet->hasRelays() || (network && network->hasRelays());
-        s.client_class = !subnet->getClientClass(Network::Inheritance::NONE).empty() ||
-            (network && !network->getClientClass(Network::Inheritance::NONE).empty());
+        s.client_class = has_own_client_class(*subnet) ||
+            (network && has_own_client_class(*network));
         out.subnets.push_back(s);
         ++i;
     }

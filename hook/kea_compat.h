@@ -59,6 +59,17 @@ new_interval_timer(const isc::asiolink::IOServicePtr& io) {
 #endif
 }
 
+// Whether a subnet or shared network names a client class of its own (what
+// Kea's subnet selection checks): Kea 3.0 keeps a set, getClientClasses().
+inline bool
+has_own_client_class(const isc::dhcp::Network& n) {
+#if FO_KEA_HOOKS_VERSION >= 30000
+    return (!n.getClientClasses().empty());
+#else
+    return (!n.getClientClass(isc::dhcp::Network::Inheritance::NONE).empty());
+#endif
+}
+
 } // namespace kea_failover
 
 #endif // KEA_FAILOVER_KEA_COMPAT_H
