@@ -135,8 +135,9 @@ failover_replicate(CalloutHandle& handle) {
         std::vector<std::string> payloads;
         std::vector<fo_repl_group> cgroups;
         for (auto const& g : groups) {
-            std::string why;
-            if (replicate_busy(g.rel, why)) {
+            char why[512] = "";
+            if (fo_repl_receiver_busy(fo_repl_receiver_kept(), g.rel.c_str(), mono_now(), why,
+                                      sizeof(why))) {
                 reply(handle, CONTROL_RESULT_ERROR, "relationship '" + g.rel + "': " + why);
                 return (0);
             }
@@ -205,9 +206,9 @@ relationship_scopes(const std::string& name, std::vector<uint32_t>& out, std::st
     return (true);
 }
 
-bool
-replicate_sending(const std::string& rel) {
-    return (fo_repl_sender_busy(sender, rel.c_str()));
+fo_repl_sender*
+replicate_sender() {
+    return (sender);
 }
 
 bool

@@ -23,6 +23,8 @@
 #include <string>
 #include <vector>
 
+struct fo_repl_sender;
+
 namespace kea_failover {
 
 // Register failover-replicate and the partner's commands
@@ -50,13 +52,8 @@ isc::data::ConstElementPtr running_dhcp4();
 // The scope-ids of relationship `name` (false, err set, when there is none).
 bool relationship_scopes(const std::string& name, std::vector<uint32_t>& out, std::string& err);
 
-// The partner side's lock, seen from the sender: a replication from the
-// partner is prepared (checked, not committed, not expired) or being applied
-// here. `why` says which.
-bool replicate_busy(const std::string& relationship, std::string& why);
-
-// This server is sending a replication of `relationship` (its sender thread).
-bool replicate_sending(const std::string& relationship);
+// This server's sender thread (nullptr before the first failover-replicate).
+fo_repl_sender* replicate_sender();
 
 // The status of the replication this server sent with handle `id` (false:
 // no such id): the answer's result, text and arguments.

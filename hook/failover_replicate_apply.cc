@@ -15,10 +15,14 @@
 // memory. (The library is pinned at load: the C++ runtime's GNU unique
 // symbols already keep it mapped, as glibc never unloads an object that has
 // them, and the pin makes that a guarantee rather than a side effect of the
-// compiler's choices.) After config-set returns the task touches only the status records
-// below (plain data of this library's memory, made to outlive the reload):
-// never the engine, the prepared replication or anything of the load that
-// posted it.
+// compiler's choices.) After config-set returns the task touches only the
+// engine's table of received replications (fo_repl_receiver_kept(): static
+// data of this library, made to outlive the reload): never the engine
+// instance, the prepared replication or anything of the load that posted it.
+// What a replication's apply, commit, status and abort mean, its expiry and
+// the lock against crossing replications are the engine's
+// (core/fo_repl_rx.h); this file converts Kea's objects and runs Kea's
+// config-test and config-set.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
@@ -57,84 +61,17 @@ namespace kea_failover {
 
 namespace {
 
-const int64_t PREPARED_LIFETIME_MS = 30000;
+fo_repl_receiver* const received = fo_repl_receiver_kept();
 
-int64_t
-mono_ms() {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000);
-}
-
-// ---- The status of the replications received (outlives reloads) ----------
-
-enum RecordState { REC_FREE = 0, REC_PENDING, REC_APPLIED, REC_FAILED };
-
-struct StatusRecord {
-    char id[64];
-    char rel[128];
-    int state;
-    char text[768];
-};
-
-// Plain data, zero-initialised at the library's first load and, the library
-// being pinned before the first commit, kept across every reload after it.
-StatusRecord records[16];
-unsigned next_record;
-
-StatusRecord*
-record_find(const std::string& id) {
-    for (auto& r : records) {
-        if (r.state != REC_FREE && id == r.id) {
-            return (&r);
-        }
-    }
-    return (nullptr);
-}
-
-void
-record_set(const std::string& id, const std::string& rel, int state, const std::string& text) {
-    StatusRecord* r = record_find(id);
-    if (r == nullptr) {
-        r = &records[next_record++ % (sizeof(records) / sizeof(records[0]))];
-    }
-    snprintf(r->id, sizeof(r->id), "%s", id.c_str());
-    snprintf(r->rel, sizeof(r->rel), "%s", rel.c_str());
-    snprintf(r->text, sizeof(r->text), "%s", text.c_str());
-    r->state = state;
-}
-
-const StatusRecord*
-record_pending() {
-    for (auto const& r : records) {
-        if (r.state == REC_PENDING) {
-            return (&r);
-        }
-    }
-    return (nullptr);
-}
-
-const char*
-state_name(int s) {
-    return (s == REC_PENDING ? "pending" : s == REC_APPLIED ? "applied" : "failed");
-}
-
-// ---- The prepared replication (this load only) ----------------------------
-
+// The Kea side of the prepared replication (the engine keeps its state):
+// this load only.
 struct Prepared {
     std::string id;
-    std::string rel;
     ElementPtr candidate;               // {"Dhcp4": ...}
     ConstElementPtr base;               // the running Dhcp4 it was built from
-    int64_t expires = 0;                // monotonic ms
 };
 Prepared prepared;
 isc::asiolink::IOServicePtr io_service;
-
-bool
-prepared_live() {
-    return (prepared.candidate && mono_ms() < prepared.expires);
-}
 
 std::string
 new_id() {
@@ -273,7 +210,7 @@ namespace {
 void
 apply_posted(const ElementPtr& candidate, const ConstElementPtr& base, const std::string& id,
              const std::string& rel) {
-    int state = REC_FAILED;
+    bool ok = false;
     std::string text;
     try {
         if (!running_dhcp4()->equals(*base)) {
@@ -283,13 +220,13 @@ apply_posted(const ElementPtr& candidate, const ConstElementPtr& base, const std
             int rc = -1;
             text = answer_text(CommandMgr::instance().processCommand(
                 createCommand("config-set", candidate)), rc);
-            state = rc == CONTROL_RESULT_SUCCESS ? REC_APPLIED : REC_FAILED;
+            ok = rc == CONTROL_RESULT_SUCCESS;
         }
     } catch (const std::exception& ex) {
         text = std::string("config-set: ") + ex.what();
     }
-    record_set(id, rel, state, text);
-    if (state == REC_APPLIED) {
+    fo_repl_receiver_done(received, id.c_str(), ok, text.c_str());
+    if (ok) {
         LOG_INFO(failover_logger, FAILOVER_REPLICATE_APPLIED).arg(id).arg(text);
     } else {
         LOG_ERROR(failover_logger, FAILOVER_REPLICATE_FAILED).arg(id).arg(text);
@@ -320,14 +257,10 @@ failover_replicate_apply(CalloutHandle& handle) {
         if (p.subnets->empty()) {
             throw BadArgument("subnet4: the list is empty");
         }
-        if (const StatusRecord* r = record_pending()) {
-            refuse(handle, rel, std::string("a replication from the partner is being applied "
-                   "here (") + r->id + "); try again when it is done");
-            return (0);
-        }
-        if (replicate_sending(rel)) {
-            refuse(handle, rel, "this server is sending a replication of relationship '" + rel +
-                   "' to its partner: replications in opposite directions must not cross");
+        char err[512] = "";
+        if (fo_repl_receiver_admit(received, replicate_sender(), rel.c_str(), err,
+                                   sizeof(err)) != FO_OK) {
+            refuse(handle, rel, err);
             return (0);
         }
         std::string bad = scope_mismatch(rel, p.subnets, all && all->boolValue());
@@ -359,7 +292,14 @@ failover_replicate_apply(CalloutHandle& handle) {
                    "changed: " + text, out);
             return (0);
         }
-        prepared = Prepared{new_id(), rel, candidate, base, mono_ms() + PREPARED_LIFETIME_MS};
+        std::string id = new_id();
+        fo_status st = fo_repl_receiver_prepare(received, rel.c_str(), id.c_str(), mono_now(),
+                                                err, sizeof(err));
+        if (st != FO_OK) {
+            refuse(handle, rel, err[0] != '\0' ? err : fo_status_name(st));
+            return (0);
+        }
+        prepared = Prepared{id, candidate, base};
         out->set("id", Element::create(prepared.id));
         LOG_INFO(failover_logger, FAILOVER_REPLICATE_CHECKED).arg(rel).arg(prepared.id)
             .arg(ch.toElement()->str());
@@ -385,26 +325,32 @@ failover_replicate_commit(CalloutHandle& handle) {
         if (!authentic(handle, rel, "failover-replicate-commit", args)) {
             return (0);
         }
-        if (!prepared_live() || prepared.id != id || prepared.rel != rel) {
-            refuse(handle, rel, "id: no replication " + id + " of relationship '" + rel +
-                   "' is prepared here (it expires 30 s after failover-replicate-apply, and "
-                   "a newer one replaces it)");
-            return (0);
-        }
+        // What keeps config-set from being posted (the engine decides what it means).
         std::string why;
-        if (!running_dhcp4()->equals(*prepared.base)) {
-            why = "the configuration of this server changed since the check; replicate again";
-        } else if (!io_service) {
-            why = "the server's IO service is not known yet (no configuration applied)";
-        } else if (!replicate_pin(why)) {
-            why += "; nothing applied";
+        if (prepared.id == id) {
+            if (!running_dhcp4()->equals(*prepared.base)) {
+                why = "the configuration of this server changed since the check; replicate "
+                      "again";
+            } else if (!io_service) {
+                why = "the server's IO service is not known yet (no configuration applied)";
+            } else if (!replicate_pin(why)) {
+                why += "; nothing applied";
+            }
         }
-        if (!why.empty()) {
-            prepared = Prepared();
-            refuse(handle, rel, why);
+        char err[1024] = "";
+        fo_status st = fo_repl_receiver_commit(received, rel.c_str(), id.c_str(), mono_now(),
+                                               why.empty() ? nullptr : why.c_str(), err,
+                                               sizeof(err));
+        if (st == FO_OK && prepared.id != id) {
+            throw std::logic_error("the prepared configuration of " + id + " is not here");
+        }
+        if (st != FO_OK) {
+            if (st == FO_ERR_STATE) {
+                prepared = Prepared();
+            }
+            refuse(handle, rel, err[0] != '\0' ? err : fo_status_name(st));
             return (0);
         }
-        record_set(id, rel, REC_PENDING, "config-set is queued");
         ElementPtr candidate = prepared.candidate;
         ConstElementPtr base = prepared.base;
         io_service->post([candidate, base, id, rel]() {
@@ -452,19 +398,21 @@ failover_replicate_status(CalloutHandle& handle) {
                 return (0);
             }
         }
-        const StatusRecord* r = record_find(id);
-        if (r == nullptr) {
+        const char* rel = nullptr;
+        const char* state = nullptr;
+        const char* text = nullptr;
+        if (fo_repl_receiver_status(received, id.c_str(), &rel, &state, &text) != FO_OK) {
             reply(handle, CONTROL_RESULT_EMPTY, "id: no replication " + id + " was committed "
-                  "on this server (the last 16 are kept)");
+                  "on this server (the last " + std::to_string(FO_REPL_RECV_KEPT) +
+                  " are kept)");
             return (0);
         }
         ElementPtr out = Element::createMap();
-        out->set("id", Element::create(std::string(r->id)));
-        out->set("relationship", Element::create(std::string(r->rel)));
-        out->set("state", Element::create(std::string(state_name(r->state))));
-        out->set("text", Element::create(std::string(r->text)));
-        reply(handle, CONTROL_RESULT_SUCCESS, "replication " + id + ": " +
-              state_name(r->state), out);
+        out->set("id", Element::create(id));
+        out->set("relationship", Element::create(std::string(rel)));
+        out->set("state", Element::create(std::string(state)));
+        out->set("text", Element::create(std::string(text)));
+        reply(handle, CONTROL_RESULT_SUCCESS, "replication " + id + ": " + state, out);
     } catch (const BadArgument& ex) {
         reply(handle, CONTROL_RESULT_ERROR, ex.what());
     } catch (const std::exception& ex) {
@@ -472,22 +420,6 @@ failover_replicate_status(CalloutHandle& handle) {
               ex.what());
     }
     return (0);
-}
-
-bool
-replicate_busy(const std::string& rel, std::string& why) {
-    if (const StatusRecord* r = record_pending()) {
-        why = std::string("a replication from the partner is being applied here (") + r->id +
-              "); try again when it is done";
-        return (true);
-    }
-    if (prepared_live() && prepared.rel == rel) {
-        why = "a replication from the partner is prepared here (" + prepared.id + ", checked, "
-              "not yet committed; it expires within 30 s): replications in opposite "
-              "directions must not cross";
-        return (true);
-    }
-    return (false);
 }
 
 void
@@ -500,6 +432,7 @@ replicate_unload() {
     replicate_sender_stop();
     io_service.reset();
     prepared = Prepared();
+    fo_repl_receiver_unload(received);
 }
 
 } // namespace kea_failover

@@ -140,7 +140,77 @@ fo_status fo_engine_replicate_start(fo_engine *eng, fo_repl_sender *s, const fo_
 fo_status fo_repl_sender_status(fo_repl_sender *s, uint64_t id, int *result, char **text,
     char **args_json);
 
-/* A replication to `relationship` is running here (not done, not failed). */
+/* A replication to `relationship` is running here (not done, not failed); s NULL: false. */
 bool fo_repl_sender_busy(fo_repl_sender *s, const char *relationship);
+
+/* ---- The receiving side (failover-replicate-apply, -commit, -status) -------- */
+
+/*
+ * The partner's replications received here, driven by the state machine
+ * core/fo_repl_rx.h: one prepared (checked with config-test, not committed,
+ * expiring 30 s after the check) at a time, and the last FO_REPL_RECV_KEPT
+ * committed ones for failover-replicate-status. It is plain data of the
+ * library, not of an engine: zero at the library's first load and kept
+ * across Kea's reloads of it (config-set unloads and loads the hook while a
+ * replication is being applied; hook/failover_replicate_apply.cc pins the
+ * library so that its memory stays). Kea's main thread only: no lock. The
+ * Kea configuration prepared (the candidate) stays in the shim.
+ */
+#define FO_REPL_RECV_KEPT 16
+
+typedef struct fo_repl_rx_table fo_repl_receiver;
+
+/* The library's receiver (static storage). */
+fo_repl_receiver *fo_repl_receiver_kept(void);
+
+/*
+ * failover-replicate-apply arrived for `relationship` (authenticated, not
+ * yet checked): FO_OK, or FO_ERR_STATE (err says why) while a replication
+ * from the partner is being applied here or while `s` (NULL: none) sends
+ * one of the same relationship (replications in opposite directions must
+ * not cross).
+ */
+fo_status fo_repl_receiver_admit(const fo_repl_receiver *rx, fo_repl_sender *s,
+    const char *relationship, char *err, size_t errlen);
+
+/*
+ * It passed its checks and config-test: `id` (the shim's, unique, at most 63
+ * characters) is prepared and replaces the prepared one. FO_ERR_STATE while
+ * one is being applied; FO_ERR_INVAL.
+ */
+fo_status fo_repl_receiver_prepare(fo_repl_receiver *rx, const char *relationship,
+    const char *id, fo_mono now, char *err, size_t errlen);
+
+/*
+ * failover-replicate-commit of `id`: FO_ERR_NOTFOUND (err names the id) when
+ * it is not prepared (unknown, expired, replaced, committed already);
+ * FO_ERR_STATE, err = blocker, when blocker is not NULL (why the shim cannot
+ * post config-set: the prepared one is dropped); FO_OK: it is pending, kept,
+ * and the shim posts config-set, then calls fo_repl_receiver_done.
+ */
+fo_status fo_repl_receiver_commit(fo_repl_receiver *rx, const char *relationship,
+    const char *id, fo_mono now, const char *blocker, char *err, size_t errlen);
+
+/* config-set answered for `id`: applied (ok) or failed, with Kea's text. */
+void fo_repl_receiver_done(fo_repl_receiver *rx, const char *id, bool ok, const char *text);
+
+/*
+ * failover-replicate-status of a committed `id`: its relationship, state
+ * ("pending", "applied", "failed") and text, valid until the next call
+ * that changes rx. FO_ERR_NOTFOUND when it is not kept.
+ */
+fo_status fo_repl_receiver_status(const fo_repl_receiver *rx, const char *id,
+    const char **relationship, const char **state, const char **text);
+
+/*
+ * The lock seen from this server's sender (failover-replicate): a
+ * replication from the partner is being applied here, or one of
+ * `relationship` is prepared and not expired; why says which.
+ */
+bool fo_repl_receiver_busy(const fo_repl_receiver *rx, const char *relationship, fo_mono now,
+    char *why, size_t whylen);
+
+/* The hook is unloaded: the prepared replication is forgotten. */
+void fo_repl_receiver_unload(fo_repl_receiver *rx);
 
 #endif /* FO_REPLICATE_H */
