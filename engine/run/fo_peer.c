@@ -585,16 +585,9 @@ fo_peer_check_connect(const fo_relationship *rel, const fo_hba *hba, const fo_wi
  * the value in force changes: WARN when it is not the configured one.
  */
 static void
-adopt_mclt(fo_peer *p, uint32_t mclt)
+adopt_mclt(fo_peer *p, uint32_t mclt, fo_wall now)
 {
-	uint32_t was;
-
-	pthread_mutex_lock(&p->rt->lock);
-	was = atomic_load(&p->rt->mclt);
-	p->rt->fsm.mclt = mclt;
-	atomic_store(&p->rt->mclt, mclt);
-	pthread_mutex_unlock(&p->rt->lock);
-	if (was == mclt)
+	if (!fo_runtime_adopt_mclt(p->rt, mclt, now))
 		return;
 	if (mclt != p->rel->mclt)
 		fo_log(p->rt->host, FO_EVT_MCLT_MISMATCH, FO_S(p->rel->name), FO_U(mclt),
@@ -638,7 +631,7 @@ on_connect(fo_peer *p, fo_wall now)
 	    memcmp(p->rt->hba.bits, m->hba.bits, FO_HBA_BYTES) != 0)
 		p->rt->hba = m->hba;
 	if (p->rel->dialect == FO_DIALECT_ISC)
-		adopt_mclt(p, m->mclt);
+		adopt_mclt(p, m->mclt, now);
 	take_parameters(p, m);
 	session_options(p);
 	fo_peer_send(p, now);

@@ -96,8 +96,10 @@ fo_runtime_journal_path(const fo_runtime *rt, fo_ip4 s, char *out, size_t len)
 static fo_status
 persist(fo_runtime *rt, fo_state s, fo_wall since, fo_wall now, char *err, size_t errlen)
 {
+	uint32_t mclt = atomic_load(&rt->mclt);
 	fo_saved_state sv = { .state = s, .since = since, .partner_state = rt->fsm.partner_state,
-	    .partner_since = rt->partner_since, .last_operation = now, .valid = true };
+	    .partner_since = rt->partner_since, .last_operation = now,
+	    .mclt = mclt != rt->rel->mclt ? mclt : 0, .valid = true };
 	char why[256] = "";
 	fo_status st;
 
@@ -263,6 +265,40 @@ lost_bindings(fo_runtime *rt, fo_wall now)
 	rt->fsm.last_down = now;
 }
 
+/*
+ * Called with rt->lock held. A secondary of the ISC dialect restarts with the
+ * primary's MCLT it last adopted, as dhcpd keeps it in its lease file: until
+ * the next CONNECT its leases and its PARTNER-DOWN waits must keep to the
+ * bound the primary keeps to, not to its own configured one.
+ */
+static void
+restore_mclt(fo_runtime *rt, uint32_t mclt)
+{
+	if (rt->rel->dialect != FO_DIALECT_ISC || rt->rel->server_type != FO_SECONDARY ||
+	    mclt == rt->rel->mclt)
+		return;
+	rt->fsm.mclt = mclt;
+	atomic_store(&rt->mclt, mclt);
+	fo_log(rt->host, FO_EVT_MCLT_RESTORED, FO_S(rt->rel->name), FO_U(mclt),
+	    FO_U(rt->rel->mclt));
+}
+
+bool
+fo_runtime_adopt_mclt(fo_runtime *rt, uint32_t mclt, fo_wall now)
+{
+	bool changed;
+
+	pthread_mutex_lock(&rt->lock);
+	changed = atomic_load(&rt->mclt) != mclt;
+	rt->fsm.mclt = mclt;
+	atomic_store(&rt->mclt, mclt);
+	/* Saved at once: a kill -9 before the next state change must not forget it. */
+	if (changed && rt->started && rt->saved.valid)
+		(void)persist(rt, rt->saved.state, rt->saved.since, now, NULL, 0);
+	pthread_mutex_unlock(&rt->lock);
+	return changed;
+}
+
 fo_status
 fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 {
@@ -288,6 +324,8 @@ fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen)
 		rt->partner_since = sv.partner_since;
 		rt->fsm.last_down = sv.last_operation.sec != 0 ? sv.last_operation : sv.since;
 	}
+	if (sv.valid && sv.mclt != 0)
+		restore_mclt(rt, sv.mclt);
 	/* Restarting in RECOVER, what the journals hold may be partial: ask for everything. */
 	if (sv.valid && sv.state == FO_STATE_RECOVER)
 		rt->fsm.local_state_lost = true;

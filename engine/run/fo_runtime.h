@@ -114,6 +114,12 @@ void fo_runtime_set_closed(fo_runtime *rt, fo_closed_scope *closed, size_t n);
  * RECOVER). FO_ERR_IO when the state cannot be saved (err says why).
  */
 fo_status fo_runtime_start(fo_runtime *rt, fo_wall now, char *err, size_t errlen);
+/*
+ * Put the primary's MCLT in force (ISC dialect secondary, at CONNECT) and,
+ * when it changed, save it in the state file with the saved state: a restart
+ * before the next CONNECT keeps it (fo_runtime_start). True when it changed.
+ */
+bool fo_runtime_adopt_mclt(fo_runtime *rt, uint32_t mclt, fo_wall now);
 /* An orderly stop: save the state with last_operation = now and the clean-stop marker. */
 fo_status fo_runtime_stop_clean(fo_runtime *rt, fo_wall now, char *err, size_t errlen);
 

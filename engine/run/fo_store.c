@@ -27,7 +27,7 @@ fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errle
 {
 	const char *st, *pst;
 	char buf[512];
-	int n;
+	int n, m = 0;
 
 	fo_errf(err, errlen, "%s", "");
 	if (path == NULL || *path == '\0' || s == NULL)
@@ -43,12 +43,17 @@ fo_state_save(const char *path, const fo_saved_state *s, char *err, size_t errle
 	    "version %d\nstate %s\nsince %" PRId64 "\npartner-state %s\n"
 	    "partner-since %" PRId64 "\nlast-operation %" PRId64 "\n", 1, st, s->since.sec,
 	    pst, s->partner_since.sec, s->last_operation.sec);
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	/* Written only when adopted (ISC dialect): a file without it reads as before. */
+	if (n >= 0 && (size_t)n < sizeof(buf) && s->mclt != 0)
+		m = snprintf(buf + n, sizeof(buf) - (size_t)n, "mclt %" PRIu32 "\n", s->mclt);
+	if (n < 0 || m < 0 || (size_t)n + (size_t)m >= sizeof(buf))
 		return FO_ERR_RANGE;
-	return fo_file_write_atomic(path, buf, (size_t)n, FO_FILE_MODE, err, errlen);
+	return fo_file_write_atomic(path, buf, (size_t)n + (size_t)m, FO_FILE_MODE, err, errlen);
 }
 
-enum state_key { K_VERSION, K_STATE, K_SINCE, K_PSTATE, K_PSINCE, K_LASTOP, K_COUNT };
+enum state_key {
+	K_VERSION, K_STATE, K_SINCE, K_PSTATE, K_PSINCE, K_LASTOP, K_MCLT, K_COUNT
+};
 
 static const char *const state_keys[K_COUNT] = {
 	[K_VERSION] = "version",
@@ -57,6 +62,7 @@ static const char *const state_keys[K_COUNT] = {
 	[K_PSTATE] = "partner-state",
 	[K_PSINCE] = "partner-since",
 	[K_LASTOP] = "last-operation",
+	[K_MCLT] = "mclt",              /* optional */
 };
 
 /* A decimal int64: optional '-', digits, nothing else. */
@@ -104,6 +110,11 @@ state_line(char *key, char *val, fo_saved_state *s, bool *seen)
 		return parse_i64(val, &s->partner_since.sec) ? NULL : "bad time";
 	case K_LASTOP:
 		return parse_i64(val, &s->last_operation.sec) ? NULL : "bad time";
+	case K_MCLT:
+		if (!parse_i64(val, &v) || v < 1 || v > (int64_t)UINT32_MAX)
+			return "bad MCLT";
+		s->mclt = (uint32_t)v;
+		return NULL;
 	case K_COUNT:
 		break;
 	}
@@ -141,7 +152,7 @@ state_parse(const char *path, char *text, fo_saved_state *s, char *err, size_t e
 		}
 	}
 	for (int k = 0; k < K_COUNT; k++) {
-		if (!seen[k]) {
+		if (!seen[k] && k != K_MCLT) {
 			fo_errf(err, errlen, "%s: missing \"%s\"", path, state_keys[k]);
 			return FO_ERR_IO;
 		}

@@ -215,6 +215,7 @@ typedef struct fo_saved_state {
 	fo_state partner_state;
 	fo_wall partner_since;
 	fo_wall last_operation;         /* last time this server was known to run (tick) */
+	uint32_t mclt;                  /* MCLT in force when not the configured one, else 0 */
 	bool valid;                     /* false: no saved state (never ran) */
 } fo_saved_state;
 

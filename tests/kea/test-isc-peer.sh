@@ -139,6 +139,13 @@ mclt_in_force() {
 	[ "$m" = 30 ] && [ "$(echo "$r" | jq '.acked_by_server > 0 and (.lease_times | all(. != null and . >= 1 and . <= 30))')" = true ]
 }
 
+# mclt_shown N: failover-get shows MCLT N in force.
+mclt_shown() {
+	m=$(fo_fget s1 '{"name": "rel1"}' | jq '.relationships[0].state."max-client-lead-time"')
+	echo "#   failover-get max-client-lead-time in force: $m"
+	[ "$m" = "$1" ]
+}
+
 run() {
 	kea_role=$1 isc_role=$2 tag="Kea $1, ISC $2"
 	# Kea's configured MCLT: the primary's own (30); as secondary a different
@@ -183,6 +190,20 @@ run() {
 	fo_check "$tag: heal: Kea back to Normal (<= 75 s)" fo_wait_state s1 rel1 Normal 75 Normal
 	fo_check "$tag: heal: dhcpd back to normal" isc_wait_state s2 normal 15 "$from"
 	echo "#   Kea: $(fo_states s1)"
+	if [ "$kea_role" = secondary ]; then
+		# kill -9, and the primary gone: until it connects again Kea keeps
+		# to the primary's MCLT it adopted (kept in its state file, as dhcpd
+		# keeps it in its lease file), not to its own 600 s.
+		fo_kea_kill9 s1
+		isc_stop s2
+		if fo_kea_start s1 "$FO_TMP/s1.json" 0; then
+			fo_check "$tag: after kill -9, with the primary down, Kea keeps the primary's MCLT 30 (not 600)" \
+			    mclt_shown 30
+			fo_check "$tag: Kea logs FAILOVER_MCLT_RESTORED" grep -q "FAILOVER_MCLT_RESTORED.*MCLT 30 s in force from the state file" "$FO_LOG_s1"
+		else
+			fo_not_ok "$tag: kea-dhcp4 restarts after kill -9"
+		fi
+	fi
 	fo_kea_stop s1
 	isc_stop s2
 	[ -z "${FO_KEEP:-}" ] || cp -a "$ISC_DIR" "$FO_KEEP-isc-$kea_role"

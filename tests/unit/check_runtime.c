@@ -786,6 +786,78 @@ START_TEST(clean_stop_resumes_state_crash_does_not)
 }
 END_TEST
 
+/* The MCLT in force as failover-get shows it. */
+static unsigned
+mclt_shown(fo_engine *eng, int64_t now)
+{
+	char *js = NULL;
+	const char *p;
+	unsigned v = 0;
+
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(now), &js, NULL, 0),
+	    FO_OK);
+	p = strstr(js, "\"state\":{");
+	ck_assert_ptr_nonnull(p);
+	p = strstr(p, "\"max-client-lead-time\":");
+	ck_assert_msg(p != NULL, "no MCLT in force: %s", js);
+	v = (unsigned)strtoul(p + strlen("\"max-client-lead-time\":"), NULL, 10);
+	free(js);
+	return v;
+}
+
+/*
+ * An ISC-dialect secondary saves the primary's MCLT it adopted, at once, and
+ * restarts (even after a crash) with it in force until the primary connects:
+ * its leases and PARTNER-DOWN waits keep to the primary's bound, as dhcpd's.
+ */
+START_TEST(adopted_mclt_survives_a_crash)
+{
+	const char *isc = "\"dialect\": \"isc\", \"max-client-lead-time\": 600";
+	fo_engine *eng = make_normal("secondary", isc);
+	char path[600], dn[64];
+	fo_saved_state sv;
+
+	ck_assert_uint_eq(mclt_shown(eng, T0 + 1), 600);
+	ck_assert(fo_runtime_adopt_mclt(fo_engine_runtime_at(eng, 0), 30, fo_wall_at(T0 + 2)));
+	ck_assert(!fo_runtime_adopt_mclt(fo_engine_runtime_at(eng, 0), 30, fo_wall_at(T0 + 3)));
+	fo_store_dirname("r1", dn, sizeof(dn));
+	snprintf(path, sizeof(path), "%s/%s/state", dir, dn);
+	ck_assert_int_eq(fo_state_load(path, &sv, NULL, 0), FO_OK);
+	ck_assert_uint_eq(sv.mclt, 30);
+	ck_assert_int_eq(sv.state, FO_STATE_NORMAL);
+	fo_engine_destroy(eng);                 /* no clean stop: a crash */
+
+	eng = make("secondary", isc, false);
+	attach_with(eng, NULL, 0, T0 + 100);
+	ck_assert_uint_eq(mclt_shown(eng, T0 + 100), 30);
+	ck_assert_ptr_nonnull(strstr(logbuf, "MCLT 30 s in force from the state file"));
+	/* Kept when the state is saved again (Startup's save, ticks). */
+	ck_assert_int_eq(fo_state_load(path, &sv, NULL, 0), FO_OK);
+	ck_assert_uint_eq(sv.mclt, 30);
+	/* The primary connects with its configured value again: no longer saved. */
+	ck_assert(fo_runtime_adopt_mclt(fo_engine_runtime_at(eng, 0), 600, fo_wall_at(T0 + 101)));
+	ck_assert_int_eq(fo_state_load(path, &sv, NULL, 0), FO_OK);
+	ck_assert_uint_eq(sv.mclt, 0);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* Only an ISC-dialect secondary adopts: a primary ignores a saved value. */
+START_TEST(saved_mclt_ignored_by_a_primary)
+{
+	const char *isc = "\"dialect\": \"isc\", \"max-client-lead-time\": 600";
+	fo_engine *eng = make_normal("secondary", isc);
+
+	ck_assert(fo_runtime_adopt_mclt(fo_engine_runtime_at(eng, 0), 30, fo_wall_at(T0 + 2)));
+	fo_engine_destroy(eng);
+	eng = make("primary", isc, false);
+	attach_with(eng, NULL, 0, T0 + 100);
+	ck_assert_uint_eq(mclt_shown(eng, T0 + 100), 600);
+	ck_assert_ptr_null(strstr(logbuf, "from the state file"));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 /* After a crash: every ACTIVE binding is offered back to Kea's lease database. */
 START_TEST(replay_gives_active_bindings_to_kea)
 {
@@ -1335,6 +1407,8 @@ runtime_suite(void)
 	tcase_add_test(tc, offer_holds_address_for_its_client);
 	tcase_add_test(tc, reserved_addresses_honoured_and_kept_for_their_client);
 	tcase_add_test(tc, mclt_first_lease_and_renewals_capped);
+	tcase_add_test(tc, adopted_mclt_survives_a_crash);
+	tcase_add_test(tc, saved_mclt_ignored_by_a_primary);
 	tcase_add_test(tc, same_client_keeps_its_address);
 	tcase_add_test(tc, lease_events_change_bindings);
 	tcase_add_test(tc, bindings_and_state_survive_restart);

@@ -953,6 +953,21 @@ START_TEST(state_round_trip)
 	ck_assert_int_eq(fo_state_save(path, &in, err, sizeof(err)), FO_OK);
 	ck_assert_int_eq(fo_state_load(path, &out, err, sizeof(err)), FO_OK);
 	ck_assert_int_eq(out.state, FO_STATE_NORMAL);
+	ck_assert_uint_eq(out.mclt, 0);         /* not written when not adopted */
+	text = (char *)file_get(path, &len);
+	text[len] = '\0';
+	ck_assert_ptr_null(strstr(text, "mclt"));
+	free(text);
+
+	/* An adopted MCLT (ISC dialect secondary) is kept. */
+	in.mclt = 30;
+	ck_assert_int_eq(fo_state_save(path, &in, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_state_load(path, &out, err, sizeof(err)), FO_OK);
+	ck_assert_uint_eq(out.mclt, 30);
+	in.mclt = UINT32_MAX;
+	ck_assert_int_eq(fo_state_save(path, &in, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_state_load(path, &out, err, sizeof(err)), FO_OK);
+	ck_assert_uint_eq(out.mclt, UINT32_MAX);
 }
 END_TEST
 
@@ -986,6 +1001,10 @@ static const struct {
 	{ GOOD_STATE "\n", "line 7: expected \"key value\"" },
 	{ GOOD_STATE "color blue\n", "line 7: unknown key: \"color blue\"" },
 	{ GOOD_STATE "since 10\n", "line 7: repeated key: \"since 10\"" },
+	{ GOOD_STATE "mclt 0\n", "line 7: bad MCLT: \"mclt 0\"" },
+	{ GOOD_STATE "mclt -30\n", "line 7: bad MCLT" },
+	{ GOOD_STATE "mclt 4294967296\n", "line 7: bad MCLT" },
+	{ GOOD_STATE "mclt 30\nmclt 30\n", "line 8: repeated key" },
 	{ "version 2\n", "line 1: unsupported version" },
 	{ "state normal\n", "line 1: bad state: \"state normal\"" },
 	{ "state Normal \n", "line 1: bad state" },
