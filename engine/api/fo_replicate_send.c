@@ -21,6 +21,7 @@
 #include "fo_repl_tx.h"
 #include "fo_replicate_int.h"
 #include "fo_sbuf.h"
+#include "fo_thread.h"
 
 typedef struct grp {
 	fo_repl_peer peer;
@@ -41,10 +42,7 @@ typedef struct job {
 } job;
 
 struct fo_repl_sender {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	bool stop;
+	fo_thread t;                    /* its lock guards what is published */
 	job jobs[FO_REPL_SEND_KEPT];
 	uint64_t next_id;
 	job *queued;                    /* started, not yet taken by the thread */
@@ -251,11 +249,11 @@ sleep_poll(fo_repl_sender *s)
 	until.tv_nsec += (long)FO_REPL_TX_POLL_MS * 1000000L;
 	until.tv_sec += until.tv_nsec / 1000000000L;
 	until.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&s->mu);
-	while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &until) == 0)
+	pthread_mutex_lock(&s->t.mu);
+	while (!s->t.stop && pthread_cond_timedwait(&s->t.cv, &s->t.mu, &until) == 0)
 		;
-	stop = s->stop;
-	pthread_mutex_unlock(&s->mu);
+	stop = s->t.stop;
+	pthread_mutex_unlock(&s->t.mu);
 	return !stop;
 }
 
@@ -291,7 +289,7 @@ run_group(fo_repl_sender *s, grp *g)
 			    ev == FO_TX_EV_PARTNER_FAILED ? a.detail : a.text);
 			act = fo_repl_tx_step(&tx, ev, fo_mono_now_ms());
 		}
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->t.mu);
 		g->tx = tx;
 		if (a.id[0] != '\0' && g->pid[0] == '\0')
 			snprintf(g->pid, sizeof(g->pid), "%s", a.id);
@@ -299,16 +297,16 @@ run_group(fo_repl_sender *s, grp *g)
 			g->changes = a.changes;
 			a.changes = NULL;
 		}
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->t.mu);
 		fo_free(a.changes);
 	}
 	fo_repl_peer_clear(&g->peer);
 	{
 		char *text = finished_text(s, g, last);
 
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->t.mu);
 		g->text = text;
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->t.mu);
 	}
 }
 
@@ -318,25 +316,25 @@ worker(void *arg)
 	fo_repl_sender *s = arg;
 	job *jb;
 
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->t.mu);
 	for (;;) {
-		while (!s->stop && s->queued == NULL)
-			pthread_cond_wait(&s->cv, &s->mu);
-		if (s->stop)
+		while (!s->t.stop && s->queued == NULL)
+			pthread_cond_wait(&s->t.cv, &s->t.mu);
+		if (s->t.stop)
 			break;
 		jb = s->queued;
 		s->queued = NULL;
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->t.mu);
 		for (size_t i = 0; i < jb->n; i++) {
-			pthread_mutex_lock(&s->mu);
+			pthread_mutex_lock(&s->t.mu);
 			jb->cur = i;
-			pthread_mutex_unlock(&s->mu);
+			pthread_mutex_unlock(&s->t.mu);
 			run_group(s, &jb->g[i]);
 		}
-		pthread_mutex_lock(&s->mu);
+		pthread_mutex_lock(&s->t.mu);
 		jb->finished = true;
 	}
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->t.mu);
 	return NULL;
 }
 
@@ -365,11 +363,7 @@ fo_repl_sender_create(fo_repl_sender **out, const fo_host *host)
 		return FO_ERR_NOMEM;
 	if (host != NULL)
 		s->host = *host;
-	pthread_mutex_init(&s->mu, NULL);
-	pthread_cond_init(&s->cv, NULL);
-	if (pthread_create(&s->th, NULL, worker, s) != 0) {
-		pthread_cond_destroy(&s->cv);
-		pthread_mutex_destroy(&s->mu);
+	if (fo_thread_start(&s->t, worker, s) != FO_OK) {
 		fo_free(s);
 		*out = NULL;
 		return FO_ERR_IO;
@@ -382,15 +376,9 @@ fo_repl_sender_destroy(fo_repl_sender *s)
 {
 	if (s == NULL)
 		return;
-	pthread_mutex_lock(&s->mu);
-	s->stop = true;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	pthread_join(s->th, NULL);
+	fo_thread_stop(&s->t);
 	for (size_t i = 0; i < FO_REPL_SEND_KEPT; i++)
 		job_clear(&s->jobs[i]);
-	pthread_cond_destroy(&s->cv);
-	pthread_mutex_destroy(&s->mu);
 	fo_free(s);
 }
 
@@ -450,13 +438,13 @@ fo_engine_replicate_start(fo_engine *eng, fo_repl_sender *s, const fo_repl_group
 		job_clear(&jb);
 		return st;
 	}
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->t.mu);
 	if ((run = running(s)) != NULL) {
 		fo_errf(err, errlen, "replication %llu is running (relationship '%s'); "
 		    "failover-replicate-status {\"id\": %llu} tells when it is done",
 		    (unsigned long long)run->id, run->g[run->cur].peer.name,
 		    (unsigned long long)run->id);
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->t.mu);
 		job_clear(&jb);
 		return FO_ERR_STATE;
 	}
@@ -465,8 +453,8 @@ fo_engine_replicate_start(fo_engine *eng, fo_repl_sender *s, const fo_repl_group
 	s->jobs[jb.id % FO_REPL_SEND_KEPT] = jb;
 	s->queued = &s->jobs[jb.id % FO_REPL_SEND_KEPT];
 	*id = jb.id;
-	pthread_cond_broadcast(&s->cv);
-	pthread_mutex_unlock(&s->mu);
+	pthread_cond_broadcast(&s->t.cv);
+	pthread_mutex_unlock(&s->t.mu);
 	return FO_OK;
 }
 
@@ -510,10 +498,10 @@ fo_repl_sender_status(fo_repl_sender *s, uint64_t id, int *result, char **text,
 	if (s == NULL || result == NULL || text == NULL || args_json == NULL)
 		return FO_ERR_INVAL;
 	*text = *args_json = NULL;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->t.mu);
 	jb = &s->jobs[id % FO_REPL_SEND_KEPT];
 	if (id == 0 || jb->id != id) {
-		pthread_mutex_unlock(&s->mu);
+		pthread_mutex_unlock(&s->t.mu);
 		return FO_ERR_NOTFOUND;
 	}
 	fo_json_init(&j);
@@ -537,7 +525,7 @@ fo_repl_sender_status(fo_repl_sender *s, uint64_t id, int *result, char **text,
 		fo_sbuf_cat(&t, line);
 	}
 	*result = jb->finished && failed ? 1 : 0;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->t.mu);
 	*text = fo_sbuf_take(&t);
 	if (fo_json_finish(&j, args_json) != FO_OK || *text == NULL) {
 		fo_free(*text);
@@ -556,10 +544,10 @@ fo_repl_sender_busy(fo_repl_sender *s, const char *relationship)
 
 	if (s == NULL || relationship == NULL)
 		return false;
-	pthread_mutex_lock(&s->mu);
+	pthread_mutex_lock(&s->t.mu);
 	if ((jb = running(s)) != NULL)
 		for (size_t i = 0; i < jb->n; i++)
 			busy = busy || strcmp(jb->g[i].peer.name, relationship) == 0;
-	pthread_mutex_unlock(&s->mu);
+	pthread_mutex_unlock(&s->t.mu);
 	return busy;
 }
