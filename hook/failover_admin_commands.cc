@@ -2,10 +2,12 @@
 //
 // Each handler checks the shape of its arguments, turns them into plain C
 // (member names with their JSON text, scope-ids as numbers), calls one
-// engine function (fo_admin.h) inside Kea's multi-threading critical
-// section (no packet is in flight while the relationships are rebuilt) and
-// answers: result 0 success, 1 bad input or refused (the text names the
-// field or gives the reason), 3 unknown relationship.
+// engine function inside Kea's multi-threading critical section (no packet
+// is in flight while the relationships are rebuilt) and answers: result 0
+// success, 1 bad input or refused (the text names the field or gives the
+// reason), 3 unknown relationship. Without "local-only": true the change is
+// made on both partners (fo_both.h, failover_both.cc): the answer is then
+// the change's id, and failover-change-status {id} its outcome.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "failover_admin_commands.h"
+#include "failover_both.h"
 #include "failover_command_util.h"
 #include "failover_context.h"
 #include "failover_convert.h"
@@ -49,13 +52,24 @@ name_arg(const ConstElementPtr& args) {
     return (v->stringValue());
 }
 
-// The members of a map as the engine's fo_kv (the strings own the text).
+// "local-only": false when absent.
+bool
+local_only_arg(const ConstElementPtr& args) {
+    ConstElementPtr v = args->get("local-only");
+    if (v && v->getType() != Element::boolean) {
+        throw BadArgument("local-only: must be a boolean");
+    }
+    return (v && v->boolValue());
+}
+
+// The members of a map as the engine's fo_kv (the strings own the text),
+// but `skip` and local-only.
 struct Members {
     std::vector<std::string> keys, values;
     std::vector<fo_kv> kv;
     Members(const ConstElementPtr& map, const std::string& skip) {
         for (auto const& m : map->mapValue()) {
-            if (m.first != skip) {
+            if (m.first != skip && m.first != "local-only") {
                 keys.push_back(m.first);
                 values.push_back(json_of(m.second));
             }
@@ -98,6 +112,37 @@ answer(CalloutHandle& handle, fo_status st, const char* msg, const std::string& 
     }
 }
 
+// The change on both partners unless local_only; true when answered (the
+// caller makes it here only, as before, when false).
+bool
+on_both(CalloutHandle& handle, const fo_admin_req& req, bool local_only,
+        const std::string& name, bool show) {
+    std::string why;
+    if (local_only) {
+        if (both_busy(name, why)) {
+            reply(handle, CONTROL_RESULT_ERROR, why);
+            return (true);
+        }
+        return (false);
+    }
+    char msg[1024] = "";
+    uint64_t id = 0;
+    fo_status st;
+    {
+        isc::util::MultiThreadingCriticalSection cs;
+        st = both_start(req, id, msg, sizeof(msg));
+    }
+    if (st != FO_OK || id == 0) {
+        answer(handle, st, msg, name, show);
+        return (true);
+    }
+    ElementPtr out = Element::createMap();
+    out->set("id", Element::create(static_cast<int64_t>(id)));
+    out->set("status", Element::create(std::string("sending")));
+    reply(handle, CONTROL_RESULT_SUCCESS, msg, out);
+    return (true);
+}
+
 template <typename F>
 int
 guarded(CalloutHandle& handle, const char* cmd, F f) {
@@ -118,6 +163,10 @@ failover_add(CalloutHandle& handle) {
         ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
         Members m(args, "");
+        fo_admin_req req{FO_ADMIN_ADD, nullptr, m.kv.data(), m.kv.size(), nullptr, 0};
+        if (on_both(handle, req, local_only_arg(args), name, true)) {
+            return;
+        }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = fo_engine_admin_add(engine, m.kv.data(), m.kv.size(), wall_now(),
@@ -133,6 +182,10 @@ failover_set(CalloutHandle& handle) {
         ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
         Members m(args, "name");
+        fo_admin_req req{FO_ADMIN_SET, name.c_str(), m.kv.data(), m.kv.size(), nullptr, 0};
+        if (on_both(handle, req, local_only_arg(args), name, true)) {
+            return;
+        }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = fo_engine_admin_set(engine, name.c_str(), m.kv.data(), m.kv.size(),
@@ -145,8 +198,12 @@ failover_set(CalloutHandle& handle) {
 int
 failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name"}, true);
+        ConstElementPtr args = arguments_of(handle, {"name", "local-only"}, true);
         std::string name = name_arg(args);
+        fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0};
+        if (on_both(handle, req, local_only_arg(args), name, false)) {
+            return;
+        }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = fo_engine_admin_remove(engine, name.c_str(), wall_now(), msg,
@@ -158,9 +215,14 @@ failover_remove(CalloutHandle& handle) {
 int
 scope_change(CalloutHandle& handle, bool add) {
     return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id"}, true);
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "local-only"}, true);
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scope_ids_arg(args);
+        fo_admin_req req{add ? FO_ADMIN_SCOPE_ADD : FO_ADMIN_SCOPE_REMOVE, name.c_str(),
+                         nullptr, 0, scopes.data(), scopes.size()};
+        if (on_both(handle, req, local_only_arg(args), name, true)) {
+            return;
+        }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = fo_engine_admin_scopes(engine, name.c_str(), scopes.data(),
@@ -205,6 +267,7 @@ register_admin_commands(LibraryHandle& handle) {
     handle.registerCommandCallout("failover-scope-add", failover_scope_add);
     handle.registerCommandCallout("failover-scope-remove", failover_scope_remove);
     handle.registerCommandCallout("failover-partner-down", failover_partner_down);
+    register_both_commands(handle);
 }
 
 } // namespace kea_failover

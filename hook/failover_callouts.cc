@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "failover_both.h"
 #include "failover_commands.h"
 #include "failover_config_test.h"
 #include "failover_context.h"
@@ -103,6 +104,7 @@ void
 apply_tick() {
     try {
         apply_lease_changes();
+        both_tick();
     } catch (const std::exception& ex) {
         LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("apply").arg(ex.what());
     }
@@ -218,6 +220,7 @@ unload() {
         LOG_ERROR(failover_logger, FAILOVER_CALLOUT_ERROR).arg("unload").arg(ex.what());
     }
     replicate_unload();
+    both_unload();
     fo_engine_destroy(engine);
     engine = nullptr;
     protocol_started = false;

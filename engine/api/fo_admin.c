@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fo_admin.h"
+#include "fo_admin_int.h"
 #include "fo_alloc.h"
 #include "fo_engine_int.h"
 #include "fo_log.h"
@@ -63,11 +64,13 @@ check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t 
 }
 
 /*
- * Validate the entries as the new set, save it, hand it to the engine. On
- * success *out_set (may be NULL) is not touched; the engine has the set.
+ * Validate the entries as the new set, save it, hand it to the engine. With
+ * dry (not NULL) only validate: *dry gets the new set (the caller clears
+ * it), nothing is saved or changed.
  */
 static fo_status
-commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now, char *msg, size_t msglen)
+commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now,
+    fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur = fo_engine_set_of(eng);
 	fo_relationship_set set;
@@ -88,6 +91,10 @@ commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now, char *
 	}
 	if ((st = check_subnets(eng, &set, msg, msglen)) != FO_OK)
 		goto fail;
+	if (dry != NULL) {
+		*dry = set;
+		return FO_OK;
+	}
 	if ((st = fo_relfile_save(&set, why, sizeof(why))) != FO_OK) {
 		fo_errf(msg, msglen, "the new relationships could not be saved, nothing changed: "
 		    "%s", why);
@@ -172,8 +179,8 @@ rel_dir(const fo_relationship_set *set, const char *name, char *out, size_t len)
 		out[0] = '\0';         /* too long: fo_runtime_init refuses it as well */
 }
 
-fo_status
-fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
+static fo_status
+admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now, fo_relationship_set *dry,
     char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
@@ -215,11 +222,11 @@ fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
 		fo_relfile_entry_put(&es[m], kv[i].key, kv[i].json);
 	/* A relationship of the same name removed earlier left its state aside. */
 	rel_dir(cur, name, dir, sizeof(dir));
-	if (stat(dir, &sb) == 0)
+	if (dry == NULL && stat(dir, &sb) == 0)
 		set_aside(eng, dir, now);
-	st = commit(eng, es, m + 1, now, msg, msglen);
+	st = commit(eng, es, m + 1, now, dry, msg, msglen);
 	fo_relfile_entries_free(es, m + 1);
-	if (st == FO_OK) {
+	if (st == FO_OK && dry == NULL) {
 		const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
 
 		fo_errf(msg, msglen, "failover relationship '%s' added (%zu scope(s), %s, %s); "
@@ -251,9 +258,9 @@ changed(const fo_kv *kv, size_t n, const char *key, const char **val)
 	return false;
 }
 
-fo_status
-fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n, fo_wall now,
-    char *msg, size_t msglen)
+static fo_status
+admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n, fo_wall now,
+    fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	const char *v = NULL;
@@ -303,9 +310,9 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 		else
 			fo_relfile_entry_put(e, kv[i].key, kv[i].json);
 	}
-	st = commit(eng, es, m, now, msg, msglen);
+	st = commit(eng, es, m, now, dry, msg, msglen);
 	fo_relfile_entries_free(es, m);
-	if (st == FO_OK) {
+	if (st == FO_OK && dry == NULL) {
 		fo_sbuf b = { 0 };
 
 		for (size_t i = 0; i < n; i++) {
@@ -319,8 +326,9 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 	return st;
 }
 
-fo_status
-fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg, size_t msglen)
+static fo_status
+admin_remove(fo_engine *eng, const char *name, fo_wall now, fo_relationship_set *dry,
+    char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	char dir[PATH_MAX], keep[FO_NAME_MAX + 1];
@@ -342,9 +350,9 @@ fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg,
 	fo_relfile_entry_free(&es[idx]);
 	memmove(&es[idx], &es[idx + 1], (m - (size_t)idx - 1) * sizeof(*es));
 	memset(&es[m - 1], 0, sizeof(*es));
-	st = commit(eng, es, m - 1, now, msg, msglen);
+	st = commit(eng, es, m - 1, now, dry, msg, msglen);
 	fo_relfile_entries_free(es, m - 1);
-	if (st == FO_OK) {
+	if (st == FO_OK && dry == NULL) {
 		set_aside(eng, dir, now);
 		fo_errf(msg, msglen, "failover relationship '%s' removed; its scopes are served "
 		    "without failover", keep);
@@ -352,9 +360,9 @@ fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg,
 	return st;
 }
 
-fo_status
-fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
-    bool add, fo_wall now, char *msg, size_t msglen)
+static fo_status
+admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
+    bool add, fo_wall now, fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	const fo_relationship *r;
@@ -421,9 +429,9 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	fo_relfile_put_scopes(&es[idx], list, cnt);
 	fo_free(list);
 	rel_dir(cur, name, dir, sizeof(dir));
-	st = commit(eng, es, m, now, msg, msglen);
+	st = commit(eng, es, m, now, dry, msg, msglen);
 	fo_relfile_entries_free(es, m);
-	if (st != FO_OK)
+	if (st != FO_OK || dry != NULL)
 		return st;
 	for (size_t k = 0; !add && k < n; k++) {
 		fo_ip4_str(scopes[k], a, sizeof(a));
@@ -435,6 +443,67 @@ fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, s
 	    "connections were re-established", n, add ? "added to" : "removed from", name, a,
 	    n > 1 ? ", ..." : "");
 	return FO_OK;
+}
+
+fo_status
+fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
+    char *msg, size_t msglen)
+{
+	return admin_add(eng, kv, n, now, NULL, msg, msglen);
+}
+
+fo_status
+fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n, fo_wall now,
+    char *msg, size_t msglen)
+{
+	return admin_set(eng, name, kv, n, now, NULL, msg, msglen);
+}
+
+fo_status
+fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg, size_t msglen)
+{
+	return admin_remove(eng, name, now, NULL, msg, msglen);
+}
+
+fo_status
+fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
+    bool add, fo_wall now, char *msg, size_t msglen)
+{
+	return admin_scopes(eng, name, scopes, n, add, now, NULL, msg, msglen);
+}
+
+const char *
+fo_admin_op_command(fo_admin_op op)
+{
+	switch (op) {
+	case FO_ADMIN_ADD: return "failover-add";
+	case FO_ADMIN_SET: return "failover-set";
+	case FO_ADMIN_REMOVE: return "failover-remove";
+	case FO_ADMIN_SCOPE_ADD: return "failover-scope-add";
+	case FO_ADMIN_SCOPE_REMOVE: return "failover-scope-remove";
+	}
+	return "?";
+}
+
+fo_status
+fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relationship_set *dry,
+    char *msg, size_t msglen)
+{
+	if (eng == NULL || req == NULL)
+		return FO_ERR_INVAL;
+	switch (req->op) {
+	case FO_ADMIN_ADD:
+		return admin_add(eng, req->kv, req->n, now, dry, msg, msglen);
+	case FO_ADMIN_SET:
+		return admin_set(eng, req->name, req->kv, req->n, now, dry, msg, msglen);
+	case FO_ADMIN_REMOVE:
+		return admin_remove(eng, req->name, now, dry, msg, msglen);
+	case FO_ADMIN_SCOPE_ADD:
+	case FO_ADMIN_SCOPE_REMOVE:
+		return admin_scopes(eng, req->name, req->scopes, req->n_scopes,
+		    req->op == FO_ADMIN_SCOPE_ADD, now, dry, msg, msglen);
+	}
+	return FO_ERR_INVAL;
 }
 
 fo_status

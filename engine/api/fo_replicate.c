@@ -249,6 +249,15 @@ fo_repl_peer_of(fo_engine *eng, const char *name, fo_repl_peer *out, char *err, 
 	memset(out, 0, sizeof(*out));
 	if (r == NULL)
 		return FO_ERR_NOTFOUND;
+	return fo_repl_peer_from(r, out, err, errlen);
+}
+
+fo_status
+fo_repl_peer_from(const fo_relationship *r, fo_repl_peer *out, char *err, size_t errlen)
+{
+	if (r == NULL || out == NULL)
+		return FO_ERR_INVAL;
+	memset(out, 0, sizeof(*out));
 	if (r->partner_control_url[0] == '\0') {
 		fo_errf(err, errlen, "partner-control-url: not set for relationship '%s' (the URL "
 		    "of the partner's kea-ctrl-agent, e.g. http://10.0.0.2:8000/ or "
@@ -279,9 +288,6 @@ fo_status
 fo_repl_peer_send(const fo_repl_peer *p, const char *command, const char *args_json,
     fo_wall now, int timeout_ms, char **answer, char *err, size_t errlen)
 {
-	fo_http_request req = { .timeout_ms = timeout_ms };
-	fo_http_response resp;
-	char why[512] = "";
 	char *body = NULL;
 	fo_status st;
 
@@ -292,6 +298,23 @@ fo_repl_peer_send(const fo_repl_peer *p, const char *command, const char *args_j
 	    now, &body, err, errlen);
 	if (st != FO_OK)
 		return st;
+	st = fo_repl_peer_post(p, body, timeout_ms, answer, NULL, err, errlen);
+	fo_free(body);
+	return st;
+}
+
+fo_status
+fo_repl_peer_post(const fo_repl_peer *p, const char *body, int timeout_ms, char **answer,
+    bool *sent, char *err, size_t errlen)
+{
+	fo_http_request req = { .timeout_ms = timeout_ms };
+	fo_http_response resp;
+	char why[512] = "";
+	fo_status st;
+
+	if (answer == NULL || body == NULL)
+		return FO_ERR_INVAL;
+	*answer = NULL;
 	req.url = p->url;
 	req.user = p->user;
 	req.password = p->password;
@@ -301,7 +324,8 @@ fo_repl_peer_send(const fo_repl_peer *p, const char *command, const char *args_j
 	req.body = body;
 	req.body_len = strlen(body);
 	st = fo_http_post(&req, &resp, why, sizeof(why));
-	fo_free(body);
+	if (sent != NULL)
+		*sent = resp.sent;
 	if (st != FO_OK) {
 		fo_errf(err, errlen, "partner-control-url %s: %s", p->url, why);
 		return st;

@@ -84,4 +84,25 @@ fo_status fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 
 fo_status fo_engine_admin_partner_down(fo_engine *eng, const char *name, fo_wall now,
     char *msg, size_t msglen);
 
+/* One change (fo_both.h makes it on both partners). */
+typedef enum fo_admin_op {
+	FO_ADMIN_ADD = 0,
+	FO_ADMIN_SET,
+	FO_ADMIN_REMOVE,
+	FO_ADMIN_SCOPE_ADD,
+	FO_ADMIN_SCOPE_REMOVE,
+} fo_admin_op;
+
+/* One change, as the fo_engine_admin_* functions take it. */
+typedef struct fo_admin_req {
+	fo_admin_op op;
+	const char *name;               /* SET, REMOVE, SCOPE_*: the relationship */
+	const fo_kv *kv;                /* ADD: the entry; SET: the changes */
+	size_t n;
+	const fo_ip4 *scopes;           /* SCOPE_* */
+	size_t n_scopes;
+} fo_admin_req;
+
+const char *fo_admin_op_command(fo_admin_op op);   /* "failover-add", ... */
+
 #endif /* FO_ADMIN_H */

@@ -57,6 +57,18 @@ fo_free(void *ptr)
 }
 
 void
+fo_free_secret(char *s)
+{
+	if (s != NULL) {
+		volatile char *v = s;
+
+		while (*v != '\0')
+			*v++ = '\0';
+	}
+	free(s);
+}
+
+void
 fo_alloc_fail_after(long n)
 {
 	if (n >= 0)

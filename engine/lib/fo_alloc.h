@@ -25,6 +25,8 @@ void *fo_calloc(size_t nmemb, size_t size);
 void *fo_realloc(void *ptr, size_t size);       /* on failure ptr is left as it was */
 char *fo_strdup(const char *s);
 void fo_free(void *ptr);
+/* Zero a NUL-terminated text that may hold a secret (in a way the compiler keeps), then free it. */
+void fo_free_secret(char *s);
 
 void fo_alloc_fail_after(long n);               /* tests only */
 bool fo_alloc_failed(void);                     /* the injected failure happened */

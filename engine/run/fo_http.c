@@ -516,7 +516,7 @@ fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size
 	char *head = NULL;
 	conn c = { .fd = -1 };
 	sigset_t pipe_set, old_mask, pending;
-	bool pipe_before = false;
+	bool pipe_before = false, sent = false;
 	fo_status st;
 
 	if (req == NULL || resp == NULL || req->url == NULL || (req->body == NULL &&
@@ -559,6 +559,7 @@ fo_http_post(const fo_http_request *req, fo_http_response *resp, char *err, size
 	if ((st = send_all(&c, head, strlen(head), deadline, &u, err, errlen)) != FO_OK ||
 	    (st = send_all(&c, req->body, req->body_len, deadline, &u, err, errlen)) != FO_OK)
 		goto done;
+	sent = true;
 	st = receive(&c, req, &u, deadline, resp, err, errlen);
 done:
 	if (head != NULL) {
@@ -576,5 +577,6 @@ done:
 	}
 	if (st != FO_OK)
 		fo_http_response_free(resp);
+	resp->sent = sent;
 	return st;
 }

@@ -52,6 +52,8 @@ typedef struct fo_http_response {
 	char reason[64];                /* e.g. "OK" */
 	char *body;                     /* malloc'd, NUL-terminated */
 	size_t body_len;
+	bool sent;                      /* the whole request was written (set on errors too):
+	                                   false, the server cannot have acted on it */
 } fo_http_response;
 
 /*

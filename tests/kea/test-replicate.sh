@@ -355,14 +355,15 @@ by_scope_id() {
 	fo_check "$tag: both in Normal after the replications" fo_wait_state s1 rel1 Normal 60 Normal
 }
 
-# A wrong shared secret or agent password on s1, an absent agent: refused, nothing changes on s2.
+# A wrong shared secret (set on s1 only: local-only) or agent password on s1, an absent agent:
+# refused, nothing changes on s2.
 refused_credentials() {
 	config_of s2 >"$d/s2-before2.json"
-	c s1 failover-set "$(jq -cn '{"name": "rel1", "shared-secret": "not-the-partners-secret"}')" >"$d/set-wrong.json"
+	c s1 failover-set "$(jq -cn '{"name": "rel1", "shared-secret": "not-the-partners-secret", "local-only": true}')" >"$d/set-wrong.json"
 	rep s1 '{"name": "rel1"}' >"$d/rep-wrong-secret.json"
 	fo_check "$tag: with a wrong shared secret on s1: result 1, s2 says digest: wrong" \
 	    fo_says "$d/rep-wrong-secret.json" 1 "digest: wrong"
-	c s1 failover-set "$(jq -cn --arg s "$SECRET" '{"name": "rel1", "shared-secret": $s}')" >"$d/set-right.json"
+	c s1 failover-set "$(jq -cn --arg s "$SECRET" '{"name": "rel1", "shared-secret": $s, "local-only": true}')" >"$d/set-right.json"
 	fo_check "$tag: failover-set s1 back to the shared secret: result 0" fo_result_is "$d/set-right.json" 0
 	c s1 failover-set '{"name": "rel1", "partner-control-password": "not-the-agents-password"}' >/dev/null
 	rep s1 '{"name": "rel1"}' >"$d/rep-401.json"

@@ -103,7 +103,7 @@ test_server_listen(test_server *s)
 }
 
 /* Serve one connection with `answer`. */
-static int
+static inline int
 test_server_start(test_server *s, const char *answer)
 {
 	memset(s, 0, sizeof(*s));

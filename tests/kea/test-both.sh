@@ -1,0 +1,228 @@
+#!/bin/sh
+# test-both.sh - failover-add, -set, -remove, -scope-add and -scope-remove on
+# both partners (Add-/Set-/Remove-DhcpServerv4Failover, docs/commands.md
+# "Both partners"): two kea-dhcp4 with the hook, s2 with a kea-ctrl-agent on
+# 10.0.0.2:8000 (basic authentication), s1 with one on 10.0.0.1:8000; subnets
+# 10.0.0.0, 10.1.0.0 and 10.2.0.0 on both; rel1 (10.0.0.0) without
+# partner-control-url.
+#
+# On s1, without local-only: add rel2 (primary, load-balance 60, 10.1.0.0,
+# s2's agent as partner-control-url): answers at once with an id;
+# failover-change-status {id} -> done; failover-get on each shows the mirrored
+# relationship (s2: secondary, 40, addresses and ports swapped, no
+# partner-control-*) and both reach Normal in rel2. set (load-balance 70,
+# MCLT 900) -> s2 30 and 900; scope-add / scope-remove 10.2.0.0 -> both.
+# Refused by s2 (a rel3 of its own exists there): result 1 naming s2's
+# reason, no rel3 on s1. s2's agent stopped: failover-set -> failed,
+# unreachable, nothing changed on s1 nor s2. s1 cannot commit after s2 did
+# (rel4's local-port is s1's agent's port): s2 undoes it, neither has rel4.
+# local-only: only s1 changes. rel1 has no partner-control-url: s1 only,
+# at once, the answer says so. perfdhcp runs against s1 through a change:
+# no answer more than 500 ms late. remove -> gone from both. The agent's
+# password and the secret are in no answer and no log.
+# Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+. "$(dirname "$0")/scenario.sh"
+
+[ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
+fo_need jq socat curl kea-ctrl-agent perfdhcp
+fo_deadline 240
+fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
+
+SECRET="fo-both-secret-$$-Qw3"
+PW="fo-both-agent-pw-$$-Zt8"
+FO_SECRETS="$SECRET $PW"
+AGENT_USER=fo-admin
+OUT="$FO_TMP/all-output.txt"
+: >"$OUT"
+d="$FO_TMP"
+
+c() {
+	fo_kea_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "arguments": $a}')" |
+	    tee -a "$OUT"
+}
+# agent_up NAME AUTH: kea-ctrl-agent on NAME's address, port 8000.
+agent_up() {
+	_dir="$FO_TMP/$1"
+	eval "_ns=\$FO_NS_$1 _ip=\$FO_IP_$1"
+	mkdir -p "$_dir/agent-run"
+	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --arg user "$AGENT_USER" --arg pw "$PW" \
+	    --argjson auth "$2" '{"Control-agent": ({"http-host": $ip, "http-port": 8000,
+	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
+	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
+	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
+	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
+	    >"$_dir/agent.json"
+	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
+	eval "FO_AGENT_PID_$1=$!"
+	FO_PIDS="$FO_PIDS $!"
+	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+}
+# change NAME COMMAND ARGS: the command, then (when it started a change) the
+# answer of failover-change-status {id} once done or failed (within 40 s).
+change() {
+	_a=$(c "$1" "$2" "$3")
+	printf '%s\n' "$_a" >"$d/last-start.json"
+	_id=$(printf '%s' "$_a" | jq -r 'if .result == 0 and (.arguments.id | type) == "number"
+	    and .arguments.status == "sending" then .arguments.id else empty end' 2>/dev/null)
+	[ -n "$_id" ] || { printf '%s\n' "$_a"; return; }
+	_end=$(($(date +%s) + 40))
+	while :; do
+		_s=$(c "$1" failover-change-status "{\"id\": $_id}")
+		_st=$(printf '%s' "$_s" | jq -r '.arguments.status // empty')
+		{ [ "$_st" = done ] || [ "$_st" = failed ] || [ "$(date +%s)" -ge "$_end" ]; } && break
+		sleep 0.2
+	done
+	printf '%s\n' "$_s"
+}
+# rel NAME REL: the relationship's configuration on NAME (failover-get), or "null".
+rel() { fo_fget "$1" "{\"name\": \"$2\"}" | jq -c '.relationships[0] // null | if . then del(.state) else . end'; }
+rel_is() {
+	_r=$(rel "$1" "$2")
+	printf '%s' "$_r" | jq -e "$3" >/dev/null 2>&1 || { echo "#   $1 $2: $(printf '%s' "$_r" | head -c 500)"; return 1; }
+}
+absent() { [ "$(rel "$1" "$2")" = "" ] || [ "$(rel "$1" "$2")" = null ] || { echo "#   $1 has $2"; return 1; }; }
+started_ok() {
+	fo_jqe '.result == 0 and (.arguments.id | type) == "number" and .arguments.status == "sending"' "$d/last-start.json" ||
+	    { echo "#   $(head -c 400 "$d/last-start.json")"; return 1; }
+}
+
+# s1_rel NAME LOCAL_PORT PARTNER_PORT: a primary relationship of s1 over
+# 10.2.0.0 with s2's agent as partner-control-url.
+s1_rel() {
+	jq -cn --arg n "$1" --argjson lp "$2" --argjson pp "$3" --arg pw "$PW" --arg u "$AGENT_USER" '{
+	    "name": $n, "partner-server": "10.0.0.2", "local-address": "10.0.0.1", "local-port": $lp,
+	    "partner-port": $pp, "server-type": "primary", "scope-id": ["10.2.0.0"],
+	    "partner-control-url": "http://10.0.0.2:8000/", "partner-control-user": $u,
+	    "partner-control-password": $pw}'
+}
+
+SUBNETS='[{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]},
+          {"id": 2, "subnet": "10.1.0.0/16", "pools": [{"pool": "10.1.1.0 - 10.1.1.99"}]},
+          {"id": 3, "subnet": "10.2.0.0/16", "pools": [{"pool": "10.2.1.0 - 10.2.1.99"}]}]'
+D4=$(jq -cn --argjson s "$SUBNETS" '{"subnet4": $s}')
+fo_pair_config s1 "$d/s1.json" '{}' "$D4"
+fo_pair_config s2 "$d/s2.json" '{}' "$D4"
+fo_check "s1 and s2 start" fo_pair_start 0 "$d/s1.json" "$d/s2.json"
+fo_check "s2's kea-ctrl-agent on 10.0.0.2:8000 (basic authentication)" agent_up s2 1
+fo_check "s1's kea-ctrl-agent on 10.0.0.1:8000" agent_up s1 0
+fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
+
+REL2=$(jq -cn --arg pw "$PW" --arg u "$AGENT_USER" --arg sec "$SECRET" '{"name": "rel2",
+    "partner-server": "10.0.0.2", "local-address": "10.0.0.1", "local-port": 6471,
+    "partner-port": 6472, "server-type": "primary", "mode": "load-balance",
+    "load-balance-percent": 60, "scope-id": ["10.1.0.0"], "max-client-lead-time": 30,
+    "max-response-delay": 6, "enable-auth": true, "shared-secret": $sec,
+    "server-name": "kea-s1", "partner-control-url": "http://10.0.0.2:8000/",
+    "partner-control-user": $u, "partner-control-password": $pw}')
+
+# ---- add, set, scopes on both ----
+change s1 failover-add "$REL2" >"$d/add.json"
+fo_check "failover-add rel2 on s1: answers at once with an id, status sending" started_ok
+fo_check "failover-change-status {id}: result 0, done, changed" \
+    fo_jqe '.result == 0 and .arguments.status == "done" and .arguments.changed == true and
+        .arguments.command == "failover-add" and .arguments.relationship == "rel2"' "$d/add.json"
+fo_check "s1 has rel2 as given (primary, 60, partner 10.0.0.2:6472, its partner-control-url)" \
+    rel_is s1 rel2 '."server-type" == "primary" and ."load-balance-percent" == 60 and
+        ."partner-server" == "10.0.0.2" and ."partner-port" == 6472 and ."local-port" == 6471 and
+        ."partner-control-url" == "http://10.0.0.2:8000/"'
+fo_check "s2 has rel2 mirrored (secondary, 40, partner 10.0.0.1:6471, listening on 10.0.0.2:6472)" \
+    rel_is s2 rel2 '."server-type" == "secondary" and ."load-balance-percent" == 40 and
+        ."partner-server" == "10.0.0.1" and ."partner-port" == 6471 and
+        ."local-address" == "10.0.0.2" and ."local-port" == 6472 and
+        ."scope-id" == ["10.1.0.0"] and ."max-client-lead-time" == 30 and ."enable-auth" == true'
+fo_check "s2's rel2 has none of s1's own leaves (server-name, partner-control-*)" \
+    rel_is s2 rel2 '(has("server-name") or has("partner-control-url") or has("partner-control-user")) | not'
+fo_check "s1 reaches Normal in rel2 with s2 (the mirrored relationships fit)" fo_wait_state s1 rel2 Normal 60 Normal
+fo_check "s1 logged the change on both" fo_wait_log "$FO_LOG_s1" "FAILOVER_BOTH_CHANGED" 5
+
+change s1 failover-set '{"name": "rel2", "load-balance-percent": 70, "max-client-lead-time": 40}' >"$d/set.json"
+fo_check "failover-set rel2 (load-balance 70, MCLT 40) on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/set.json"
+fo_check "... s1: 70 and 40" rel_is s1 rel2 '."load-balance-percent" == 70 and ."max-client-lead-time" == 40'
+fo_check "... s2: 30 and 40" rel_is s2 rel2 '."load-balance-percent" == 30 and ."max-client-lead-time" == 40'
+
+change s1 failover-scope-add '{"name": "rel2", "scope-id": "10.2.0.0"}' >"$d/sadd.json"
+fo_check "failover-scope-add rel2 10.2.0.0 on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/sadd.json"
+fo_check "... s1's rel2 has 10.1.0.0 and 10.2.0.0" rel_is s1 rel2 '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
+fo_check "... s2's too" rel_is s2 rel2 '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
+change s1 failover-scope-remove '{"name": "rel2", "scope-id": ["10.2.0.0"]}' >"$d/srem.json"
+fo_check "failover-scope-remove rel2 10.2.0.0 on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/srem.json"
+fo_check "... s1's rel2 back to 10.1.0.0 only" rel_is s1 rel2 '."scope-id" == ["10.1.0.0"]'
+fo_check "... s2's too" rel_is s2 rel2 '."scope-id" == ["10.1.0.0"]'
+
+# ---- DHCP is served while a change runs (issue 13 section 3) ----
+fo_wait_state s1 rel2 Normal 60 Normal >/dev/null
+fo_perfdhcp_bg "$d/perf.txt" -r 50 -p 8 -R 500
+PERF=$!
+sleep 2
+change s1 failover-set '{"name": "rel2", "max-client-lead-time": 30}' >"$d/set-perf.json"
+wait "$PERF" 2>/dev/null
+fo_check "failover-set during perfdhcp: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/set-perf.json"
+max_delay_ok() {
+	_m=$(awk '/max delay:/ { if ($3 + 0 > m) m = $3 + 0 } END { print m + 0 }' "$1")
+	_r=$(awk '/received packets:/ { n += $3 } END { print n + 0 }' "$1")
+	echo "#   perfdhcp during the change: $_r answers received, longest delay $_m ms (bound $2 ms)"
+	[ "$_r" -gt 0 ] && awk -v m="$_m" -v b="$2" 'BEGIN { exit !(m < b) }'
+}
+fo_check "no DHCP answer of s1 was more than 500 ms late meanwhile" max_delay_ok "$d/perf.txt" 500
+
+# ---- refused by the partner: nothing changes ----
+REL3=$(jq -cn '{"name": "rel3", "partner-server": "10.0.0.1", "local-address": "10.0.0.2",
+    "local-port": 6473, "partner-port": 6474, "server-type": "secondary", "scope-id": ["10.2.0.0"],
+    "local-only": true}')
+c s2 failover-add "$REL3" >"$d/rel3-s2.json"
+fo_check "local-only failover-add rel3 on s2: result 0, made at once" fo_jqe '.result == 0 and (.arguments.relationships[0].name == "rel3")' "$d/rel3-s2.json"
+fo_check "... s1 has no rel3 (local-only)" absent s1 rel3
+change s1 failover-add "$(s1_rel rel3 6474 6473)" >"$d/refused.json"
+fo_check "failover-add rel3 on s1 while s2 has one: result 1, failed, names s2's reason" \
+    fo_says "$d/refused.json" 1 "exists already"
+fo_check "... the partner refused it, nothing changed (changed false)" \
+    fo_jqe '.arguments.status == "failed" and .arguments.changed == false' "$d/refused.json"
+fo_check "... s1 has no rel3" absent s1 rel3
+c s2 failover-remove '{"name": "rel3", "local-only": true}' >/dev/null
+
+# ---- partner unreachable: nothing changes ----
+fo_agent_stop s2
+change s1 failover-set '{"name": "rel2", "max-client-lead-time": 50}' >"$d/down.json"
+fo_check "s2's agent down: failover-set rel2 on s1: result 1, failed, unreachable" \
+    fo_jqe '.result == 1 and .arguments.status == "failed" and .arguments.changed == false' "$d/down.json"
+fo_check "... the text says unreachable" fo_says "$d/down.json" 1 "unreachable"
+fo_check "... s1's MCLT is still 30" rel_is s1 rel2 '."max-client-lead-time" == 30'
+fo_check "... s2's too" rel_is s2 rel2 '."max-client-lead-time" == 30'
+fo_check "s2's agent back" agent_up s2 1
+
+# ---- s1 cannot commit after s2 did: s2 undoes it ----
+change s1 failover-add "$(s1_rel rel4 8000 6475)" >"$d/local-fail.json"
+fo_check "failover-add rel4 listening on s1's agent port: result 1, failed, changed false" \
+    fo_jqe '.result == 1 and .arguments.status == "failed" and .arguments.changed == false' "$d/local-fail.json"
+fo_check "... the text says the partner undid it" fo_says "$d/local-fail.json" 1 "the partner undid it"
+fo_check "... s1 has no rel4" absent s1 rel4
+fo_check "... s2 has no rel4 (undone)" absent s2 rel4
+
+# ---- local-only, and a relationship without partner-control-url ----
+c s1 failover-set '{"name": "rel2", "max-client-lead-time": 60, "local-only": true}' >"$d/lo.json"
+fo_check "local-only failover-set on s1: result 0 at once, shows the relationship" \
+    fo_jqe '.result == 0 and .arguments.relationships[0]."max-client-lead-time" == 60' "$d/lo.json"
+fo_check "... s2 unchanged (30)" rel_is s2 rel2 '."max-client-lead-time" == 30'
+c s1 failover-set '{"name": "rel2", "max-client-lead-time": 30, "local-only": true}' >/dev/null
+c s1 failover-set '{"name": "rel2", "local-only": 1}' >"$d/lo-bad.json"
+fo_check "local-only: 1: result 1 naming local-only" fo_says "$d/lo-bad.json" 1 "local-only: must be a boolean"
+c s1 failover-set '{"name": "rel1", "max-client-lead-time": 45}' >"$d/nourl.json"
+fo_check "failover-set rel1 (no partner-control-url): result 0 at once, says this server only" \
+    fo_says "$d/nourl.json" 0 "this server only"
+fo_check "... s1's rel1 MCLT 45" rel_is s1 rel1 '."max-client-lead-time" == 45'
+fo_check "... s2's rel1 MCLT 30" rel_is s2 rel1 '."max-client-lead-time" == 30'
+
+# ---- remove on both ----
+change s1 failover-remove '{"name": "rel2"}' >"$d/rm.json"
+fo_check "failover-remove rel2 on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/rm.json"
+fo_check "... gone from s1" absent s1 rel2
+fo_check "... gone from s2" absent s2 rel2
+c s1 failover-change-status '{"id": 999}' >"$d/st-unknown.json"
+fo_check "failover-change-status of an unknown id: result 3" fo_result_is "$d/st-unknown.json" 3
+c s1 failover-change-status '{"id": "x"}' >"$d/st-bad.json"
+fo_check "failover-change-status {id: \"x\"}: result 1 naming id" fo_says "$d/st-bad.json" 1 "id:"
+
+fo_check "the secret and the agent's password are in no answer and no log" \
+    fo_no_secret "$OUT" "$FO_LOG_s1" "$FO_LOG_s2" "$FO_TMP"/*/agent.log
+fo_summary

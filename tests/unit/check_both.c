@@ -1,0 +1,393 @@
+/*
+ * check_both.c - changes on both partners (fo_both.h) against a scripted
+ * partner agent on 127.0.0.1: applied there then here; refused; not sent
+ * (no listener); no answer then the undo; this server failing after the
+ * partner applied (the undo); one change at a time; a relationship without
+ * partner-control-url and a change of this server's own leaves (here at
+ * once); the dry run changes nothing.
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fo_admin_int.h"
+#include "fo_both.h"
+#include "fo_check_run.h"
+#include "fo_engine_int.h"
+#include "fo_test_http.h"
+
+#define IP(a, b, c, d) ((fo_ip4)(a) << 24 | (fo_ip4)(b) << 16 | (fo_ip4)(c) << 8 | (fo_ip4)(d))
+#define NOW fo_wall_at(1001)
+
+static char dir[256];
+static const fo_pool_range pools[2] = {
+	{ IP(10, 0, 1, 0), IP(10, 0, 1, 99) },
+	{ IP(10, 1, 1, 0), IP(10, 1, 1, 49) },
+};
+
+/* r1 (10.0.0.0, load-balance 60, primary) whose partner's agent is port (0: no URL). */
+static fo_engine *
+engine_at(unsigned port)
+{
+	fo_subnet sn[2];
+	fo_engine *eng = NULL;
+	char params[1024], url[96] = "", err[1024] = "";
+
+	if (port != 0)
+		snprintf(url, sizeof(url), ", \"partner-control-url\": \"http://127.0.0.1:%u/\"",
+		    port);
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": ["
+	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"local-address\": \"10.9.0.1\","
+	    "  \"server-type\": \"primary\", \"load-balance-percent\": 60,"
+	    "  \"scope-id\": [\"10.0.0.0\"]%s}]}", dir, url);
+	ck_assert_msg(fo_engine_create(&eng, params, NULL, err, sizeof(err)) == FO_OK, "%s", err);
+	memset(sn, 0, sizeof(sn));
+	for (int i = 0; i < 2; i++) {
+		sn[i].subnet_id = (uint32_t)i + 1;
+		sn[i].prefix = IP(10, i, 0, 0);
+		sn[i].plen = 16;
+		sn[i].pools = &pools[i];
+		sn[i].n_pools = 1;
+	}
+	ck_assert_msg(fo_engine_attach(eng, sn, 2, NOW, err, sizeof(err)) == FO_OK, "%s", err);
+	return eng;
+}
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_both.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* HTTP 200 answers with each Kea answer (NULL: hold the connection, no answer). */
+static void
+script_of(char out[][512], const char *const *body, const char **script, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (body[i] == NULL) {
+			script[i] = NULL;
+			continue;
+		}
+		snprintf(out[i], 512, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+		    strlen(body[i]), body[i]);
+		script[i] = out[i];
+	}
+}
+
+/* Run the change to its end, making the commit here when due (Kea's timer). */
+static int
+outcome(fo_engine *eng, fo_both *b, uint64_t id, char **text, char **args)
+{
+	int result = -1;
+
+	for (int i = 0; i < 2000; i++) {
+		if (fo_both_due(b))
+			fo_engine_both_commit(eng, b, NOW);
+		ck_assert_int_eq(fo_both_status(b, id, &result, text, args), FO_OK);
+		if (strstr(*args, "\"status\":\"done\"") != NULL ||
+		    strstr(*args, "\"status\":\"failed\"") != NULL)
+			return result;
+		free(*text);
+		free(*args);
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+	}
+	ck_abort_msg("change %llu did not end", (unsigned long long)id);
+	return -1;
+}
+
+static uint32_t
+mclt_of(fo_engine *eng, const char *name)
+{
+	const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
+
+	return r != NULL ? r->mclt : 0;
+}
+
+static const fo_kv mclt900[] = { { "max-client-lead-time", "900" } };
+static const fo_admin_req set900 = { FO_ADMIN_SET, "r1", mclt900, 1, NULL, 0 };
+
+/* One change against a scripted agent (bodies: its answers in turn). */
+typedef struct run {
+	test_server s;
+	char buf[2][512];
+	const char *script[2];
+	fo_engine *eng;
+	fo_both *b;
+	uint64_t id;
+	char msg[1024], *text, *args;
+	int result;
+} run;
+
+/* The agent, an engine whose r1 (url: true) points at it, the change started. */
+static void
+run_start(run *r, const char *const *body, size_t n, bool url, const fo_admin_req *req)
+{
+	memset(r, 0, sizeof(*r));
+	script_of(r->buf, body, r->script, n);
+	ck_assert_int_eq(test_server_script(&r->s, r->script, n), 0);
+	r->eng = engine_at(url ? r->s.port : 0);
+	ck_assert_int_eq(fo_both_create(&r->b, NULL), FO_OK);
+	if (req != NULL)
+		ck_assert_msg(fo_engine_both_start(r->eng, r->b, req, NOW, &r->id, r->msg,
+		    sizeof(r->msg)) == FO_OK, "%s", r->msg);
+}
+
+/* Its end: the status's result, text and arguments; the agent stopped. */
+static void
+run_end(run *r)
+{
+	r->result = outcome(r->eng, r->b, r->id, &r->text, &r->args);
+	test_server_stop(&r->s);
+}
+
+static void
+run_free(run *r)
+{
+	free(r->text);
+	free(r->args);
+	fo_both_destroy(r->b);
+	fo_engine_destroy(r->eng);
+}
+
+START_TEST(set_on_both)
+{
+	static const char *const body[] = { "[{\"result\":0,\"text\":\"changed there\"}]" };
+	static const fo_kv lb[] = { { "load-balance-percent", "70" } };
+	fo_admin_req req = { FO_ADMIN_SET, "r1", lb, 1, NULL, 0 };
+	char *text = NULL, *args = NULL;
+	run r;
+
+	run_start(&r, body, 1, true, &req);
+	ck_assert_uint_eq(r.id, 1);
+	ck_assert_ptr_nonnull(strstr(r.msg, "failover-change-status {\"id\": 1}"));
+	run_end(&r);
+	ck_assert_int_eq(r.result, 0);
+	ck_assert_str_eq(r.text, "change 1 (failover-set of relationship 'r1'): changed on both");
+	ck_assert_ptr_nonnull(strstr(r.args, "\"status\":\"done\",\"changed\":true,"
+	    "\"partner\":\"changed there\""));
+	/* the partner got its side: 100 - 70, local-only, no signature */
+	ck_assert_ptr_nonnull(strstr(r.s.request, "{\"command\":\"failover-set\",\"service\":"
+	    "[\"dhcp4\"],\"arguments\":{\"name\":\"r1\",\"load-balance-percent\":30,"
+	    "\"local-only\":true}}"));
+	ck_assert_ptr_null(strstr(r.s.request, "digest"));
+	ck_assert_uint_eq(fo_relationship_set_find(fo_engine_set_of(r.eng), "r1")->
+	    load_balance_percent, 70);
+	ck_assert(!fo_both_busy(r.b, "r1", r.msg, sizeof(r.msg)));
+	ck_assert_int_eq(fo_both_status(r.b, 2, &(int){ 0 }, &text, &args), FO_ERR_NOTFOUND);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(refused_changes_nothing)
+{
+	static const char *const body[] = {
+		"[{\"result\":1,\"text\":\"max-client-lead-time: not today\"}]" };
+	run r;
+
+	run_start(&r, body, 1, true, &set900);
+	run_end(&r);
+	ck_assert_int_eq(r.result, 1);
+	ck_assert_str_eq(r.text, "change 1 (failover-set of relationship 'r1'): the partner "
+	    "refused it, nothing changed on either; the partner answered: max-client-lead-time: "
+	    "not today");
+	ck_assert_ptr_nonnull(strstr(r.args, "\"status\":\"failed\",\"changed\":false"));
+	ck_assert_uint_eq(mclt_of(r.eng, "r1"), FO_DEFAULT_MCLT);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(not_sent_changes_nothing)
+{
+	unsigned port;
+	char msg[1024] = "", *text = NULL, *args = NULL;
+	fo_engine *eng;
+	fo_both *b = NULL;
+	uint64_t id = 0;
+
+	/* a port nobody listens on: one bound a moment ago, closed */
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET,
+			.sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		socklen_t al = sizeof(a);
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+		port = ntohs(a.sin_port);
+		close(fd);
+	}
+	eng = engine_at(port);
+	ck_assert_int_eq(fo_both_create(&b, NULL), FO_OK);
+	ck_assert_int_eq(fo_engine_both_start(eng, b, &set900, NOW, &id, msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(outcome(eng, b, id, &text, &args), 1);
+	ck_assert_msg(strstr(text, "the partner is unreachable, nothing changed on either") != NULL,
+	    "%s", text);
+	ck_assert_ptr_nonnull(strstr(args, "\"changed\":false"));
+	ck_assert_ptr_nonnull(strstr(args, "\"undo\":\"\""));      /* nothing to undo */
+	ck_assert_uint_eq(mclt_of(eng, "r1"), FO_DEFAULT_MCLT);
+	free(text);
+	free(args);
+	fo_both_destroy(b);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(no_answer_then_undo)
+{
+	static const char *const body[] = { NULL, "[{\"result\":0,\"text\":\"undone\"}]" };
+	run r;
+
+	run_start(&r, body, 2, true, &set900);
+	run_end(&r);
+	ck_assert_int_eq(r.result, 1);
+	ck_assert_msg(strstr(r.text, "it had made the change and undid it") != NULL, "%s", r.text);
+	/* the undo sets the partner's MCLT back to its default */
+	ck_assert_ptr_nonnull(strstr(strstr(r.s.request, "\"max-client-lead-time\":900"),
+	    "\"arguments\":{\"name\":\"r1\",\"max-client-lead-time\":3600,\"local-only\":true}"));
+	ck_assert_ptr_nonnull(strstr(r.args, "\"changed\":false"));
+	ck_assert_uint_eq(mclt_of(r.eng, "r1"), FO_DEFAULT_MCLT);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(local_failure_is_undone)
+{
+	static const char *const body[] = { "[{\"result\":0,\"text\":\"added there\"}]",
+		"[{\"result\":0,\"text\":\"removed there\"}]" };
+	static const fo_kv r2[] = { { "name", "\"r2\"" }, { "partner-server", "\"10.9.0.3\"" },
+		{ "local-address", "\"10.9.0.1\"" }, { "local-port", "6471" },
+		{ "server-type", "\"primary\"" }, { "scope-id", "[\"10.1.0.0\"]" } };
+	static const fo_kv r3[] = { { "name", "\"r3\"" }, { "partner-server", "\"10.9.0.4\"" },
+		{ "local-port", "6472" }, { "server-type", "\"primary\"" },
+		{ "scope-id", "[\"10.1.0.0\"]" } };
+	char url[64];
+	fo_kv r2u[7];
+	run r;
+
+	run_start(&r, body, 2, false, NULL);
+	memcpy(r2u, r2, sizeof(r2));
+	snprintf(url, sizeof(url), "\"http://127.0.0.1:%u/\"", (unsigned)r.s.port);
+	r2u[6] = (fo_kv){ "partner-control-url", url };
+	ck_assert_msg(fo_engine_both_start(r.eng, r.b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r2u, 7,
+	    NULL, 0 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
+	/* Before the commit here, 10.1.0.0 goes to r3 (as a crossing change would). */
+	while (!fo_both_due(r.b))
+		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
+	ck_assert_msg(fo_engine_admin_add(r.eng, r3, 5, NOW, r.msg, sizeof(r.msg)) == FO_OK, "%s",
+	    r.msg);
+	run_end(&r);
+	ck_assert_int_eq(r.result, 1);
+	ck_assert_msg(strstr(r.text, "the partner made it but this server could not; the partner "
+	    "undid it") != NULL, "%s", r.text);
+	ck_assert_ptr_nonnull(strstr(r.args, "\"status\":\"failed\",\"changed\":false"));
+	ck_assert_ptr_nonnull(strstr(r.args, "\"undo\":\"removed there\""));
+	ck_assert_ptr_nonnull(strstr(r.s.request, "\"command\":\"failover-remove\",\"service\":"
+	    "[\"dhcp4\"],\"arguments\":{\"name\":\"r2\",\"local-only\":true}"));
+	/* the partner's side of the add: mirrored, without this server's own leaves */
+	ck_assert_ptr_nonnull(strstr(r.s.request, "\"partner-server\":\"10.9.0.1\","
+	    "\"partner-port\":6471,\"local-address\":\"10.9.0.3\",\"local-port\":647,"));
+	ck_assert_ptr_nonnull(strstr(r.s.request, "\"server-type\":\"secondary\""));
+	ck_assert_ptr_null(strstr(r.s.request, "partner-control-url"));
+	ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(r.eng), "r2"));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(one_at_a_time_and_here_only)
+{
+	static const char *const body[] = { NULL, "[{\"result\":1,\"text\":\"no\"}]" };
+	static const fo_kv own[] = { { "server-name", "\"dhcp-a\"" } };
+	char buf[2][512], msg[1024] = "", keep[sizeof(dir)];
+	const char *script[2];
+	test_server s;
+	fo_engine *eng, *plain;
+	fo_both *b = NULL;
+	uint64_t id = 0, id2 = 7;
+	fo_relationship_set dry = { 0 };
+
+	script_of(buf, body, script, 2);
+	ck_assert_int_eq(test_server_script(&s, script, 2), 0);
+	eng = engine_at(s.port);
+	ck_assert_int_eq(fo_both_create(&b, NULL), FO_OK);
+	/* the dry run validates and changes nothing */
+	ck_assert_int_eq(fo_admin_apply(eng, &set900, NOW, &dry, msg, sizeof(msg)), FO_OK);
+	ck_assert_uint_eq(fo_relationship_set_find(&dry, "r1")->mclt, 900);
+	ck_assert_uint_eq(mclt_of(eng, "r1"), FO_DEFAULT_MCLT);
+	fo_relationship_set_clear(&dry);
+	ck_assert_int_eq(fo_admin_apply(eng, &(fo_admin_req){ FO_ADMIN_SET, "nope", mclt900, 1,
+	    NULL, 0 }, NOW, &dry, msg, sizeof(msg)), FO_ERR_NOTFOUND);
+	/* this server's own leaf only: made here at once */
+	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1", own, 1,
+	    NULL, 0 }, NOW, &id, msg, sizeof(msg)), FO_OK);
+	ck_assert_uint_eq(id, 0);
+	ck_assert_msg(strstr(msg, "(this server only: no leaf the partner has changes)") != NULL,
+	    "%s", msg);
+	/* one change at a time */
+	ck_assert_int_eq(fo_engine_both_start(eng, b, &set900, NOW, &id, msg, sizeof(msg)), FO_OK);
+	ck_assert_uint_eq(id, 1);
+	ck_assert(fo_both_busy(b, "r1", msg, sizeof(msg)));
+	ck_assert_ptr_nonnull(strstr(msg, "change 1 of relationship 'r1'"));
+	ck_assert(!fo_both_busy(b, "r2", msg, sizeof(msg)));
+	ck_assert_int_eq(fo_engine_both_start(eng, b, &set900, NOW, &id2, msg, sizeof(msg)),
+	    FO_ERR_STATE);
+	ck_assert_uint_eq(id2, 0);
+	/* unload while it runs: the thread ends (no answer, then the undo refused) */
+	fo_both_destroy(b);
+	test_server_stop(&s);
+	/* no partner-control-url: here at once (a state directory of its own) */
+	snprintf(keep, sizeof(keep), "%s", dir);
+	ck_assert_int_lt(snprintf(dir, sizeof(dir), "%.200s/plain", keep), (int)sizeof(dir));
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	plain = engine_at(0);
+	snprintf(dir, sizeof(dir), "%s", keep);
+	ck_assert_int_eq(fo_both_create(&b, NULL), FO_OK);
+	ck_assert_int_eq(fo_engine_both_start(plain, b, &set900, NOW, &id, msg, sizeof(msg)), FO_OK);
+	ck_assert_uint_eq(id, 0);
+	ck_assert_msg(strstr(msg, "(this server only: the relationship has no partner-control-url)")
+	    != NULL, "%s", msg);
+	ck_assert_uint_eq(mclt_of(plain, "r1"), 900);
+	/* a relationship the partner could not reach back: refused before anything */
+	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1",
+	    (const fo_kv[]){ { "local-address", "null" } }, 1, NULL, 0 }, NOW, &id, msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_ptr_nonnull(strstr(msg, "local-address: not set"));
+	ck_assert_int_eq(fo_engine_both_start(NULL, b, &set900, NOW, &id, msg, sizeof(msg)),
+	    FO_ERR_INVAL);
+	fo_both_destroy(b);
+	fo_engine_destroy(plain);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("both");
+	TCase *tc = tcase_create("both");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, set_on_both);
+	tcase_add_test(tc, refused_changes_nothing);
+	tcase_add_test(tc, not_sent_changes_nothing);
+	tcase_add_test(tc, no_answer_then_undo);
+	tcase_add_test(tc, local_failure_is_undone);
+	tcase_add_test(tc, one_at_a_time_and_here_only);
+	suite_add_tcase(s, tc);
+	return fo_check_run(s);
+}
