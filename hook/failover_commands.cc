@@ -20,6 +20,7 @@
 #include "failover_commands.h"
 #include "failover_config_test.h"
 #include "failover_context.h"
+#include "failover_lease_cmds.h"
 #include "failover_log.h"
 #include "failover_replicate.h"
 
@@ -235,11 +236,20 @@ command_processed(CalloutHandle& handle) {
     try {
         std::string name;
         handle.getArgument("name", name);
+        ConstElementPtr response;
+        handle.getArgument("response", response);
+        if (name == "lease4-add" || name == "lease4-update" || name == "lease4-del") {
+            ConstElementPtr arguments;
+            handle.getArgument("arguments", arguments);
+            ConstElementPtr answer = lease_command_done(name, arguments, response);
+            if (answer) {
+                handle.setArgument("response", answer);
+            }
+            return (0);
+        }
         if (name != "status-get" && name != "config-get") {
             return (0);
         }
-        ConstElementPtr response;
-        handle.getArgument("response", response);
         int rcode = CONTROL_RESULT_ERROR;
         ConstElementPtr args = parseAnswer(rcode, response);
         if (rcode != CONTROL_RESULT_SUCCESS || !args || args->getType() != Element::map) {

@@ -841,6 +841,30 @@ fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
 }
 
 fo_verdict
+fo_engine_admin_lease(fo_engine *eng, fo_lease *l, char *why, size_t whylen, fo_wall now)
+{
+	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
+	fo_serve_view v;
+	fo_lease_change c = { .state = FO_BS_FREE };
+
+	fo_errf(why, whylen, "%s", "");
+	if (refused(eng, m, l)) {
+		fo_errf(why, whylen, "the failover scope of subnet %u is closed (its bindings "
+		    "cannot be trusted) or not attached yet", (unsigned)l->subnet_id);
+		if (eng->host.lease_changed != NULL) {
+			c.subnet_id = l->subnet_id;
+			c.addr = l->addr;
+			eng->host.lease_changed(eng->host.ctx, &c);     /* out of Kea's database */
+		}
+		return FO_V_REFUSE;
+	}
+	if (m == NULL)
+		return FO_V_PASS;
+	fo_runtime_view(m->rt, &v);
+	return fo_scope_admin(m->scope, &v, l, why, whylen, now);
+}
+
+fo_verdict
 fo_engine_ack_check(fo_engine *eng, fo_ack *a, fo_wall now)
 {
 	fo_serve_view v;

@@ -178,6 +178,21 @@ fo_verdict fo_engine_lease_select(fo_engine *eng, fo_lease *l, fo_wall now);
 fo_verdict fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now);
 
 /*
+ * command_processed, after an operator's lease4-add or lease4-update stored
+ * `l` in Kea's lease database (these commands reach no other callout): the
+ * binding table follows under the rules of lease4_select, so the partner
+ * learns the lease (a binding update) and neither server gives the address
+ * to anyone else. FO_V_PASS: taken (or not a failover scope's pool address);
+ * FO_V_CHANGED: taken with the MCLT rule's shorter time (l->valid_lft, `why`
+ * says so); FO_V_REFUSE (`why` says why: another client's live lease, the
+ * partner's address, a closed scope): the command must report a failure.
+ * Kea's record is rewritten from the binding through host.lease_changed
+ * whenever it differs: removed or put back on a refusal.
+ */
+fo_verdict fo_engine_admin_lease(fo_engine *eng, fo_lease *l, char *why, size_t whylen,
+    fo_wall now);
+
+/*
  * pkt4_send: the last word on what a client is told. An ACK for an address of
  * a failover scope goes out only when the binding table holds that address
  * for that client (else FO_V_DROP), and never tells a lease longer than the

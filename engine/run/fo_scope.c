@@ -39,7 +39,18 @@ struct fo_scope {
 	fo_ip4 q_lo;
 	uint64_t q_span;
 	bool q_lost;                    /* an enqueue failed (no memory): rescan */
+	/* Operators' leases cut by the MCLT rule, extended when the partner acks. */
+	struct fo_admin_ext *ext;
+	size_t n_ext, cap_ext;
 };
+
+/* An operator's lease (fo_scope_admin) waiting for the partner's ack to last `expiry`. */
+struct fo_admin_ext {
+	fo_ip4 addr;
+	uint32_t expiry;                /* the lease's end the operator asked for */
+	uint32_t cltt;                  /* the binding's, to know it is still that lease */
+};
+#define FO_ADMIN_EXT_MAX 65536
 
 void
 fo_wakeup_signal(fo_wakeup *w)
@@ -527,6 +538,7 @@ fo_scope_close(fo_scope *s)
 	pthread_mutex_destroy(&s->lock);
 	fo_free(s->q);
 	fo_free(s->q_mark);
+	fo_free(s->ext);
 	fo_free(s);
 }
 
@@ -918,6 +930,24 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 	return true;
 }
 
+/* Kea's record of `addr` rewritten from binding `b` (host.lease_changed). */
+static void
+kea_from_binding(fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
+{
+	fo_lease_change c;
+
+	if (s->host.lease_changed == NULL)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.subnet_id = s->subnet_id;
+	c.addr = addr;
+	c.state = b->state;
+	c.client = b->client;
+	c.expiry = fo_wall_at(b->expiry);
+	c.cltt = fo_wall_at(b->cltt);
+	s->host.lease_changed(s->host.ctx, &c);
+}
+
 /*
  * Kea reclaims a lease the binding says has not ended: Kea's database holds
  * an older, shorter lease (a crash came between the binding's journal write
@@ -927,21 +957,10 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 static bool
 stale_expiry(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, fo_wall now)
 {
-	fo_lease_change c;
-
 	if (cur->state != FO_BS_ACTIVE || (int64_t)cur->expiry <= now.sec)
 		return false;
 	fo_counter_inc(s->ctr, FO_CTR_STALE_EXPIRIES);
-	if (s->host.lease_changed != NULL) {
-		memset(&c, 0, sizeof(c));
-		c.subnet_id = s->subnet_id;
-		c.addr = addr;
-		c.state = FO_BS_ACTIVE;
-		c.client = cur->client;
-		c.expiry = fo_wall_at(cur->expiry);
-		c.cltt = fo_wall_at(cur->cltt);
-		s->host.lease_changed(s->host.ctx, &c);
-	}
+	kea_from_binding(s, addr, cur);
 	return true;
 }
 
@@ -960,6 +979,124 @@ fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 		vd = FO_V_REFUSE;
 	else if (event_binding(ev, l, &me, &cur, &nw, now))
 		(void)apply(s, l->addr, &cur, &nw);
+done:
+	pthread_mutex_unlock(&s->lock);
+	return vd;
+}
+
+/* The pending extension of `addr`, or NULL. */
+static struct fo_admin_ext *
+ext_find(fo_scope *s, fo_ip4 addr)
+{
+	for (size_t i = 0; i < s->n_ext; i++)
+		if (s->ext[i].addr == addr)
+			return &s->ext[i];
+	return NULL;
+}
+
+/* Remember (or replace) the extension of `addr`; dropped when full or out of memory. */
+static void
+ext_set(fo_scope *s, fo_ip4 addr, uint32_t expiry, uint32_t cltt)
+{
+	struct fo_admin_ext *e = ext_find(s, addr), *grown;
+	size_t cap;
+
+	if (e == NULL && s->n_ext == s->cap_ext) {
+		cap = s->cap_ext != 0 ? 2 * s->cap_ext : 16;
+		if (cap > FO_ADMIN_EXT_MAX ||
+		    (grown = fo_realloc(s->ext, cap * sizeof(*grown))) == NULL)
+			return;         /* the lease keeps the MCLT's time; renewals extend it */
+		s->ext = grown;
+		s->cap_ext = cap;
+	}
+	if (e == NULL)
+		e = &s->ext[s->n_ext++];
+	*e = (struct fo_admin_ext){ .addr = addr, .expiry = expiry, .cltt = cltt };
+}
+
+/*
+ * fo_scope_acked: `nw`, the binding of `addr` after the partner's ack. An
+ * operator's lease cut by the MCLT rule gets the time asked for once the
+ * acknowledged potential expiration covers it (true: nw was extended and
+ * owes the partner an update); forgotten when it is no longer that lease
+ * (freed, or renewed by its client, whose own request then governs).
+ */
+static bool
+ext_on_ack(fo_scope *s, fo_ip4 addr, fo_binding_info *nw)
+{
+	struct fo_admin_ext *e = s->n_ext != 0 ? ext_find(s, addr) : NULL;
+	bool same = e != NULL && nw->state == FO_BS_ACTIVE && nw->cltt == e->cltt;
+	bool longer = same && nw->pexp_acked >= e->expiry && e->expiry > nw->expiry;
+
+	if (e == NULL || (same && nw->pexp_acked < e->expiry))
+		return false;                   /* nothing asked, or not acknowledged far enough yet */
+	if (longer) {
+		nw->expiry = e->expiry;
+		nw->flags |= FO_BF_UPDATE_PENDING;
+		fo_counter_inc(s->ctr, FO_CTR_BINDINGS_RECORDED);
+	}
+	*e = s->ext[--s->n_ext];
+	return longer;
+}
+
+/*
+ * Why `me` may not have the address of `cur` by an operator's lease4-add or
+ * lease4-update, or NULL when it may: under the rules of lease4_select.
+ */
+static const char *
+admin_refusal(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
+    const fo_lease *l, fo_wall now)
+{
+	if (cur->state == FO_BS_ACTIVE && fo_client_same(&cur->client, me))
+		return NULL;
+	if (cur->state == FO_BS_ACTIVE && (int64_t)cur->expiry > now.sec)
+		return "another client's lease holds it";
+	if (held_for_other(cur->flags, cur->expiry, cur->pexp_sent, client_hash(me), now))
+		return "it is offered to another client";
+	if (!select_keeps(v, cur, me, l, now))
+		return "this server may not give it in this state (the partner's address, or not "
+		    "free yet): add the lease on the server that owns it";
+	return NULL;
+}
+
+fo_verdict
+fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char *why, size_t whylen,
+    fo_wall now)
+{
+	fo_verdict vd = FO_V_PASS;
+	fo_binding_info cur, nw;
+	fo_client_id me;
+	const char *no;
+	uint32_t granted = 0;
+	char a[16];
+
+	client_from_ref(&l->client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
+		goto done;                      /* outside the pools: Kea's business */
+	fo_ip4_str(l->addr, a, sizeof(a));
+	if ((no = admin_refusal(v, &cur, &me, l, now)) == NULL &&
+	    (granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
+		no = "the relationship's state gives no lease now";
+	if (no == NULL && record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK)
+		no = "its binding could not be journaled";
+	if (no != NULL) {
+		fo_errf(why, whylen, "%s: %s (binding %s, server state %s)", a, no,
+		    fo_bstate_name(cur.state), fo_state_name(v->state));
+		fo_counter_inc(s->ctr, FO_CTR_ALLOC_REFUSED);
+		kea_from_binding(s, l->addr, &cur);     /* Kea's record back as it was */
+		vd = FO_V_REFUSE;
+		goto done;
+	}
+	(void)fo_bt_get(s->bt, l->addr, &nw);
+	if (granted != l->valid_lft) {
+		fo_errf(why, whylen, "%s: lease time %u s for now (MCLT rule), %u s once the partner "
+		    "acknowledges the binding", a, (unsigned)granted, (unsigned)l->valid_lft);
+		ext_set(s, l->addr, proto_after(now, l->valid_lft), nw.cltt);
+		vd = FO_V_CHANGED;
+	}
+	l->valid_lft = granted;
+	kea_from_binding(s, l->addr, &nw);      /* Kea's times are the binding's */
 done:
 	pthread_mutex_unlock(&s->lock);
 	return vd;
@@ -1154,7 +1291,7 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
     fo_wall now)
 {
 	fo_binding_info cur, nw;
-	bool again, found = false;
+	bool again, extended, found = false;
 
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
@@ -1174,8 +1311,10 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 		memset(&nw.client, 0, sizeof(nw.client));
 		nw.flags |= FO_BF_UPDATE_PENDING;
 	}
-	if (nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked)
-		(void)apply(s, addr, &cur, &nw);
+	extended = ext_on_ack(s, addr, &nw);
+	if ((nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked ||
+	    nw.expiry != cur.expiry) && apply(s, addr, &cur, &nw) == FO_OK && extended)
+		kea_from_binding(s, addr, &nw);
 done:
 	pthread_mutex_unlock(&s->lock);
 	return found;

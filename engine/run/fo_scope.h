@@ -201,6 +201,19 @@ bool fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr,
 fo_verdict fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now);
 
 /*
+ * An operator's lease4-add or lease4-update stored `l` in Kea's database:
+ * the binding follows under the rules of lease4_select (the client's own
+ * lease, a reserved address, or one this server may give in its state; the
+ * MCLT rule for the time), journaled and queued for the partner. FO_V_PASS
+ * (taken as it is, or outside the pools), FO_V_CHANGED (the time was cut:
+ * l->valid_lft, `why` says so), FO_V_REFUSE (`why` says why). Kea's record
+ * is rewritten from the binding when it differs (host.lease_changed): back
+ * to what it was on a refusal.
+ */
+fo_verdict fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char *why,
+    size_t whylen, fo_wall now);
+
+/*
  * Periodic work: sync the journal, then one step of its compaction when
  * due (fo_journal_maybe_compact: a bounded piece of the table per tick);
  * bindings tentative for FO_TENTATIVE_SECONDS or more go back to this

@@ -48,12 +48,26 @@ teardown(void)
 	rm_tree(dir);
 }
 
+/* What the scope asked the host to write into Kea's database (the last one). */
+static fo_lease_change kea;
+static int kea_writes;
+
+static void
+lease_changed(void *ctx, const fo_lease_change *c)
+{
+	(void)ctx;
+	kea = *c;
+	kea_writes++;
+}
+
+static const fo_host host = { .lease_changed = lease_changed };
+
 static fo_scope *
 scope(unsigned secondary_percent, bool want_created)
 {
 	fo_scope_config cfg = { .scope_id = IP(10, 0, 0, 0), .subnet = &subnet,
 	    .journal_path = path, .secondary_percent = secondary_percent, .rel_name = "r1",
-	    .counters = &ctr };
+	    .counters = &ctr, .host = &host };
 	fo_scope *s = NULL;
 	bool created = !want_created;
 
@@ -178,6 +192,90 @@ END_TEST
  * A journal damaged in its middle does not open (the engine then keeps the
  * scope closed: it answers no client); a torn tail is cut and the scope opens.
  */
+/* An operator's lease (lease4-add) for `hw` at `a`, asking for 3600 s. */
+static fo_verdict
+admin(fo_scope *s, const fo_serve_view *v, fo_ip4 a, uint8_t hw, int64_t now, char *why)
+{
+	static uint8_t chaddr[6] = { 2, 0, 0, 0, 0, 0 };
+	fo_lease l = { .subnet_id = 7, .addr = a, .valid_lft = 3600 };
+
+	chaddr[5] = hw;
+	l.client.chaddr = chaddr;
+	l.client.hlen = 6;
+	l.client.htype = 1;
+	return fo_scope_admin(s, v, &l, why, 256, fo_wall_at(now));
+}
+
+/*
+ * lease4-add on the primary: its own free address is taken with the MCLT's
+ * time, queued for the partner, and given the time asked for when the
+ * partner acknowledges it; the partner's address, another client's lease
+ * and a closed state are refused, and Kea's record is put back each time.
+ */
+START_TEST(admin_lease_rules)
+{
+	fo_hba hba;
+	fo_serve_view v = { .state = FO_STATE_NORMAL, .type = FO_PRIMARY, .mode = FO_MODE_LOAD_BALANCE,
+	    .hba = &hba, .mclt = 30 };
+	fo_scope *s = scope(50, true);
+	fo_ip4 mine = 0, theirs = 0;
+	fo_binding_info b;
+	char why[256];
+
+	ck_assert_int_eq(fo_hba_from_percent(&hba, 50), FO_OK);
+	for (fo_ip4 a = FIRST; a <= LAST; a++) {
+		ck_assert_int_eq(fo_scope_get(s, a, &b), FO_OK);
+		if (b.state == FO_BS_FREE && mine == 0 && a != RESERVED)
+			mine = a;
+		if (b.state == FO_BS_BACKUP && theirs == 0 && a != RESERVED)
+			theirs = a;
+	}
+	ck_assert(mine != 0 && theirs != 0);
+	/* The partner's address: refused, Kea's record removed (the binding is BACKUP). */
+	kea_writes = 0;
+	ck_assert_int_eq(admin(s, &v, theirs, 1, T0 + 10, why), FO_V_REFUSE);
+	ck_assert_msg(strstr(why, "add the lease on the server that owns it") != NULL, "%s", why);
+	ck_assert_int_eq(kea_writes, 1);
+	ck_assert_int_eq(kea.state, FO_BS_BACKUP);
+	/* Its own: 30 s now, queued for the partner. */
+	ck_assert_int_eq(admin(s, &v, mine, 1, T0 + 10, why), FO_V_CHANGED);
+	ck_assert_msg(strstr(why, "30 s for now (MCLT rule), 3600 s once") != NULL, "%s", why);
+	ck_assert_int_eq(fo_scope_get(s, mine, &b), FO_OK);
+	ck_assert_int_eq(b.state, FO_BS_ACTIVE);
+	ck_assert_uint_eq(b.expiry, T0 + 10 + 30);
+	ck_assert(b.flags & FO_BF_UPDATE_PENDING);
+	ck_assert_int_eq(kea.state, FO_BS_ACTIVE);
+	ck_assert_int_eq(kea.expiry.sec, T0 + 10 + 30);
+	/* Another client: refused, Kea's record back to the holder. */
+	ck_assert_int_eq(admin(s, &v, mine, 2, T0 + 11, why), FO_V_REFUSE);
+	ck_assert_msg(strstr(why, "another client's lease holds it") != NULL, "%s", why);
+	ck_assert_int_eq(kea.client.hw[5], 1);
+	/* An ack not covering 3600 s changes nothing; one that does extends it. */
+	ck_assert(fo_scope_acked(s, mine, FO_BS_ACTIVE, T0 + 100, FO_BS_FREE, fo_wall_at(T0 + 12)));
+	ck_assert_int_eq(fo_scope_get(s, mine, &b), FO_OK);
+	ck_assert_uint_eq(b.expiry, T0 + 10 + 30);
+	kea_writes = 0;
+	ck_assert(fo_scope_acked(s, mine, FO_BS_ACTIVE, b.pexp_sent, FO_BS_FREE, fo_wall_at(T0 + 12)));
+	ck_assert_int_eq(fo_scope_get(s, mine, &b), FO_OK);
+	ck_assert_uint_eq(b.expiry, T0 + 10 + 3600);
+	ck_assert(b.flags & FO_BF_UPDATE_PENDING);      /* the partner learns the new end */
+	ck_assert_int_eq(kea_writes, 1);
+	ck_assert_int_eq(kea.expiry.sec, T0 + 10 + 3600);
+	/* Once only. */
+	ck_assert(fo_scope_acked(s, mine, FO_BS_ACTIVE, b.pexp_sent, FO_BS_FREE, fo_wall_at(T0 + 13)));
+	ck_assert_int_eq(fo_scope_get(s, mine, &b), FO_OK);
+	ck_assert_uint_eq(b.expiry, T0 + 10 + 3600);
+	/* The same client again: taken. A state that gives no lease: refused. */
+	ck_assert_int_ne(admin(s, &v, mine, 1, T0 + 20, why), FO_V_REFUSE);
+	v.state = FO_STATE_RECOVER;
+	ck_assert_int_eq(admin(s, &v, mine == FIRST ? FIRST + 1 : FIRST, 3, T0 + 21, why),
+	    FO_V_REFUSE);
+	/* Outside the pools: Kea's business. */
+	ck_assert_int_eq(admin(s, &v, IP(10, 0, 0, 200), 4, T0 + 22, why), FO_V_PASS);
+	fo_scope_close(s);
+}
+END_TEST
+
 START_TEST(damaged_journal_does_not_open)
 {
 	fo_scope_config cfg = { .scope_id = IP(10, 0, 0, 0), .subnet = &subnet,
@@ -221,6 +319,7 @@ scope_suite(void)
 	tcase_add_test(tc, rebalance_skips_an_offer);
 	tcase_add_test(tc, giveback_past_the_tolerance);
 	tcase_add_test(tc, damaged_journal_does_not_open);
+	tcase_add_test(tc, admin_lease_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }
