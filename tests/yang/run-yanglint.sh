@@ -11,7 +11,8 @@
 #  4. when kea-dhcp4 is installed, each example passes `kea-dhcp4 -t` with its
 #     interfaces replaced by "lo" and @HOOKSDIR@/libdhcp_failover.so replaced
 #     by $FAILOVER_HOOK or $FO_HOOK (the built library, when that file exists)
-#     or, without one, with the hook's entry removed.
+#     or, without one, with the hook's entry removed;
+#  5. docs/configuration.md's tree has the module's nodes (yanglint -f tree).
 #
 # Prints one "ok"/"not ok" line per check, then "N passed, M failed"; exits
 # non-zero on any failure. Works from any directory: the tree is $srcdir
@@ -108,6 +109,18 @@ if [ -n "$hook_lib" ]; then
 	    hook_lib=$tmp/hooks/libdhcp_failover.so
 	export KEA_HOOKS_PATH="$tmp/hooks"
 fi
+# 5. docs/configuration.md shows the module's tree: the same nodes as
+# `yanglint -f tree` (names only: the layout differs between libyang versions).
+nodes() { sed -n 's/^.*+--[rwox-]* \([A-Za-z0-9_:-]*\).*$/\1/p' | sort -u; }
+if "$YANGLINT" -f tree "$module" 2>"$tmp/out" | nodes >"$tmp/want" &&
+    sed -n '/^```$/,/^```$/p' "$top/docs/configuration.md" |
+    sed -n '/^module: kea-dhcp-failover/,/^```$/p' | nodes >"$tmp/have" &&
+    [ -s "$tmp/want" ] && diff "$tmp/have" "$tmp/want" >"$tmp/out"; then
+	ok "docs/configuration.md's tree has the module's $(wc -l <"$tmp/want") nodes"
+else
+	not_ok "docs/configuration.md's tree differs from yanglint -f tree (< doc, > module)"
+fi
+
 if command -v "$KEA_DHCP4" >/dev/null 2>&1; then
 	for ex in "$top"/docs/examples/*.json; do
 		[ -f "$ex" ] || continue
