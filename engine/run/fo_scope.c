@@ -785,16 +785,15 @@ done:
  * allows it; else what the binding covers or the rule allows, the larger.
  */
 static uint32_t
-ack_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur, uint32_t told,
-    fo_wall now)
+ack_time(const fo_serve_view *v, const fo_binding_info *cur, uint32_t told, fo_wall now)
 {
 	int64_t left = (int64_t)cur->expiry - now.sec;
-	fo_lease l = { .valid_lft = told };
 	uint32_t allowed;
 
 	if (left >= (int64_t)told)
 		return told;
-	allowed = lease_time(s, v, cur, &l, now);
+	/* A cut here counts in ack-lease-times-cut only, not in lease-times-capped too. */
+	allowed = fo_serve_lease_time(v, told, fo_wall_at(cur->pexp_acked), now);
 	if (allowed >= told)
 		return told;
 	return left > (int64_t)allowed ? (uint32_t)left : allowed;
@@ -815,7 +814,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		return false;                   /* not this scope's address */
 	}
 	if (cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me) ||
-	    (t = ack_time(s, v, &cur, a->lease_time, now)) == 0) {
+	    (t = ack_time(v, &cur, a->lease_time, now)) == 0) {
 		fo_counter_inc(s->ctr, FO_CTR_ACKS_DROPPED);
 		*vd = FO_V_DROP;
 		goto done;

@@ -910,6 +910,7 @@ START_TEST(ack_never_tells_more_than_the_binding)
 	uint8_t mac[6] = { 1, 2, 3, 4, 5, 6 }, other[6] = { 9, 2, 3, 4, 5, 6 };
 	fo_lease l = lease_for(mac, POOL_FIRST, 90, false);
 	fo_binding_info b;
+	char *js = NULL;
 	fo_ack k;
 	fo_ip4 a;
 
@@ -926,6 +927,12 @@ START_TEST(ack_never_tells_more_than_the_binding)
 	ck_assert_uint_eq(k.t2, 52);
 	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, a, &b), FO_OK);
 	ck_assert_uint_ge(b.expiry, T0 + 60);
+	/* Counted once: as an ACK cut, not also as a lease time capped (the select's 1). */
+	ck_assert_int_eq(fo_engine_get_json(eng, NULL, 0, false, fo_wall_at(T0), &js, NULL, 0),
+	    FO_OK);
+	ck_assert_ptr_nonnull(strstr(js, "\"ack-lease-times-cut\":\"1\""));
+	ck_assert_msg(strstr(js, "\"lease-times-capped\":\"1\"") != NULL, "%s", js);
+	free(js);
 	/* What the binding holds passes untouched. */
 	k = ack_for(mac, a, 60);
 	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0)), FO_V_PASS);
