@@ -54,8 +54,8 @@ fo_config s1 "$FO_TMP/B.json" '{"load-balance-percent": 100, "max-client-lead-ti
 # cost of invoking them, the floor under any hook that works in these places.
 null_hook=""
 if g++ -std=c++17 -O2 -shared -fPIC -I/usr/include/kea "$srcdir/bench/null_hook.cc" \
-    -o "$FO_TMP/libnull_hook.so" -L/usr/lib/x86_64-linux-gnu -lkea-hooks 2>/dev/null; then
-	null_hook="$FO_TMP/libnull_hook.so"
+    -o "$FO_TMP/hooks/libnull_hook.so" -L/usr/lib/x86_64-linux-gnu -lkea-hooks 2>/dev/null; then
+	null_hook="$FO_TMP/hooks/libnull_hook.so"   # KEA_HOOKS_PATH (Kea 2.6.3, 3.0: lib.sh)
 	jq --arg lib "$null_hook" '.Dhcp4["hooks-libraries"] += [{"library": $lib}]' \
 	    "$FO_TMP/A.json" >"$FO_TMP/N.json"
 fi

@@ -111,6 +111,11 @@ in_root() { chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
 	FO_BUILD_DIR=/src/build ${CHAOS_SEED:+CHAOS_SEED=$CHAOS_SEED} "$@"; }
 
+# No service starts inside the tree (the database servers' packages would
+# start theirs; the tests start their own): Debian's policy-rc.d convention.
+[ -e "$root/usr/sbin/policy-rc.d" ] || printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
+chmod 755 "$root/usr/sbin/policy-rc.d"
+
 # Packages (quickstart installs the release's names), then the build.
 in_root /bin/sh /src/kea-failover/tools/quickstart.sh install
 kea=$(in_root dpkg-query -W -f='${Version}' kea-dev)

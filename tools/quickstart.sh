@@ -18,11 +18,15 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FO_BUILD_DIR:-$top/build}
 
 # Debian packages the build, the tests and the demo need; where a name changed
-# between releases, the first of "a|b" that this release's apt knows.
+# between releases, the first of "a|b" that this release's apt knows. The
+# database servers are for tests/kea/test-pair-mysql.sh and -pgsql.sh, which
+# start servers of their own (kea-admin runs `mysql`: mariadb-client-compat
+# from MariaDB 11 on).
 PACKAGES="build-essential autoconf automake libtool pkg-config \
 	kea-dev kea-dhcp4-server kea-ctrl-agent kea-admin libboost-dev \
 	libyang2-dev|libyang-dev libyang2-tools|libyang-tools|libyang3-tools check jq iproute2 busybox valgrind \
-	python3 socat curl libssl-dev openssl tshark isc-dhcp-server e2fsprogs"
+	python3 socat curl libssl-dev openssl tshark isc-dhcp-server e2fsprogs \
+	mariadb-server mariadb-client-compat|mariadb-client postgresql"
 
 # pick "a|b|c": the first alternative apt can install here.
 pick() {

@@ -48,10 +48,12 @@
 #                                        max-response-delay 6, side link if any)
 #   fo_pair_start MT CFG1 CFG2           start s1 and s2
 #   fo_wait_state NAME REL STATE SECS [PARTNER]  poll failover-get until STATE
+#   fo_pair_normal                       both Normal, each with its partner Normal (60 s, 20 s)
 #   fo_wait_synced SECS                  both servers: no pending/unacked update
 #   fo_link_down NAME / fo_link_up NAME  partition / heal: NAME's bridge port
 #   fo_states NAME [REL]                 the state changes NAME logged, one line
 #   fo_probe_pair ARGS...                the probe relaying to both servers
+#   fo_probe_pair_bg OUT ARGS... / fo_probe_wait OUT  the same in the background / its end
 #   fo_snapshot TAG                      leases and bindings of both servers to files
 #   fo_no_duplicates FILES...            tools/check_duplicates.py over every snapshot
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
@@ -212,16 +214,22 @@ _fo_forget_pid() {
 	FO_PIDS=$_keep
 }
 
+# fo_stop_pid PID SIGNAL SECONDS: SIGNAL, up to SECONDS for the process to end,
+# then SIGKILL; PID waited for and forgotten.
+fo_stop_pid() {
+	kill "-$2" "$1" 2>/dev/null
+	_i=0
+	while kill -0 "$1" 2>/dev/null && [ $_i -lt $(($3 * 10)) ]; do sleep 0.1; _i=$((_i + 1)); done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	_fo_forget_pid "$1"
+}
+
 # fo_kea_stop NAME [SECONDS]: SIGTERM, up to SECONDS (10), then SIGKILL.
 fo_kea_stop() {
 	eval "_pid=\${FO_KEA_PID_$1:-}"
 	[ -n "$_pid" ] || return 0
-	kill -TERM "$_pid" 2>/dev/null
-	i=0
-	while kill -0 "$_pid" 2>/dev/null && [ $i -lt $((${2:-10} * 10)) ]; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "$_pid" 2>/dev/null
-	wait "$_pid" 2>/dev/null
-	_fo_forget_pid "$_pid"
+	fo_stop_pid "$_pid" TERM "${2:-10}"
 	eval "FO_KEA_PID_$1="
 	return 0
 }
@@ -355,12 +363,7 @@ fo_agent_start() {
 fo_agent_stop() {
 	eval "_pid=\${FO_AGENT_PID_$1:-}"
 	[ -n "$_pid" ] || return 0
-	kill -TERM "$_pid" 2>/dev/null
-	i=0
-	while kill -0 "$_pid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
-	kill -KILL "$_pid" 2>/dev/null
-	wait "$_pid" 2>/dev/null
-	_fo_forget_pid "$_pid"
+	fo_stop_pid "$_pid" TERM 5
 	eval "FO_AGENT_PID_$1="
 }
 
@@ -523,6 +526,9 @@ fo_wait_state() {
 	return 1
 }
 
+# fo_pair_normal: s1 Normal with its partner Normal within 60 s, then s2 within 20 s.
+fo_pair_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
+
 # fo_wait_synced SECONDS [REL]: both servers connected, nothing pending or unacked.
 fo_wait_synced() {
 	_end=$(($(date +%s) + $1))
@@ -566,6 +572,20 @@ fo_states() {
 fo_probe_pair() {
 	timeout 170 ip netns exec "$FO_NS_CL" "$PYTHON" "$FO_PROBE" --server "$FO_DHCP_s1" \
 	    --also-server "$FO_DHCP_s2" --relay-ip "$FO_RELAY1" "$@"
+}
+
+# fo_probe_pair_bg OUT ARGS...: fo_probe_pair in the background, its JSON
+# lines to OUT, its summary to OUT.err; FO_PROBE_PID (waited for with fo_probe_wait).
+fo_probe_pair_bg() {
+	_o=$1; shift
+	fo_probe_pair "$@" >"$_o" 2>"$_o.err" &
+	FO_PROBE_PID=$!
+	FO_PIDS="$FO_PIDS $FO_PROBE_PID"
+}
+# fo_probe_wait OUT: the background probe's end; its summary as comments.
+fo_probe_wait() {
+	wait "$FO_PROBE_PID"; _fo_forget_pid "$FO_PROBE_PID"
+	sed 's/^/#   /' "$1.err"
 }
 
 # fo_probe_to NAME ARGS...: the probe relaying to one server of the pair.

@@ -51,14 +51,11 @@ run() {
 	fo_pair_config s1 "$FO_TMP/s1.json" '{}' "$D4"
 	fo_pair_config s2 "$FO_TMP/s2.json" '{}' "$D4"
 	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
-	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
-	fo_check "$tag: both reach Normal" both_normal
+	fo_check "$tag: both reach Normal" fo_pair_normal
 
 	# 1. Load through both servers.
-	fo_probe_pair dora --count "$N" --seed "crash-$mt" --primary-percent 50 --rate 140 --parallel 64 \
-	    --timeout 1 --retries 4 --nak-restart 3 --max-time 100 >"$FO_TMP/load.json" 2>"$FO_TMP/load.err" &
-	load=$!
-	FO_PIDS="$FO_PIDS $load"
+	fo_probe_pair_bg "$FO_TMP/load.json" dora --count "$N" --seed "crash-$mt" --primary-percent 50 \
+	    --rate 140 --parallel 64 --timeout 1 --retries 4 --nak-restart 3 --max-time 100
 	sleep 3
 
 	# 2. kill -9 s2, restart it.
@@ -68,15 +65,14 @@ run() {
 	echo "# $(date -u +%T) s2 killed (SIGKILL)"
 	fo_wait_state s1 rel1 CommunicationInterrupted 10
 	sleep 3
-	if ! fo_kea_start s2 "$FO_TMP/s2.json" "$mt"; then fo_not_ok "$tag: s2 restarts"; kill "$load"; return; fi
+	if ! fo_kea_start s2 "$FO_TMP/s2.json" "$mt"; then fo_not_ok "$tag: s2 restarts"; kill "$FO_PROBE_PID"; return; fi
 	echo "# $(date -u +%T) s2 restarted"
 
 	# 3. Back to Normal, load still running.
-	fo_check "$tag: after the restart both reach Normal again (<= 60 s)" both_normal
-	running=no; kill -0 "$load" 2>/dev/null && running=yes
+	fo_check "$tag: after the restart both reach Normal again (<= 60 s)" fo_pair_normal
+	running=no; kill -0 "$FO_PROBE_PID" 2>/dev/null && running=yes
 	echo "#   load still running when Normal was reached: $running"
-	wait "$load"; _fo_forget_pid "$load"
-	sed 's/^/#   /' "$FO_TMP/load.err"
+	fo_probe_wait "$FO_TMP/load.json"
 	seq2=$(sed -n 's/.*relationship rel1: state \([A-Za-z]*\) -> \([A-Za-z]*\).*/\1 \2/p' "$FO_TMP/s2/kea.2.log" |
 	    awk 'NR == 1 { printf "%s", $1 } { printf " %s", $2 } END { print "" }')
 	echo "#   s1: $(fo_states s1)"

@@ -82,8 +82,7 @@ run() {
 	fo_pair_config s1 "$FO_TMP/s1.json" '{"auto-state-transition": true, "state-switch-interval": 5}' "$D4"
 	fo_pair_config s2 "$FO_TMP/s2.json" '{}' "$D4"
 	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
-	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
-	fo_check "$tag: both reach Normal" both_normal
+	fo_check "$tag: both reach Normal" fo_pair_normal
 
 	# 1. Normal: 4 clients through the relay, renewed once acknowledged.
 	fo_probe_pair dora --count 4 --seed "n-$mt" --primary-percent 50 --nak-restart 2 \

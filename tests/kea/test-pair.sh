@@ -86,8 +86,7 @@ part_lb() {
 	fo_pair_config s1 "$FO_TMP/s1.json" '{"load-balance-percent": 50}' "$POOL_D4"
 	fo_pair_config s2 "$FO_TMP/s2.json" '{"load-balance-percent": 50}' "$POOL_D4"
 	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
-	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
-	fo_check "$tag: both reach Normal (failover-get, <= 60 s)" both_normal
+	fo_check "$tag: both reach Normal (failover-get, <= 60 s)" fo_pair_normal
 	echo "#   s1: $(fo_states s1)"
 	echo "#   s2: $(fo_states s2)"
 
@@ -142,8 +141,7 @@ part_hs() {
 	fo_pair_config s2 "$FO_TMP/s2.json" '{"mode": "hot-standby", "server-role": "standby",
 	    "reserve-percent": 10, "load-balance-percent": null}' "$d4"
 	if ! fo_pair_start "$mt" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$tag: both servers start"; return; fi
-	both_normal() { fo_wait_state s1 rel1 Normal 60 Normal && fo_wait_state s2 rel1 Normal 20 Normal; }
-	fo_check "$tag: both reach Normal" both_normal
+	fo_check "$tag: both reach Normal" fo_pair_normal
 	fo_probe_pair dora --count 200 --seed "hs-$mt" --secs 10 --timeout 1.5 --nak-restart 2 \
 	    >"$FO_TMP/hs.json" 2>"$FO_TMP/err"
 	sed 's/^/#   /' "$FO_TMP/err"

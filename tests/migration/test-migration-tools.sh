@@ -33,9 +33,10 @@ is() {
 	return 1
 }
 
-# kea_t CONFIG: kea-dhcp4 -t accepts it, the hook loaded without complaint.
+# kea_t CONFIG: kea-dhcp4 -t accepts it, the hook loaded without complaint
+# (Kea 2.6.3 and 3.0: its files under CONFIG's directory, lib.sh's fo_kea_dirs).
 kea_t() {
-	"$KEA_DHCP4" -t "$1" >"$FO_TMP/t.out" 2>"$FO_TMP/t.err"
+	env $(fo_kea_dirs "$(dirname "$1")") "$KEA_DHCP4" -t "$1" >"$FO_TMP/t.out" 2>"$FO_TMP/t.err"
 	rc=$?
 	[ $rc -eq 0 ] && ! grep -q FAILOVER_LOAD_FAILED "$FO_TMP/t.out" && [ ! -s "$FO_TMP/t.err" ] && return 0
 	echo "#   rc=$rc"; cat "$FO_TMP/t.out" "$FO_TMP/t.err" | grep -E 'ERROR|FATAL|rror' | head -5 | sed 's/^/#   /'
@@ -177,7 +178,7 @@ kea_leases() {
 	    | .Dhcp4["control-socket"] = {"socket-type": "unix", "socket-name": $sock}
 	    | .Dhcp4["interfaces-config"].interfaces = []' "$W/kea.json" >"$W/run.json"
 	rm -f "$W/kea4.sock"
-	ip netns exec "$ns" "$KEA_DHCP4" -c "$W/run.json" >"$W/run.log" 2>&1 &
+	env $(fo_kea_dirs "$W") ip netns exec "$ns" "$KEA_DHCP4" -c "$W/run.json" >"$W/run.log" 2>&1 &
 	pid=$!; FO_PIDS="$FO_PIDS $pid"
 	fo_wait_log "$W/run.log" DHCP4_STARTED 20 || { grep -E 'ERROR|FATAL' "$W/run.log" | head -3; kill $pid; return 1; }
 	i=0; while [ ! -S "$W/kea4.sock" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
