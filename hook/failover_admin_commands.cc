@@ -63,13 +63,13 @@ local_only_arg(const ConstElementPtr& args) {
 }
 
 // The members of a map as the engine's fo_kv (the strings own the text),
-// but `skip` and local-only.
+// but local-only and those of `skip`.
 struct Members {
     std::vector<std::string> keys, values;
     std::vector<fo_kv> kv;
-    Members(const ConstElementPtr& map, const std::string& skip) {
+    Members(const ConstElementPtr& map, const std::set<std::string>& skip) {
         for (auto const& m : map->mapValue()) {
-            if (m.first != skip && m.first != "local-only") {
+            if (skip.count(m.first) == 0 && m.first != "local-only") {
                 keys.push_back(m.first);
                 values.push_back(json_of(m.second));
             }
@@ -162,8 +162,18 @@ failover_add(CalloutHandle& handle) {
     return (guarded(handle, "failover-add", [&]() {
         ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
-        Members m(args, "");
-        fo_admin_req req{FO_ADMIN_ADD, nullptr, m.kv.data(), m.kv.size(), nullptr, 0};
+        Members m(args, {"partner-side"});
+        ConstElementPtr side = args->get("partner-side");
+        if (side && side->getType() != Element::map) {
+            throw BadArgument("partner-side: must be a map (the partner's own leaves: "
+                              "server-name, partner-control-*)");
+        }
+        if (side && local_only_arg(args)) {
+            throw BadArgument("partner-side: nothing is sent to the partner with local-only");
+        }
+        Members own(side ? side : Element::createMap(), {});
+        fo_admin_req req{FO_ADMIN_ADD, nullptr, m.kv.data(), m.kv.size(), nullptr, 0,
+                         own.kv.data(), own.kv.size()};
         if (on_both(handle, req, local_only_arg(args), name, true)) {
             return;
         }
@@ -181,8 +191,9 @@ failover_set(CalloutHandle& handle) {
     return (guarded(handle, "failover-set", [&]() {
         ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
-        Members m(args, "name");
-        fo_admin_req req{FO_ADMIN_SET, name.c_str(), m.kv.data(), m.kv.size(), nullptr, 0};
+        Members m(args, {"name"});
+        fo_admin_req req{FO_ADMIN_SET, name.c_str(), m.kv.data(), m.kv.size(), nullptr, 0, nullptr,
+                         0};
         if (on_both(handle, req, local_only_arg(args), name, true)) {
             return;
         }
@@ -200,7 +211,7 @@ failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
         ConstElementPtr args = arguments_of(handle, {"name", "local-only"}, true);
         std::string name = name_arg(args);
-        fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0};
+        fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0, nullptr, 0};
         if (on_both(handle, req, local_only_arg(args), name, false)) {
             return;
         }
@@ -219,7 +230,7 @@ scope_change(CalloutHandle& handle, bool add) {
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scope_ids_arg(args);
         fo_admin_req req{add ? FO_ADMIN_SCOPE_ADD : FO_ADMIN_SCOPE_REMOVE, name.c_str(),
-                         nullptr, 0, scopes.data(), scopes.size()};
+                         nullptr, 0, scopes.data(), scopes.size(), nullptr, 0};
         if (on_both(handle, req, local_only_arg(args), name, true)) {
             return;
         }

@@ -303,7 +303,7 @@ fo_engine_both_commit(fo_engine *eng, fo_both *b, fo_wall now)
 		pthread_mutex_unlock(&b->t.mu);
 		return;
 	}
-	req = (fo_admin_req){ c->op, c->name, c->kv, c->n, c->scopes, c->n_scopes };
+	req = (fo_admin_req){ c->op, c->name, c->kv, c->n, c->scopes, c->n_scopes, NULL, 0 };
 	pthread_mutex_unlock(&b->t.mu);
 	/* The thread waits: the request is not touched meanwhile. */
 	st = fo_admin_apply(eng, &req, now, NULL, msg, sizeof(msg));
@@ -432,6 +432,37 @@ partner_args(const fo_admin_req *req, const fo_relationship *before,
 	return FO_ERR_INVAL;
 }
 
+/* The partner's own leaves (FO_MR_LOCAL) added to its arguments *args. */
+static fo_status
+add_own(char **args, const fo_kv *kv, size_t n, char *msg, size_t msglen)
+{
+	fo_sbuf b = { 0 };
+	size_t len = strlen(*args);
+
+	for (size_t i = 0; i < n; i++) {
+		const fo_mirror_rule *m = fo_mirror_rule_of(kv[i].key);
+
+		if (m == NULL || m->how != FO_MR_LOCAL) {
+			fo_errf(msg, msglen, "partner-side/%s: not one of the partner's own leaves "
+			    "(server-name, partner-control-*); the partner's %s follows this "
+			    "server's", kv[i].key, kv[i].key);
+			return FO_ERR_CONFIG;
+		}
+	}
+	fo_sbuf_add(&b, *args, len - 1);        /* without its closing brace */
+	for (size_t i = 0; i < n; i++) {
+		fo_sbuf_cat(&b, ",");
+		fo_sbuf_json_text(&b, kv[i].key, strlen(kv[i].key), 0);
+		fo_sbuf_cat(&b, ":");
+		fo_sbuf_cat(&b, kv[i].json);
+	}
+	fo_sbuf_cat(&b, "}");
+	fo_free_secret(*args);
+	if ((*args = fo_sbuf_take(&b)) == NULL)
+		return FO_ERR_NOMEM;
+	return FO_OK;
+}
+
 /* The relationship of set `dry` that `cur` has not (failover-add's). */
 static const fo_relationship *
 added(const fo_relationship_set *cur, const fo_relationship_set *dry)
@@ -493,11 +524,22 @@ plan(fo_engine *eng, const fo_admin_req *req, const fo_relationship_set *dry, ch
 	chan = req->op == FO_ADMIN_ADD ? after : before;
 	if (chan == NULL || (after == NULL && req->op != FO_ADMIN_REMOVE))
 		return FO_ERR_INVAL;
+	if (req->n_partner > 0 && req->op != FO_ADMIN_ADD) {
+		fo_errf(msg, msglen, "partner-side: only with failover-add");
+		return FO_ERR_CONFIG;
+	}
+	if (chan->partner_control_url[0] == '\0' && req->n_partner > 0) {
+		fo_errf(msg, msglen, "partner-side: relationship '%s' has no partner-control-url, "
+		    "nothing is sent to the partner", chan->name);
+		return FO_ERR_CONFIG;
+	}
 	if (chan->partner_control_url[0] == '\0') {
 		*local_why = "the relationship has no partner-control-url";
 		return FO_OK;
 	}
-	if ((st = partner_args(req, before, after, &args, &undo, msg, msglen)) != FO_OK)
+	if ((st = partner_args(req, before, after, &args, &undo, msg, msglen)) != FO_OK ||
+	    (req->n_partner > 0 && (st = add_own(&args, req->partner, req->n_partner, msg,
+	    msglen)) != FO_OK))
 		goto done;
 	if (args == NULL) {
 		*local_why = "no leaf the partner has changes";

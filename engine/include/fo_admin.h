@@ -101,6 +101,8 @@ typedef struct fo_admin_req {
 	size_t n;
 	const fo_ip4 *scopes;           /* SCOPE_* */
 	size_t n_scopes;
+	const fo_kv *partner;           /* ADD on both partners: the partner's own leaves */
+	size_t n_partner;               /* (server-name, partner-control-*), sent as they are */
 } fo_admin_req;
 
 const char *fo_admin_op_command(fo_admin_op op);   /* "failover-add", ... */

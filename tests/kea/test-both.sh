@@ -114,7 +114,8 @@ REL2=$(jq -cn --arg pw "$PW" --arg u "$AGENT_USER" --arg sec "$SECRET" '{"name":
     "load-balance-percent": 60, "scope-id": ["10.1.0.0"], "max-client-lead-time": 30,
     "max-response-delay": 6, "enable-auth": true, "shared-secret": $sec,
     "server-name": "kea-s1", "partner-control-url": "http://10.0.0.2:8000/",
-    "partner-control-user": $u, "partner-control-password": $pw}')
+    "partner-control-user": $u, "partner-control-password": $pw,
+    "partner-side": {"server-name": "kea-s2", "partner-control-url": "http://10.0.0.1:8000/"}}')
 
 # ---- add, set, scopes on both ----
 change s1 failover-add "$REL2" >"$d/add.json"
@@ -131,8 +132,9 @@ fo_check "s2 has rel2 mirrored (secondary, 40, partner 10.0.0.1:6471, listening 
         ."partner-server" == "10.0.0.1" and ."partner-port" == 6471 and
         ."local-address" == "10.0.0.2" and ."local-port" == 6472 and
         ."scope-id" == ["10.1.0.0"] and ."max-client-lead-time" == 30 and ."enable-auth" == true'
-fo_check "s2's rel2 has none of s1's own leaves (server-name, partner-control-*)" \
-    rel_is s2 rel2 '(has("server-name") or has("partner-control-url") or has("partner-control-user")) | not'
+fo_check "s2's rel2 has its own leaves from partner-side (kea-s2, s1's agent), none of s1's" \
+    rel_is s2 rel2 '."server-name" == "kea-s2" and ."partner-control-url" == "http://10.0.0.1:8000/"
+        and (has("partner-control-user") | not)'
 fo_check "s1 reaches Normal in rel2 with s2 (the mirrored relationships fit)" fo_wait_state s1 rel2 Normal 60 Normal
 fo_check "s1 logged the change on both" fo_wait_log "$FO_LOG_s1" "FAILOVER_BOTH_CHANGED" 5
 
@@ -140,6 +142,14 @@ change s1 failover-set '{"name": "rel2", "load-balance-percent": 70, "max-client
 fo_check "failover-set rel2 (load-balance 70, MCLT 40) on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/set.json"
 fo_check "... s1: 70 and 40" rel_is s1 rel2 '."load-balance-percent" == 70 and ."max-client-lead-time" == 40'
 fo_check "... s2: 30 and 40" rel_is s2 rel2 '."load-balance-percent" == 30 and ."max-client-lead-time" == 40'
+
+change s2 failover-set '{"name": "rel2", "max-response-delay": 8}' >"$d/set-from-s2.json"
+fo_check "failover-set rel2 on s2 (through s1's agent, from partner-side): done" \
+    fo_jqe '.result == 0 and .arguments.status == "done"' "$d/set-from-s2.json"
+fo_check "... s1" rel_is s1 rel2 '."max-response-delay" == 8'
+fo_check "... s2" rel_is s2 rel2 '."max-response-delay" == 8'
+c s1 failover-add '{"name": "rel9", "partner-side": 5}' >"$d/side-bad.json"
+fo_check "partner-side: 5: result 1 naming partner-side" fo_says "$d/side-bad.json" 1 "partner-side: must be a map"
 
 change s1 failover-scope-add '{"name": "rel2", "scope-id": "10.2.0.0"}' >"$d/sadd.json"
 fo_check "failover-scope-add rel2 10.2.0.0 on s1: done" fo_jqe '.result == 0 and .arguments.status == "done"' "$d/sadd.json"

@@ -119,7 +119,7 @@ mclt_of(fo_engine *eng, const char *name)
 }
 
 static const fo_kv mclt900[] = { { "max-client-lead-time", "900" } };
-static const fo_admin_req set900 = { FO_ADMIN_SET, "r1", mclt900, 1, NULL, 0 };
+static const fo_admin_req set900 = { FO_ADMIN_SET, "r1", mclt900, 1, NULL, 0, NULL, 0 };
 
 /* One change against a scripted agent (bodies: its answers in turn). */
 typedef struct run {
@@ -168,7 +168,7 @@ START_TEST(set_on_both)
 {
 	static const char *const body[] = { "[{\"result\":0,\"text\":\"changed there\"}]" };
 	static const fo_kv lb[] = { { "load-balance-percent", "70" } };
-	fo_admin_req req = { FO_ADMIN_SET, "r1", lb, 1, NULL, 0 };
+	fo_admin_req req = { FO_ADMIN_SET, "r1", lb, 1, NULL, 0, NULL, 0 };
 	char *text = NULL, *args = NULL;
 	run r;
 
@@ -275,6 +275,8 @@ START_TEST(local_failure_is_undone)
 	static const fo_kv r3[] = { { "name", "\"r3\"" }, { "partner-server", "\"10.9.0.4\"" },
 		{ "local-port", "6472" }, { "server-type", "\"primary\"" },
 		{ "scope-id", "[\"10.1.0.0\"]" } };
+	static const fo_kv own[] = { { "server-name", "\"kea-b\"" },
+		{ "partner-control-url", "\"http://10.9.0.1:8000/\"" } };
 	char url[64];
 	fo_kv r2u[7];
 	run r;
@@ -284,7 +286,7 @@ START_TEST(local_failure_is_undone)
 	snprintf(url, sizeof(url), "\"http://127.0.0.1:%u/\"", (unsigned)r.s.port);
 	r2u[6] = (fo_kv){ "partner-control-url", url };
 	ck_assert_msg(fo_engine_both_start(r.eng, r.b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r2u, 7,
-	    NULL, 0 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
+	    NULL, 0, own, 2 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
 	/* Before the commit here, 10.1.0.0 goes to r3 (as a crossing change would). */
 	while (!fo_both_due(r.b))
 		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
@@ -302,7 +304,10 @@ START_TEST(local_failure_is_undone)
 	ck_assert_ptr_nonnull(strstr(r.s.request, "\"partner-server\":\"10.9.0.1\","
 	    "\"partner-port\":6471,\"local-address\":\"10.9.0.3\",\"local-port\":647,"));
 	ck_assert_ptr_nonnull(strstr(r.s.request, "\"server-type\":\"secondary\""));
-	ck_assert_ptr_null(strstr(r.s.request, "partner-control-url"));
+	/* ... with the partner's own leaves given (partner-side), not this server's */
+	ck_assert_ptr_nonnull(strstr(r.s.request, "\"load-balance-max-seconds\":3,\"local-only\":"
+	    "true,\"server-name\":\"kea-b\",\"partner-control-url\":\"http://10.9.0.1:8000/\"}"));
+	ck_assert_ptr_null(strstr(r.s.request, "\"partner-control-url\":\"http://127.0.0.1"));
 	ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(r.eng), "r2"));
 	run_free(&r);
 }
@@ -330,10 +335,10 @@ START_TEST(one_at_a_time_and_here_only)
 	ck_assert_uint_eq(mclt_of(eng, "r1"), FO_DEFAULT_MCLT);
 	fo_relationship_set_clear(&dry);
 	ck_assert_int_eq(fo_admin_apply(eng, &(fo_admin_req){ FO_ADMIN_SET, "nope", mclt900, 1,
-	    NULL, 0 }, NOW, &dry, msg, sizeof(msg)), FO_ERR_NOTFOUND);
+	    NULL, 0, NULL, 0 }, NOW, &dry, msg, sizeof(msg)), FO_ERR_NOTFOUND);
 	/* this server's own leaf only: made here at once */
 	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1", own, 1,
-	    NULL, 0 }, NOW, &id, msg, sizeof(msg)), FO_OK);
+	    NULL, 0, NULL, 0 }, NOW, &id, msg, sizeof(msg)), FO_OK);
 	ck_assert_uint_eq(id, 0);
 	ck_assert_msg(strstr(msg, "(this server only: no leaf the partner has changes)") != NULL,
 	    "%s", msg);
@@ -363,9 +368,31 @@ START_TEST(one_at_a_time_and_here_only)
 	ck_assert_uint_eq(mclt_of(plain, "r1"), 900);
 	/* a relationship the partner could not reach back: refused before anything */
 	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1",
-	    (const fo_kv[]){ { "local-address", "null" } }, 1, NULL, 0 }, NOW, &id, msg,
+	    (const fo_kv[]){ { "local-address", "null" } }, 1, NULL, 0, NULL, 0 }, NOW, &id, msg,
 	    sizeof(msg)), FO_ERR_CONFIG);
 	ck_assert_ptr_nonnull(strstr(msg, "local-address: not set"));
+	/* partner-side: the partner's own leaves only, with failover-add only, a URL needed */
+	{
+		static const fo_kv bad[] = { { "mode", "\"hot-standby\"" } };
+		static const fo_kv r5[] = { { "name", "\"r5\"" }, { "partner-server", "\"10.9.0.5\"" },
+			{ "local-address", "\"10.9.0.1\"" }, { "local-port", "6475" },
+			{ "server-type", "\"primary\"" }, { "scope-id", "[\"10.1.0.0\"]" },
+			{ "partner-control-url", "\"http://127.0.0.1:9/\"" } };
+
+		ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r5,
+		    7, NULL, 0, bad, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		ck_assert_msg(strstr(msg, "partner-side/mode: not one of the partner's own leaves")
+		    != NULL, "%s", msg);
+		ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1",
+		    mclt900, 1, NULL, 0, r5, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		ck_assert_ptr_nonnull(strstr(msg, "partner-side: only with failover-add"));
+		ck_assert_int_eq(fo_engine_both_start(plain, b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r5,
+		    6, NULL, 0, r5 + 6, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		ck_assert_ptr_nonnull(strstr(msg, "partner-side: relationship 'r5' has no "
+		    "partner-control-url"));
+		ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(eng), "r5"));
+		ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(plain), "r5"));
+	}
 	ck_assert_int_eq(fo_engine_both_start(NULL, b, &set900, NOW, &id, msg, sizeof(msg)),
 	    FO_ERR_INVAL);
 	fo_both_destroy(b);
