@@ -8,10 +8,12 @@
 #include <dhcpsrv/lease.h>
 #include <dhcpsrv/lease_mgr_factory.h>
 
+#include <algorithm>
 #include <ctime>
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "failover_context.h"
@@ -43,9 +45,9 @@ lease_from(const fo_lease_change& c) {
 
 // A replay leaves Kea's record alone when it is the binding's lease already:
 // the same client's, ending no earlier (it may carry more: hostname, context).
+// `want` is lease_from(c).
 bool
-kea_has_it(const Lease4Ptr& existing, const fo_lease_change& c) {
-    Lease4Ptr want = lease_from(c);
+kea_has_it(const Lease4Ptr& existing, const Lease4Ptr& want, const fo_lease_change& c) {
     return (existing->belongsToClient(want->hwaddr_, want->client_id_) &&
             static_cast<int64_t>(existing->cltt_) + existing->valid_lft_ >= c.expiry.sec);
 }
@@ -66,20 +68,20 @@ current(const fo_lease_change& queued) {
     return (c);
 }
 
+// ACTIVE: Kea gets the lease unless it has it (kea_has_it); any other state:
+// Kea's record goes. The lookup comes first, not an add that may be refused:
+// an SQL lease database logs every refused INSERT as an error on its server.
 void
 apply(const fo_lease_change& queued) {
     LeaseMgr& mgr = LeaseMgrFactory::instance();
     fo_lease_change c = current(queued);
     Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
     if (c.state == FO_BS_ACTIVE) {
-        if (existing && kea_has_it(existing, c)) {
-            return;
-        }
         Lease4Ptr lease = lease_from(c);
-        if (existing) {
-            mgr.updateLease4(lease);
-        } else {
+        if (!existing) {
             mgr.addLease(lease);
+        } else if (!kea_has_it(existing, lease, c)) {
+            mgr.updateLease4(lease);
         }
     } else if (existing) {
         mgr.deleteLease(existing);
@@ -94,6 +96,31 @@ apply_one(const fo_lease_change& c) {
         LOG_ERROR(failover_logger, FAILOVER_LEASE_APPLY_FAILED)
             .arg(isc::asiolink::IOAddress(c.addr).toText()).arg(ex.what());
     }
+}
+
+// The positions in `batch` of one change per address, the newest queued, in
+// queue order: apply() writes the binding as the engine has it now
+// (current()), so an older change of the same address would write the same
+// lease again or find that Kea has it. Never an older lease put back: every
+// change applied is read from the engine when it is applied. One sort of
+// (address, position) pairs: no allocation per change.
+std::vector<size_t>
+newest_per_address(const std::deque<fo_lease_change>& batch) {
+    std::vector<std::pair<uint64_t, size_t>> keys;
+    keys.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); i++) {
+        keys.emplace_back(static_cast<uint64_t>(batch[i].subnet_id) << 32 | batch[i].addr, i);
+    }
+    std::sort(keys.begin(), keys.end());
+    std::vector<size_t> newest;
+    newest.reserve(keys.size());
+    for (size_t i = 0; i < keys.size(); i++) {
+        if (i + 1 == keys.size() || keys[i + 1].first != keys[i].first) {
+            newest.push_back(keys[i].second);
+        }
+    }
+    std::sort(newest.begin(), newest.end());
+    return (newest);
 }
 
 // The restart replay, pulled from the engine in batches of REPLAY_BATCH on the
@@ -144,10 +171,11 @@ apply_lease_changes(bool with_replay) {
         std::lock_guard<std::mutex> lock(queue_mutex);
         batch.swap(queue);
     }
-    for (auto const& c : batch) {
-        apply_one(c);
+    std::vector<size_t> newest = newest_per_address(batch);
+    for (size_t i : newest) {
+        apply_one(batch[i]);
     }
-    return (batch.size() + (with_replay ? replay_slice() : 0));
+    return (newest.size() + (with_replay ? replay_slice() : 0));
 }
 
 void
