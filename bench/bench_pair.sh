@@ -15,7 +15,9 @@
 #   A  a single kea-dhcp4 without the failover hook (libdhcp_lease_cmds
 #      only): what one server gives when there is no failover at all, the
 #      rate the issue compares the pair with. (The hook on a server without
-#      a partner is bench_dora.sh's B.)
+#      a partner is bench_dora.sh's B.) Amt: the same with multi-threading
+#      on (BENCH_THREADS): what Kea's own multi-threading costs, beside what
+#      it costs the pair (Pmt against P).
 #   P  s1 and s2, both with the failover hook: relationship rel1,
 #      LoadBalance 50, s1 primary, s2 secondary, MCLT 30 s, started fresh,
 #      in Normal with the initial pool split acknowledged (failover-get:
@@ -30,9 +32,9 @@
 #      before perfdhcp starts. Hhs: the same in hot-standby (s2 standby, one
 #      pool), in state hot-standby on both.
 # 1. Throughput: perfdhcp at its maximum rate for BENCH_SECONDS (10) against
-#    fresh servers; the cases (BENCH_CASES, "A P Pmt H Hhs") alternate
-#    BENCH_ROUNDS (5) times (A P Pmt H Hhs A P ...).
-#      A: DORA/s = s1's pkt4-ack-sent / BENCH_SECONDS;
+#    fresh servers; the cases (BENCH_CASES, "A Amt P Pmt H Hhs") alternate
+#    BENCH_ROUNDS (5) times (A Amt P Pmt H Hhs A Amt ...).
+#      A, Amt: DORA/s = s1's pkt4-ack-sent / BENCH_SECONDS;
 #      H, Hhs: DORA/s = (s1's + s2's pkt4-ack-sent) / BENCH_SECONDS (Kea HA
 #         sends the ACK after the partner took the lease update);
 #      P: DORA/s = (s1's + s2's pkt4-ack-sent) / (BENCH_SECONDS + drain),
@@ -62,7 +64,10 @@
 #    everything before the servers stop, so replication is counted;
 #    instructions per DORA = (Ir(N2) - Ir(N1)) / (acks(N2) - acks(N1)),
 #    summed over both servers for P and H (BENCH_CG_CASES, "A P H"; H with
-#    multi-threading on, as HA's dedicated listener needs). (`perf stat -e instructions` is not
+#    multi-threading on, as HA's dedicated listener needs; Amt and Pmt may be
+#    added: callgrind runs one thread at a time, so they count what
+#    multi-threading adds in instructions, not what waiting costs). The
+#    pair's MCLT is an hour here (see LB_CG below). (`perf stat -e instructions` is not
 #    used: most VMs do not expose the counter.) BENCH_CALLGRIND=0 skips it;
 #    BENCH_ROUNDS=0 skips part 1; BENCH_KEEP=DIR keeps the callgrind files.
 # Needs root (network namespaces), kea-dhcp4, perfdhcp, jq, socat; valgrind
@@ -84,11 +89,11 @@ FO_TEST=pair
 : "${BENCH_CG_N1:=300}"
 : "${BENCH_CG_N2:=1300}"
 : "${BENCH_CG_RATE:=100}"
-: "${BENCH_CASES:=A P Pmt H Hhs}"
+: "${BENCH_CASES:=A Amt P Pmt H Hhs}"
 : "${BENCH_CG_CASES:=A P H}"
 : "${BENCH_THREADS:=2}"
 FO_KEA_THREADS=$BENCH_THREADS
-: "${BENCH_DEADLINE:=$((180 + BENCH_ROUNDS * (5 * BENCH_SECONDS + 240) + (BENCH_CALLGRIND == 1 ? 2400 : 0)))}"
+: "${BENCH_DEADLINE:=$((180 + BENCH_ROUNDS * (6 * BENCH_SECONDS + 280) + (BENCH_CALLGRIND == 1 ? 2400 : 0)))}"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat "$PERFDHCP"
@@ -108,8 +113,15 @@ fo_config s1 "$FO_TMP/A.json" '{}' "$BIG" nohook
 fo_pair_config s1 "$FO_TMP/P1.json" "$LB" "$BIG"
 fo_pair_config s2 "$FO_TMP/P2.json" "$LB" "$BIG"
 fo_config s1 "$FO_TMP/cgA.json" '{}' "$SMALL" nohook
-fo_pair_config s1 "$FO_TMP/cgP1.json" "$LB" "$SMALL"
-fo_pair_config s2 "$FO_TMP/cgP2.json" "$LB" "$SMALL"
+# Under callgrind an MCLT of an hour: with the pair's 30 s the first lease of
+# every client is 30 s long (the MCLT rule) and perfdhcp never renews, so the
+# leases of the run's first half expire before its end, and Kea's reclamation
+# of them (3,000-21,000 instructions per DORA in runs of the same build,
+# depending on how long the run took) and the hook's expiry updates would be
+# counted as the DORAs' cost.
+LB_CG='{"load-balance-percent": 50, "max-client-lead-time": 3600}'
+fo_pair_config s1 "$FO_TMP/cgP1.json" "$LB_CG" "$SMALL"
+fo_pair_config s2 "$FO_TMP/cgP2.json" "$LB_CG" "$SMALL"
 
 # Kea HA: libdhcp_ha with its peers on the bridge, the dedicated listener on port 8005.
 HA_LIB=$KEA_HOOKS_DIR/libdhcp_ha.so
@@ -218,11 +230,11 @@ start_pair() {
 	wait_synced "${3:-60}" || { echo "# the pool split was not acknowledged"; return 1; }
 }
 
-# run_single: RATE and CPU_MS (per 1,000 DORAs) of one timed run of A.
+# run_single [MT]: RATE and CPU_MS (per 1,000 DORAs) of one timed run of A (Amt: MT 1).
 run_single() {
 	RATE=0 CPU_MS=0
 	fo_kea_wipe s1
-	fo_kea_start s1 "$FO_TMP/A.json" 0 || return 1
+	fo_kea_start s1 "$FO_TMP/A.json" "${1:-0}" || return 1
 	c0=$(bench_cpu_ticks "$FO_KEA_PID_s1")
 	perf_bg "$FO_TMP/perf-A.out" -p "$BENCH_SECONDS"
 	sleep $((BENCH_SECONDS / 2))
@@ -324,7 +336,8 @@ run_pair() {
 run_case() {
 	CHECK=ok PLINE=""
 	case $1 in
-	A) run_single || CHECK="did not start" ;;
+	A) run_single 0 || CHECK="did not start" ;;
+	Amt) run_single 1 || CHECK="did not start" ;;
 	P) run_pair "$2" 0 || CHECK="did not start" ;;
 	Pmt) run_pair "$2" 1 || CHECK="did not start" ;;
 	H) run_ha "$FO_TMP/H1.json" "$FO_TMP/H2.json" load-balancing || CHECK="did not start: $CHECK" ;;
@@ -372,7 +385,7 @@ if [ "$BENCH_ROUNDS" -gt 0 ]; then
 		eval "echo \"median: $c \$med_$c DORA/s ($(echo "$_r" | bench_range)), CPU $(echo "$_c" | bench_median) ms per 1000 DORAs ($(echo "$_c" | bench_range))\""
 	done
 	rl=""
-	for pr in "P A" "P H" "Pmt H" "P Hhs" "Pmt P"; do
+	for pr in "P A" "P H" "Pmt H" "P Hhs" "Pmt P" "Amt A"; do
 		x=$(ratio_line $pr) && rl="$rl${rl:+; }$x"
 	done
 	echo "ratios of the medians: $rl"
@@ -400,10 +413,12 @@ cg_start() {
 cg_run() {
 	CG_IR=0 CG_ACKS=0
 	rm -f "$FO_TMP"/cg.s1.out "$FO_TMP"/cg.s2.out
-	if [ "$1" = A ]; then
+	_mt=0
+	case $1 in *mt) _mt=1 ;; esac
+	if [ "$1" = A ] || [ "$1" = Amt ]; then
 		fo_kea_wipe s1
-		cg_start s1 "$FO_TMP/cgA.json" || return 1
-		set -- A "$2" s1
+		cg_start s1 "$FO_TMP/cgA.json" $_mt || return 1
+		set -- "$1" "$2" s1
 	elif [ "$1" = H ]; then
 		fo_pair_reset
 		if ! { cg_start s1 "$FO_TMP/cgH1.json" 1 && cg_start s2 "$FO_TMP/cgH2.json" 1; }; then
@@ -421,17 +436,17 @@ cg_run() {
 		set -- H "$2" s1 s2
 	else
 		fo_pair_reset
-		if ! { cg_start s1 "$FO_TMP/cgP1.json" && cg_start s2 "$FO_TMP/cgP2.json" &&
+		if ! { cg_start s1 "$FO_TMP/cgP1.json" $_mt && cg_start s2 "$FO_TMP/cgP2.json" $_mt &&
 		    fo_wait_state s1 rel1 Normal 180 Normal >/dev/null &&
 		    fo_wait_state s2 rel1 Normal 60 Normal >/dev/null && wait_synced 180; }; then
 			fo_kea_stop s1 120; fo_kea_stop s2 120
 			return 1
 		fi
-		set -- P "$2" s1 s2
+		set -- "$1" "$2" s1 s2
 	fi
 	perf_bg "$FO_TMP/perf-cg.out" -r "$BENCH_CG_RATE" -n "$2"
 	perf_wait
-	if [ "$1" = P ] && ! wait_synced 180; then
+	if [ "$1" != A ] && [ "$1" != Amt ] && [ "$1" != H ] && ! wait_synced 180; then
 		echo "  # P, $2 DORAs: not all acknowledged after 180 s"
 	fi
 	_c=$1 _n=$2; shift 2
@@ -452,14 +467,18 @@ if [ "$BENCH_CALLGRIND" = 1 ] && command -v valgrind >/dev/null 2>&1; then
 		i2=$CG_IR k2=$CG_ACKS
 		per=$(awk -v i1="$i1" -v i2="$i2" -v k1="$k1" -v k2="$k2" \
 		    'BEGIN { if (k2 > k1 && i2 > i1) printf "%.0f", (i2 - i1) / (k2 - k1); else print "n/a" }')
-		who="kea-dhcp4"; [ "$c" = A ] || who="s1 + s2"
+		who="s1 + s2"; case $c in A*) who="kea-dhcp4" ;; esac
 		echo "  $c: Ir $i1 for $k1 ACKs, Ir $i2 for $k2 ACKs -> $per instructions per DORA ($who)"
 		eval "per_$c=\$per"
 	done
-	awk -v a="${per_A:-0}" -v p="${per_P:-0}" -v h="${per_H:-0}" 'BEGIN { if (a + 0 > 0 && p + 0 > 0)
+	awk -v a="${per_A:-0}" -v p="${per_P:-0}" -v h="${per_H:-0}" -v am="${per_Amt:-0}" -v pm="${per_Pmt:-0}" 'BEGIN { if (a + 0 > 0 && p + 0 > 0)
 	    printf "instructions per DORA: A %d, P %d (both servers), P/A = %.3f\n", a, p, p / a
 	    if (h + 0 > 0 && p + 0 > 0)
-	    printf "instructions per DORA: H %d (both servers), P/H = %.3f\n", h, p / h }'
+	    printf "instructions per DORA: H %d (both servers), P/H = %.3f\n", h, p / h
+	    if (am + 0 > 0 && a + 0 > 0)
+	    printf "instructions per DORA: Amt %d, Amt/A = %.3f\n", am, am / a
+	    if (pm + 0 > 0 && p + 0 > 0)
+	    printf "instructions per DORA: Pmt %d (both servers), Pmt/P = %.3f\n", pm, pm / p }'
 fi
 
 exit $status
