@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -230,9 +231,10 @@ changed_members(const ConstElementPtr& was, const ConstElementPtr& now) {
     return (out);
 }
 
+// `seen`: the network addresses of the entries before subnet4[i].
 void
 merge_subnet(const ElementPtr& dhcp4, const ConstElementPtr& sent, size_t i,
-             ReplicateChanges& changes) {
+             std::map<uint32_t, size_t>& seen, ReplicateChanges& changes) {
     uint32_t prefix = 0;
     std::string where = "subnet4[" + std::to_string(i) + "]";
     if (!sent || sent->getType() != Element::map) {
@@ -240,6 +242,11 @@ merge_subnet(const ElementPtr& dhcp4, const ConstElementPtr& sent, size_t i,
     }
     if (!subnet_prefix(sent->get("subnet"), prefix)) {
         throw std::runtime_error(where + "/subnet: missing or not an IPv4 prefix");
+    }
+    auto first = seen.emplace(prefix, i);
+    if (!first.second) {
+        throw std::runtime_error(where + "/subnet: " + dotted(prefix) + " is sent twice "
+                                 "(also subnet4[" + std::to_string(first.first->second) + "])");
     }
     ElementPtr fresh = isc::data::copy(sent);
     ScopeChange sc;
@@ -281,12 +288,17 @@ merge_named(const ElementPtr& dhcp4, const std::string& list_key, const ElementP
         throw std::runtime_error(list_key + ": must be a list");
     }
     ElementPtr list = list_member(dhcp4, list_key);
+    std::set<std::string> seen;
     for (size_t i = 0; i < sent->size(); ++i) {
         ConstElementPtr e = sent->get(i);
         std::string key = e->getType() == Element::map ? key_of(e) : std::string();
         if (key.empty()) {
             throw std::runtime_error(list_key + "[" + std::to_string(i) +
                                      "]: must be a map with a name");
+        }
+        if (!seen.insert(key).second) {
+            throw std::runtime_error(list_key + "[" + std::to_string(i) + "]: '" + key +
+                                     "' is sent twice");
         }
         bool found = false;
         for (size_t k = 0; k < list->size() && !found; ++k) {
@@ -409,8 +421,9 @@ merge_payload(const ConstElementPtr& dhcp4, const ReplicatePayload& p,
     merge_named(d4, "client-classes", p.classes,
                 [](const ConstElementPtr& e) { return (string_member(e, "name")); },
                 changes.classes_added, changes.classes_changed);
+    std::map<uint32_t, size_t> seen;
     for (size_t i = 0; i < p.subnets->size(); ++i) {
-        merge_subnet(d4, p.subnets->get(i), i, changes);
+        merge_subnet(d4, p.subnets->get(i), i, seen, changes);
     }
     ElementPtr top = Element::createMap();
     top->set("Dhcp4", d4);

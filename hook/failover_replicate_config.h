@@ -68,7 +68,9 @@ struct ReplicateChanges {
 // replicate_local_member) or appended to subnet4, and the classes and option
 // definitions replacing those of the same name (and space) or appended}.
 // `dhcp4` is not modified. Throws std::runtime_error naming the field for a
-// malformed payload (subnet4[2]: no "subnet", ...).
+// malformed or conflicting payload (subnet4[2]/subnet: missing ..., a network
+// address, class or option definition sent twice). Merging the same payload
+// into the result changes nothing (every scope "unchanged").
 isc::data::ElementPtr merge_payload(const isc::data::ConstElementPtr& dhcp4,
                                     const ReplicatePayload& p, ReplicateChanges& changes);
 
