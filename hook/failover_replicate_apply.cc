@@ -342,7 +342,9 @@ failover_replicate_commit(CalloutHandle& handle) {
                                                why.empty() ? nullptr : why.c_str(), err,
                                                sizeof(err));
         if (st == FO_OK && prepared.id != id) {
-            throw std::logic_error("the prepared configuration of " + id + " is not here");
+            std::string bug = "the prepared configuration of " + id + " is not here";
+            fo_repl_receiver_done(received, id.c_str(), false, bug.c_str());
+            throw std::logic_error(bug);
         }
         if (st != FO_OK) {
             if (st == FO_ERR_STATE) {
