@@ -23,7 +23,8 @@ M="$srcdir/tests/migration"
 W2K="$PYTHON $srcdir/tools/windows-to-kea"
 D2K="$PYTHON $srcdir/tools/dhcpd-to-kea"
 KEA_HOOKS_DIR=$("$KEA_DHCP4" -W 2>/dev/null | sed -n 's/^ *hooks_dir: *//p' | head -1)
-LEASE_CMDS="${KEA_HOOKS_DIR:-/usr/lib/x86_64-linux-gnu/kea/hooks}/libdhcp_lease_cmds.so"
+# linked into KEA_HOOKS_PATH (lib.sh): Kea 2.6.3 and 3.0 load hooks only from there
+LEASE_CMDS=$(fo_hook_link "${KEA_HOOKS_DIR:-/usr/lib/x86_64-linux-gnu/kea/hooks}/libdhcp_lease_cmds.so")
 
 # is FILE JQ_FILTER EXPECTED: the filter's compact output is EXPECTED.
 is() {
