@@ -443,8 +443,11 @@ leases4_committed(CalloutHandle& handle) {
         handle.getArgument("leases4", leases);
         handle.getArgument("deleted_leases4", deleted);
         fo_wall now = wall_now();
+        fo_lease_extra x;
         for (auto const& lease : leases ? *leases : Lease4Collection()) {
             fo_lease l = lease_of(lease);
+            extra_of(lease, x);
+            l.extra = &x;
             fo_engine_lease_event(engine, FO_LE_COMMIT, &l, now);
         }
         for (auto const& lease : deleted ? *deleted : Lease4Collection()) {

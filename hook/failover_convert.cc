@@ -9,7 +9,11 @@
 #include <dhcpsrv/shared_network.h>
 #include <dhcpsrv/subnet.h>
 
+#include <atomic>
+#include <cstring>
+
 #include "failover_convert.h"
+#include "failover_log.h"
 
 using namespace isc::dhcp;
 
@@ -111,6 +115,33 @@ lease_of(const Lease4Ptr& lease) {
     l.valid_lft = lease->valid_lft_;
     l.cltt = fo_wall_at(lease->cltt_);
     return (l);
+}
+
+void
+extra_of(const Lease4Ptr& lease, fo_lease_extra& x) {
+    static std::atomic<bool> told(false);
+    fo_extra_clear(&x);
+    x.fqdn = static_cast<uint8_t>((lease->fqdn_fwd_ ? FO_FQDN_FWD : 0) |
+                                  (lease->fqdn_rev_ ? FO_FQDN_REV : 0));
+    size_t n = std::min<size_t>(lease->hostname_.size(), FO_HOSTNAME_MAX);
+    memcpy(x.hostname, lease->hostname_.data(), n);
+    x.hostname[n] = '\0';
+    x.hostname_len = static_cast<uint8_t>(n);
+    isc::data::ConstElementPtr ctx = lease->getContext();
+    if (!ctx) {
+        return;
+    }
+    std::string text = json_of(ctx);
+    if (text.size() > FO_USER_CONTEXT_MAX) {
+        if (!told.exchange(true)) {
+            LOG_WARN(failover_logger, FAILOVER_USER_CONTEXT_NOT_CARRIED)
+                .arg(lease->addr_.toText()).arg(text.size()).arg(FO_USER_CONTEXT_MAX);
+        }
+        return;
+    }
+    memcpy(x.context, text.data(), text.size());
+    x.context[text.size()] = '\0';
+    x.context_len = static_cast<uint16_t>(text.size());
 }
 
 void

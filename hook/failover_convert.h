@@ -33,6 +33,11 @@ std::string json_of(const isc::data::ConstElementPtr& element);
 // A Kea lease as the engine sees it; points into the lease.
 fo_lease lease_of(const isc::dhcp::Lease4Ptr& lease);
 
+// What the lease carries besides its client (hostname, FQDN flags, user
+// context) into x; a user context longer than FO_USER_CONTEXT_MAX bytes is
+// left out (logged once: FAILOVER_USER_CONTEXT_NOT_CARRIED).
+void extra_of(const isc::dhcp::Lease4Ptr& lease, fo_lease_extra& x);
+
 // Kea's subnets with their pools and reserved addresses. The vectors own the
 // memory the fo_subnet pointers refer to.
 struct SubnetList {

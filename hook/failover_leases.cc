@@ -3,6 +3,7 @@
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
 #include <asiolink/io_address.h>
+#include <cc/data.h>
 #include <dhcp/duid.h>
 #include <dhcp/hwaddr.h>
 #include <dhcpsrv/lease.h>
@@ -37,19 +38,37 @@ lease_from(const fo_lease_change& c) {
                             c.client.htype));
     }
     int64_t valid = c.expiry.sec > c.cltt.sec ? c.expiry.sec - c.cltt.sec : 0;
-    return (Lease4Ptr(new Lease4(isc::asiolink::IOAddress(c.addr), hw,
-                                 c.client.cidlen > 0 ? c.client.cid : nullptr, c.client.cidlen,
-                                 static_cast<uint32_t>(valid), static_cast<time_t>(c.cltt.sec),
-                                 c.subnet_id)));
+    Lease4Ptr lease(new Lease4(isc::asiolink::IOAddress(c.addr), hw,
+                               c.client.cidlen > 0 ? c.client.cid : nullptr, c.client.cidlen,
+                               static_cast<uint32_t>(valid), static_cast<time_t>(c.cltt.sec),
+                               c.subnet_id));
+    lease->hostname_.assign(c.extra.hostname, c.extra.hostname_len);
+    lease->fqdn_fwd_ = (c.extra.fqdn & FO_FQDN_FWD) != 0;
+    lease->fqdn_rev_ = (c.extra.fqdn & FO_FQDN_REV) != 0;
+    if (c.extra.context_len > 0) {
+        try {
+            lease->setContext(isc::data::Element::fromJSON(
+                std::string(c.extra.context, c.extra.context_len)));
+        } catch (const std::exception&) {
+            // Not JSON Kea reads: the lease goes in without it, as from a
+            // partner that sends none.
+        }
+    }
+    return (lease);
 }
 
 // A replay leaves Kea's record alone when it is the binding's lease already:
-// the same client's, ending no earlier (it may carry more: hostname, context).
+// the same client's, ending no earlier, with the binding's hostname and FQDN
+// flags when the binding has them (it may carry more: a context).
 // `want` is lease_from(c).
 bool
 kea_has_it(const Lease4Ptr& existing, const Lease4Ptr& want, const fo_lease_change& c) {
+    bool unnamed = c.extra.hostname_len == 0 && c.extra.fqdn == 0;
     return (existing->belongsToClient(want->hwaddr_, want->client_id_) &&
-            static_cast<int64_t>(existing->cltt_) + existing->valid_lft_ >= c.expiry.sec);
+            static_cast<int64_t>(existing->cltt_) + existing->valid_lft_ >= c.expiry.sec &&
+            (unnamed || (existing->hostname_ == want->hostname_ &&
+                       existing->fqdn_fwd_ == want->fqdn_fwd_ &&
+                       existing->fqdn_rev_ == want->fqdn_rev_)));
 }
 
 // The binding as it is now: a change queued on the protocol thread can reach
@@ -64,6 +83,7 @@ current(const fo_lease_change& queued) {
         c.client = b.client;
         c.expiry = fo_wall_at(b.expiry);
         c.cltt = fo_wall_at(b.cltt);
+        c.extra = b.extra;
     }
     return (c);
 }

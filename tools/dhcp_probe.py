@@ -183,6 +183,23 @@ class Client:
         return r
 
 
+# --hostname, --fqdn, --circuit-id: what every client adds (its index appended to names).
+NAMES = {"hostname": None, "fqdn": None, "circuit": None}
+
+
+def name_options(c):
+    """Option 12 "<hostname>-<index>" and option 81 (flags S: the server
+    updates A; the name as ASCII, E clear) "<fqdn>-<index>.example.org"."""
+    out = bytearray()
+    if NAMES["hostname"]:
+        n = ("%s-%d" % (NAMES["hostname"], c.index)).encode()
+        out += bytes([12, len(n)]) + n
+    if NAMES["fqdn"]:
+        n = ("%s-%d.example.org" % (NAMES["fqdn"], c.index)).encode()
+        out += bytes([81, 3 + len(n), 0x01, 0, 0]) + n
+    return bytes(out)
+
+
 def build(msg, c, relay, secs, ciaddr=None, requested=None, server_id=None, hops=1):
     ip0 = b"\0\0\0\0"
     hdr = struct.pack("!BBBBIHH4s4s4s4s16s64s128s", 1, 1, 6, hops, c.xid, secs & 0xFFFF, 0,
@@ -199,6 +216,10 @@ def build(msg, c, relay, secs, ciaddr=None, requested=None, server_id=None, hops
         opts += bytes([54, 4]) + socket.inet_aton(server_id)
     if msg in (DISCOVER, REQUEST):
         opts += bytes([55, 4, 1, 3, 6, 51])
+        opts += name_options(c)
+    if relay and NAMES["circuit"]:
+        sub = bytes([1, len(NAMES["circuit"])]) + NAMES["circuit"].encode()
+        opts += bytes([82, len(sub)]) + sub
     opts.append(255)
     pkt = hdr + bytes(opts)
     if len(pkt) < 300:
@@ -489,6 +510,9 @@ def main():
     ap.add_argument("--start-index", type=int, default=0)
     ap.add_argument("--seed", default="1")
     ap.add_argument("--client-id", action="store_true", help="send option 61 = 01 + chaddr")
+    ap.add_argument("--hostname", help="send option 12 = HOSTNAME-<index>")
+    ap.add_argument("--fqdn", help="send option 81 (S flag) = FQDN-<index>.example.org")
+    ap.add_argument("--circuit-id", help="relayed: add option 82 with this circuit-id")
     ap.add_argument("--secs", type=int, default=0)
     ap.add_argument("--timeout", type=float, default=1.0, help="seconds to wait for each answer")
     ap.add_argument("--retries", type=int, default=1, help="retransmissions after a timeout")
@@ -508,6 +532,7 @@ def main():
     ap.add_argument("--exclude", action="append", default=[], help="split: an address not in the free pool")
     ap.add_argument("--secondary-percent", type=int, default=50, help="split: the secondary's share")
     a = ap.parse_args()
+    NAMES.update(hostname=a.hostname, fqdn=a.fqdn, circuit=a.circuit_id)
     if a.only != "all" and a.primary_percent is None:
         ap.error("--only needs --primary-percent")
 

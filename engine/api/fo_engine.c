@@ -160,6 +160,7 @@ replay_one(void *ctx, fo_ip4 addr, const fo_binding_info *b)
 	c->client = b->client;
 	c->expiry = fo_wall_at(b->expiry);
 	c->cltt = fo_wall_at(b->cltt);
+	c->extra = b->extra;
 	c->only_if_missing = true;
 	rc->last = addr;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fo_alloc.h"
+#include "fo_bextra.h"
 #include "fo_binding.h"
 
 #define NIL UINT32_MAX
@@ -81,6 +82,7 @@ struct fo_bt {
 	uint32_t ar_cap;
 	uint32_t ar_dead;       /* bytes released and not reused since the last compaction */
 	uint32_t *ar_free;      /* ar_free[len]: offset + 1 of a free record of len bytes */
+	fo_bx *bx;              /* hostnames, FQDN flags, user contexts; NULL: none ever */
 };
 
 static void *
@@ -252,6 +254,7 @@ fo_bt_destroy(fo_bt *bt)
 	if (bt == NULL)
 		return;
 	a = bt->a;
+	fo_bx_destroy(bt->bx, &a);
 	bt_free(&a, bt->ar);
 	bt_free(&a, bt->ar_free);
 	bt_free(&a, bt->cl);
@@ -276,7 +279,8 @@ fo_bt_memory(const fo_bt *bt)
 	return sizeof(*bt) + bt->nr * sizeof(*bt->r) +
 	    (bt->nblk + 1) * sizeof(*bt->dir) + bt->n * sizeof(*bt->e) +
 	    (size_t)bt->cl_cap * CL_SLOT + (size_t)bt->hx_cap * sizeof(*bt->hx) +
-	    bt->ar_cap + (bt->ar_free != NULL ? (AR_MAX_REC + 1) * sizeof(*bt->ar_free) : 0);
+	    bt->ar_cap + (bt->ar_free != NULL ? (AR_MAX_REC + 1) * sizeof(*bt->ar_free) : 0) +
+	    fo_bx_memory(bt->bx);
 }
 
 /* Entry index of addr, or NIL. */
@@ -1142,12 +1146,14 @@ fo_bt_get(const fo_bt *bt, fo_ip4 addr, fo_binding_info *out)
 	out->stos = b->stos;
 	out->flags = b->flags;
 	cl_copy(bt, b->client, &out->client);
+	fo_bx_get(bt->bx, i, &out->extra);
 	return FO_OK;
 }
 
 fo_status
 fo_bt_update(fo_bt *bt, fo_ip4 addr, const fo_binding_info *in)
 {
+	void *rec = NULL;
 	fo_binding *b;
 	uint32_t i;
 	fo_status st;
@@ -1156,8 +1162,13 @@ fo_bt_update(fo_bt *bt, fo_ip4 addr, const fo_binding_info *in)
 		return FO_ERR_INVAL;
 	if ((st = bt_find(bt, addr, &i)) != FO_OK)
 		return st;
-	if ((st = bt_client_set(bt, i, &in->client)) != FO_OK)
+	if ((st = fo_bx_make(&bt->bx, &bt->a, &in->extra, &rec)) != FO_OK)
 		return st;
+	if ((st = bt_client_set(bt, i, &in->client)) != FO_OK) {
+		fo_bx_free_rec(&bt->a, rec);
+		return st;
+	}
+	fo_bx_free_rec(&bt->a, fo_bx_swap(bt->bx, i, rec));
 	bt_restate(bt, i, in->state);
 	b = &bt->e[i];
 	b->expiry = in->expiry;

@@ -22,28 +22,19 @@
  * client-id bytes in the table's arena (no header, no pointer; released
  * records reused by length, compacted beyond a quarter released): 74.6
  * bytes per address with a 19-byte DUID client-id. A /16 takes 2.0 MiB empty, 2.97
- * MiB with 65,536 clients (bench/bench_binding.c).
+ * MiB with 65,536 clients (bench/bench_binding.c). A lease's hostname, FQDN
+ * flags and user context (fo_binding_info.extra) are not in the entry: a
+ * side table (fo_bextra.h) holds them, created with the first, counted in
+ * fo_bt_memory(); fo_bt_get() and fo_bt_update() read and write them.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #ifndef FO_BINDING_H
 #define FO_BINDING_H
 
+#include "fo_alloc.h"
 #include "fo_host.h"
 #include "fo_types.h"
 
-#ifndef FO_ALLOC_DEFINED
-#define FO_ALLOC_DEFINED
-/*
- * An injectable allocator (style: c-ares), so that tests can fail the Nth
- * allocation. A NULL fo_alloc pointer, or a NULL member, means libc's.
- * Candidate for fo_types.h once other modules allocate.
- */
-typedef struct fo_alloc {
-	void *(*malloc)(size_t size);
-	void *(*calloc)(size_t nmemb, size_t size);
-	void (*free)(void *ptr);
-} fo_alloc;
-#endif
 
 
 /* At most this many addresses in one table: client indices have 24 bits. */

@@ -190,6 +190,12 @@ fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall n
 		 */
 		if (!fo_update_merge_keeps_later(cur, in))
 			out->expiry = in->expiry;
+		/*
+		 * The extras come with the update; a partner that sends none (ISC
+		 * dhcpd never does) leaves the same client's as they were.
+		 */
+		if (fo_extra_present(&in->extra) || !fo_client_same(&cur->client, &in->client))
+			out->extra = in->extra;
 		out->client = in->client;
 		break;
 	case FO_BS_EXPIRED:
@@ -208,6 +214,7 @@ fo_update_merge(const fo_binding_info *cur, const fo_binding_info *in, fo_wall n
 	case FO_BS_BACKUP:
 	case FO_BS_ABANDONED:
 		memset(&out->client, 0, sizeof(out->client));
+		fo_extra_clear(&out->extra);
 		out->expiry = 0;
 		break;
 	}

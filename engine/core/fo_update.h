@@ -59,7 +59,10 @@ unsigned fo_update_decide_crossing(const fo_binding_info *cur, const fo_binding_
  * for EXPIRED and RELEASED when the update names none, cleared for FREE,
  * BACKUP and ABANDONED), expiry (ACTIVE: the update's, or ours when ours is
  * the same client's and ends later; EXPIRED, RELEASED:
- * the update's if present, else unchanged; otherwise 0), cltt (the
+ * the update's if present, else unchanged; otherwise 0), the extras
+ * (hostname, FQDN flags, user context: ACTIVE takes the update's, or keeps
+ * the same client's when the update carries none, as from ISC dhcpd;
+ * cleared with the client), cltt (the
  * update's if present), stos (the update's if present, else now when the
  * state changes). The partner's potential expiration raises pexp_acked
  * (draft 7.1.5: the received potential expiration counts as known to the

@@ -38,6 +38,46 @@ fo_client_present(const fo_client_id *c)
 	return c->hlen > 0 || c->cidlen > 0;
 }
 
+/*
+ * What a lease carries besides its client and times (issue 12): the
+ * hostname and the FQDN flags Kea's DDNS works from, and the lease's user
+ * context as JSON text. Sent only to another instance of this hook (draft
+ * dialect: DDNS option 9 and the private option 63, fo_wire.h), stored in
+ * a side table of the binding table (fo_bextra.h: nothing for a binding
+ * without them) and in the journal. A user context longer than
+ * FO_USER_CONTEXT_MAX bytes is not carried at all (never cut: cut JSON is
+ * not JSON); the shim logs FAILOVER_USER_CONTEXT_TOO_LONG.
+ */
+#define FO_HOSTNAME_MAX 255
+#define FO_USER_CONTEXT_MAX 1024
+#define FO_FQDN_FWD 0x01u                /* Kea's fqdn_fwd_: the server updates A */
+#define FO_FQDN_REV 0x02u                /* Kea's fqdn_rev_: the server updates PTR */
+#define FO_FQDN_MASK 0x03u
+typedef struct fo_lease_extra {
+	uint8_t fqdn;                    /* FO_FQDN_* */
+	uint8_t hostname_len;            /* bytes of hostname[] */
+	uint16_t context_len;            /* bytes of context[], 0..FO_USER_CONTEXT_MAX */
+	char hostname[FO_HOSTNAME_MAX + 1];      /* NUL after hostname_len bytes */
+	char context[FO_USER_CONTEXT_MAX + 1];   /* NUL after context_len bytes */
+} fo_lease_extra;
+static inline bool
+fo_extra_present(const fo_lease_extra *x)
+{
+	return x->fqdn != 0 || x->hostname_len > 0 || x->context_len > 0;
+}
+/* Set *x to "nothing" without clearing its 1.3 KB. */
+static inline void
+fo_extra_clear(fo_lease_extra *x)
+{
+	x->fqdn = 0;
+	x->hostname_len = 0;
+	x->context_len = 0;
+	x->hostname[0] = '\0';
+	x->context[0] = '\0';
+}
+/* Whether a and b say the same (lengths and bytes, not what follows). */
+bool fo_extra_same(const fo_lease_extra *a, const fo_lease_extra *b);
+
 /* Every field of a binding as a plain struct (BNDUPD, Kea lease events, persistence). */
 typedef struct fo_binding_info {
 	fo_bstate state;
@@ -48,6 +88,7 @@ typedef struct fo_binding_info {
 	uint32_t stos;
 	unsigned flags;        /* FO_BF_* */
 	fo_client_id client;   /* hlen == cidlen == 0: none */
+	fo_lease_extra extra;  /* hostname, FQDN flags, user context */
 } fo_binding_info;
 
 /*
@@ -127,6 +168,7 @@ typedef struct fo_lease_change {
 	fo_client_id client;            /* hlen == cidlen == 0: none */
 	fo_wall expiry;                 /* lease expiration (ACTIVE) */
 	fo_wall cltt;                   /* client last transaction time */
+	fo_lease_extra extra;           /* hostname, FQDN flags, user context (ACTIVE) */
 	bool only_if_missing;           /* a replay (fo_engine_replay_next). The shim
 	                                   writes the binding as it is when it applies the
 	                                   change, and keeps Kea's record when that is this
@@ -199,6 +241,8 @@ typedef struct fo_lease {
 	fo_client_ref client;
 	uint32_t valid_lft;             /* in: Kea's lifetime; out: the lifetime to give */
 	fo_wall cltt;                   /* client last transaction time */
+	const fo_lease_extra *extra;    /* FO_LE_COMMIT: what the lease carries besides
+	                                   its client (NULL: nothing); ignored elsewhere */
 	bool fake;                      /* DISCOVER: an offer, nothing is stored */
 	bool reserved;                  /* the address comes from a host reservation */
 	bool in_kea_db;                 /* Kea's lease database already has a record for addr

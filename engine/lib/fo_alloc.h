@@ -28,6 +28,20 @@ void fo_free(void *ptr);
 /* Zero a NUL-terminated text that may hold a secret (in a way the compiler keeps), then free it. */
 void fo_free_secret(char *s);
 
+/* The engine's allocator hooks for tables (core/fo_binding, core/fo_bextra). */
+#ifndef FO_ALLOC_DEFINED
+#define FO_ALLOC_DEFINED
+/*
+ * An injectable allocator (style: c-ares), so that tests can fail the Nth
+ * allocation. A NULL fo_alloc pointer, or a NULL member, means libc's.
+ */
+typedef struct fo_alloc {
+	void *(*malloc)(size_t size);
+	void *(*calloc)(size_t nmemb, size_t size);
+	void (*free)(void *ptr);
+} fo_alloc;
+#endif
+
 void fo_alloc_fail_after(long n);               /* tests only */
 bool fo_alloc_failed(void);                     /* the injected failure happened */
 

@@ -25,14 +25,66 @@ bool
 fo_jnl_info_valid(const fo_binding_info *b)
 {
 	return b->state >= FO_BS_FREE && b->state <= FO_BS_MAX &&
-	    (b->flags & ~FO_BF_MASK) == 0 && b->client.hlen <= FO_CHADDR_MAX;
+	    (b->flags & ~FO_BF_MASK) == 0 && b->client.hlen <= FO_CHADDR_MAX &&
+	    (b->extra.fqdn & ~FO_FQDN_MASK) == 0 && b->extra.context_len <= FO_USER_CONTEXT_MAX;
+}
+
+/* Bytes the extras take after the client-id: none when the lease has none. */
+static size_t
+extra_size(const fo_lease_extra *x)
+{
+	return fo_extra_present(x) ? 4u + x->hostname_len + x->context_len : 0;
+}
+
+/* The extras' bytes: fqdn, hostname length and bytes, context length (u16) and bytes. */
+static uint8_t *
+extra_encode(uint8_t *q, const fo_lease_extra *x)
+{
+	*q++ = x->fqdn;
+	*q++ = x->hostname_len;
+	memcpy(q, x->hostname, x->hostname_len);
+	q += x->hostname_len;
+	fo_jnl_put16(q, x->context_len);
+	memcpy(q + 2, x->context, x->context_len);
+	return q + 2 + x->context_len;
+}
+
+/* Whether the n bytes at q are one well-formed extras block. */
+static bool
+extra_plausible(const uint8_t *q, size_t n)
+{
+	size_t hl;
+
+	if (n == 0)
+		return true;
+	if (n < 4 || (q[0] & ~FO_FQDN_MASK) != 0 || (hl = q[1]) + 4 > n)
+		return false;
+	/* Written only for a lease that has some (fo_jnl_rec_encode): never empty. */
+	return fo_jnl_get16(q + 2 + hl) <= FO_USER_CONTEXT_MAX &&
+	    4 + hl + fo_jnl_get16(q + 2 + hl) == n && (q[0] != 0 || n > 4);
+}
+
+static void
+extra_decode(const uint8_t *q, size_t n, fo_lease_extra *x)
+{
+	if (n == 0) {
+		fo_extra_clear(x);
+		return;
+	}
+	x->fqdn = q[0];
+	x->hostname_len = q[1];
+	memcpy(x->hostname, q + 2, x->hostname_len);
+	x->hostname[x->hostname_len] = '\0';
+	x->context_len = fo_jnl_get16(q + 2 + x->hostname_len);
+	memcpy(x->context, q + 4 + x->hostname_len, x->context_len);
+	x->context[x->context_len] = '\0';
 }
 
 size_t
 fo_jnl_rec_encode(uint8_t *p, fo_ip4 addr, const fo_binding_info *b)
 {
 	const fo_client_id *c = &b->client;
-	size_t body = FO_JNL_BODY_MIN + c->hlen + c->cidlen;
+	size_t body = FO_JNL_BODY_MIN + c->hlen + c->cidlen + extra_size(&b->extra);
 	uint8_t *q = p + 2;
 
 	fo_jnl_put16(p, (uint16_t)body);
@@ -51,6 +103,8 @@ fo_jnl_rec_encode(uint8_t *p, fo_ip4 addr, const fo_binding_info *b)
 	*q++ = c->cidlen;
 	memcpy(q, c->cid, c->cidlen);
 	q += c->cidlen;
+	if (fo_extra_present(&b->extra))
+		q = extra_encode(q, &b->extra);
 	fo_jnl_put32(q, fo_crc32(0, p, 2 + body));
 	return 2 + body + 4;
 }
@@ -75,7 +129,8 @@ rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 	if (hlen > FO_CHADDR_MAX || FO_JNL_BODY_MIN + hlen > len)
 		return "bad hardware address length";
 	cidlen = q[28 + hlen];
-	if (FO_JNL_BODY_MIN + hlen + cidlen != len)
+	if (FO_JNL_BODY_MIN + hlen + cidlen > len ||
+	    !extra_plausible(q + FO_JNL_BODY_MIN + hlen + cidlen, len - FO_JNL_BODY_MIN - hlen - cidlen))
 		return "lengths do not add up";
 	if (c->hlen > hlen)
 		memset(c->hw + hlen, 0, c->hlen - hlen);
@@ -94,6 +149,8 @@ rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 	c->cidlen = (uint8_t)cidlen;
 	memcpy(c->hw, q + 28, hlen);
 	memcpy(c->cid, q + 29 + hlen, cidlen);
+	extra_decode(q + FO_JNL_BODY_MIN + hlen + cidlen, len - FO_JNL_BODY_MIN - hlen - cidlen,
+	    &b->extra);
 	return NULL;
 }
 
@@ -101,19 +158,29 @@ rec_decode(const uint8_t *q, size_t len, fo_ip4 *addr, fo_binding_info *b)
 static bool
 rec_plausible(const uint8_t *q, size_t len)
 {
-	return q[4] >= FO_BS_FREE && q[4] <= FO_BS_MAX && (q[5] & ~FO_BF_MASK) == 0 &&
-	    q[27] <= FO_CHADDR_MAX && FO_JNL_BODY_MIN + (size_t)q[27] <= len &&
-	    FO_JNL_BODY_MIN + (size_t)q[27] + q[28 + q[27]] == len;
+	size_t fixed;
+
+	if (!(q[4] >= FO_BS_FREE && q[4] <= FO_BS_MAX && (q[5] & ~FO_BF_MASK) == 0 &&
+	    q[27] <= FO_CHADDR_MAX && FO_JNL_BODY_MIN + (size_t)q[27] <= len))
+		return false;
+	fixed = FO_JNL_BODY_MIN + (size_t)q[27] + q[28 + q[27]];
+	return fixed <= len && extra_plausible(q + fixed, len - fixed);
+}
+
+static void
+hdr_encode(uint8_t *h, uint16_t version)
+{
+	memcpy(h, "KFOJ", 4);
+	fo_jnl_put16(h + 4, version);
+	fo_jnl_put16(h + 6, FO_JNL_HDR_SIZE);
+	fo_jnl_put32(h + 8, 0);
+	fo_jnl_put32(h + 12, fo_crc32(0, h, 12));
 }
 
 void
 fo_jnl_hdr_encode(uint8_t *h)
 {
-	memcpy(h, "KFOJ", 4);
-	fo_jnl_put16(h + 4, FO_JNL_VERSION);
-	fo_jnl_put16(h + 6, FO_JNL_HDR_SIZE);
-	fo_jnl_put32(h + 8, 0);
-	fo_jnl_put32(h + 12, fo_crc32(0, h, 12));
+	hdr_encode(h, FO_JNL_VERSION);
 }
 
 /*
@@ -138,11 +205,13 @@ hdr_check(const char *path, const uint8_t *h, size_t n, bool *fresh, char *err,
 		fo_errf(err, errlen, "%s: truncated header (%zu bytes)", path, n);
 		return FO_ERR_IO;
 	}
-	if (fo_jnl_get16(h + 4) != FO_JNL_VERSION) {
-		fo_errf(err, errlen, "%s: unsupported journal version %u (this build reads %u)",
-		    path, fo_jnl_get16(h + 4), FO_JNL_VERSION);
+	if (fo_jnl_get16(h + 4) != FO_JNL_VERSION && fo_jnl_get16(h + 4) != FO_JNL_VERSION_OLD) {
+		fo_errf(err, errlen, "%s: unsupported journal version %u (this build reads %u and %u)",
+		    path, fo_jnl_get16(h + 4), FO_JNL_VERSION_OLD, FO_JNL_VERSION);
 		return FO_ERR_IO;
 	}
+	if (fo_jnl_get16(h + 4) == FO_JNL_VERSION_OLD)
+		hdr_encode(want, FO_JNL_VERSION_OLD);
 	if (memcmp(h, want, FO_JNL_HDR_SIZE) != 0) {
 		fo_errf(err, errlen, "%s: bad header (size, flags or CRC)", path);
 		return FO_ERR_IO;

@@ -12,9 +12,11 @@
 #include "fo_store.h"
 
 #define FO_JNL_HDR_SIZE 16
-#define FO_JNL_VERSION 1
+#define FO_JNL_VERSION 2                /* 2: records may carry the lease's extras */
+#define FO_JNL_VERSION_OLD 1            /* still read: its records are version 2's without extras */
 #define FO_JNL_BODY_MIN 29              /* addr .. cidlen with no hw, no cid */
-#define FO_JNL_BODY_MAX (FO_JNL_BODY_MIN + FO_CHADDR_MAX + FO_CLIENT_ID_MAX)
+#define FO_JNL_EXTRA_MAX (1 + 1 + FO_HOSTNAME_MAX + 2 + FO_USER_CONTEXT_MAX)
+#define FO_JNL_BODY_MAX (FO_JNL_BODY_MIN + FO_CHADDR_MAX + FO_CLIENT_ID_MAX + FO_JNL_EXTRA_MAX)
 #define FO_JNL_REC_MIN (2 + FO_JNL_BODY_MIN + 4)
 #define FO_JNL_REC_MAX (2 + FO_JNL_BODY_MAX + 4)
 

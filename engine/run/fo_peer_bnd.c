@@ -54,11 +54,33 @@ fo_peer_bnd_resend(fo_peer *p)
 		(void)fo_scope_queue_pending(p->rt->scopes[i]);
 }
 
-/* Bytes one binding takes at most in a BNDUPD (options 2-6, 12, 13, 18, 25). */
+/* Bytes one binding takes at most in a BNDUPD (options 2-6, 9, 12, 13, 18, 25, 63). */
 static size_t
 binding_size(const fo_binding_info *b)
 {
-	return 8 + 5 + (4 + (size_t)b->client.cidlen) + (5 + (size_t)b->client.hlen) + 4 * 8 + 6;
+	return 8 + 5 + (4 + (size_t)b->client.cidlen) + (5 + (size_t)b->client.hlen) + 4 * 8 + 6 +
+	    (6 + (size_t)b->extra.hostname_len) + (4 + (size_t)b->extra.context_len);
+}
+
+/*
+ * The lease's extras (options 9 and 63): the codec writes them to another
+ * instance of this hook only (the draft dialect; fo_wire.h).
+ */
+static void
+fill_extra(fo_wire_binding *wb, const fo_lease_extra *x)
+{
+	if (x->fqdn != 0 || x->hostname_len > 0) {
+		wb->ddns_flags = (uint16_t)(((x->fqdn & FO_FQDN_FWD) ? FO_DDNS_A : 0) |
+		    ((x->fqdn & FO_FQDN_REV) ? FO_DDNS_P : 0));
+		wb->ddns_name.p = (const uint8_t *)x->hostname;
+		wb->ddns_name.len = x->hostname_len;
+		wb->present |= FO_WIRE_BIT(FO_O_DDNS);
+	}
+	if (x->context_len > 0) {
+		wb->user_context.p = (const uint8_t *)x->context;
+		wb->user_context.len = x->context_len;
+		wb->present |= FO_WIRE_BIT(FO_O_KEA_USER_CONTEXT);
+	}
 }
 
 /* Table 7.1-1 and reference 3: the options of one binding. */
@@ -98,6 +120,8 @@ fill(fo_wire_binding *wb, const fo_binding_info *b)
 		wb->ip_flags = FO_IPF_RESERVED;
 		wb->present |= FO_WIRE_BIT(FO_O_IP_FLAGS);
 	}
+	if (b->state == FO_BS_ACTIVE)
+		fill_extra(wb, &b->extra);
 }
 
 /* Up to `max` queued updates, round robin over the scopes. */
@@ -199,6 +223,21 @@ incoming(const fo_wire_binding *wb, fo_binding_info *in)
 	in->pexp_sent = wb->pexp;
 	in->cltt = wb->cltt;
 	in->stos = wb->stos;
+	fo_extra_clear(&in->extra);
+	if (wb->present & FO_WIRE_BIT(FO_O_DDNS)) {
+		/* The codec bounds the name to FO_HOSTNAME_MAX bytes. */
+		in->extra.fqdn = (uint8_t)(((wb->ddns_flags & FO_DDNS_A) ? FO_FQDN_FWD : 0) |
+		    ((wb->ddns_flags & FO_DDNS_P) ? FO_FQDN_REV : 0));
+		in->extra.hostname_len = (uint8_t)wb->ddns_name.len;
+		memcpy(in->extra.hostname, wb->ddns_name.p, wb->ddns_name.len);
+		in->extra.hostname[wb->ddns_name.len] = '\0';
+	}
+	if (wb->present & FO_WIRE_BIT(FO_O_KEA_USER_CONTEXT)) {
+		/* At most FO_USER_CONTEXT_MAX bytes (the codec's bound). */
+		in->extra.context_len = (uint16_t)wb->user_context.len;
+		memcpy(in->extra.context, wb->user_context.p, wb->user_context.len);
+		in->extra.context[wb->user_context.len] = '\0';
+	}
 }
 
 static void
@@ -216,6 +255,7 @@ tell_host(fo_peer *p, fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
 	c.client = b->client;
 	c.expiry = fo_wall_at(b->expiry);
 	c.cltt = fo_wall_at(b->cltt);
+	c.extra = b->extra;
 	h->lease_changed(h->ctx, &c);
 }
 

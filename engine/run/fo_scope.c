@@ -903,6 +903,10 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 		nw->client = *me;
 		nw->cltt = fo_wall_to_proto(cltt);
 		nw->expiry = proto_after(cltt, l->valid_lft);
+		if (l->extra != NULL)
+			nw->extra = *l->extra;
+		else
+			fo_extra_clear(&nw->extra);
 		break;
 	case FO_LE_RELEASE:
 		nw->state = FO_BS_RELEASED;
@@ -912,6 +916,7 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 		nw->state = FO_BS_ABANDONED;
 		nw->cltt = fo_wall_to_proto(cltt);
 		memset(&nw->client, 0, sizeof(nw->client));
+		fo_extra_clear(&nw->extra);
 		break;
 	case FO_LE_EXPIRE:
 		nw->state = FO_BS_EXPIRED;
@@ -944,6 +949,7 @@ kea_from_binding(fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
 	c.client = b->client;
 	c.expiry = fo_wall_at(b->expiry);
 	c.cltt = fo_wall_at(b->cltt);
+	c.extra = b->extra;
 	s->host.lease_changed(s->host.ctx, &c);
 }
 

@@ -41,15 +41,15 @@
  *    records; a larger one may grow further by what is appended during
  *    its ceil(addresses / compact_step) ticks of compaction.
  *
- * Journal file format, version 1; integers little-endian, encoded byte by
+ * Journal file format, version 2; integers little-endian, encoded byte by
  * byte:
  *   header, 16 bytes:
  *     0  "KFOJ"   magic
- *     4  u16      version (1)
+ *     4  u16      version (2; 1 is read too: its records never carry extras)
  *     6  u16      header size (16)
  *     8  u32      flags (0)
  *     12 u32      CRC-32 of bytes 0..11
- *   record, 2 + len + 4 bytes, len = 29 + hlen + cidlen (29..300):
+ *   record, 2 + len + 4 bytes, len = 29 + hlen + cidlen [+ 4 + extras] (29..1583):
  *     0  u16      len (bytes of the body that follows)
  *     2  u32      address
  *     6  u8       binding state (fo_bstate, 1..7)
@@ -58,6 +58,9 @@
  *     28 u8       htype
  *     29 u8       hlen (0..16), then hlen bytes of chaddr
  *     .. u8       cidlen (0..255), then cidlen bytes of client-id
+ *     only when the lease has some (hostname, FQDN flags or user context):
+ *     .. u8       FQDN flags (FO_FQDN_*), u8 hostname length, its bytes,
+ *                 u16 user context length (0..1024), its bytes
  *     .. u32      CRC-32 (IEEE, as zlib's crc32) of len and body
  *   Every record is one write(2).
  *

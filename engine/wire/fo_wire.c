@@ -33,6 +33,7 @@ enum okind {
 #define L_MSG 0x1u
 #define L_BIND 0x2u
 #define L_MS 0x4u              /* Microsoft extension: MS dialect only */
+#define L_DRAFT 0x8u           /* between two instances of this hook only */
 
 #define NOFF 0xffffu
 #define VMAX (FO_WIRE_MAX - FO_WIRE_HDR - 4)
@@ -57,7 +58,7 @@ struct odesc {
 #define MSW(n, f) { n, K_WSTR, L_BIND | L_MS, 0, VMAX, NOFF, B(f), BSZ(f) }
 
 /* The option table: draft-12 section 12 and [MS-DHCPF] 2.2.1-2.2.12. */
-static const struct odesc otab[FO_O_MAX + 1] = {
+static const struct odesc otab[FO_O_TABLE] = {
 	[FO_O_ADDRESSES_TRANSFERRED] =
 	    MSG("addresses-transferred", K_U32, 4, 4, addresses_transferred),
 	[FO_O_ASSIGNED_IP] = BND("assigned-IP-address", K_U32, 4, 4, addr),
@@ -71,7 +72,8 @@ static const struct odesc otab[FO_O_MAX + 1] = {
 	    reply_options),
 	[FO_O_REQUEST_OPTIONS] = BND("client-request-options", K_SPAN, 0,
 	    VMAX, request_options),
-	[FO_O_DDNS] = BND("DDNS", K_DDNS, 2, VMAX, ddns_flags),
+	[FO_O_DDNS] = { "DDNS", K_DDNS, L_BIND | L_DRAFT, 2, 2 + FO_HOSTNAME_MAX,
+	    NOFF, B(ddns_flags), 0 },
 	[FO_O_DELAYED_SERVICE] = BND("delayed-service-parameter", K_U8, 1, 1,
 	    delayed_service),
 	[FO_O_HBA] = MSG("hash-bucket-assignment", K_HBA, FO_HBA_BYTES,
@@ -122,6 +124,8 @@ static const struct odesc otab[FO_O_MAX + 1] = {
 	[FO_O_MS_POLICY] = MSW("ms-client-matched-policy", ms.policy),
 	[FO_O_MS_EXT_STATE] = MSB("ms-extended-address-state", K_U32, 4, 4,
 	    ms.ext_state),
+	[FO_O_KEA_USER_CONTEXT] = { "kea-user-context", K_SPAN, L_BIND | L_DRAFT,
+	    0, FO_USER_CONTEXT_MAX, NOFF, B(user_context), 0 },
 };
 
 /* Encoding order: ISC's (reference section 3, dhcpd failover.c). */
@@ -141,7 +145,7 @@ static const uint8_t bind_order[] = {
 	FO_O_MS_CLIENT_NAME, FO_O_MS_CLIENT_DESC, FO_O_MS_SUBNET_MASK,
 	FO_O_MS_SERVER_IP, FO_O_MS_SERVER_NAME, FO_O_MS_CLIENT_TYPE,
 	FO_O_MS_NAP_STATUS, FO_O_MS_NAP_PROBATION, FO_O_MS_NAP_CAPABLE,
-	FO_O_MS_POLICY, FO_O_MS_EXT_STATE,
+	FO_O_MS_POLICY, FO_O_MS_EXT_STATE, FO_O_KEA_USER_CONTEXT,
 };
 #define N_ORDER(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -199,9 +203,20 @@ fo_reject_name(fo_reject r)
 const char *
 fo_wopt_name(unsigned code)
 {
-	if (code > FO_O_MAX)
+	if (code >= FO_O_TABLE)
 		return NULL;
 	return otab[code].name;
+}
+
+/* Whether an option of `level` is read and written in dialect d. */
+static bool
+in_dialect(unsigned level, fo_dialect d)
+{
+	if (level & L_MS)
+		return d == FO_DIALECT_MS;
+	if (level & L_DRAFT)
+		return d == FO_DIALECT_DRAFT;
+	return true;
 }
 
 /*
@@ -438,7 +453,7 @@ open_binding(struct dctx *x)
 static fo_status
 take_option(struct dctx *x, uint16_t code, fo_rcur *v, size_t off)
 {
-	const struct odesc *od = code <= FO_O_MAX ? &otab[code] : NULL;
+	const struct odesc *od = code < FO_O_TABLE ? &otab[code] : NULL;
 	fo_wire_msg *m = x->m;
 	fo_wire_binding *b = NULL;
 	uint64_t *present;
@@ -447,8 +462,7 @@ take_option(struct dctx *x, uint16_t code, fo_rcur *v, size_t off)
 
 	if (x->digest_seen)
 		x->digest_not_last = true;
-	if (od == NULL || od->name == NULL ||
-	    ((od->level & L_MS) && x->d != FO_DIALECT_MS)) {
+	if (od == NULL || od->name == NULL || !in_dialect(od->level, x->d)) {
 		m->skipped++;
 		return FO_OK;
 	}
@@ -787,7 +801,7 @@ sendable(unsigned code, fo_dialect d, uint64_t present)
 {
 	if (!(present & FO_WIRE_BIT(code)))
 		return false;
-	return !(otab[code].level & L_MS) || d == FO_DIALECT_MS;
+	return in_dialect(otab[code].level, d);
 }
 
 static fo_status

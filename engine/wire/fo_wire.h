@@ -15,7 +15,9 @@
  *  DRAFT  another instance of this hook. Offset 12; a BNDUPD or BNDACK
  *         carries up to FO_WIRE_MAX_BINDINGS bindings, each starting at
  *         an assigned-IP-address option; BNDACK lists every acked address,
- *         with reject-reason (+ message) for each rejected one.
+ *         with reject-reason (+ message) for each rejected one. DDNS (9)
+ *         and the user context (63) are read and written in this dialect
+ *         only (below, FO_O_KEA_USER_CONTEXT).
  *  ISC    ISC dhcpd 4.4. Offset 12; one binding per BNDUPD (the encoder
  *         refuses two with FO_ERR_INVAL; the decoder rejects a second
  *         assigned-IP-address with FO_ERR_PROTO); options in ISC's order.
@@ -37,7 +39,8 @@
  *  then each binding: 2 assigned-IP, 3 binding-status, 4 client-id,
  *   5 chaddr, 13 lease-expiration, 18 potential-expiration, 25 start-time,
  *   6 CLTT, 12 IP-flags, 10 delayed-service, 7 reply-options,
- *   8 request-options, 9 DDNS, 21 reject-reason, 16 message, 31..41;
+ *   8 request-options, 9 DDNS, 21 reject-reason, 16 message, 31..41,
+ *   63 kea-user-context;
  *  last: 17 message-digest when a key is given.
  * Options carried before the first assigned-IP-address belong to the
  * message; after it, binding options (and 21/16/25, which exist at both
@@ -156,14 +159,36 @@ typedef enum fo_wopt {
 	FO_O_MS_NAP_CAPABLE = 39,        /* u8 */
 	FO_O_MS_POLICY = 40,             /* UTF-16LE, NUL-terminated */
 	FO_O_MS_EXT_STATE = 41,          /* u32 */
+	/*
+	 * This hook's own: the lease's user context, JSON text (UTF-8, at most
+	 * FO_USER_CONTEXT_MAX bytes). No draft or [MS-DHCPF] code; the highest
+	 * a `present` bit can name. Like DDNS (9), written and read in the
+	 * draft dialect only (another instance of this hook): ISC dhcpd 4.4
+	 * takes a DDNS option of any length but 0 for a protocol error and
+	 * drops the connection (server/stables.c: FT_DDNS has size 0 and
+	 * num_present 1), and Windows has its own client name (31).
+	 */
+	FO_O_KEA_USER_CONTEXT = 63,
 } fo_wopt;
-#define FO_O_MAX 41
+#define FO_O_MAX 41                      /* the last code of the draft and [MS-DHCPF] */
+#define FO_O_TABLE 64                    /* codes the codec knows: 0..63 */
 
 /* "addresses-transferred", ... NULL for an unknown code. */
 const char *fo_wopt_name(unsigned code);
 
-/* The `present` bit of option `code` (1..41). */
+/* The `present` bit of option `code` (1..63). */
 #define FO_WIRE_BIT(code) (UINT64_C(1) << (code))
+
+/*
+ * DDNS flags (option 9, draft-12 12.9; ISC's FTF_DDNS_*): C the client
+ * updates its A record, A the server updates it, D/P as the draft has them.
+ * This hook sends A for Kea's fqdn_fwd_ and P for its fqdn_rev_ (the
+ * server's PTR update) and reads them back the same way.
+ */
+#define FO_DDNS_C 0x0001u
+#define FO_DDNS_A 0x0002u
+#define FO_DDNS_D 0x0004u
+#define FO_DDNS_P 0x0008u
 
 /* Server-flags bit (option 23). */
 #define FO_SF_STARTUP 0x01u
@@ -215,8 +240,9 @@ typedef struct fo_wire_binding {
 	uint32_t cltt;                   /* 6 */
 	fo_wire_span reply_options;      /* 7 (magic cookie + DHCP options) */
 	fo_wire_span request_options;    /* 8 */
-	uint16_t ddns_flags;             /* 9: u16 flags ... */
-	fo_wire_span ddns_name;          /*    ... + FQDN bytes */
+	uint16_t ddns_flags;             /* 9: u16 flags (FO_DDNS_*) ... */
+	fo_wire_span ddns_name;          /*    ... + the hostname as text (Kea's) */
+	fo_wire_span user_context;       /* 63 (draft dialect only) */
 	uint8_t delayed_service;         /* 10 */
 	uint16_t ip_flags;               /* 12: u16 (MS: the one byte) */
 	uint32_t expiry;                 /* 13 lease-expiration-time */

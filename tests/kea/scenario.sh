@@ -49,6 +49,7 @@
 #   fo_pair_start MT CFG1 CFG2           start s1 and s2
 #   fo_wait_state NAME REL STATE SECS [PARTNER]  poll failover-get until STATE
 #   fo_pair_normal                       both Normal, each with its partner Normal (60 s, 20 s)
+#   fo_pair_up MT TAG [DHCP4]            fresh configs, start, check both reach Normal
 #   fo_wait_synced SECS                  both servers: no pending/unacked update
 #   fo_link_down NAME / fo_link_up NAME  partition / heal: NAME's bridge port
 #   fo_states NAME [REL]                 the state changes NAME logged, one line
@@ -503,6 +504,18 @@ fo_pair_config() {
 fo_pair_start() {
 	fo_kea_start s1 "$2" "$1" || return 1
 	fo_kea_start s2 "$3" "$1"
+}
+
+# fo_pair_up MT TAG [DHCP4_MERGE]: a fresh pair (fo_pair_config of both ends
+# to $FO_TMP/s1.json and s2.json), started, checked to reach Normal; 1 (and
+# a failed check) when the servers do not start.
+fo_pair_up() {
+	_pud4=${3:-'{}'}
+	fo_pair_reset
+	fo_pair_config s1 "$FO_TMP/s1.json" '{}' "$_pud4"
+	fo_pair_config s2 "$FO_TMP/s2.json" '{}' "$_pud4"
+	if ! fo_pair_start "$1" "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then fo_not_ok "$2: both servers start"; return 1; fi
+	fo_check "$2: both reach Normal" fo_pair_normal
 }
 
 # fo_wait_state NAME REL STATE SECONDS [PARTNER_STATE]: 0 as soon as

@@ -3,6 +3,7 @@
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1116,6 +1117,122 @@ START_TEST(test_clients_reserve)
 }
 END_TEST
 
+/* --- The lease's extras (fo_bextra) ---------------------------------------- */
+
+static void
+mkextra(fo_lease_extra *x, uint32_t k)
+{
+	memset(x, 0, sizeof(*x));
+	x->fqdn = (uint8_t)(k & FO_FQDN_MASK);
+	x->hostname_len = (uint8_t)snprintf(x->hostname, sizeof(x->hostname), "host-%u.example.org", k);
+	if (k % 3 == 0)
+		x->context_len = (uint16_t)snprintf(x->context, sizeof(x->context),
+		    "{\"k\": %u, \"name\": \"caf\u00e9\"}", k);
+}
+
+/*
+ * Extras through fo_bt_update/fo_bt_get: stored, replaced, removed with
+ * the binding's other fields; a table without any costs nothing more; the
+ * index grows and shrinks (backward-shift deletion) without losing a record.
+ */
+START_TEST(test_extras)
+{
+	fo_pool_range r = { IP(10, 4, 0, 0), IP(10, 4, 3, 255) };
+	fo_binding_info in, out;
+	fo_lease_extra want;
+	fo_bt *bt = NULL;
+	size_t with;
+
+	ck_assert_int_eq(fo_bt_create(&bt, &r, 1, NULL), FO_OK);
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_ACTIVE;
+	in.client = mkid(1, 7, 0, 0);
+	for (uint32_t k = 0; k < 1024; k++)   /* no extras: nothing more held */
+		ck_assert_int_eq(fo_bt_update(bt, r.first + k, &in), FO_OK);
+	size_t no_extras = fo_bt_memory(bt);
+	for (uint32_t k = 0; k < 1024; k++) {
+		mkextra(&in.extra, k);
+		ck_assert_int_eq(fo_bt_update(bt, r.first + k, &in), FO_OK);
+	}
+	with = fo_bt_memory(bt);
+	/*
+	 * Records of 4 + name (19-22) + context bytes (342 of about 30), and an
+	 * index of 16-byte slots at most 3/4 full: 2048 of them.
+	 */
+	ck_assert_uint_ge(with, no_extras + 1024 * (4 + 19) + 342 * 25 + 2048 * 16);
+	ck_assert_uint_le(with, no_extras + 1024 * (4 + 22) + 342 * 40 + 2048 * 16 + 64);
+	for (uint32_t k = 0; k < 1024; k++) {
+		ck_assert_int_eq(fo_bt_get(bt, r.first + k, &out), FO_OK);
+		mkextra(&want, k);
+		ck_assert_msg(fo_extra_same(&out.extra, &want), "address %u", k);
+		ck_assert_uint_eq(out.extra.hostname[out.extra.hostname_len], '\0');
+	}
+	/* Remove every other one, replace the rest: the others are still found. */
+	for (uint32_t k = 0; k < 1024; k++) {
+		if (k % 2 == 0)
+			fo_extra_clear(&in.extra);
+		else
+			mkextra(&in.extra, k + 5000);
+		ck_assert_int_eq(fo_bt_update(bt, r.first + k, &in), FO_OK);
+	}
+	for (uint32_t k = 0; k < 1024; k++) {
+		ck_assert_int_eq(fo_bt_get(bt, r.first + k, &out), FO_OK);
+		if (k % 2 == 0)
+			ck_assert(!fo_extra_present(&out.extra));
+		else {
+			mkextra(&want, k + 5000);
+			ck_assert_msg(fo_extra_same(&out.extra, &want), "address %u", k);
+		}
+	}
+	for (uint32_t k = 1; k < 1024; k += 2) {
+		fo_extra_clear(&in.extra);
+		ck_assert_int_eq(fo_bt_update(bt, r.first + k, &in), FO_OK);
+	}
+	ck_assert_int_eq(fo_bt_get(bt, r.first + 1, &out), FO_OK);
+	ck_assert(!fo_extra_present(&out.extra));
+	ck_assert_uint_lt(fo_bt_memory(bt), with - 1024 * 20);   /* the records are freed */
+	/* Out of bounds: refused, nothing changed. */
+	mkextra(&in.extra, 3);
+	in.extra.fqdn = 0x80;
+	ck_assert_int_eq(fo_bt_update(bt, r.first, &in), FO_ERR_INVAL);
+	in.extra.fqdn = 0;
+	in.extra.context_len = FO_USER_CONTEXT_MAX + 1;
+	ck_assert_int_eq(fo_bt_update(bt, r.first, &in), FO_ERR_INVAL);
+	fo_bt_destroy(bt);
+}
+END_TEST
+
+/* Extras stored with the nth allocation failing: all or nothing, no leak. */
+static fo_status
+extras_scenario(fo_bt **out)
+{
+	fo_pool_range r = { IP(10, 5, 0, 0), IP(10, 5, 0, 63) };
+	fo_binding_info in, got;
+	fo_status st;
+
+	if ((st = fo_bt_create(out, &r, 1, &counting)) != FO_OK)
+		return st;
+	memset(&in, 0, sizeof(in));
+	in.state = FO_BS_ACTIVE;
+	for (uint32_t k = 0; k < 64; k++) {
+		in.client = mkid(1, 100 + k, k % 2 ? 19 : 0, 0xee);
+		mkextra(&in.extra, k);
+		if ((st = fo_bt_update(*out, r.first + k, &in)) != FO_OK) {
+			ck_assert_int_eq(fo_bt_get(*out, r.first + k, &got), FO_OK);
+			ck_assert(!fo_extra_present(&got.extra));
+			ck_assert_uint_eq(got.state, FO_BS_FREE);
+			return st;
+		}
+	}
+	return FO_OK;
+}
+
+START_TEST(test_extras_alloc_failure)
+{
+	ck_assert_int_ge(alloc_walk(extras_scenario), 70);
+}
+END_TEST
+
 static Suite *
 binding_suite(void)
 {
@@ -1140,6 +1257,8 @@ binding_suite(void)
 	tcase_add_test(tc, test_clients_arena_churn);
 	tcase_add_test(tc, test_clients_arena_alloc_failure);
 	tcase_add_test(tc, test_clients_reserve);
+	tcase_add_test(tc, test_extras);
+	tcase_add_test(tc, test_extras_alloc_failure);
 	suite_add_tcase(s, tc);
 	return s;
 }

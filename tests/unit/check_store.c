@@ -111,7 +111,8 @@ info_eq(const fo_binding_info *a, const fo_binding_info *b)
 	    a->client.htype == b->client.htype && a->client.hlen == b->client.hlen &&
 	    a->client.cidlen == b->client.cidlen &&
 	    memcmp(a->client.hw, b->client.hw, a->client.hlen) == 0 &&
-	    memcmp(a->client.cid, b->client.cid, a->client.cidlen) == 0;
+	    memcmp(a->client.cid, b->client.cid, a->client.cidlen) == 0 &&
+	    fo_extra_same(&a->extra, &b->extra);
 }
 
 /* Replay collector. */
@@ -329,6 +330,10 @@ START_TEST(journal_round_trip)
 	in[0].client.cidlen = FO_CLIENT_ID_MAX;
 	for (int k = 0; k < FO_CLIENT_ID_MAX; k++)
 		in[0].client.cid[k] = (uint8_t)(255 - k);
+	/* The lease's extras at their maximum: a 255-byte hostname, 1024 bytes of context. */
+	in[0].extra.fqdn = FO_FQDN_MASK;
+	in[0].extra.hostname_len = FO_HOSTNAME_MAX;
+	in[0].extra.context_len = FO_USER_CONTEXT_MAX;
 	memset(&in[1], 0, sizeof(in[1]));
 	in[1].state = FO_BS_FREE;           /* no client, all times 0 */
 	info_make(12, &in[2]);
@@ -345,7 +350,8 @@ START_TEST(journal_round_trip)
 	ck_assert_int_eq(fo_journal_sync(j), FO_OK);
 	ck_assert_int_eq(fo_journal_sync(j), FO_OK);    /* clean: nothing to do */
 	fo_journal_close(j);
-	ck_assert_int_eq(file_size(path), HDR + (2 + 29 + 16 + 255 + 4) + (2 + 29 + 4) +
+	ck_assert_int_eq(file_size(path), HDR + (2 + 29 + 16 + 255 + 4 + 4 + 255 + 1024) +
+	    (2 + 29 + 4) +
 	    (2 + 29 + in[2].client.hlen + in[2].client.cidlen + 4));
 
 	ck_assert_int_eq(fo_journal_open(&j, path, NULL, collect_cb, &c, &created, err,
@@ -651,14 +657,23 @@ START_TEST(journal_bad_header)
 	ck_assert_ptr_nonnull(strstr(err, "hdr.jnl: not a failover journal (bad magic)"));
 	memcpy(img, "KFOJ", 4);
 
-	img[4] = 2;                         /* version 2, with a good header CRC */
+	img[4] = 3;                         /* version 3, with a good header CRC */
 	crc = fo_crc32(0, img, 12);
 	for (int b = 0; b < 4; b++)
 		img[12 + b] = (uint8_t)(crc >> (8 * b));
 	file_put(path, img, len);
 	ck_assert_int_eq(reopen_seq(path, &n, &torn), FO_ERR_IO);
-	ck_assert_ptr_nonnull(strstr(err, "hdr.jnl: unsupported journal version 2"));
+	ck_assert_ptr_nonnull(strstr(err, "hdr.jnl: unsupported journal version 3"));
+	/* Version 1 (before the lease's extras): its records load as they are. */
 	img[4] = 1;
+	crc = fo_crc32(0, img, 12);
+	for (int b = 0; b < 4; b++)
+		img[12 + b] = (uint8_t)(crc >> (8 * b));
+	file_put(path, img, len);
+	ck_assert_int_eq(reopen_seq(path, &n, &torn), FO_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(torn, 0);
+	img[4] = 2;
 	crc = fo_crc32(0, img, 12);
 	for (int b = 0; b < 4; b++)
 		img[12 + b] = (uint8_t)(crc >> (8 * b));
@@ -669,7 +684,7 @@ START_TEST(journal_bad_header)
 	ck_assert_ptr_nonnull(strstr(err, "bad header"));
 	img[13] ^= 0x40;
 
-	file_put(path, "KFOJ\x02", 5);      /* short, and not a prefix */
+	file_put(path, "KFOJ\x03", 5);      /* short, and not a prefix */
 	ck_assert_int_eq(reopen_seq(path, &n, &torn), FO_ERR_IO);
 	ck_assert_ptr_nonnull(strstr(err, "truncated header (5 bytes)"));
 	file_put(path, "KF0", 3);

@@ -873,6 +873,83 @@ START_TEST(test_ddns_and_spans)
 }
 END_TEST
 
+/*
+ * The lease's extras (issue 12): DDNS (9: flags + hostname) and the user
+ * context (63) round-trip in the draft dialect; ISC and Windows never get
+ * either (ISC dhcpd 4.4 drops the connection on a non-empty DDNS option)
+ * and skip them if sent; each is bounded (255-byte name, 1024-byte context).
+ */
+START_TEST(test_lease_extras)
+{
+	static const char ctx[] = "{\"site\": \"b\u00e4ckerei\", \"rack\": 7}";
+	static const fo_dialect others[] = { FO_DIALECT_ISC, FO_DIALECT_MS };
+	static uint8_t big[FO_USER_CONTEXT_MAX + 1];
+	fo_wire_msg m, out;
+	fo_wire_binding *b;
+	uint8_t buf[FO_WIRE_MAX];
+	fo_reject why;
+	size_t len = 0;
+	struct mb mb;
+
+	fo_wire_msg_init(&m, FO_M_BNDUPD, 1700000000u, 7);
+	b = fo_wire_add_binding(&m, 0x0a000105);
+	b->status = FO_BS_ACTIVE;
+	b->ddns_flags = FO_DDNS_A | FO_DDNS_P;
+	b->ddns_name = fo_wire_str("laptop-7.example.org");
+	b->user_context = fo_wire_str(ctx);
+	b->present |= FO_WIRE_BIT(FO_O_BINDING_STATUS) | FO_WIRE_BIT(FO_O_DDNS) |
+	    FO_WIRE_BIT(FO_O_KEA_USER_CONTEXT);
+	ck_assert_str_eq(fo_wopt_name(FO_O_KEA_USER_CONTEXT), "kea-user-context");
+	ck_assert_int_eq(fo_wire_encode(&m, FO_DIALECT_DRAFT, NULL, buf, sizeof(buf), &len), FO_OK);
+	ck_assert_int_eq(dec(buf, len, FO_DIALECT_DRAFT, &out, &why), FO_OK);
+	ck_assert(ws_msg_eq(&m, &out));
+	ck_assert_uint_eq(out.b[0].user_context.len, strlen(ctx));
+	ck_assert_mem_eq(out.b[0].ddns_name.p, "laptop-7.example.org", 20);
+	/* The draft dialect's bytes read as ISC or Windows: both options skipped. */
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(dec(buf, len, others[i], &out, &why), FO_OK);
+		ck_assert_uint_eq(out.skipped, 2);
+		ck_assert(!(out.b[0].present & (FO_WIRE_BIT(FO_O_DDNS) |
+		    FO_WIRE_BIT(FO_O_KEA_USER_CONTEXT))));
+	}
+	/* Encoded for ISC or Windows: neither is written. */
+	for (size_t i = 0; i < 2; i++) {
+		size_t len2 = 0;
+
+		ck_assert_int_eq(fo_wire_encode(&m, others[i], NULL, buf, sizeof(buf), &len2), FO_OK);
+		ck_assert_uint_eq(len2, len - (4 + 2 + 20) - (4 + strlen(ctx)));
+		ck_assert_int_eq(dec(buf, len2, others[i], &out, &why), FO_OK);
+		ck_assert_uint_eq(out.skipped, 0);
+		for (size_t k = 12; k + 4 <= len2; k += 4 + (size_t)(buf[k + 2] << 8 | buf[k + 3]))
+			ck_assert(buf[k] != 0 || (buf[k + 1] != FO_O_DDNS &&
+			    buf[k + 1] != FO_O_KEA_USER_CONTEXT));
+	}
+	/* Bounds: a 256-byte name or a 1025-byte context is a protocol error. */
+	memset(big, 'x', sizeof(big));
+	for (int k = 0; k < 2; k++) {
+		mb_start(&mb, FO_M_BNDUPD, 12);
+		mb_u32(&mb, FO_O_ASSIGNED_IP, 0x0a000105);
+		mb_u8(&mb, FO_O_BINDING_STATUS, FO_BS_ACTIVE);
+		if (k == 0)
+			mb_opt(&mb, FO_O_DDNS, big, 2 + FO_HOSTNAME_MAX + 1);
+		else
+			mb_opt(&mb, FO_O_KEA_USER_CONTEXT, big, FO_USER_CONTEXT_MAX + 1);
+		mb_end(&mb);
+		ck_assert_int_eq(dec(mb.b, mb.n, FO_DIALECT_DRAFT, &out, &why), FO_ERR_PROTO);
+	}
+	/* At the bounds: accepted. */
+	mb_start(&mb, FO_M_BNDUPD, 12);
+	mb_u32(&mb, FO_O_ASSIGNED_IP, 0x0a000105);
+	mb_u8(&mb, FO_O_BINDING_STATUS, FO_BS_ACTIVE);
+	mb_opt(&mb, FO_O_DDNS, big, 2 + FO_HOSTNAME_MAX);
+	mb_opt(&mb, FO_O_KEA_USER_CONTEXT, big, FO_USER_CONTEXT_MAX);
+	mb_end(&mb);
+	ck_assert_int_eq(dec(mb.b, mb.n, FO_DIALECT_DRAFT, &out, &why), FO_OK);
+	ck_assert_uint_eq(out.b[0].ddns_name.len, FO_HOSTNAME_MAX);
+	ck_assert_uint_eq(out.b[0].user_context.len, FO_USER_CONTEXT_MAX);
+}
+END_TEST
+
 /* ---- digest ---- */
 
 START_TEST(test_digest_rules)
@@ -1428,6 +1505,7 @@ wire_suite(void)
 	tcase_add_test(tc, test_ms_binding_fields);
 	tcase_add_test(tc, test_utf16_errors);
 	tcase_add_test(tc, test_ddns_and_spans);
+	tcase_add_test(tc, test_lease_extras);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("malformed");

@@ -188,6 +188,7 @@ ws_binding_eq(const fo_wire_binding *a, const fo_wire_binding *b)
 	    ws_span_eq(a->request_options, b->request_options) &&
 	    a->ddns_flags == b->ddns_flags &&
 	    ws_span_eq(a->ddns_name, b->ddns_name) &&
+	    ws_span_eq(a->user_context, b->user_context) &&
 	    a->delayed_service == b->delayed_service &&
 	    a->ip_flags == b->ip_flags && a->expiry == b->expiry &&
 	    a->pexp == b->pexp && a->stos == b->stos &&

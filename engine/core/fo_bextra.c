@@ -1,0 +1,252 @@
+/*
+ * fo_bextra.c - hostnames, FQDN flags and user contexts of bindings, in a
+ * side table keyed by entry index (fo_bextra.h).
+ * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
+ */
+#include <string.h>
+
+#include "fo_alloc.h"
+#include "fo_bextra.h"
+
+#define BX_MIN_CAP 16u          /* slots of a new index (a power of two) */
+#define REC_HDR 4u              /* fqdn, hostname length, context length (u16) */
+
+struct bx_slot {
+	uint32_t key;           /* entry index + 1; 0: empty */
+	uint8_t *rec;
+};
+
+struct fo_bx {
+	struct bx_slot *s;
+	uint32_t cap;           /* a power of two */
+	uint32_t n;             /* keys stored */
+	size_t rec_bytes;       /* bytes of the records */
+};
+
+static void *
+bx_alloc(const fo_alloc *a, size_t sz, bool zero)
+{
+	if (zero)
+		return a != NULL && a->calloc != NULL ? a->calloc(1, sz) : fo_calloc(1, sz);
+	return a != NULL && a->malloc != NULL ? a->malloc(sz) : fo_malloc(sz);
+}
+
+static void
+bx_free(const fo_alloc *a, void *p)
+{
+	if (a != NULL && a->free != NULL)
+		a->free(p);
+	else
+		fo_free(p);
+}
+
+bool
+fo_extra_same(const fo_lease_extra *a, const fo_lease_extra *b)
+{
+	return a->fqdn == b->fqdn && a->hostname_len == b->hostname_len &&
+	    a->context_len == b->context_len &&
+	    memcmp(a->hostname, b->hostname, a->hostname_len) == 0 &&
+	    memcmp(a->context, b->context, a->context_len) == 0;
+}
+
+/*
+ * The heap a record takes, counted as glibc's malloc does: its bytes plus
+ * an 8-byte header, in 16-byte steps, at least 32.
+ */
+static size_t
+rec_len(const uint8_t *r)
+{
+	size_t n = (REC_HDR + r[1] + ((size_t)r[2] | (size_t)r[3] << 8) + 8 + 15) & ~(size_t)15;
+
+	return n < 32 ? 32 : n;
+}
+
+static uint32_t
+home(const fo_bx *bx, uint32_t key)
+{
+	return (key * 2654435761u) & (bx->cap - 1);
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static uint32_t
+find(const fo_bx *bx, uint32_t key)
+{
+	uint32_t i = home(bx, key);
+
+	while (bx->s[i].key != 0 && bx->s[i].key != key)
+		i = (i + 1) & (bx->cap - 1);
+	return i;
+}
+
+/* Rehash into cap slots. */
+static fo_status
+grow(fo_bx *bx, const fo_alloc *a, uint32_t cap)
+{
+	struct bx_slot *old = bx->s;
+	uint32_t ocap = bx->cap;
+
+	if ((bx->s = bx_alloc(a, (size_t)cap * sizeof(*bx->s), true)) == NULL) {
+		bx->s = old;
+		return FO_ERR_NOMEM;
+	}
+	bx->cap = cap;
+	for (uint32_t i = 0; i < ocap; i++)
+		if (old[i].key != 0)
+			bx->s[find(bx, old[i].key)] = old[i];
+	bx_free(a, old);
+	return FO_OK;
+}
+
+/* Room for one more key: the table exists and stays at most 3/4 full. */
+static fo_status
+room(fo_bx **bxp, const fo_alloc *a)
+{
+	fo_bx *bx = *bxp;
+
+	if (bx == NULL) {
+		if ((bx = bx_alloc(a, sizeof(*bx), true)) == NULL)
+			return FO_ERR_NOMEM;
+		if (grow(bx, a, BX_MIN_CAP) != FO_OK) {
+			bx_free(a, bx);
+			return FO_ERR_NOMEM;
+		}
+		*bxp = bx;
+		return FO_OK;
+	}
+	if ((size_t)(bx->n + 1) * 4 <= (size_t)bx->cap * 3)
+		return FO_OK;
+	if (bx->cap > UINT32_MAX / 2)
+		return FO_ERR_NOMEM;
+	return grow(bx, a, bx->cap * 2);
+}
+
+fo_status
+fo_bx_make(fo_bx **bx, const fo_alloc *a, const fo_lease_extra *x, void **rec)
+{
+	uint8_t *r;
+
+	if (bx == NULL || x == NULL || rec == NULL)
+		return FO_ERR_INVAL;
+	*rec = NULL;
+	if ((x->fqdn & ~FO_FQDN_MASK) != 0 || x->context_len > FO_USER_CONTEXT_MAX)
+		return FO_ERR_INVAL;
+	if (!fo_extra_present(x))
+		return FO_OK;
+	if ((r = bx_alloc(a, REC_HDR + x->hostname_len + x->context_len, false)) == NULL)
+		return FO_ERR_NOMEM;
+	if (room(bx, a) != FO_OK) {
+		bx_free(a, r);
+		return FO_ERR_NOMEM;
+	}
+	r[0] = x->fqdn;
+	r[1] = x->hostname_len;
+	r[2] = (uint8_t)x->context_len;
+	r[3] = (uint8_t)(x->context_len >> 8);
+	memcpy(r + REC_HDR, x->hostname, x->hostname_len);
+	memcpy(r + REC_HDR + x->hostname_len, x->context, x->context_len);
+	*rec = r;
+	return FO_OK;
+}
+
+/* Remove slot i, shifting back the entries its removal would strand. */
+static void
+remove_at(fo_bx *bx, uint32_t i)
+{
+	uint32_t mask = bx->cap - 1, j = i;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (bx->s[j].key == 0)
+			break;
+		uint32_t h = home(bx, bx->s[j].key);
+		/* Move j to i when its home is not cyclically in (i, j]. */
+		if (((j - h) & mask) >= ((j - i) & mask)) {
+			bx->s[i] = bx->s[j];
+			i = j;
+		}
+	}
+	bx->s[i].key = 0;
+	bx->s[i].rec = NULL;
+}
+
+void *
+fo_bx_swap(fo_bx *bx, uint32_t key, void *rec)
+{
+	uint8_t *old;
+	uint32_t i;
+
+	if (bx == NULL)
+		return NULL;            /* no record ever: rec is NULL too */
+	i = find(bx, key + 1);
+	old = bx->s[i].rec;
+	if (old != NULL)
+		bx->rec_bytes -= rec_len(old);
+	if (rec == NULL) {
+		if (old != NULL) {
+			remove_at(bx, i);
+			bx->n--;
+		}
+		return old;
+	}
+	if (old == NULL) {
+		bx->s[i].key = key + 1;
+		bx->n++;
+	}
+	bx->s[i].rec = rec;
+	bx->rec_bytes += rec_len(rec);
+	return old;
+}
+
+void
+fo_bx_free_rec(const fo_alloc *a, void *rec)
+{
+	if (rec != NULL)
+		bx_free(a, rec);
+}
+
+void
+fo_bx_get(const fo_bx *bx, uint32_t key, fo_lease_extra *out)
+{
+	const uint8_t *r;
+	uint32_t i;
+
+	fo_extra_clear(out);
+	if (bx == NULL || bx->n == 0)
+		return;
+	i = find(bx, key + 1);
+	if ((r = bx->s[i].rec) == NULL)
+		return;
+	out->fqdn = r[0];
+	out->hostname_len = r[1];
+	out->context_len = (uint16_t)(r[2] | r[3] << 8);
+	memcpy(out->hostname, r + REC_HDR, out->hostname_len);
+	out->hostname[out->hostname_len] = '\0';
+	memcpy(out->context, r + REC_HDR + out->hostname_len, out->context_len);
+	out->context[out->context_len] = '\0';
+}
+
+size_t
+fo_bx_count(const fo_bx *bx)
+{
+	return bx != NULL ? bx->n : 0;
+}
+
+size_t
+fo_bx_memory(const fo_bx *bx)
+{
+	if (bx == NULL)
+		return 0;
+	return sizeof(*bx) + (size_t)bx->cap * sizeof(*bx->s) + bx->rec_bytes;
+}
+
+void
+fo_bx_destroy(fo_bx *bx, const fo_alloc *a)
+{
+	if (bx == NULL)
+		return;
+	for (uint32_t i = 0; i < bx->cap; i++)
+		if (bx->s[i].rec != NULL)
+			bx_free(a, bx->s[i].rec);
+	bx_free(a, bx->s);
+	bx_free(a, bx);
+}
