@@ -205,7 +205,7 @@ big(int form, double *churned)
  * Issue 12: leases that carry a hostname (and FQDN flags, and a user
  * context) keep them in a side table (fo_bextra), not in the 32-byte
  * binding. 1M addresses fully leased through fo_bt_update (form 0
- * identities): none, a 23-byte hostname each, and the hostname with a
+ * identities): none, a 24-byte hostname each, and the hostname with a
  * 52-byte user context (Kea's relay-agent-info); bytes per address, and
  * the cost of fo_bt_update and fo_bt_get.
  */
@@ -248,7 +248,7 @@ named(int kind)
 	}
 	ns_get = (now_ms() - t0) * 1e6 / BIG_N;
 	printf("1M addresses leased, %-40s: %.2f bytes per address; fo_bt_update %.0f ns, fo_bt_get %.0f ns (%u)\n",
-	    kind == 0 ? "no hostname" : kind == 1 ? "a 23-byte hostname + FQDN flags" :
+	    kind == 0 ? "no hostname" : kind == 1 ? "a 24-byte hostname + FQDN flags" :
 	    "hostname + a 52-byte user context", (double)fo_bt_memory(bt) / BIG_N, ns_update, ns_get, sum);
 	fo_bt_destroy(bt);
 }

@@ -10,17 +10,21 @@
 
 #define BX_MIN_CAP 16u          /* slots of a new index (a power of two) */
 #define REC_HDR 4u              /* fqdn, hostname length, context length (u16) */
+#define AR_SLACK 4096u          /* bytes an arena grows by at least */
 
 struct bx_slot {
 	uint32_t key;           /* entry index + 1; 0: empty */
-	uint8_t *rec;
+	uint32_t rec;           /* the record's arena offset + 1 */
 };
 
 struct fo_bx {
 	struct bx_slot *s;
-	uint32_t cap;           /* a power of two */
+	uint32_t cap;           /* slots, a power of two */
 	uint32_t n;             /* keys stored */
-	size_t rec_bytes;       /* bytes of the records */
+	uint8_t *ar;            /* the arena: records back to back, no header */
+	uint32_t ar_used;       /* bytes handed out */
+	uint32_t ar_cap;
+	uint32_t ar_dead;       /* bytes of records no slot holds */
 };
 
 static void *
@@ -49,16 +53,10 @@ fo_extra_same(const fo_lease_extra *a, const fo_lease_extra *b)
 	    memcmp(a->context, b->context, a->context_len) == 0;
 }
 
-/*
- * The heap a record takes, counted as glibc's malloc does: its bytes plus
- * an 8-byte header, in 16-byte steps, at least 32.
- */
-static size_t
+static uint32_t
 rec_len(const uint8_t *r)
 {
-	size_t n = (REC_HDR + r[1] + ((size_t)r[2] | (size_t)r[3] << 8) + 8 + 15) & ~(size_t)15;
-
-	return n < 32 ? 32 : n;
+	return REC_HDR + r[1] + ((uint32_t)r[2] | (uint32_t)r[3] << 8);
 }
 
 static uint32_t
@@ -120,31 +118,84 @@ room(fo_bx **bxp, const fo_alloc *a)
 	return grow(bx, a, bx->cap * 2);
 }
 
-fo_status
-fo_bx_make(fo_bx **bx, const fo_alloc *a, const fo_lease_extra *x, void **rec)
+/*
+ * An arena of cap bytes holding the live records (in slot order; the slots
+ * follow them) and nothing else: compaction when cap is about the live
+ * bytes, growth when it is larger.
+ */
+static fo_status
+rearena(fo_bx *bx, const fo_alloc *a, uint32_t cap)
 {
+	uint8_t *ar = bx_alloc(a, cap, false);
+	uint32_t used = 0;
+
+	if (ar == NULL)
+		return FO_ERR_NOMEM;
+	for (uint32_t i = 0; i < bx->cap; i++) {
+		if (bx->s[i].key == 0)
+			continue;
+		const uint8_t *r = bx->ar + bx->s[i].rec - 1;
+		uint32_t len = rec_len(r);
+
+		memcpy(ar + used, r, len);
+		bx->s[i].rec = used + 1;
+		used += len;
+	}
+	bx_free(a, bx->ar);
+	bx->ar = ar;
+	bx->ar_cap = cap;
+	bx->ar_used = used;
+	bx->ar_dead = 0;
+	return FO_OK;
+}
+
+/*
+ * Room for `need` more bytes at the arena's end: compacted when the dead
+ * bytes exceed a quarter of the live ones (and AR_SLACK), else grown by an
+ * eighth (at least AR_SLACK). Never beyond 4 GiB.
+ */
+static fo_status
+arena_room(fo_bx *bx, const fo_alloc *a, uint32_t need)
+{
+	uint32_t live = bx->ar_used - bx->ar_dead;
+	uint64_t cap;
+
+	if ((uint64_t)bx->ar_used + need <= bx->ar_cap)
+		return FO_OK;
+	if (bx->ar_dead > live / 4 && bx->ar_dead > AR_SLACK)
+		cap = (uint64_t)live + live / 8 + need + AR_SLACK;
+	else
+		cap = (uint64_t)bx->ar_cap + bx->ar_cap / 8 + need + AR_SLACK;
+	if (cap >= UINT32_MAX)
+		return FO_ERR_NOMEM;
+	return rearena(bx, a, (uint32_t)cap);
+}
+
+fo_status
+fo_bx_make(fo_bx **bx, const fo_alloc *a, const fo_lease_extra *x, uint32_t *rec)
+{
+	uint32_t need;
 	uint8_t *r;
 
 	if (bx == NULL || x == NULL || rec == NULL)
 		return FO_ERR_INVAL;
-	*rec = NULL;
+	*rec = 0;
 	if ((x->fqdn & ~FO_FQDN_MASK) != 0 || x->context_len > FO_USER_CONTEXT_MAX)
 		return FO_ERR_INVAL;
 	if (!fo_extra_present(x))
 		return FO_OK;
-	if ((r = bx_alloc(a, REC_HDR + x->hostname_len + x->context_len, false)) == NULL)
+	need = REC_HDR + x->hostname_len + x->context_len;
+	if (room(bx, a) != FO_OK || arena_room(*bx, a, need) != FO_OK)
 		return FO_ERR_NOMEM;
-	if (room(bx, a) != FO_OK) {
-		bx_free(a, r);
-		return FO_ERR_NOMEM;
-	}
+	r = (*bx)->ar + (*bx)->ar_used;
 	r[0] = x->fqdn;
 	r[1] = x->hostname_len;
 	r[2] = (uint8_t)x->context_len;
 	r[3] = (uint8_t)(x->context_len >> 8);
 	memcpy(r + REC_HDR, x->hostname, x->hostname_len);
 	memcpy(r + REC_HDR + x->hostname_len, x->context, x->context_len);
-	*rec = r;
+	*rec = (*bx)->ar_used + 1;
+	(*bx)->ar_used += need;
 	return FO_OK;
 }
 
@@ -166,42 +217,38 @@ remove_at(fo_bx *bx, uint32_t i)
 		}
 	}
 	bx->s[i].key = 0;
-	bx->s[i].rec = NULL;
+	bx->s[i].rec = 0;
 }
 
-void *
-fo_bx_swap(fo_bx *bx, uint32_t key, void *rec)
+uint32_t
+fo_bx_swap(fo_bx *bx, uint32_t key, uint32_t rec)
 {
-	uint8_t *old;
-	uint32_t i;
+	uint32_t i, old;
 
 	if (bx == NULL)
-		return NULL;            /* no record ever: rec is NULL too */
+		return 0;               /* no record ever: rec is 0 too */
 	i = find(bx, key + 1);
 	old = bx->s[i].rec;
-	if (old != NULL)
-		bx->rec_bytes -= rec_len(old);
-	if (rec == NULL) {
-		if (old != NULL) {
+	if (rec == 0) {
+		if (old != 0) {
 			remove_at(bx, i);
 			bx->n--;
 		}
 		return old;
 	}
-	if (old == NULL) {
+	if (old == 0) {
 		bx->s[i].key = key + 1;
 		bx->n++;
 	}
 	bx->s[i].rec = rec;
-	bx->rec_bytes += rec_len(rec);
 	return old;
 }
 
 void
-fo_bx_free_rec(const fo_alloc *a, void *rec)
+fo_bx_free_rec(fo_bx *bx, uint32_t rec)
 {
-	if (rec != NULL)
-		bx_free(a, rec);
+	if (bx != NULL && rec != 0)
+		bx->ar_dead += rec_len(bx->ar + rec - 1);
 }
 
 void
@@ -214,8 +261,9 @@ fo_bx_get(const fo_bx *bx, uint32_t key, fo_lease_extra *out)
 	if (bx == NULL || bx->n == 0)
 		return;
 	i = find(bx, key + 1);
-	if ((r = bx->s[i].rec) == NULL)
+	if (bx->s[i].rec == 0)
 		return;
+	r = bx->ar + bx->s[i].rec - 1;
 	out->fqdn = r[0];
 	out->hostname_len = r[1];
 	out->context_len = (uint16_t)(r[2] | r[3] << 8);
@@ -236,7 +284,7 @@ fo_bx_memory(const fo_bx *bx)
 {
 	if (bx == NULL)
 		return 0;
-	return sizeof(*bx) + (size_t)bx->cap * sizeof(*bx->s) + bx->rec_bytes;
+	return sizeof(*bx) + (size_t)bx->cap * sizeof(*bx->s) + bx->ar_cap;
 }
 
 void
@@ -244,9 +292,7 @@ fo_bx_destroy(fo_bx *bx, const fo_alloc *a)
 {
 	if (bx == NULL)
 		return;
-	for (uint32_t i = 0; i < bx->cap; i++)
-		if (bx->s[i].rec != NULL)
-			bx_free(a, bx->s[i].rec);
+	bx_free(a, bx->ar);
 	bx_free(a, bx->s);
 	bx_free(a, bx);
 }

@@ -1153,7 +1153,7 @@ fo_bt_get(const fo_bt *bt, fo_ip4 addr, fo_binding_info *out)
 fo_status
 fo_bt_update(fo_bt *bt, fo_ip4 addr, const fo_binding_info *in)
 {
-	void *rec = NULL;
+	uint32_t rec = 0;
 	fo_binding *b;
 	uint32_t i;
 	fo_status st;
@@ -1165,10 +1165,10 @@ fo_bt_update(fo_bt *bt, fo_ip4 addr, const fo_binding_info *in)
 	if ((st = fo_bx_make(&bt->bx, &bt->a, &in->extra, &rec)) != FO_OK)
 		return st;
 	if ((st = bt_client_set(bt, i, &in->client)) != FO_OK) {
-		fo_bx_free_rec(&bt->a, rec);
+		fo_bx_free_rec(bt->bx, rec);
 		return st;
 	}
-	fo_bx_free_rec(&bt->a, fo_bx_swap(bt->bx, i, rec));
+	fo_bx_free_rec(bt->bx, fo_bx_swap(bt->bx, i, rec));
 	bt_restate(bt, i, in->state);
 	b = &bt->e[i];
 	b->expiry = in->expiry;
