@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "failover_context.h"
+#include "failover_convert.h"
 #include "failover_leases.h"
 #include "failover_log.h"
 
@@ -158,6 +159,40 @@ mono_ms() {
     return (static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000);
 }
 
+// Then Kea's side: its live leases, a page at a time from reconcile_from,
+// each the engine says the binding table contradicts rewritten from the
+// binding (apply() reads it: removed when it is not ACTIVE).
+bool reconciling = false;
+isc::asiolink::IOAddress reconcile_from("0.0.0.0");
+size_t reconciled = 0;
+
+size_t
+reconcile_page() {
+    Lease4Collection page = LeaseMgrFactory::instance().getLeases4(reconcile_from,
+                                                                   LeasePageSize(REPLAY_BATCH));
+    fo_wall now = wall_now();
+    for (auto const& lease : page) {
+        reconcile_from = lease->addr_;
+        fo_lease l = lease_of(lease);
+        if (lease->state_ == Lease::STATE_DEFAULT &&
+            fo_engine_kea_lease_stale(engine, &l, now)) {
+            fo_lease_change c = {};
+            c.subnet_id = l.subnet_id;
+            c.addr = l.addr;
+            c.state = FO_BS_FREE;
+            apply_one(c);
+            reconciled++;
+        }
+    }
+    if (page.empty()) {
+        reconciling = false;
+        if (reconciled > 0) {
+            LOG_WARN(failover_logger, FAILOVER_KEA_LEASES_RECONCILED).arg(reconciled);
+        }
+    }
+    return (page.size());
+}
+
 size_t
 replay_slice() {
     static std::vector<fo_lease_change> out(REPLAY_BATCH);
@@ -172,6 +207,15 @@ replay_slice() {
             apply_one(out[i]);
         }
         total += n;
+    }
+    while (!replaying && reconciling && mono_ms() < end) {
+        try {
+            total += reconcile_page();
+        } catch (const std::exception& ex) {
+            reconciling = false;
+            LOG_ERROR(failover_logger, FAILOVER_LEASE_APPLY_FAILED).arg("(restart check)")
+                .arg(ex.what());
+        }
     }
     return (total);
 }
@@ -202,11 +246,15 @@ void
 replay_start() {
     replay_cursor = FO_REPLAY_CURSOR_INIT;
     replaying = true;
+    reconcile_from = isc::asiolink::IOAddress("0.0.0.0");
+    reconciled = 0;
+    reconciling = true;
 }
 
 void
 replay_stop() {
     replaying = false;
+    reconciling = false;
 }
 
 } // namespace kea_failover

@@ -841,6 +841,14 @@ fo_engine_lease_renew(fo_engine *eng, fo_lease *l, fo_wall now)
 	return lease_rule(eng, l, now, fo_scope_renew);
 }
 
+bool
+fo_engine_kea_lease_stale(fo_engine *eng, const fo_lease *l, fo_wall now)
+{
+	const fo_scope_map *m = l != NULL ? lookup(eng, l->subnet_id) : NULL;
+
+	return m != NULL && m->scope != NULL && fo_scope_contradicts(m->scope, l, now);
+}
+
 fo_verdict
 fo_engine_admin_lease(fo_engine *eng, fo_lease *l, char *why, size_t whylen, fo_wall now)
 {

@@ -137,6 +137,18 @@ typedef struct fo_replay_cursor {
 size_t fo_engine_replay_next(fo_engine *eng, fo_replay_cursor *cur, fo_lease_change *out,
     size_t max);
 
+/*
+ * The restart's other half: after the replay, the shim pages through Kea's
+ * lease database and asks, for each live lease, whether the binding table
+ * contradicts it: an address of an open failover scope's pools whose binding
+ * is not that client's ACTIVE lease. Such a record was left by a crash
+ * between the binding's change (journaled first) and Kea's copy of it (the
+ * host.lease_changed queue had not been applied); the shim then rewrites it
+ * from the binding (removed when the binding is not ACTIVE). False for
+ * anything else: other subnets, closed scopes, ended leases.
+ */
+bool fo_engine_kea_lease_stale(fo_engine *eng, const fo_lease *l, fo_wall now);
+
 /* The whole replay at once, each binding to host.lease_changed (tests, tools). */
 void fo_engine_replay_bindings(fo_engine *eng);
 

@@ -1107,6 +1107,23 @@ done:
 	return vd;
 }
 
+bool
+fo_scope_contradicts(fo_scope *s, const fo_lease *l, fo_wall now)
+{
+	fo_binding_info cur;
+	fo_client_id me;
+	bool stale = false;
+
+	if ((int64_t)l->cltt.sec + (int64_t)l->valid_lft <= now.sec)
+		return false;                   /* ended: Kea reclaims it */
+	client_from_ref(&l->client, &me);
+	pthread_mutex_lock(&s->lock);
+	if (fo_bt_get(s->bt, l->addr, &cur) == FO_OK)
+		stale = cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me);
+	pthread_mutex_unlock(&s->lock);
+	return stale;
+}
+
 /* Tentative bindings Kea never committed go back to this server's free addresses. */
 static void
 free_stale_tentatives(fo_scope *s, fo_bstate own_free, fo_wall now)

@@ -214,6 +214,13 @@ fo_verdict fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char
     size_t whylen, fo_wall now);
 
 /*
+ * Does the binding table contradict Kea's live lease `l` (an address of the
+ * pools whose binding is not that client's ACTIVE lease)? Such a record was
+ * left by a crash between a binding's change and Kea's copy of it.
+ */
+bool fo_scope_contradicts(fo_scope *s, const fo_lease *l, fo_wall now);
+
+/*
  * Periodic work: sync the journal, then one step of its compaction when
  * due (fo_journal_maybe_compact: a bounded piece of the table per tick);
  * bindings tentative for FO_TENTATIVE_SECONDS or more go back to this

@@ -276,6 +276,33 @@ START_TEST(admin_lease_rules)
 }
 END_TEST
 
+/* The restart check: which of Kea's leases the binding table contradicts. */
+START_TEST(kea_lease_contradicted)
+{
+	fo_hba hba;
+	fo_serve_view v = { .state = FO_STATE_NORMAL, .type = FO_PRIMARY, .mode = FO_MODE_LOAD_BALANCE,
+	    .hba = &hba, .mclt = 30 };
+	fo_scope *s = scope(0, true);           /* every address the primary's */
+	uint8_t hw1[6] = { 2, 0, 0, 0, 0, 1 }, hw2[6] = { 2, 0, 0, 0, 0, 2 };
+	fo_lease l = { .subnet_id = 7, .addr = FIRST, .valid_lft = 3600, .cltt = { T0 } };
+	char why[256];
+
+	ck_assert_int_eq(fo_hba_from_percent(&hba, 50), FO_OK);
+	l.client.chaddr = hw1;
+	l.client.hlen = 6;
+	l.client.htype = 1;
+	ck_assert(fo_scope_contradicts(s, &l, fo_wall_at(T0 + 1)));             /* free here */
+	ck_assert_int_ne(admin(s, &v, FIRST, 1, T0, why), FO_V_REFUSE);
+	ck_assert(!fo_scope_contradicts(s, &l, fo_wall_at(T0 + 1)));            /* its own */
+	l.client.chaddr = hw2;
+	ck_assert(fo_scope_contradicts(s, &l, fo_wall_at(T0 + 1)));             /* another's */
+	ck_assert(!fo_scope_contradicts(s, &l, fo_wall_at(T0 + 3600)));         /* ended */
+	l.addr = IP(10, 0, 0, 200);
+	ck_assert(!fo_scope_contradicts(s, &l, fo_wall_at(T0 + 1)));            /* not a pool's */
+	fo_scope_close(s);
+}
+END_TEST
+
 START_TEST(damaged_journal_does_not_open)
 {
 	fo_scope_config cfg = { .scope_id = IP(10, 0, 0, 0), .subnet = &subnet,
@@ -320,6 +347,7 @@ scope_suite(void)
 	tcase_add_test(tc, giveback_past_the_tolerance);
 	tcase_add_test(tc, damaged_journal_does_not_open);
 	tcase_add_test(tc, admin_lease_rules);
+	tcase_add_test(tc, kea_lease_contradicted);
 	suite_add_tcase(s, tc);
 	return s;
 }
