@@ -102,6 +102,9 @@ apply(const fo_lease_change& queued) {
         if (!existing) {
             mgr.addLease(lease);
         } else if (!kea_has_it(existing, lease, c)) {
+            // SQL backends update only the record they expect (its expiry as
+            // read): a new Lease4 must say what the existing one holds.
+            Lease::syncCurrentExpirationTime(*existing, *lease);
             mgr.updateLease4(lease);
         }
     } else if (existing) {
