@@ -31,6 +31,7 @@
 #include "failover_context.h"
 #include "failover_convert.h"
 #include "failover_leases.h"
+#include "failover_live_config.h"
 #include "failover_log.h"
 #include "failover_replicate.h"
 
@@ -176,6 +177,7 @@ load(LibraryHandle& handle) {
         host.stat_set = stat_set;
         host.lease_changed = lease_changed;
         host.kea_leases = kea_leases;
+        host.relationships_changed = relationships_changed;
         char err[1024] = "";
         fo_status st = fo_engine_create(&engine, json.c_str(), &host, err, sizeof(err));
         if (st != FO_OK) {
@@ -244,6 +246,8 @@ dhcp4_srv_configured(CalloutHandle& handle) {
         isc::asiolink::IOServicePtr io;
         handle.getArgument("server_config", config);
         handle.getArgument("io_context", io);
+        // config-get and config-write show the relationships as they run.
+        publish_live_set(*config);
         SubnetList list;
         subnets_of(config, list);
         char err[1024] = "";

@@ -28,6 +28,9 @@
 #include <asiolink/interval_timer.h>
 #include <asiolink/io_service.h>
 #include <dhcpsrv/subnet.h>
+#include <hooks/hooks_config.h>
+
+#include <string>
 
 namespace kea_failover {
 
@@ -67,6 +70,38 @@ has_own_client_class(const isc::dhcp::Network& n) {
     return (!n.getClientClasses().empty());
 #else
     return (!n.getClientClass(isc::dhcp::Network::Inheritance::NONE).empty());
+#endif
+}
+
+// An entry of a HooksConfig (hooks-libraries): a pair (path, parameters)
+// up to Kea 2.6, a struct from 3.0 on that also keeps the name as
+// configured (its `library`, which config-get writes back).
+inline const std::string&
+hook_library_path(const isc::hooks::HookLibInfo& lib) {
+#if FO_KEA_HOOKS_VERSION >= 30000
+    return (lib.libname_);
+#else
+    return (lib.first);
+#endif
+}
+
+inline isc::data::ConstElementPtr
+hook_library_parameters(const isc::hooks::HookLibInfo& lib) {
+#if FO_KEA_HOOKS_VERSION >= 30000
+    return (lib.parameters_);
+#else
+    return (lib.second);
+#endif
+}
+
+// Add `lib` to `hooks` with the parameters `params`.
+inline void
+hook_library_add(isc::hooks::HooksConfig& hooks, const isc::hooks::HookLibInfo& lib,
+                 const isc::data::ConstElementPtr& params) {
+#if FO_KEA_HOOKS_VERSION >= 30000
+    hooks.add(lib.libname_, params, lib.cfgname_);
+#else
+    hooks.add(lib.first, params);
 #endif
 }
 

@@ -63,6 +63,29 @@ check_subnets(fo_engine *eng, const fo_relationship_set *set, char *msg, size_t 
 	return FO_OK;
 }
 
+char *
+fo_engine_parameters_json(const fo_engine *eng)
+{
+	return eng != NULL ? fo_relfile_set_json(fo_engine_set_of(eng), true) : NULL;
+}
+
+/* The live set changed: the host shows it as the hook's parameters. */
+static void
+published(fo_engine *eng)
+{
+	const fo_host *host = fo_engine_host(eng);
+	char *params;
+
+	if (host->relationships_changed == NULL)
+		return;
+	if ((params = fo_engine_parameters_json(eng)) == NULL) {
+		fo_log(host, FO_EVT_PARAMETERS_NOT_PUBLISHED, FO_S("out of memory"));
+		return;
+	}
+	host->relationships_changed(host->ctx, params);
+	fo_relfile_wipe_free(params);
+}
+
 /*
  * Validate the entries as the new set, save it, hand it to the engine. With
  * dry (not NULL) only validate: *dry gets the new set (the caller clears
@@ -95,7 +118,8 @@ commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now,
 		*dry = set;
 		return FO_OK;
 	}
-	if ((st = fo_relfile_save(&set, why, sizeof(why))) != FO_OK) {
+	if ((st = fo_relfile_save(&set, fo_engine_configured_crc(eng), why, sizeof(why)))
+	    != FO_OK) {
 		fo_errf(msg, msglen, "the new relationships could not be saved, nothing changed: "
 		    "%s", why);
 		goto fail;
@@ -105,10 +129,12 @@ commit(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now,
 
 		fo_errf(msg, msglen, "the new relationships could not be applied, the previous "
 		    "ones are back: %s", why);
-		if (fo_relfile_save(fo_engine_set_of(eng), why2, sizeof(why2)) != FO_OK)
+		if (fo_relfile_save(fo_engine_set_of(eng), fo_engine_configured_crc(eng), why2,
+		    sizeof(why2)) != FO_OK)
 			fo_log(fo_engine_host(eng), FO_EVT_RELFILE_NOT_SAVED, FO_S(why2));
 		goto fail;
 	}
+	published(eng);
 	return FO_OK;
 fail:
 	fo_relationship_set_clear(&set);

@@ -57,6 +57,7 @@ struct fo_engine {
 	bool attached;                  /* every scope is placed, open or closed (map) */
 	fo_note *notes;                 /* of the last attach */
 	size_t n_notes;
+	uint32_t configured_crc;        /* of the hook's parameters (fo_relfile_params_crc) */
 };
 
 static void
@@ -112,21 +113,13 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 		fo_free(eng);
 		return st;
 	}
-	/* The live set of an earlier run (failover-add & co.) replaces the parameters. */
-	{
-		size_t configured = eng->rels.n;
-		bool replaced = false;
-		char path[PATH_MAX];
-
-		if ((st = fo_relfile_load(&eng->rels, &replaced, err, errlen)) != FO_OK) {
-			fo_relationship_set_clear(&eng->rels);
-			fo_free(eng);
-			return st;
-		}
-		fo_relfile_path(eng->rels.state_directory, path, sizeof(path));
-		if (replaced)
-			fo_log(&eng->host, FO_EVT_RELFILE_REPLACES_PARAMETERS, FO_U(eng->rels.n),
-			    FO_S(path), FO_U(configured));
+	/* The live set of an earlier run (failover-add & co.) may replace the parameters. */
+	if ((st = fo_relfile_params_crc(&eng->rels, &eng->configured_crc)) != FO_OK ||
+	    (st = fo_relfile_load(&eng->rels, eng->configured_crc, &eng->host, err, errlen))
+	    != FO_OK) {
+		fo_relationship_set_clear(&eng->rels);
+		fo_free(eng);
+		return st;
 	}
 	if ((st = engine_runtimes(eng, err, errlen)) != FO_OK) {
 		fo_engine_destroy(eng);
@@ -1221,6 +1214,12 @@ fo_engine_subnets(const fo_engine *eng, size_t *n)
 {
 	*n = eng->n_subnets;
 	return eng->subnets;
+}
+
+uint32_t
+fo_engine_configured_crc(const fo_engine *eng)
+{
+	return eng->configured_crc;
 }
 
 /* Stop and close everything built on eng->rels (the set itself stays). */

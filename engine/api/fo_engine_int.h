@@ -24,6 +24,8 @@ void fo_engine_wake(fo_engine *eng);
 const fo_host *fo_engine_host(const fo_engine *eng);
 /* The Kea subnets of the last fo_engine_attach() (NULL, 0 before). */
 const fo_subnet *fo_engine_subnets(const fo_engine *eng, size_t *n);
+/* fo_relfile_params_crc of the hook's parameters at load (fo_relfile_save). */
+uint32_t fo_engine_configured_crc(const fo_engine *eng);
 /*
  * Take `set` (moved: *set is zeroed) as the live set: stop the protocol,
  * clean-stop and close every runtime, build the new runtimes, attach them

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,12 +15,16 @@
 #include <unistd.h>
 
 #include "fo_alloc.h"
+#include "fo_canon.h"
 #include "fo_config.h"
+#include "fo_crc32.h"
 #include "fo_file.h"
+#include "fo_log.h"
 #include "fo_relfile.h"
 #include "fo_runtime.h"
 #include "fo_sbuf.h"
 #include "fo_store.h"
+#include "fo_utf8.h"
 
 /* ---- One relationship fo_relfile_entry: member names and JSON values, owned. ---- */
 
@@ -209,24 +214,51 @@ fo_relfile_path(const char *state_directory, char *out, size_t len)
 
 /* ---- The file ----------------------------------------------------------- */
 
+/*
+ * The CRC-32 of the parameters as the engine reads them: the set's text
+ * with every leaf's effective value (independent of the member order,
+ * spacing and defaults of Kea's configuration).
+ */
+fo_status
+fo_relfile_params_crc(const fo_relationship_set *set, uint32_t *crc)
+{
+	char *doc = fo_relfile_set_json(set, true);
+
+	if (doc == NULL)
+		return FO_ERR_NOMEM;
+	*crc = fo_crc32(0, doc, strlen(doc));
+	fo_relfile_wipe_free(doc);
+	return FO_OK;
+}
+
 /* Write the set atomically (fo_file_write_atomic: mode 0600, it holds the secrets). */
 fo_status
-fo_relfile_save(const fo_relationship_set *set, char *err, size_t errlen)
+fo_relfile_save(const fo_relationship_set *set, uint32_t configured_crc, char *err,
+    size_t errlen)
 {
-	char path[PATH_MAX];
-	char *doc = fo_relfile_set_json(set, false);
+	char path[PATH_MAX], head[48];
+	char *doc = fo_relfile_set_json(set, false), *text;
+	fo_sbuf b = { 0 };
 	fo_status st;
 
 	if (doc == NULL)
+		return FO_ERR_NOMEM;
+	/* {"configured-crc32": "<8 hex digits>", "relationships": [...]} */
+	snprintf(head, sizeof(head), "{\"" FO_RELFILE_CRC_MEMBER "\":\"%08" PRIx32 "\",",
+	    configured_crc);
+	fo_sbuf_cat(&b, head);
+	fo_sbuf_cat(&b, doc + 1);
+	fo_relfile_wipe_free(doc);
+	if ((text = fo_sbuf_take(&b)) == NULL)
 		return FO_ERR_NOMEM;
 	fo_relfile_path(set->state_directory, path, sizeof(path));
 	if (path[0] == '\0') {
 		fo_errf(err, errlen, "state-directory: too long");
 		st = FO_ERR_IO;
 	} else {
-		st = fo_file_write_atomic(path, doc, strlen(doc), 0600, err, errlen);
+		st = fo_file_write_atomic(path, text, strlen(text), 0600, err, errlen);
 	}
-	fo_relfile_wipe_free(doc);
+	fo_relfile_wipe_free(text);
 	return st;
 }
 
@@ -259,57 +291,139 @@ read_file(const char *path, bool *missing, char *err, size_t errlen)
 	return fo_sbuf_take(&b);
 }
 
+/*
+ * The file's text as the parameters fo_config_parse reads: its members but
+ * configured-crc32 (*crc and *has_crc say whether it had one and which),
+ * the configured state-directory in front. NULL with err set.
+ */
+static char *
+file_as_parameters(const char *path, const char *text, const char *state_dir, uint32_t *crc,
+    bool *has_crc, fo_status *st, char *err, size_t errlen)
+{
+	fo_jv *v = NULL;
+	const fo_jv *c;
+	const char *hex;
+	char *canon = NULL, *end;
+	fo_sbuf b = { 0 };
+	size_t bad = 0;
+
+	*has_crc = false;
+	/* The canonical text below would replace a byte that is not UTF-8. */
+	if (!fo_utf8_valid(text, strlen(text), &bad)) {
+		*st = FO_ERR_CONFIG;
+		fo_errf(err, errlen, "%s: not valid UTF-8 (byte %zu; fix or remove the file to "
+		    "use the hook's parameters)", path, bad + 1);
+		return NULL;
+	}
+	*st = fo_jv_parse(text, strlen(text), &v, NULL, 0);
+	if (*st != FO_OK || fo_jv_type_of(v) != FO_JV_OBJECT) {
+		*st = *st == FO_ERR_NOMEM ? FO_ERR_NOMEM : FO_ERR_CONFIG;
+		fo_errf(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
+		    "hook's parameters)", path);
+		fo_jv_free(v);
+		return NULL;
+	}
+	if ((c = fo_jv_get(v, FO_RELFILE_CRC_MEMBER)) != NULL) {
+		hex = fo_jv_string(c, NULL);
+		*has_crc = hex != NULL && strlen(hex) == 8;
+		*crc = *has_crc ? (uint32_t)strtoul(hex, &end, 16) : 0;
+		if (!*has_crc || *end != '\0') {
+			*st = FO_ERR_CONFIG;
+			fo_errf(err, errlen, "%s: " FO_RELFILE_CRC_MEMBER ": must be 8 hexadecimal "
+			    "digits (fix or remove the file to use the hook's parameters)", path);
+			fo_jv_free(v);
+			return NULL;
+		}
+	}
+	*st = fo_jv_canon(v, FO_RELFILE_CRC_MEMBER, &canon);
+	fo_jv_free(v);
+	if (*st != FO_OK)
+		return NULL;
+	fo_sbuf_cat(&b, "{");
+	if (state_dir[0] != '\0') {
+		fo_sbuf_cat(&b, "\"state-directory\":");
+		fo_sbuf_json_text(&b, state_dir, strlen(state_dir), 0);
+		if (canon[1] != '}')
+			fo_sbuf_cat(&b, ",");
+	}
+	fo_sbuf_cat(&b, canon + 1);
+	fo_relfile_wipe_free(canon);
+	if (b.oom)
+		*st = FO_ERR_NOMEM;
+	return fo_sbuf_take(&b);
+}
+
+/* Whether two sets are the same parameters (the text with every effective value). */
+static bool
+same_parameters(const fo_relationship_set *a, const fo_relationship_set *b)
+{
+	char *ta = fo_relfile_set_json(a, true), *tb = fo_relfile_set_json(b, true);
+	bool same = ta != NULL && tb != NULL && strcmp(ta, tb) == 0;
+
+	fo_relfile_wipe_free(ta);
+	fo_relfile_wipe_free(tb);
+	return same;
+}
+
+/*
+ * The file was written for other parameters: they are used. The file goes:
+ * removed when it holds the same set (config-write wrote it), otherwise kept
+ * aside as relationships.json.superseded.
+ */
+static void
+supersede(const char *path, const fo_relationship_set *rels, const fo_relationship_set *file,
+    bool parsed, const fo_host *host)
+{
+	char aside[PATH_MAX + 16];
+
+	if (parsed && same_parameters(rels, file)) {
+		if (unlink(path) == 0)
+			fo_log(host, FO_EVT_RELFILE_MATCHES_PARAMETERS, FO_S(path));
+		return;
+	}
+	snprintf(aside, sizeof(aside), "%s.superseded", path);
+	if (rename(path, aside) != 0)
+		aside[0] = '\0';
+	fo_log(host, FO_EVT_RELFILE_SUPERSEDED, FO_S(path), FO_U(rels->n),
+	    FO_S(aside[0] != '\0' ? aside : strerror(errno)));
+}
+
 fo_status
-fo_relfile_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errlen)
+fo_relfile_load(fo_relationship_set *rels, uint32_t configured_crc, const fo_host *host,
+    char *err, size_t errlen)
 {
 	char path[PATH_MAX], why[1024] = "";
 	fo_relationship_set set;
-	fo_sbuf b = { 0 };
 	char *text, *doc;
-	const char *p;
-	bool missing;
+	uint32_t crc = 0;
+	bool missing, has_crc;
 	fo_status st;
 
-	*replaced = false;
 	fo_relfile_path(rels->state_directory, path, sizeof(path));
 	if (path[0] == '\0')
 		return FO_OK;
 	if ((text = read_file(path, &missing, err, errlen)) == NULL)
 		return missing ? FO_OK : FO_ERR_IO;
-	/* The file's object with the configured state-directory put in front. */
-	for (p = text; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
-		;
-	if (*p != '{') {
-		fo_errf(err, errlen, "%s: not a JSON object (fix or remove the file to use the "
-		    "hook's parameters)", path);
-		fo_relfile_wipe_free(text);
-		return FO_ERR_CONFIG;
-	}
-	fo_sbuf_cat(&b, "{");
-	if (rels->state_directory[0] != '\0') {
-		const char *q = p + 1;
-
-		fo_sbuf_cat(&b, "\"state-directory\"");
-		fo_sbuf_cat(&b, ":");
-		fo_sbuf_json_text(&b, rels->state_directory, strlen(rels->state_directory), 0);
-		while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
-			q++;
-		if (*q != '}')
-			fo_sbuf_cat(&b, ",");
-	}
-	fo_sbuf_cat(&b, p + 1);
+	doc = file_as_parameters(path, text, rels->state_directory, &crc, &has_crc, &st, err,
+	    errlen);
 	fo_relfile_wipe_free(text);
-	if ((doc = fo_sbuf_take(&b)) == NULL)
-		return FO_ERR_NOMEM;
+	if (doc == NULL)
+		return st;
 	st = fo_config_parse(doc, &set, why, sizeof(why));
 	fo_relfile_wipe_free(doc);
+	if (has_crc && crc != configured_crc) {
+		supersede(path, rels, &set, st == FO_OK, host);
+		if (st == FO_OK)
+			fo_relationship_set_clear(&set);
+		return FO_OK;
+	}
 	if (st != FO_OK) {
 		fo_errf(err, errlen, "%s: %s (fix or remove the file to use the hook's "
 		    "parameters)", path, why);
 		return st;
 	}
+	fo_log(host, FO_EVT_RELFILE_REPLACES_PARAMETERS, FO_U(set.n), FO_S(path), FO_U(rels->n));
 	fo_relationship_set_clear(rels);
 	*rels = set;
-	*replaced = true;
 	return FO_OK;
 }

@@ -2,7 +2,9 @@
  * fo_relfile.h - the relationships file, <state-directory>/relationships.json:
  * the live relationship set as the hook's parameters (one entry of JSON
  * members per relationship), written atomically by the administration
- * commands (fo_admin.c) and read at load (fo_engine_create).
+ * commands (fo_admin.c) and read at load (fo_engine_create); the same text
+ * (fo_relfile_set_json) is what Kea's configuration shows of the hook's
+ * parameters (fo_host.relationships_changed).
  *
  * Internal tier (api/): used by fo_admin.c and fo_engine.c, which do not
  * include each other's internals.
@@ -13,9 +15,12 @@
 
 #include <sys/types.h>
 
+#include "fo_host.h"
 #include "fo_relationship.h"
 
 #define FO_RELFILE_NAME "relationships.json"    /* in the state directory */
+/* The member that names the parameters the file's changes were made to. */
+#define FO_RELFILE_CRC_MEMBER "configured-crc32"
 #define FO_RELFILE_MAX_LEAVES 32
 
 /* One relationship: member names and JSON values, owned (values may hold the secret). */
@@ -51,15 +56,37 @@ char *fo_relfile_set_json(const fo_relationship_set *set, bool with_state_dir);
 /* The path of the file for a state directory ("" = the default). */
 void fo_relfile_path(const char *state_directory, char *out, size_t len);
 
-/* Write the set atomically (temporary file, fsync, rename, fsync of the directory). */
-fo_status fo_relfile_save(const fo_relationship_set *set, char *err, size_t errlen);
+/*
+ * The CRC-32 of a set's parameters as the engine reads them (the text of
+ * fo_relfile_set_json with the state-directory): what the file remembers of
+ * the hook's parameters its changes were made to.
+ */
+fo_status fo_relfile_params_crc(const fo_relationship_set *set, uint32_t *crc);
 
 /*
- * At load (fo_engine_create): when <state-directory>/relationships.json
- * exists, parse it (with the configured state-directory) into a new set
- * that replaces *rels; *replaced tells. FO_ERR_CONFIG when the file is not
- * valid: err names the file and the fault.
+ * Write the set atomically (temporary file, fsync, rename, fsync of the
+ * directory) as {"configured-crc32": "<hex>", "relationships": [...]}:
+ * configured_crc is fo_relfile_params_crc of the hook's parameters at load.
  */
-fo_status fo_relfile_load(fo_relationship_set *rels, bool *replaced, char *err, size_t errlen);
+fo_status fo_relfile_save(const fo_relationship_set *set, uint32_t configured_crc, char *err,
+    size_t errlen);
+
+/*
+ * At load (fo_engine_create), *rels being the hook's parameters and
+ * configured_crc their fo_relfile_params_crc. The precedence
+ * (docs/commands.md):
+ * - no file: the parameters;
+ * - a file made for these parameters (its configured-crc32 is theirs, or it
+ *   has none: a file of an earlier version): its set replaces *rels
+ *   (logged: RELFILE_REPLACES_PARAMETERS);
+ * - a file made for other parameters (config-write wrote the live set, or
+ *   the configuration was changed since): the parameters; the file is
+ *   removed when it holds the same set (RELFILE_MATCHES_PARAMETERS), renamed
+ *   relationships.json.superseded otherwise (RELFILE_SUPERSEDED).
+ * FO_ERR_CONFIG when a file that would be used is not valid: err names the
+ * file and the fault.
+ */
+fo_status fo_relfile_load(fo_relationship_set *rels, uint32_t configured_crc,
+    const fo_host *host, char *err, size_t errlen);
 
 #endif /* FO_RELFILE_H */

@@ -41,6 +41,17 @@ typedef struct fo_kv {
 } fo_kv;
 
 /*
+ * The live set as the hook's parameters, the JSON text Kea's configuration
+ * should show (state-directory when configured, every relationship with
+ * every leaf's effective value, the shared secrets and control passwords
+ * included: hide them where the text is shown). malloc'd (the caller zeroes
+ * and frees it); NULL when out of memory. The administration functions
+ * below hand the same text to fo_host.relationships_changed after each
+ * change.
+ */
+char *fo_engine_parameters_json(const fo_engine *eng);
+
+/*
  * failover-add: `entry` is one entry of the module's relationships list
  * (name, partner-server, server-type, scope-id, ...; shared-secret allowed).
  * FO_ERR_EXISTS when the name is taken.

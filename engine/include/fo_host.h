@@ -202,6 +202,16 @@ typedef struct fo_host {
 	 */
 	void (*kea_leases)(void *ctx, uint32_t subnet_id,
 	    void (*fn)(void *arg, const struct fo_lease *l, bool declined), void *arg);
+	/*
+	 * The live set of relationships changed (failover-add, -set, -remove,
+	 * -scope-add, -scope-remove): `params` is the JSON text of the hook's
+	 * parameters that give it (fo_engine_parameters_json, secrets
+	 * included), which the shim puts into Kea's running configuration so
+	 * that config-get shows it and config-write writes it. From the thread
+	 * that made the change (Kea's main thread, in the multi-threading
+	 * critical section); must not call into the engine. May be NULL.
+	 */
+	void (*relationships_changed)(void *ctx, const char *params);
 } fo_host;
 
 /* A Kea subnet4, as Kea parsed it (dhcp4_srv_configured). */

@@ -42,18 +42,26 @@ static const fo_pool_range pools[3] = {
 	{ IP(10, 2, 1, 0), IP(10, 2, 1, 9) },
 };
 
+/* fo_host.relationships_changed: the last parameters and how many calls. */
+static char published[8192];
+static int n_published;
+
+static void
+on_changed(void *ctx, const char *params)
+{
+	(void)ctx;
+	snprintf(published, sizeof(published), "%s", params);
+	n_published++;
+}
+
 static fo_engine *
-engine(void)
+engine_with(const char *params)
 {
 	fo_subnet sn[3];
-	fo_host host = { .log = capture };
+	fo_host host = { .log = capture, .relationships_changed = on_changed };
 	fo_engine *eng = NULL;
-	char params[1024], err[1024] = "";
+	char err[1024] = "";
 
-	snprintf(params, sizeof(params),
-	    "{\"state-directory\": \"%s\", \"relationships\": ["
-	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"server-type\": \"primary\","
-	    "  \"scope-id\": [\"10.0.0.0\"]}]}", dir);
 	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
 	for (int i = 0; i < 3; i++) {
 		memset(&sn[i], 0, sizeof(sn[i]));
@@ -68,12 +76,27 @@ engine(void)
 	return eng;
 }
 
+/* The hook's parameters of these tests: r1 over 10.0.0.0. */
+static fo_engine *
+engine(void)
+{
+	char params[1024];
+
+	snprintf(params, sizeof(params),
+	    "{\"state-directory\": \"%s\", \"relationships\": ["
+	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"server-type\": \"primary\","
+	    "  \"scope-id\": [\"10.0.0.0\"]}]}", dir);
+	return engine_with(params);
+}
+
 static void
 setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/check_admin.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	logbuf[0] = '\0';
+	published[0] = '\0';
+	n_published = 0;
 }
 
 static void
@@ -366,6 +389,160 @@ START_TEST(names_in_any_script)
 }
 END_TEST
 
+/*
+ * Each change hands the host the new parameters (secrets included: the
+ * host hides them where it shows them); a refused change hands nothing.
+ */
+START_TEST(changes_are_published_as_parameters)
+{
+	fo_engine *eng = engine();
+	fo_kv kv[N(rel2) + 2];
+	fo_relationship_set set;
+	char msg[1024] = "", err[512] = "", *p;
+
+	memcpy(kv, rel2, sizeof(rel2));
+	kv[N(rel2)] = (fo_kv){ "enable-auth", "true" };
+	kv[N(rel2) + 1] = (fo_kv){ "shared-secret", "\"" SECRET "\"" };
+	ck_assert_msg(fo_engine_admin_add(eng, kv, N(kv), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_int_eq(n_published, 1);
+	ck_assert_ptr_nonnull(p = fo_engine_parameters_json(eng));
+	ck_assert_str_eq(published, p);
+	free(p);
+	ck_assert_msg(fo_config_parse(published, &set, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_uint_eq(set.n, 2);
+	ck_assert_str_eq(set.state_directory, dir);
+	ck_assert_str_eq(set.rel[1].name, "r2");
+	ck_assert_str_eq(set.rel[1].shared_secret, SECRET);
+	ck_assert_uint_eq(set.rel[1].mclt, 900);
+	fo_relationship_set_clear(&set);
+	ck_assert_msg(fo_engine_admin_set(eng, "r2", &(fo_kv){ "max-client-lead-time", "1200" }, 1,
+	    fo_wall_at(1002), msg, sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_int_eq(n_published, 2);
+	ck_assert_ptr_nonnull(strstr(published, "\"max-client-lead-time\":1200"));
+	/* refused: nothing published */
+	ck_assert_int_eq(fo_engine_admin_set(eng, "r2", &(fo_kv){ "max-client-lead-time", "0" }, 1,
+	    fo_wall_at(1003), msg, sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_int_eq(fo_engine_admin_remove(eng, "nope", fo_wall_at(1003), msg, sizeof(msg)),
+	    FO_ERR_NOTFOUND);
+	ck_assert_int_eq(n_published, 2);
+	ck_assert_msg(fo_engine_admin_remove(eng, "r2", fo_wall_at(1004), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_int_eq(n_published, 3);
+	ck_assert_ptr_null(strstr(published, "\"r2\""));
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+static bool
+exists(const char *suffix)
+{
+	char path[512];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%s/" FO_RELFILE_NAME "%s", dir, suffix);
+	return stat(path, &sb) == 0;
+}
+
+static uint32_t
+mclt_of(fo_engine *eng, const char *name)
+{
+	char *j = get(eng, name), *m = strstr(j, "\"max-client-lead-time\":");
+	uint32_t v = m != NULL ? (uint32_t)strtoul(m + 23, NULL, 10) : 0;
+
+	free(j);
+	return v;
+}
+
+/*
+ * The file of run-time changes is used only with the parameters it was
+ * made for (its configured-crc32): a restart from the same configuration
+ * (kill -9, config-reload) keeps the changes; a configuration written by
+ * config-write (the live set) makes the file redundant: removed; other
+ * parameters win over it: the file is kept aside.
+ */
+START_TEST(the_file_is_used_with_the_parameters_it_was_made_for)
+{
+	fo_engine *eng = engine();
+	char msg[1024] = "", *written;
+	FILE *f;
+
+	ck_assert_msg(fo_engine_admin_add(eng, rel2, N(rel2), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_ptr_nonnull(written = fo_engine_parameters_json(eng));   /* config-write */
+	fo_engine_destroy(eng);
+	/* restart from the configuration config-write wrote: the same set, file removed */
+	logbuf[0] = '\0';
+	eng = engine_with(written);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 2);
+	ck_assert_msg(strstr(logbuf, "holds the relationships of the hook's parameters") != NULL,
+	    "%s", logbuf);
+	ck_assert(!exists(""));
+	/* a change, then kill -9 and a restart from the same configuration: the change stays */
+	ck_assert_msg(fo_engine_admin_set(eng, "r2", &(fo_kv){ "max-client-lead-time", "1200" }, 1,
+	    fo_wall_at(1002), msg, sizeof(msg)) == FO_OK, "%s", msg);
+	fo_engine_destroy(eng);
+	logbuf[0] = '\0';
+	eng = engine_with(written);
+	ck_assert_uint_eq(mclt_of(eng, "r2"), 1200);
+	ck_assert_ptr_nonnull(strstr(logbuf, "replace the 2 of the hook's parameters"));
+	fo_engine_destroy(eng);
+	/* other parameters (the configuration was edited): they win, the file is kept aside */
+	logbuf[0] = '\0';
+	eng = engine();
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	ck_assert_msg(strstr(logbuf, "the hook's parameters changed since") != NULL, "%s", logbuf);
+	ck_assert_ptr_nonnull(strstr(logbuf, FO_RELFILE_NAME ".superseded"));
+	ck_assert(!exists("") && exists(".superseded"));
+	fo_engine_destroy(eng);
+	free(written);
+	/* a file of an earlier version (no configured-crc32) is used */
+	ck_assert_ptr_nonnull(f = fopen(strcat(strcpy(msg, dir), "/" FO_RELFILE_NAME), "w"));
+	fputs("{\"relationships\": [{\"name\": \"old\", \"partner-server\": \"10.9.0.2\","
+	    " \"server-type\": \"primary\", \"scope-id\": [\"10.2.0.0\"]}]}", f);
+	fclose(f);
+	eng = engine();
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	ck_assert_uint_eq(mclt_of(eng, "old"), 3600);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* A file that cannot be read as one refuses the load, whatever it was made for. */
+START_TEST(a_file_that_cannot_be_read_refuses_the_load)
+{
+	fo_engine *eng = engine(), *e2 = NULL;
+	char msg[1024] = "", err[1024] = "", params[512], path[512], text[4096];
+	size_t n;
+	FILE *f;
+
+	ck_assert_msg(fo_engine_admin_add(eng, rel2, N(rel2), fo_wall_at(1001), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	fo_engine_destroy(eng);
+	snprintf(path, sizeof(path), "%s/" FO_RELFILE_NAME, dir);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	ck_assert_msg(strncmp(text, "{\"" FO_RELFILE_CRC_MEMBER "\":\"", 21) == 0, "%s", text);
+	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\"}", dir);
+	/* not UTF-8 */
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("{\"relationships\": [{\"name\": \"s\xff\"}]}", f);
+	fclose(f);
+	ck_assert_int_eq(fo_engine_create(&e2, params, NULL, err, sizeof(err)), FO_ERR_CONFIG);
+	ck_assert_msg(strstr(err, "not valid UTF-8 (byte 31") != NULL, "%s", err);
+	/* a crc that is no crc */
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("{\"" FO_RELFILE_CRC_MEMBER "\": 7, \"relationships\": []}", f);
+	fclose(f);
+	ck_assert_int_eq(fo_engine_create(&e2, params, NULL, err, sizeof(err)), FO_ERR_CONFIG);
+	ck_assert_msg(strstr(err, FO_RELFILE_CRC_MEMBER ": must be 8 hexadecimal") != NULL, "%s",
+	    err);
+	ck_assert_ptr_null(e2);
+}
+END_TEST
+
 START_TEST(partner_down_only_where_it_makes_sense)
 {
 	fo_engine *eng = engine();
@@ -417,6 +594,9 @@ main(void)
 	tcase_add_test(tc, set_json_round_trips);
 	tcase_add_test(tc, names_in_any_script);
 	tcase_add_test(tc, partner_down_only_where_it_makes_sense);
+	tcase_add_test(tc, changes_are_published_as_parameters);
+	tcase_add_test(tc, the_file_is_used_with_the_parameters_it_was_made_for);
+	tcase_add_test(tc, a_file_that_cannot_be_read_refuses_the_load);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
