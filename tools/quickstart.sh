@@ -77,7 +77,9 @@ configure_and_build() {
 summary() {
 	pass=${other_pass:-0} fail=${other_fail:-0}
 	echo "== test summary"
-	for log in "$build"/tests/unit/check_*.log; do
+	# Check suites: the engine's (tests/unit) and the shim's C++ ones (tests/hook).
+	for log in "$build"/tests/unit/check_*.log "$build"/tests/hook/check_*.log; do
+		[ -f "$log" ] || continue
 		line=$(grep -E '^[0-9]+%: Checks: ' "$log" | tail -1)
 		echo "$(basename "$log" .log): ${line:-no Check summary (crashed?)}"
 		set -- $(echo "$line" | sed -E 's/.*Checks: ([0-9]+), Failures: ([0-9]+), Errors: ([0-9]+).*/\1 \2 \3/')
@@ -88,7 +90,7 @@ summary() {
 		fi
 	done
 	for log in "$build"/tests/*/*.log; do
-		case $log in */tests/unit/check_*.log) continue ;; esac
+		case $log in */tests/unit/check_*.log|*/tests/hook/check_*.log) continue ;; esac
 		[ -f "$log" ] || continue
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
 		echo "$(basename "$log" .log | sed 's/\.sh$//'): ${line:-no summary (crashed?)}"
