@@ -240,25 +240,6 @@ incoming(const fo_wire_binding *wb, fo_binding_info *in)
 	}
 }
 
-static void
-tell_host(fo_peer *p, fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
-{
-	const fo_host *h = p->rt->host;
-	fo_lease_change c;
-
-	if (h == NULL || h->lease_changed == NULL)
-		return;
-	memset(&c, 0, sizeof(c));
-	c.subnet_id = fo_scope_subnet_id(s);
-	c.addr = addr;
-	c.state = b->state;
-	c.client = b->client;
-	c.expiry = fo_wall_at(b->expiry);
-	c.cltt = fo_wall_at(b->cltt);
-	c.extra = b->extra;
-	h->lease_changed(h->ctx, &c);
-}
-
 /* An update of ours for addr is sent and not answered yet. */
 static bool
 in_flight(const fo_peer *p, fo_ip4 addr)
@@ -291,7 +272,7 @@ receive_one(fo_peer *p, const fo_wire_binding *wb, fo_wall now)
 		if (why == FO_REJ_ILLEGAL_IP)
 			continue;
 		if (why == FO_UPD_ACCEPT)
-			tell_host(p, s, wb->addr, &applied);
+			fo_scope_tell_kea(s, p->rt->host, wb->addr, &applied);
 		break;
 	}
 	fo_counter_inc(&p->rt->ctr, why == FO_UPD_ACCEPT ? FO_CTR_BNDUPD_RECEIVED :

@@ -14,43 +14,12 @@
 #include "fo_ownership.h"
 #include "fo_relationship.h"
 #include "fo_scope.h"
+#include "fo_scope_int.h"
 #include "fo_update.h"
 
 /* In PARTNER-DOWN, how many expired or released bindings a select looks at. */
 #define FO_REUSE_SCAN 64
 
-struct fo_scope {
-	fo_ip4 scope_id;
-	uint32_t subnet_id;
-	fo_bt *bt;
-	fo_journal *jnl;
-	pthread_mutex_t lock;
-	uint32_t n_pending;             /* bindings with FO_BF_UPDATE_PENDING */
-	uint32_t n_tentative;           /* bindings with FO_BF_TENTATIVE */
-	size_t dropped;                 /* replayed records outside the pools */
-	fo_host host;
-	char rel_name[FO_NAME_MAX + 1];
-	fo_counters *ctr;
-	fo_wakeup *wakeup;
-	/* The update queue: a ring of addresses, a bit per address of the span. */
-	fo_ip4 *q;
-	size_t q_cap, q_head, q_len;
-	uint8_t *q_mark;
-	fo_ip4 q_lo;
-	uint64_t q_span;
-	bool q_lost;                    /* an enqueue failed (no memory): rescan */
-	/* Operators' leases cut by the MCLT rule, extended when the partner acks. */
-	struct fo_admin_ext *ext;
-	size_t n_ext, cap_ext;
-};
-
-/* An operator's lease (fo_scope_admin) waiting for the partner's ack to last `expiry`. */
-struct fo_admin_ext {
-	fo_ip4 addr;
-	uint32_t expiry;                /* the lease's end the operator asked for */
-	uint32_t cltt;                  /* the binding's, to know it is still that lease */
-};
-#define FO_ADMIN_EXT_MAX 65536
 
 void
 fo_wakeup_signal(fo_wakeup *w)
@@ -107,8 +76,8 @@ fo_counter_name(fo_counter k)
 	return (unsigned)k < FO_COUNTER_COUNT ? counter_names[k] : NULL;
 }
 
-static void
-client_from_ref(const fo_client_ref *r, fo_client_id *id)
+void
+fo_sc_client(const fo_client_ref *r, fo_client_id *id)
 {
 	memset(id, 0, sizeof(*id));
 	id->htype = r->htype;
@@ -278,8 +247,8 @@ done:
 	return st;
 }
 
-static uint32_t
-proto_after(fo_wall now, uint32_t secs)
+uint32_t
+fo_sc_proto_after(fo_wall now, uint32_t secs)
 {
 	return fo_wall_to_proto(fo_wall_at(now.sec + (int64_t)secs));
 }
@@ -293,8 +262,8 @@ addr_view(const fo_binding_info *b, fo_addr_view *av)
 }
 
 /* A client's identity as 32 bits (FNV-1a), never 0: the owner of an offer hold. */
-static uint32_t
-client_hash(const fo_client_id *id)
+uint32_t
+fo_sc_client_hash(const fo_client_id *id)
 {
 	uint32_t h = 2166136261u;
 	const uint8_t head[3] = { id->htype, id->hlen, id->cidlen };
@@ -309,8 +278,8 @@ client_hash(const fo_client_id *id)
 }
 
 /* Is this free binding offered to another client, and the hold not over? */
-static bool
-held_for_other(uint32_t flags, uint32_t hold_end, uint32_t owner, uint32_t me, fo_wall now)
+bool
+fo_sc_held_for_other(uint32_t flags, uint32_t hold_end, uint32_t owner, uint32_t me, fo_wall now)
 {
 	return (flags & FO_BF_OFFERED) && hold_end > fo_wall_to_proto(now) && owner != me;
 }
@@ -330,7 +299,7 @@ first_unreserved(const fo_bt *bt, fo_bstate s, uint32_t me, fo_wall now)
 	for (b = fo_bt_list_first(bt, s); b != NULL; b = fo_bt_list_next(bt, b)) {
 		if (b->flags & FO_BF_RESERVED)
 			continue;
-		if (!held_for_other(b->flags, b->expiry, b->pexp_sent, me, now))
+		if (!fo_sc_held_for_other(b->flags, b->expiry, b->pexp_sent, me, now))
 			return fo_bt_address(bt, b);
 		if (fallback == NULL)
 			fallback = b;
@@ -563,7 +532,7 @@ fo_scope_seed(fo_scope *s, const fo_lease *l, bool declined, fo_wall now)
 		goto done;
 	nw = cur;
 	nw.state = declined ? FO_BS_ABANDONED : end > now.sec ? FO_BS_ACTIVE : FO_BS_EXPIRED;
-	client_from_ref(&l->client, &nw.client);
+	fo_sc_client(&l->client, &nw.client);
 	nw.expiry = fo_wall_to_proto(fo_wall_at(end));
 	nw.cltt = fo_wall_to_proto(l->cltt);
 	nw.stos = nw.cltt;
@@ -579,8 +548,8 @@ fo_ip4 fo_scope_id(const fo_scope *s) { return s->scope_id; }
 uint32_t fo_scope_subnet_id(const fo_scope *s) { return s->subnet_id; }
 
 /* Record a binding given or renewed to `me` (select, renew). */
-static fo_status
-record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id *me,
+fo_status
+fo_sc_record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id *me,
     uint32_t desired, uint32_t granted, bool tentative, fo_wall now)
 {
 	fo_binding_info nw = *cur;
@@ -588,7 +557,7 @@ record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id 
 
 	nw.state = FO_BS_ACTIVE;
 	nw.client = *me;
-	nw.expiry = proto_after(now, granted);
+	nw.expiry = fo_sc_proto_after(now, granted);
 	nw.cltt = fo_wall_to_proto(now);
 	if (cur->state != FO_BS_ACTIVE)
 		nw.stos = fo_wall_to_proto(now);
@@ -604,8 +573,8 @@ record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id 
 }
 
 /* The MCLT rule for `l` on binding `cur`; counts a cut. 0: the state gives no lease. */
-static uint32_t
-lease_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur,
+uint32_t
+fo_sc_lease_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur,
     const fo_lease *l, fo_wall now)
 {
 	uint32_t granted = fo_serve_lease_time(v, l->valid_lft, fo_wall_at(cur->pexp_acked), now);
@@ -616,8 +585,8 @@ lease_time(fo_scope *s, const fo_serve_view *v, const fo_binding_info *cur,
 }
 
 /* May `l` have the address Kea picked? (held, reserved, or fo_serve allows it) */
-static bool
-select_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
+bool
+fo_sc_select_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
     const fo_lease *l, fo_wall now)
 {
 	fo_addr_view av;
@@ -662,13 +631,13 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	uint32_t granted, mine;
 	bool held;
 
-	client_from_ref(&l->client, &me);
-	mine = client_hash(&me);
+	fo_sc_client(&l->client, &me);
+	mine = fo_sc_client_hash(&me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, addr, &cur) != FO_OK)
 		goto done;                      /* outside the pools: Kea's business */
-	if (!select_keeps(v, &cur, &me, l, now) ||
-	    held_for_other(cur.flags, cur.expiry, cur.pexp_sent, mine, now)) {
+	if (!fo_sc_select_keeps(v, &cur, &me, l, now) ||
+	    fo_sc_held_for_other(cur.flags, cur.expiry, cur.pexp_sent, mine, now)) {
 		fo_counter_inc(s->ctr, FO_CTR_REFUSED_NOT_OWNED);
 		/* Kea reusing its record of addr will update that record: no substitute. */
 		if (!l->fake && l->in_kea_db)
@@ -696,11 +665,11 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		(void)fo_bt_touch(s->bt, addr);
 	}
 	held = cur.state == FO_BS_ACTIVE && fo_client_same(&cur.client, &me);
-	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
+	if ((granted = fo_sc_lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
 		goto refuse;
 	if (granted != l->valid_lft)
 		vd = FO_V_CHANGED;
-	if (!l->fake && record(s, addr, &cur, &me, l->valid_lft, granted,
+	if (!l->fake && fo_sc_record(s, addr, &cur, &me, l->valid_lft, granted,
 	    !held || (cur.flags & FO_BF_TENTATIVE), now) != FO_OK)
 		goto refuse;
 	l->addr = addr;
@@ -730,7 +699,7 @@ renew_keeps(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_
 		if ((int64_t)cur->expiry > now.sec)
 			return false;
 	}
-	return select_keeps(v, cur, me, l, now);
+	return fo_sc_select_keeps(v, cur, me, l, now);
 }
 
 fo_verdict
@@ -741,7 +710,7 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	fo_client_id me;
 	uint32_t granted;
 
-	client_from_ref(&l->client, &me);
+	fo_sc_client(&l->client, &me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
 		goto done;
@@ -753,7 +722,7 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		 * would offer its old record again, so offer an address of ours
 		 * instead; the REQUEST for it goes through lease4_select.
 		 */
-		if (l->fake && (l->addr = pick_free(s, v, client_hash(&me), now)) != 0 &&
+		if (l->fake && (l->addr = pick_free(s, v, fo_sc_client_hash(&me), now)) != 0 &&
 		    fo_bt_get(s->bt, l->addr, &cur) == FO_OK) {
 			fo_counter_inc(s->ctr, FO_CTR_SUBSTITUTED);
 			vd = FO_V_CHANGED;
@@ -762,12 +731,12 @@ fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 		goto done;
 	}
 times:
-	if ((granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0) {
+	if ((granted = fo_sc_lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0) {
 		vd = FO_V_REFUSE;
 		goto done;
 	}
 	/* Kea 2.2 calls lease4_renew for a DISCOVER too: an offer records nothing. */
-	if (!l->fake && record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
+	if (!l->fake && fo_sc_record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
 		vd = FO_V_REFUSE;
 		goto done;
 	}
@@ -806,7 +775,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 	fo_client_id me;
 	uint32_t t;
 
-	client_from_ref(&a->client, &me);
+	fo_sc_client(&a->client, &me);
 	*vd = FO_V_PASS;
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, a->addr, &cur) != FO_OK) {
@@ -824,7 +793,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		uint32_t pexp = fo_wall_to_proto(fo_mclt_potential_expiry(now, a->lease_time, t));
 
 		nw = cur;
-		nw.expiry = proto_after(now, t);
+		nw.expiry = fo_sc_proto_after(now, t);
 		nw.cltt = fo_wall_to_proto(now);        /* the client is told now */
 		if (pexp > nw.pexp_sent)
 			nw.pexp_sent = pexp;
@@ -858,7 +827,7 @@ fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr, const fo_client_r
 	fo_client_id me;
 	bool known;
 
-	client_from_ref(client, &me);
+	fo_sc_client(client, &me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, addr, &cur) != FO_OK) {
 		pthread_mutex_unlock(&s->lock);
@@ -902,7 +871,7 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 		nw->state = FO_BS_ACTIVE;
 		nw->client = *me;
 		nw->cltt = fo_wall_to_proto(cltt);
-		nw->expiry = proto_after(cltt, l->valid_lft);
+		nw->expiry = fo_sc_proto_after(cltt, l->valid_lft);
 		if (l->extra != NULL)
 			nw->extra = *l->extra;
 		else
@@ -935,12 +904,14 @@ event_binding(fo_lease_event ev, const fo_lease *l, const fo_client_id *me,
 }
 
 /* Kea's record of `addr` rewritten from binding `b` (host.lease_changed). */
-static void
-kea_from_binding(fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
+void
+fo_scope_tell_kea(fo_scope *s, const fo_host *h, fo_ip4 addr, const fo_binding_info *b)
 {
 	fo_lease_change c;
 
-	if (s->host.lease_changed == NULL)
+	if (h == NULL)
+		h = &s->host;
+	if (h->lease_changed == NULL)
 		return;
 	memset(&c, 0, sizeof(c));
 	c.subnet_id = s->subnet_id;
@@ -950,7 +921,7 @@ kea_from_binding(fo_scope *s, fo_ip4 addr, const fo_binding_info *b)
 	c.expiry = fo_wall_at(b->expiry);
 	c.cltt = fo_wall_at(b->cltt);
 	c.extra = b->extra;
-	s->host.lease_changed(s->host.ctx, &c);
+	h->lease_changed(h->ctx, &c);
 }
 
 /*
@@ -965,7 +936,7 @@ stale_expiry(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, fo_wall now)
 	if (cur->state != FO_BS_ACTIVE || (int64_t)cur->expiry <= now.sec)
 		return false;
 	fo_counter_inc(s->ctr, FO_CTR_STALE_EXPIRIES);
-	kea_from_binding(s, addr, cur);
+	fo_scope_tell_kea(s, NULL, addr, cur);
 	return true;
 }
 
@@ -976,7 +947,7 @@ fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 	fo_binding_info cur, nw;
 	fo_client_id me;
 
-	client_from_ref(&l->client, &me);
+	fo_sc_client(&l->client, &me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
 		goto done;
@@ -987,141 +958,6 @@ fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 done:
 	pthread_mutex_unlock(&s->lock);
 	return vd;
-}
-
-/* The pending extension of `addr`, or NULL. */
-static struct fo_admin_ext *
-ext_find(fo_scope *s, fo_ip4 addr)
-{
-	for (size_t i = 0; i < s->n_ext; i++)
-		if (s->ext[i].addr == addr)
-			return &s->ext[i];
-	return NULL;
-}
-
-/* Remember (or replace) the extension of `addr`; dropped when full or out of memory. */
-static void
-ext_set(fo_scope *s, fo_ip4 addr, uint32_t expiry, uint32_t cltt)
-{
-	struct fo_admin_ext *e = ext_find(s, addr), *grown;
-	size_t cap;
-
-	if (e == NULL && s->n_ext == s->cap_ext) {
-		cap = s->cap_ext != 0 ? 2 * s->cap_ext : 16;
-		if (cap > FO_ADMIN_EXT_MAX ||
-		    (grown = fo_realloc(s->ext, cap * sizeof(*grown))) == NULL)
-			return;         /* the lease keeps the MCLT's time; renewals extend it */
-		s->ext = grown;
-		s->cap_ext = cap;
-	}
-	if (e == NULL)
-		e = &s->ext[s->n_ext++];
-	*e = (struct fo_admin_ext){ .addr = addr, .expiry = expiry, .cltt = cltt };
-}
-
-/*
- * fo_scope_acked: `nw`, the binding of `addr` after the partner's ack. An
- * operator's lease cut by the MCLT rule gets the time asked for once the
- * acknowledged potential expiration covers it (true: nw was extended and
- * owes the partner an update); forgotten when it is no longer that lease
- * (freed, or renewed by its client, whose own request then governs).
- */
-static bool
-ext_on_ack(fo_scope *s, fo_ip4 addr, fo_binding_info *nw)
-{
-	struct fo_admin_ext *e = s->n_ext != 0 ? ext_find(s, addr) : NULL;
-	bool same = e != NULL && nw->state == FO_BS_ACTIVE && nw->cltt == e->cltt;
-	bool longer = same && nw->pexp_acked >= e->expiry && e->expiry > nw->expiry;
-
-	if (e == NULL || (same && nw->pexp_acked < e->expiry))
-		return false;                   /* nothing asked, or not acknowledged far enough yet */
-	if (longer) {
-		nw->expiry = e->expiry;
-		nw->flags |= FO_BF_UPDATE_PENDING;
-		fo_counter_inc(s->ctr, FO_CTR_BINDINGS_RECORDED);
-	}
-	*e = s->ext[--s->n_ext];
-	return longer;
-}
-
-/*
- * Why `me` may not have the address of `cur` by an operator's lease4-add or
- * lease4-update, or NULL when it may: under the rules of lease4_select.
- */
-static const char *
-admin_refusal(const fo_serve_view *v, const fo_binding_info *cur, const fo_client_id *me,
-    const fo_lease *l, fo_wall now)
-{
-	if (cur->state == FO_BS_ACTIVE && fo_client_same(&cur->client, me))
-		return NULL;
-	if (cur->state == FO_BS_ACTIVE && (int64_t)cur->expiry > now.sec)
-		return "another client's lease holds it";
-	if (held_for_other(cur->flags, cur->expiry, cur->pexp_sent, client_hash(me), now))
-		return "it is offered to another client";
-	if (!select_keeps(v, cur, me, l, now))
-		return "this server may not give it in this state (the partner's address, or not "
-		    "free yet): add the lease on the server that owns it";
-	return NULL;
-}
-
-fo_verdict
-fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char *why, size_t whylen,
-    fo_wall now)
-{
-	fo_verdict vd = FO_V_PASS;
-	fo_binding_info cur, nw;
-	fo_client_id me;
-	const char *no;
-	uint32_t granted = 0;
-	char a[16];
-
-	client_from_ref(&l->client, &me);
-	pthread_mutex_lock(&s->lock);
-	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
-		goto done;                      /* outside the pools: Kea's business */
-	fo_ip4_str(l->addr, a, sizeof(a));
-	if ((no = admin_refusal(v, &cur, &me, l, now)) == NULL &&
-	    (granted = lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
-		no = "the relationship's state gives no lease now";
-	if (no == NULL && record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK)
-		no = "its binding could not be journaled";
-	if (no != NULL) {
-		fo_errf(why, whylen, "%s: %s (binding %s, server state %s)", a, no,
-		    fo_bstate_name(cur.state), fo_state_name(v->state));
-		fo_counter_inc(s->ctr, FO_CTR_ALLOC_REFUSED);
-		kea_from_binding(s, l->addr, &cur);     /* Kea's record back as it was */
-		vd = FO_V_REFUSE;
-		goto done;
-	}
-	(void)fo_bt_get(s->bt, l->addr, &nw);
-	if (granted != l->valid_lft) {
-		fo_errf(why, whylen, "%s: lease time %u s for now (MCLT rule), %u s once the partner "
-		    "acknowledges the binding", a, (unsigned)granted, (unsigned)l->valid_lft);
-		ext_set(s, l->addr, proto_after(now, l->valid_lft), nw.cltt);
-		vd = FO_V_CHANGED;
-	}
-	l->valid_lft = granted;
-	kea_from_binding(s, l->addr, &nw);      /* Kea's times are the binding's */
-done:
-	pthread_mutex_unlock(&s->lock);
-	return vd;
-}
-
-bool
-fo_scope_contradicts(fo_scope *s, const fo_lease *l, fo_wall now)
-{
-	fo_binding_info cur;
-	fo_client_id me;
-	bool stale = false;
-
-	if ((int64_t)l->cltt.sec + (int64_t)l->valid_lft <= now.sec)
-		return false;                   /* ended: Kea reclaims it */
-	client_from_ref(&l->client, &me);
-	pthread_mutex_lock(&s->lock);
-	if (fo_bt_get(s->bt, l->addr, &cur) == FO_OK)
-		stale = cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me);
-	pthread_mutex_unlock(&s->lock);
-	return stale;
 }
 
 /* Tentative bindings Kea never committed go back to this server's free addresses. */
@@ -1333,10 +1169,10 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 		memset(&nw.client, 0, sizeof(nw.client));
 		nw.flags |= FO_BF_UPDATE_PENDING;
 	}
-	extended = ext_on_ack(s, addr, &nw);
+	extended = fo_sc_ext_on_ack(s, addr, &nw);
 	if ((nw.state != cur.state || nw.flags != cur.flags || nw.pexp_acked != cur.pexp_acked ||
 	    nw.expiry != cur.expiry) && apply(s, addr, &cur, &nw) == FO_OK && extended)
-		kea_from_binding(s, addr, &nw);
+		fo_scope_tell_kea(s, NULL, addr, &nw);
 done:
 	pthread_mutex_unlock(&s->lock);
 	return found;

@@ -220,6 +220,9 @@ fo_verdict fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char
  */
 bool fo_scope_contradicts(fo_scope *s, const fo_lease *l, fo_wall now);
 
+/* Kea's record of `addr` rewritten from binding `b`: h->lease_changed (h NULL: the scope's host). */
+void fo_scope_tell_kea(fo_scope *s, const fo_host *h, fo_ip4 addr, const fo_binding_info *b);
+
 /*
  * Periodic work: sync the journal, then one step of its compaction when
  * due (fo_journal_maybe_compact: a bounded piece of the table per tick);
