@@ -30,6 +30,9 @@ namespace {
 
 std::mutex queue_mutex;
 std::deque<fo_lease_change> queue;
+// The batch being applied (Kea's IO thread only): kept between ticks, since a
+// std::deque allocates its map even when empty.
+std::deque<fo_lease_change> applying;
 
 Lease4Ptr
 lease_from(const fo_lease_change& c) {
@@ -233,16 +236,22 @@ lease_changed(void*, const fo_lease_change* c) {
 
 size_t
 apply_lease_changes(bool with_replay) {
-    std::deque<fo_lease_change> batch;
+    size_t applied = 0;
     {
         std::lock_guard<std::mutex> lock(queue_mutex);
-        batch.swap(queue);
+        applying.swap(queue);
     }
-    std::vector<size_t> newest = newest_per_address(batch);
-    for (size_t i : newest) {
-        apply_one(batch[i]);
+    if (!applying.empty()) {
+        struct Done {
+            ~Done() { applying.clear(); }    // also when apply_one throws
+        } done;
+        std::vector<size_t> newest = newest_per_address(applying);
+        for (size_t i : newest) {
+            apply_one(applying[i]);
+        }
+        applied = newest.size();
     }
-    return (newest.size() + (with_replay ? replay_slice() : 0));
+    return (applied + (with_replay ? replay_slice() : 0));
 }
 
 void

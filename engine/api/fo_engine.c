@@ -31,6 +31,7 @@ typedef struct fo_scope_map {
 	uint32_t subnet_id;
 	fo_scope *scope;                /* NULL: the scope is closed (answers no client) */
 	fo_runtime *rt;
+	fo_ip4 partner_ip;              /* fo_relationship_partner_ip4 (fo_engine_receive) */
 } fo_scope_map;
 
 /* A line of fo_engine_attach_notes(). */
@@ -559,9 +560,12 @@ install(fo_engine *eng, fo_opened *o)
 	if ((map = fo_calloc(total ? total : 1, sizeof(*map))) == NULL)
 		return FO_ERR_NOMEM;
 	for (size_t i = 0; i < eng->rels.n; i++) {
+		fo_ip4 partner = fo_relationship_partner_ip4(&eng->rels.rel[i]);
+
 		for (size_t k = 0; k < o[i].n_open; k++) {
 			map[m].subnet_id = fo_scope_subnet_id(o[i].open[k]);
 			map[m].scope = o[i].open[k];
+			map[m].partner_ip = partner;
 			map[m++].rt = &eng->rt[i];
 		}
 		for (size_t k = 0; k < o[i].n_closed; k++) {
@@ -766,6 +770,18 @@ fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
 	return FO_V_DROP;
 }
 
+/*
+ * A REQUEST naming the partner as its server (option 54 is the partner's
+ * address, no relay's server identifier override, RFC 5107 section 4): Kea
+ * would drop it after its parse for a server identifier not its own.
+ */
+static bool
+for_partner(const fo_pkt4 *pkt, const fo_scope_map *m)
+{
+	return pkt->type == FO_DHCPREQUEST && pkt->server_id && !pkt->server_id_override &&
+	    m->partner_ip != 0 && pkt->server_id_addr == m->partner_ip;
+}
+
 fo_verdict
 fo_engine_receive(fo_engine *eng, const uint8_t *p, size_t n)
 {
@@ -781,15 +797,22 @@ fo_engine_receive(fo_engine *eng, const uint8_t *p, size_t n)
 		return FO_V_PASS;
 	msg = fo_pkt4_msg(&pkt, false);
 	/* BOOTP: Kea drops it, or a BOOTP hook makes it a REQUEST (subnet4_select's msg). */
-	if (!fo_msg_balanced(msg) || msg == FO_MSG_BOOTP ||
+	if ((!fo_msg_balanced(msg) && msg != FO_MSG_REQUEST_SELECTING) || msg == FO_MSG_BOOTP ||
 	    !fo_select_by_giaddr(&eng->select, pkt.giaddr, &subnet_id))
 		return FO_V_PASS;
-	client = fo_pkt4_client(&pkt);
-	if ((m = lookup(eng, subnet_id)) == NULL || m->scope == NULL ||
-	    (client.hlen == 0 && client.cid == NULL))
+	if ((m = lookup(eng, subnet_id)) == NULL || m->scope == NULL)
 		return FO_V_PASS;
 	fo_runtime_view(m->rt, &v);
-	if (v.state != FO_STATE_NORMAL || fo_serve_answer(&v, msg,
+	if (v.state != FO_STATE_NORMAL)
+		return FO_V_PASS;
+	if (msg == FO_MSG_REQUEST_SELECTING) {
+		if (!for_partner(&pkt, m))
+			return FO_V_PASS;
+		fo_counter_inc(&m->rt->ctr, FO_CTR_PARTNER_REQUESTS_AT_RECEIVE);
+		return FO_V_DROP;
+	}
+	client = fo_pkt4_client(&pkt);
+	if ((client.hlen == 0 && client.cid == NULL) || fo_serve_answer(&v, msg,
 	    fo_hash_client(client.cid, client.cid_len, client.chaddr, client.hlen), pkt.secs))
 		return FO_V_PASS;
 	fo_counter_inc(&m->rt->ctr, FO_CTR_LEFT_TO_PARTNER);

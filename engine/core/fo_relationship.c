@@ -347,6 +347,19 @@ partner_is_ip(const fo_relationship *r)
 	return inet_pton(AF_INET, r->partner_server, &a) == 1;
 }
 
+fo_ip4
+fo_relationship_partner_ip4(const fo_relationship *r)
+{
+	struct in_addr a, l;
+	fo_ip4 ip;
+
+	if (inet_pton(AF_INET, r->partner_server, &a) != 1 ||
+	    (inet_pton(AF_INET, r->local_address, &l) == 1 && l.s_addr == a.s_addr))
+		return 0;
+	ip = ntohl(a.s_addr);
+	return ip == 0 || (ip >> 24) == 127 ? 0 : ip;
+}
+
 static const char *
 partner_ip(const fo_relationship *r)
 {

@@ -170,6 +170,13 @@ unsigned fo_relationship_primary_bucket_percent(const fo_relationship *r);
  */
 unsigned fo_relationship_secondary_address_percent(const fo_relationship *r);
 
+/*
+ * The partner's IPv4 address when PartnerServer is one (host order) and is
+ * neither 0.0.0.0, a loopback address (127/8) nor local-address (a partner
+ * on this host: its address may be this server's too); 0 otherwise.
+ */
+fo_ip4 fo_relationship_partner_ip4(const fo_relationship *r);
+
 /* Read-only properties of the seed, derived from this server's view. */
 const char *fo_relationship_primary_ip(const fo_relationship *r);    /* PrimaryServerIP */
 const char *fo_relationship_secondary_ip(const fo_relationship *r);  /* SecondaryServerIP */

@@ -172,6 +172,10 @@ fo_verdict fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint1
  * that is not a failover scope, relay addresses or a client-class guard in
  * Kea's configuration; fo_engine_query (subnet4_select) decides those. A
  * drop counts in clients-left-to-partner and clients-left-at-receive.
+ * Also FO_V_DROP in NORMAL for a relayed REQUEST into such a scope whose
+ * server identifier is the partner's address (fo_relationship_partner_ip4)
+ * and not overridden by the relay (RFC 5107), which Kea would drop for it:
+ * counted in requests-for-partner-at-receive.
  */
 fo_verdict fo_engine_receive(fo_engine *eng, const uint8_t *p, size_t n);
 

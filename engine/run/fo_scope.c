@@ -68,6 +68,7 @@ static const char *const counter_names[FO_COUNTER_COUNT] = {
 	[FO_CTR_DROPPED_CLOSED] = "queries-dropped-scope-closed",
 	[FO_CTR_NAKS_WITHHELD] = "naks-withheld",
 	[FO_CTR_LEFT_AT_RECEIVE] = "clients-left-at-receive",
+	[FO_CTR_PARTNER_REQUESTS_AT_RECEIVE] = "requests-for-partner-at-receive",
 };
 
 const char *

@@ -75,8 +75,9 @@ typedef enum fo_counter {
 	FO_CTR_DROPPED_CLOSED,           /* queries-dropped-scope-closed (fo_engine_attach) */
 	FO_CTR_NAKS_WITHHELD,            /* naks-withheld */
 	FO_CTR_LEFT_AT_RECEIVE,          /* clients-left-at-receive (of LEFT_TO_PARTNER: buffer4_receive) */
+	FO_CTR_PARTNER_REQUESTS_AT_RECEIVE, /* requests-for-partner-at-receive (buffer4_receive) */
 } fo_counter;
-#define FO_COUNTER_COUNT 25
+#define FO_COUNTER_COUNT 26
 
 typedef struct fo_counters {
 	_Atomic uint64_t c[FO_COUNTER_COUNT];

@@ -34,6 +34,7 @@ enum {
 	OPT_SUBNET_SELECTION = 118,
 	OPT_END = 255,
 	RAI_LINK_SELECTION = 5,         /* RFC 3527 */
+	RAI_SERVER_ID_OVERRIDE = 11,    /* RFC 5107 */
 	CHADDR_LEN = 16,
 	SNAME_FILE_LEN = 64 + 128,
 };
@@ -50,6 +51,8 @@ relay_agent(fo_rcur *v, fo_pkt4 *out)
 			return FO_ERR_PROTO;
 		if (code == RAI_LINK_SELECTION)
 			out->link_selection = true;
+		if (code == RAI_SERVER_ID_OVERRIDE)
+			out->server_id_override = true;
 	}
 	return FO_OK;
 }
@@ -85,7 +88,7 @@ option(uint8_t code, fo_rcur *v, fo_pkt4 *out)
 		return len == 4 ? FO_OK : FO_ERR_PROTO;
 	case OPT_SERVER_ID:
 		out->server_id = true;
-		return len == 4 ? FO_OK : FO_ERR_PROTO;
+		return len == 4 ? fo_get_u32(v, &out->server_id_addr) : FO_ERR_PROTO;
 	case OPT_SUBNET_SELECTION:
 		out->subnet_selection = true;
 		return len == 4 ? FO_OK : FO_ERR_PROTO;

@@ -38,8 +38,10 @@ typedef struct fo_pkt4 {
 	                                   absent or empty */
 	uint8_t cid_len;
 	bool server_id;                 /* option 54 */
+	fo_ip4 server_id_addr;          /* its value (0 when absent) */
 	bool requested_ip;              /* option 50 */
 	bool link_selection;            /* option 82 with sub-option 5 (RFC 3527) */
+	bool server_id_override;        /* option 82 with sub-option 11 (RFC 5107) */
 	bool subnet_selection;          /* option 118 (RFC 3011) */
 } fo_pkt4;
 

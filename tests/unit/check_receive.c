@@ -15,6 +15,7 @@
 #include "fo_alloc.h"
 #include "fo_engine.h"
 #include "fo_pkt4.h"
+#include "fo_relationship.h"
 #include "fo_select.h"
 #include "fo_test_util.h"
 
@@ -461,6 +462,83 @@ START_TEST(receive_passes_everything_outside_normal)
 }
 END_TEST
 
+/* A relayed SELECTING REQUEST (option 54 = sid, 50), optionally with RAI sub-option 11. */
+static void
+selecting(pkt *k, fo_ip4 giaddr, fo_ip4 sid, bool override)
+{
+	static const uint8_t rai_override[6] = { 11, 4, 10, 0, 0, 4 };
+	uint8_t t = 3, a[4], r[4];
+
+	header(k, 6, 0, 0, giaddr, MAC);
+	opt(k, 53, 1, &t);
+	put32(a, sid);
+	opt(k, 54, 4, a);
+	put32(r, IP(10, 0, 0, 20));
+	opt(k, 50, 4, r);
+	if (override)
+		opt(k, 82, sizeof(rai_override), rai_override);
+	end(k);
+}
+
+/*
+ * A REQUEST naming the partner (192.0.2.2) as its server is dropped at receive
+ * in NORMAL (Kea drops it after its parse, for its server identifier); one
+ * naming another server, overridden by the relay (RFC 5107), not relayed,
+ * outside a failover scope or outside NORMAL goes on.
+ */
+START_TEST(receive_drops_requests_for_the_partner)
+{
+	fo_engine *eng = engine_in("\"server-type\": \"primary\"", FO_STATE_NORMAL);
+	fo_pkt4 p;
+	pkt k;
+
+	selecting(&k, IP(10, 0, 0, 4), IP(192, 0, 2, 2), false);
+	ck_assert_int_eq(fo_pkt4_parse(k.b, k.n, &p), FO_OK);
+	ck_assert(p.server_id && !p.server_id_override);
+	ck_assert_uint_eq(p.server_id_addr, IP(192, 0, 2, 2));
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_DROP);
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_DROP);
+	ck_assert_uint_eq(counter(eng, "requests-for-partner-at-receive"), 2);
+	ck_assert_uint_eq(counter(eng, "clients-left-to-partner"), 0);
+	selecting(&k, IP(10, 0, 0, 4), IP(192, 0, 2, 1), false);      /* this server */
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_PASS);
+	selecting(&k, IP(10, 0, 0, 4), IP(192, 0, 2, 2), true);       /* the relay's override */
+	ck_assert_int_eq(fo_pkt4_parse(k.b, k.n, &p), FO_OK);
+	ck_assert(p.server_id_override);
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_PASS);
+	selecting(&k, 0, IP(192, 0, 2, 2), false);                     /* not relayed */
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_PASS);
+	selecting(&k, IP(10, 1, 0, 4), IP(192, 0, 2, 2), false);       /* no failover scope */
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_PASS);
+	ck_assert_uint_eq(counter(eng, "requests-for-partner-at-receive"), 2);
+	ck_assert_int_eq(fo_engine_test_set_state(eng, "r1", FO_STATE_COMM_INTERRUPTED,
+	    FO_STATE_NOSTATE, fo_wall_at(T0), NULL, 0), FO_OK);
+	selecting(&k, IP(10, 0, 0, 4), IP(192, 0, 2, 2), false);
+	ck_assert_int_eq(fo_engine_receive(eng, k.b, k.n), FO_V_PASS);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* The partner's address is known only when partner-server is one, and not this host's. */
+START_TEST(partner_ip4_only_when_certain)
+{
+	fo_relationship r;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(r.partner_server, sizeof(r.partner_server), "192.0.2.2");
+	ck_assert_uint_eq(fo_relationship_partner_ip4(&r), IP(192, 0, 2, 2));
+	snprintf(r.local_address, sizeof(r.local_address), "192.0.2.2");
+	ck_assert_uint_eq(fo_relationship_partner_ip4(&r), 0);
+	r.local_address[0] = '\0';
+	snprintf(r.partner_server, sizeof(r.partner_server), "127.0.0.1");
+	ck_assert_uint_eq(fo_relationship_partner_ip4(&r), 0);
+	snprintf(r.partner_server, sizeof(r.partner_server), "0.0.0.0");
+	ck_assert_uint_eq(fo_relationship_partner_ip4(&r), 0);
+	snprintf(r.partner_server, sizeof(r.partner_server), "dhcp2.example.net");
+	ck_assert_uint_eq(fo_relationship_partner_ip4(&r), 0);
+}
+END_TEST
+
 static Suite *
 receive_suite(void)
 {
@@ -479,6 +557,8 @@ receive_suite(void)
 	tcase_add_test(te, receive_same_as_subnet4_select_70_secondary);
 	tcase_add_test(te, receive_same_as_subnet4_select_hot_standby_standby);
 	tcase_add_test(te, receive_passes_everything_outside_normal);
+	tcase_add_test(te, receive_drops_requests_for_the_partner);
+	tcase_add_test(tc, partner_ip4_only_when_certain);
 	suite_add_tcase(s, te);
 	return s;
 }
