@@ -148,17 +148,17 @@ outcome_text(fo_both_tx_outcome o)
 }
 
 static void
-log_outcome(fo_both *b, const change *c)
+log_outcome(fo_both *b, const change *c, const fo_both_tx *tx)
 {
 	fo_sbuf why = { 0 };
 	char *t;
 
-	if (c->tx.outcome == FO_BT_OUT_DONE) {
+	if (tx->outcome == FO_BT_OUT_DONE) {
 		fo_log(&b->host, FO_EVT_BOTH_CHANGED, FO_S(c->name),
 		    FO_S(fo_admin_op_command(c->op)), FO_S(c->local));
 		return;
 	}
-	fo_sbuf_cat(&why, outcome_text(c->tx.outcome));
+	fo_sbuf_cat(&why, outcome_text(tx->outcome));
 	fo_sbuf_cat(&why, " (the partner: ");
 	fo_sbuf_cat(&why, c->partner);
 	if (c->local[0] != '\0') {
@@ -172,7 +172,7 @@ log_outcome(fo_both *b, const change *c)
 	fo_sbuf_cat(&why, ")");
 	t = fo_sbuf_take(&why);
 	fo_log(&b->host, FO_EVT_BOTH_FAILED, FO_S(c->name), FO_S(fo_admin_op_command(c->op)),
-	    FO_S(t != NULL ? t : outcome_text(c->tx.outcome)));
+	    FO_S(t != NULL ? t : outcome_text(tx->outcome)));
 	fo_free(t);
 }
 
@@ -198,11 +198,13 @@ run_change(fo_both *b, change *c)
 		else if (act == FO_BT_ACT_SEND_UNDO)
 			snprintf(c->undo, sizeof(c->undo), "%s", text);
 		act = fo_both_tx_step(&tx, ev);
-		c->tx = tx;
+		if (act != FO_BT_ACT_FINISH)    /* the last state goes out with finished */
+			c->tx = tx;
 		pthread_mutex_unlock(&b->t.mu);
 	}
-	log_outcome(b, c);
+	log_outcome(b, c, &tx);
 	pthread_mutex_lock(&b->t.mu);
+	c->tx = tx;
 	c->finished = true;
 	fo_repl_peer_clear(&c->peer);
 	pthread_mutex_unlock(&b->t.mu);
