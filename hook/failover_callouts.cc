@@ -123,7 +123,7 @@ nak_check(CalloutHandle& handle, const Pkt4Ptr& query) {
     isc::asiolink::IOAddress addr = query->getCiaddr();
     if (addr.isV4Zero()) {
         OptionCustomPtr req = boost::dynamic_pointer_cast<OptionCustom>(
-            query->getOption(DHO_DHCP_REQUESTED_ADDRESS));
+            option_of(query, DHO_DHCP_REQUESTED_ADDRESS));
         if (!req) {
             return (0);
         }

@@ -19,10 +19,16 @@ using namespace isc::dhcp;
 
 namespace kea_failover {
 
+OptionPtr
+option_of(const Pkt4Ptr& query, uint16_t code) {
+    auto it = query->options_.find(code);
+    return (it != query->options_.end() ? it->second : OptionPtr());
+}
+
 fo_client_ref
 client_of(const Pkt4Ptr& query) {
     fo_client_ref c = {};
-    OptionPtr cid = query->getOption(DHO_DHCP_CLIENT_IDENTIFIER);
+    OptionPtr cid = option_of(query, DHO_DHCP_CLIENT_IDENTIFIER);
     if (cid && !cid->getData().empty()) {
         c.cid = cid->getData().data();
         c.cid_len = cid->getData().size();
@@ -94,8 +100,8 @@ msg_of(const Pkt4Ptr& query) {
     }
     bool broadcast = query->getLocalAddr().isV4Bcast() || query->isRelayed();
     return (fo_msg_classify(type, query->getCiaddr().toUint32(), broadcast,
-                            static_cast<bool>(query->getOption(DHO_DHCP_SERVER_IDENTIFIER)),
-                            static_cast<bool>(query->getOption(DHO_DHCP_REQUESTED_ADDRESS))));
+                            static_cast<bool>(option_of(query, DHO_DHCP_SERVER_IDENTIFIER)),
+                            static_cast<bool>(option_of(query, DHO_DHCP_REQUESTED_ADDRESS))));
 }
 
 fo_lease

@@ -17,6 +17,11 @@ extern "C" {
 
 namespace kea_failover {
 
+// A query's option as Kea parsed it, for reading only: Pkt::getOption inside a
+// callout returns a copy (Kea lets callouts change the options they retrieve),
+// an allocation and a clone for every option read.
+isc::dhcp::OptionPtr option_of(const isc::dhcp::Pkt4Ptr& query, uint16_t code);
+
 // The client of a query; points into the packet (valid while it lives).
 fo_client_ref client_of(const isc::dhcp::Pkt4Ptr& query);
 
