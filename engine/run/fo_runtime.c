@@ -45,6 +45,9 @@ fo_runtime_init(fo_runtime *rt, const fo_relationship *rel, const char *state_di
 	}
 	memcpy(rt->state_path, rt->dir, (size_t)n);
 	memcpy(rt->state_path + n, "/state", 7);
+	n = snprintf(rt->stat_prefix, sizeof(rt->stat_prefix), "failover.%s.", rel->name);
+	rt->stat_prefix_len = n < 0 ? 0 : (size_t)n < sizeof(rt->stat_prefix) ? (size_t)n :
+	    sizeof(rt->stat_prefix) - 1;
 	if (pthread_mutex_init(&rt->lock, NULL) != 0)
 		return FO_ERR_NOMEM;
 	rt->rel = rel;          /* set last: fo_runtime_fini() skips a runtime without it */
@@ -408,8 +411,13 @@ static void
 stat_set(const fo_runtime *rt, const char *leaf, int64_t v)
 {
 	char name[FO_NAME_MAX + 64];
+	size_t n = strlen(leaf);
 
-	snprintf(name, sizeof(name), "failover.%s.%s", rt->rel->name, leaf);
+	/* Every second for each statistic: the prefix is made once (fo_runtime_init). */
+	if (rt->stat_prefix_len + n >= sizeof(name))
+		return;                 /* cannot happen: leaves are short */
+	memcpy(name, rt->stat_prefix, rt->stat_prefix_len);
+	memcpy(name + rt->stat_prefix_len, leaf, n + 1);
 	rt->host->stat_set(rt->host->ctx, name, v);
 }
 

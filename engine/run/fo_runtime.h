@@ -84,6 +84,8 @@ typedef struct fo_runtime {
 	fo_mono last_mono;
 	fo_wall discontinuity;          /* counters started */
 	char dir[PATH_MAX];             /* <state-directory>/<fo_store_dirname(name)> */
+	char stat_prefix[FO_NAME_MAX + 11];   /* "failover.<name>." (Kea's statistics) */
+	size_t stat_prefix_len;
 	char state_path[PATH_MAX];
 
 	/* Replaced by fo_runtime_set_scopes() while no packet is in flight. */
