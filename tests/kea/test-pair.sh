@@ -15,6 +15,9 @@
 #    - every lease of either server appears on the other (lease4-get-all on
 #      both: same addresses, same hardware addresses) within 15 s, and each
 #      server's hook has the 1,000 bindings active;
+#    - each server dropped at buffer4_receive (requests-for-partner-at-receive)
+#      at least one REQUEST of each client the other acked: the REQUESTs that
+#      name the partner in option 54 never reach Kea's parser;
 #    - once the partner has acknowledged them (nothing pending), renewals
 #      (REQUEST with ciaddr, to the server that gave the lease) get the full
 #      valid-lifetime (7200 s) on both servers;
@@ -80,6 +83,17 @@ hook_bindings_match() {
 	[ "$(echo "$r" | jq --argjson n "$2" '.equal and .hook == $n')" = true ]
 }
 
+# requests_dropped_early NAME PARTNER: NAME dropped at buffer4_receive, before Kea's parse,
+# at least one REQUEST of each client PARTNER acked (it names PARTNER in option 54).
+requests_dropped_early() {
+	got=$(fo_fget "$1" '{"name": "rel1"}' |
+	    jq -r '.relationships[0].state.counters."requests-for-partner-at-receive" // "0"')
+	want=$(jq -s --arg p "$(eval echo "\$FO_IP_$2")" 'map(select(.acked_by == $p)) | length' \
+	    "$FO_TMP/dora.json")
+	echo "#   $1: requests-for-partner-at-receive $got, clients acked by $2 $want"
+	[ "$want" -gt 0 ] && [ "$got" -ge "$want" ]
+}
+
 part_lb() {
 	mt=$1 tag="$(fo_mt_name "$1"), load-balance"
 	fo_pair_reset
@@ -102,6 +116,8 @@ part_lb() {
 	fo_check "$tag: the partners acknowledged every update (nothing pending), <= 15 s" fo_wait_synced 15
 	fo_check "$tag: s1's hook has the $N bindings active, as its Kea leases" hook_bindings_match s1 "$N"
 	fo_check "$tag: s2's hook has the $N bindings active, as its Kea leases" hook_bindings_match s2 "$N"
+	fo_check "$tag: s1 dropped the REQUESTs naming s2 before Kea parsed them" requests_dropped_early s1 s2
+	fo_check "$tag: s2 dropped the REQUESTs naming s1 before Kea parsed them" requests_dropped_early s2 s1
 
 	fo_probe_pair renew --from "$FO_TMP/dora.json" --seed "pair-$mt" --rate 1500 --parallel 200 \
 	    --timeout 2 >"$FO_TMP/renew.json" 2>"$FO_TMP/err"
