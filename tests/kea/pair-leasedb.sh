@@ -57,7 +57,18 @@ config() {
 # client, expiring no earlier than acked_at + lease time (2 s for Kea's whole
 # seconds); each database has exactly as many active leases as clients.
 # Keeps each database's {address: expire} in $FO_TMP/exp.TAG.NAME.json.
+# Waits up to 20 s for it: an update the partner acknowledged is in its
+# journal and reaches its Kea database from Kea's IO thread's 100 ms timer
+# (docs/operation.md), a moment after fo_wait_synced saw nothing pending.
 leases_cover() {
+	_end=$(($(date +%s) + 20))
+	while ! leases_cover_now "$1" "$2" >"$FO_TMP/cover.out"; do
+		[ "$(date +%s)" -lt "$_end" ] || { cat "$FO_TMP/cover.out"; return 1; }
+		sleep 0.5
+	done
+	cat "$FO_TMP/cover.out"
+}
+leases_cover_now() {
 	_now=$(date +%s)
 	jq -s -c 'map(select(.acked != null) | {(.acked): {hw: .chaddr, until: ((.acked_at + .lease_time) | floor)}}) | add // {}' \
 	    "$1" >"$FO_TMP/want.json"
