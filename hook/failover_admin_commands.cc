@@ -7,7 +7,9 @@
 // success, 1 bad input or refused (the text names the field or gives the
 // reason), 3 unknown relationship. Without "local-only": true the change is
 // made on both partners (fo_both.h, failover_both.cc): the answer is then
-// the change's id, and failover-change-status {id} its outcome.
+// the change's id, and failover-change-status {id} its outcome. A
+// local-only change carrying time or digest is the partner's: checked
+// first (fo_engine_both_check: the digest under enable-auth).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
@@ -63,13 +65,14 @@ local_only_arg(const ConstElementPtr& args) {
 }
 
 // The members of a map as the engine's fo_kv (the strings own the text),
-// but local-only and those of `skip`.
+// but local-only, a partner's time and digest, and those of `skip`.
 struct Members {
     std::vector<std::string> keys, values;
     std::vector<fo_kv> kv;
     Members(const ConstElementPtr& map, const std::set<std::string>& skip) {
         for (auto const& m : map->mapValue()) {
-            if (skip.count(m.first) == 0 && m.first != "local-only") {
+            if (skip.count(m.first) == 0 && m.first != "local-only" && m.first != "time" &&
+                m.first != "digest") {
                 keys.push_back(m.first);
                 values.push_back(json_of(m.second));
             }
@@ -112,12 +115,42 @@ answer(CalloutHandle& handle, fo_status st, const char* msg, const std::string& 
     }
 }
 
-// The change on both partners unless local_only; true when answered (the
-// caller makes it here only, as before, when false).
+// A request from the partner carries time (and digest under enable-auth):
+// checked (fo_engine_both_check); false when refused (answered).
 bool
-on_both(CalloutHandle& handle, const fo_admin_req& req, bool local_only,
+partner_ok(CalloutHandle& handle, const fo_admin_req& req, const ConstElementPtr& args,
+           bool local_only) {
+    if (!args->get("time") && !args->get("digest")) {
+        return (true);
+    }
+    if (!local_only) {
+        throw BadArgument("time, digest: only in a partner's request, which is local-only");
+    }
+    char msg[512] = "";
+    fo_status st;
+    {
+        isc::util::MultiThreadingCriticalSection cs;    // failover-add's dry run
+        st = fo_engine_both_check(engine, &req, json_of(args).c_str(), wall_now(), msg,
+                                  sizeof(msg));
+    }
+    if (st == FO_OK) {
+        return (true);
+    }
+    reply(handle, CONTROL_RESULT_ERROR, msg[0] != '\0' ? msg : fo_status_name(st));
+    return (false);
+}
+
+// The change on both partners unless local_only; true when answered (the
+// caller makes it here only, as before, when false). A partner's request
+// is checked first.
+bool
+on_both(CalloutHandle& handle, const fo_admin_req& req, const ConstElementPtr& args,
         const std::string& name, bool show) {
+    bool local_only = local_only_arg(args);
     std::string why;
+    if (!partner_ok(handle, req, args, local_only)) {
+        return (true);
+    }
     if (local_only) {
         if (both_busy(name, why)) {
             reply(handle, CONTROL_RESULT_ERROR, why);
@@ -174,7 +207,7 @@ failover_add(CalloutHandle& handle) {
         Members own(side ? side : Element::createMap(), {});
         fo_admin_req req{FO_ADMIN_ADD, nullptr, m.kv.data(), m.kv.size(), nullptr, 0,
                          own.kv.data(), own.kv.size()};
-        if (on_both(handle, req, local_only_arg(args), name, true)) {
+        if (on_both(handle, req, args, name, true)) {
             return;
         }
         char msg[1024] = "";
@@ -194,7 +227,7 @@ failover_set(CalloutHandle& handle) {
         Members m(args, {"name"});
         fo_admin_req req{FO_ADMIN_SET, name.c_str(), m.kv.data(), m.kv.size(), nullptr, 0, nullptr,
                          0};
-        if (on_both(handle, req, local_only_arg(args), name, true)) {
+        if (on_both(handle, req, args, name, true)) {
             return;
         }
         char msg[1024] = "";
@@ -209,10 +242,10 @@ failover_set(CalloutHandle& handle) {
 int
 failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "local-only"}, true);
+        ConstElementPtr args = arguments_of(handle, {"name", "local-only", "time", "digest"}, true);
         std::string name = name_arg(args);
         fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0, nullptr, 0};
-        if (on_both(handle, req, local_only_arg(args), name, false)) {
+        if (on_both(handle, req, args, name, false)) {
             return;
         }
         char msg[1024] = "";
@@ -226,12 +259,13 @@ failover_remove(CalloutHandle& handle) {
 int
 scope_change(CalloutHandle& handle, bool add) {
     return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "local-only"}, true);
+        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "local-only", "time",
+                                                      "digest"}, true);
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scope_ids_arg(args);
         fo_admin_req req{add ? FO_ADMIN_SCOPE_ADD : FO_ADMIN_SCOPE_REMOVE, name.c_str(),
                          nullptr, 0, scopes.data(), scopes.size(), nullptr, 0};
-        if (on_both(handle, req, local_only_arg(args), name, true)) {
+        if (on_both(handle, req, args, name, true)) {
             return;
         }
         char msg[1024] = "";

@@ -2,7 +2,9 @@
  * fo_both.c - changes of a relationship on both partners (fo_both.h): the
  * dry run and the partner's arguments on Kea's main thread, the exchange
  * with the partner on a thread of its own (driving core/fo_both_tx.h), the
- * commit here back on Kea's main thread (fo_engine_both_commit).
+ * commit here back on Kea's main thread (fo_engine_both_commit); the
+ * requests signed under enable-auth (fo_signed.h), and the partner's check
+ * of one it receives (fo_engine_both_check).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <pthread.h>
@@ -10,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "fo_admin_int.h"
 #include "fo_alloc.h"
@@ -22,6 +26,7 @@
 #include "fo_mirror.h"
 #include "fo_replicate_int.h"
 #include "fo_sbuf.h"
+#include "fo_signed.h"
 #include "fo_thread.h"
 
 typedef struct change {
@@ -33,8 +38,9 @@ typedef struct change {
 	size_t n;
 	fo_ip4 *scopes;
 	size_t n_scopes;
-	fo_repl_peer peer;
-	char *body, *undo_body;         /* whole commands; may hold the secret */
+	fo_repl_peer peer;              /* its secret signs the change */
+	char undo_secret[FO_SECRET_MAX + 1];    /* signs the undo; "" unsigned */
+	char *args, *undo_args;         /* the partner's arguments; may hold the secret */
 	/* Published under the lock. */
 	fo_both_tx tx;
 	bool local_due, local_done, finished;
@@ -59,32 +65,70 @@ change_clear(change *c)
 	}
 	fo_free(c->kv);
 	fo_free(c->scopes);
-	fo_free_secret(c->body);
-	fo_free_secret(c->undo_body);
+	fo_free_secret(c->args);
+	fo_free_secret(c->undo_args);
 	fo_repl_peer_clear(&c->peer);
+	OPENSSL_cleanse(c->undo_secret, sizeof(c->undo_secret));
 	memset(c, 0, sizeof(*c));
 }
 
 /* ---- The exchange (the thread) ------------------------------------------- */
 
-/* The partner's answer to body: OK, REFUSED or NO_ANSWER; what it said in out. */
-static fo_both_tx_event
-send_to_partner(const change *c, const char *body, char *out, size_t outlen)
+/* The command that undoes op on the partner. */
+static fo_admin_op
+undo_op(fo_admin_op op)
 {
-	char *answer = NULL;
+	switch (op) {
+	case FO_ADMIN_ADD: return FO_ADMIN_REMOVE;
+	case FO_ADMIN_REMOVE: return FO_ADMIN_ADD;
+	case FO_ADMIN_SCOPE_ADD: return FO_ADMIN_SCOPE_REMOVE;
+	case FO_ADMIN_SCOPE_REMOVE: return FO_ADMIN_SCOPE_ADD;
+	case FO_ADMIN_SET: break;
+	}
+	return FO_ADMIN_SET;
+}
+
+/*
+ * The whole command of the change (or its undo): its arguments with "time"
+ * now and, when it has a secret, "digest" (fo_signed.h). NULL: out says why.
+ */
+static char *
+signed_body(const change *c, bool undo, char *out, size_t outlen)
+{
+	const char *args = undo ? c->undo_args : c->args;
+	const char *secret = undo ? c->undo_secret : c->peer.secret;
+	char *body = NULL;
+
+	if (args == NULL) {
+		fo_errf(out, outlen, "no undo can be made (this server's local-address is not set)");
+		return NULL;
+	}
+	if (fo_signed_request(secret[0] != '\0' ? secret : NULL,
+	    fo_admin_op_command(undo ? undo_op(c->op) : c->op), args, fo_wall_at(time(NULL)),
+	    &body, out, outlen) != FO_OK && out[0] == '\0')
+		fo_errf(out, outlen, "the request could not be made (out of memory)");
+	return body;
+}
+
+/* The partner's answer to the change or its undo: OK, REFUSED or NO_ANSWER; its text in out. */
+static fo_both_tx_event
+send_to_partner(const change *c, bool undo, char *out, size_t outlen)
+{
+	char *answer = NULL, *body = signed_body(c, undo, out, outlen);
 	fo_jv *v = NULL;
 	const fo_jv *e;
 	const char *text;
 	int64_t r = -1;
 	fo_both_tx_event ev = FO_BT_EV_NO_ANSWER;
 	bool sent = false;
+	fo_status st;
 
-	if (body == NULL) {
-		fo_errf(out, outlen, "no undo can be made (this server's local-address is not set)");
+	if (body == NULL)
 		return FO_BT_EV_REFUSED;
-	}
-	if (fo_repl_peer_post(&c->peer, body, FO_BOTH_TX_TIMEOUT_MS, &answer, &sent, out,
-	    outlen) != FO_OK)
+	st = fo_repl_peer_post(&c->peer, body, FO_BOTH_TX_TIMEOUT_MS, &answer, &sent, out,
+	    outlen);
+	fo_free_secret(body);
+	if (st != FO_OK)
 		return sent ? FO_BT_EV_NO_ANSWER : FO_BT_EV_NOT_SENT;
 	(void)fo_jv_parse(answer, strlen(answer), &v, NULL, 0);
 	e = fo_jv_type_of(v) == FO_JV_ARRAY ? fo_jv_at(v, 0, NULL, NULL) : v;
@@ -189,8 +233,7 @@ run_change(fo_both *b, change *c)
 		if (act == FO_BT_ACT_COMMIT_LOCAL) {
 			ev = wait_local(b, c, &tx);
 		} else {
-			ev = send_to_partner(c, act == FO_BT_ACT_SEND_CHANGE ? c->body :
-			    c->undo_body, text, sizeof(text));
+			ev = send_to_partner(c, act == FO_BT_ACT_SEND_UNDO, text, sizeof(text));
 		}
 		pthread_mutex_lock(&b->t.mu);
 		if (act == FO_BT_ACT_SEND_CHANGE)
@@ -340,35 +383,6 @@ fo_both_busy(fo_both *b, const char *name, char *msg, size_t msglen)
 
 /* ---- Starting a change (Kea's main thread) ------------------------------- */
 
-static fo_admin_op
-undo_op(fo_admin_op op)
-{
-	switch (op) {
-	case FO_ADMIN_ADD: return FO_ADMIN_REMOVE;
-	case FO_ADMIN_REMOVE: return FO_ADMIN_ADD;
-	case FO_ADMIN_SCOPE_ADD: return FO_ADMIN_SCOPE_REMOVE;
-	case FO_ADMIN_SCOPE_REMOVE: return FO_ADMIN_SCOPE_ADD;
-	case FO_ADMIN_SET: break;
-	}
-	return FO_ADMIN_SET;
-}
-
-/* {"command": cmd, "service": ["dhcp4"], "arguments": args}; NULL args: NULL. */
-static char *
-command_body(fo_admin_op op, const char *args)
-{
-	fo_sbuf b = { 0 };
-
-	if (args == NULL)
-		return NULL;
-	fo_sbuf_cat(&b, "{\"command\":\"");
-	fo_sbuf_cat(&b, fo_admin_op_command(op));
-	fo_sbuf_cat(&b, "\",\"service\":[\"dhcp4\"],\"arguments\":");
-	fo_sbuf_cat(&b, args);
-	fo_sbuf_cat(&b, "}");
-	return fo_sbuf_take(&b);
-}
-
 static char *
 scope_args(const char *name, const fo_ip4 *scopes, size_t n)
 {
@@ -465,6 +479,14 @@ add_own(char **args, const fo_kv *kv, size_t n, char *msg, size_t msglen)
 	return FO_OK;
 }
 
+/* r's shared secret into out when it has enable-auth, else "". */
+static void
+secret_of(const fo_relationship *r, char out[FO_SECRET_MAX + 1])
+{
+	snprintf(out, FO_SECRET_MAX + 1, "%s", r != NULL && r->enable_auth ? r->shared_secret :
+	    "");
+}
+
 /* The relationship of set `dry` that `cur` has not (failover-add's). */
 static const fo_relationship *
 added(const fo_relationship_set *cur, const fo_relationship_set *dry)
@@ -551,13 +573,13 @@ plan(fo_engine *eng, const fo_admin_req *req, const fo_relationship_set *dry, ch
 		goto done;
 	if (req->op == FO_ADMIN_ADD)
 		snprintf(c->name, sizeof(c->name), "%s", after->name);
+	/* Signed with the secret the partner holds before the change; the undo, after it. */
 	if ((st = fo_repl_peer_from(chan, &c->peer, msg, msglen)) != FO_OK)
 		goto done;
-	memset(c->peer.secret, 0, sizeof(c->peer.secret));  /* not signed: docs/commands.md */
-	c->body = command_body(req->op, args);
-	c->undo_body = command_body(undo_op(req->op), undo);
-	if (c->body == NULL || (undo != NULL && c->undo_body == NULL))
-		st = FO_ERR_NOMEM;
+	secret_of(req->op == FO_ADMIN_REMOVE ? before : after, c->undo_secret);
+	c->args = args;
+	c->undo_args = undo;
+	args = undo = NULL;
 done:
 	fo_free_secret(args);
 	fo_free_secret(undo);
@@ -600,6 +622,35 @@ fo_engine_both_start(fo_engine *eng, fo_both *b, const fo_admin_req *req, fo_wal
 	    "failover-change-status {\"id\": %llu} tells its outcome", (unsigned long long)*id,
 	    fo_admin_op_command(req->op), c.name, c.peer.url, (unsigned long long)*id);
 	return FO_OK;
+}
+
+/* ---- The partner's side: a request received -------------------------------- */
+
+fo_status
+fo_engine_both_check(fo_engine *eng, const fo_admin_req *req, const char *args_json,
+    fo_wall now, char *msg, size_t msglen)
+{
+	fo_relationship_set dry = { 0 };
+	const fo_relationship *r;
+	char why[256];
+	fo_status st = FO_OK;
+
+	if (eng == NULL || req == NULL || args_json == NULL)
+		return FO_ERR_INVAL;
+	if (req->op != FO_ADMIN_ADD)
+		r = fo_relationship_set_find(fo_engine_set_of(eng), req->name);
+	else if (fo_admin_apply(eng, req, now, &dry, why, sizeof(why)) == FO_OK)
+		r = added(fo_engine_set_of(eng), &dry);
+	else
+		r = NULL;               /* the change itself refuses it */
+	if (r != NULL && r->enable_auth && r->shared_secret[0] != '\0')
+		st = fo_signed_verify(r->shared_secret, fo_admin_op_command(req->op), args_json,
+		    now, FO_SIGNED_MAX_SKEW, msg, msglen);
+	if (st != FO_OK)
+		fo_log(fo_engine_host(eng), FO_EVT_BOTH_PARTNER_REFUSED, FO_S(r->name),
+		    FO_S(fo_admin_op_command(req->op)), FO_S(msg != NULL ? msg : ""));
+	fo_relationship_set_clear(&dry);
+	return st;
 }
 
 /* ---- Status ---------------------------------------------------------------- */

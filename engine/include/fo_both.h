@@ -10,7 +10,8 @@
  *    and ports swapped, this server's own leaves left out) and its undo;
  * 2. sent, on a thread of its own (never Kea's main thread), to the
  *    partner's control channel as the same command with "local-only": true
- *    (FO_BOTH_TX_TIMEOUT_MS);
+ *    and "time", signed ("digest", fo_signed.h) when the relationship has
+ *    enable-auth (FO_BOTH_TX_TIMEOUT_MS);
  * 3. committed here once the partner applied it: Kea's main thread calls
  *    fo_engine_both_commit() when fo_both_due() says so;
  * 4. a partner that refuses or does not answer: nothing is committed here;
@@ -56,6 +57,20 @@ void fo_engine_both_commit(fo_engine *eng, fo_both *b, fo_wall now);
 
 /* A change of relationship `name` runs (msg: which); local-only changes of it wait. */
 bool fo_both_busy(fo_both *b, const char *name, char *msg, size_t msglen);
+
+/*
+ * The partner's side: a request req received from the partner (a local-only
+ * change carrying "time" or "digest"; args_json its whole arguments). When
+ * the relationship has enable-auth with a shared secret, fo_signed_verify
+ * for req's command with that secret: the one it has here now (failover-add:
+ * the one the request adds, which proves the request whole, not who sent
+ * it). FO_OK without enable-auth, for an unknown relationship or an add the
+ * change itself refuses (it answers then); otherwise fo_signed_verify's
+ * status, msg naming "digest" or "time". Kea's main thread, no packet in
+ * flight (failover-add's dry run); nothing changes.
+ */
+fo_status fo_engine_both_check(fo_engine *eng, const fo_admin_req *req, const char *args_json,
+    fo_wall now, char *msg, size_t msglen);
 
 /*
  * The status of change `id` as a command's answer: *result 0 (running or

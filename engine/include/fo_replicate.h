@@ -1,60 +1,19 @@
 /*
  * fo_replicate.h - the engine side of failover-replicate (docs/commands.md):
- * the digest that authenticates a replication, its check, and the request
- * to the partner's kea-ctrl-agent.
+ * the check of a received request and the request to the partner's
+ * kea-ctrl-agent, signed as fo_signed.h says under EnableAuth.
  *
  * Public tier (the shim includes it). The Kea configuration itself (which
  * subnets, classes and option definitions, how the partner merges them) is
  * Kea data and stays in the shim (hook/failover_replicate_config.cc).
  *
- * The digest (EnableAuth): HMAC-SHA256 keyed with the relationship's shared
- * secret over the bytes
- *     "kea-failover-replicate\n" <command> "\n" <canonical arguments>
- * where <canonical arguments> is the canonical JSON text (fo_canon.h) of the
- * command's arguments without their "digest" member; the arguments carry
- * "time" (Unix seconds of the sender's clock), which the digest covers.
- * "digest" is the lowercase hex text of the 32 bytes. The receiver refuses a
- * missing or wrong digest and a time more than FO_REPLICATE_MAX_SKEW seconds
- * away from its own clock.
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #ifndef FO_REPLICATE_H
 #define FO_REPLICATE_H
 
 #include "fo_engine.h"
-
-#define FO_REPLICATE_MAX_SKEW 60         /* seconds */
-#define FO_REPLICATE_DIGEST_HEX 64       /* hex characters of a digest */
-
-/* ---- Pure functions ---------------------------------------------------- */
-
-/*
- * The digest of `args_json` (a JSON object; a "digest" member in it is left
- * out) for `command`, keyed with `secret` (NUL-terminated, not empty), into
- * hex (FO_REPLICATE_DIGEST_HEX + 1 bytes). FO_ERR_PROTO (err: the JSON
- * fault) when args_json is not a JSON object; FO_ERR_INVAL; FO_ERR_NOMEM.
- */
-fo_status fo_replicate_digest(const char *secret, const char *command, const char *args_json,
-    char hex[FO_REPLICATE_DIGEST_HEX + 1], char *err, size_t errlen);
-
-/*
- * Check the "time" and "digest" members of `args_json` for `command`:
- * FO_OK; FO_ERR_RANGE, err "time: ..." (missing, not an integer, or more
- * than max_skew seconds from now); FO_ERR_PROTO, err "digest: ..." (missing,
- * not a string, or not the digest of the arguments: compared in constant
- * time); FO_ERR_PROTO with "arguments: ..." when args_json is no JSON object.
- */
-fo_status fo_replicate_verify(const char *secret, const char *command, const char *args_json,
-    fo_wall now, int64_t max_skew, char *err, size_t errlen);
-
-/*
- * The request to send: args_json (a JSON object, without "time" and
- * "digest") with "time": now added, and "digest" when secret is not NULL,
- * wrapped as {"command": command, "service": ["dhcp4"], "arguments": ...}.
- * malloc'd into *out. FO_ERR_PROTO when args_json is not a JSON object.
- */
-fo_status fo_replicate_request(const char *secret, const char *command, const char *args_json,
-    fo_wall now, char **out, char *err, size_t errlen);
+#include "fo_signed.h"
 
 /* ---- With the engine's relationships -------------------------------------- */
 
@@ -71,15 +30,15 @@ fo_status fo_engine_replicate_target(fo_engine *eng, const char *name,
 
 /*
  * A request received for relationship `name` (the partner's side): with
- * enable-auth, fo_replicate_verify with the relationship's secret and
- * FO_REPLICATE_MAX_SKEW; without, FO_OK. FO_ERR_NOTFOUND when there is no
+ * enable-auth, fo_signed_verify with the relationship's secret and
+ * FO_SIGNED_MAX_SKEW; without, FO_OK. FO_ERR_NOTFOUND when there is no
  * relationship `name`.
  */
 fo_status fo_engine_replicate_check(fo_engine *eng, const char *name, const char *command,
     const char *args_json, fo_wall now, char *err, size_t errlen);
 
 /*
- * Send `command` with `args_json` (fo_replicate_request: signed when the
+ * Send `command` with `args_json` (fo_signed_request: signed when the
  * relationship has enable-auth) to the partner's kea-ctrl-agent at
  * partner-control-url, with partner-control-user/-password, within
  * timeout_ms (<= 0: fo_http's default). On FO_OK *answer (malloc'd) is the

@@ -19,13 +19,19 @@
 # local-only: only s1 changes. rel1 has no partner-control-url: s1 only,
 # at once, the answer says so. perfdhcp runs against s1 while a change
 # waits on a partner that never answers: s1 serves as many clients as
-# without a change, none 1 s late. remove -> gone from both. The agent's
-# password and the secret are in no answer and no log.
+# without a change, none 1 s late. enable-auth (rel2 has it): partner's
+# requests made by hand and sent straight to s2 without digest, with a wrong
+# one, one for another command or a 120 s old time are refused naming digest
+# or time and change nothing; the same signed with rel2's secret is taken;
+# s2 with another secret refuses s1's failover-set (failed, changed false);
+# a new secret set on both is signed with the old one, then only the new one
+# is taken. remove -> gone from both. The agent's password and the secrets
+# are in no answer and no log.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
-fo_need jq socat curl kea-ctrl-agent perfdhcp
+fo_need jq socat curl kea-ctrl-agent perfdhcp openssl
 fo_deadline 240
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
@@ -254,6 +260,65 @@ fo_check "failover-set rel1 (no partner-control-url): result 0 at once, says thi
     fo_says "$d/nourl.json" 0 "this server only"
 fo_check "... s1's rel1 MCLT 45" rel_is s1 rel1 '."max-client-lead-time" == 45'
 fo_check "... s2's rel1 MCLT 30" rel_is s2 rel1 '."max-client-lead-time" == 30'
+
+# ---- enable-auth: the partner's requests are signed (docs/commands.md) ----
+# sign ARGS COMMAND SECRET: ARGS with the digest fo_signed.h describes (jq -cS
+# is the canonical form of these ASCII arguments).
+sign() {
+	_cn=$(printf '%s' "$1" | jq -cS 'del(.digest)')
+	_dg=$(printf 'kea-failover-replicate\n%s\n%s' "$2" "$_cn" |
+	    openssl dgst -sha256 -hmac "$3" -r | cut -d' ' -f1)
+	printf '%s' "$1" | jq -c --arg d "$_dg" '. + {"digest": $d}'
+}
+# forged ARGS: rel2's local-only MCLT change, as the partner sends it, with time $T.
+forged() { jq -cn --argjson t "$T" --argjson m "$1" '{"name": "rel2", "max-client-lead-time": $m, "local-only": true, "time": $t}'; }
+T=$(date +%s)
+c s2 failover-set "$(forged 45)" >"$d/auth-nodigest.json"
+fo_check "enable-auth: a partner's request to s2 without digest: result 1 naming digest" \
+    fo_says "$d/auth-nodigest.json" 1 "digest: missing"
+c s2 failover-set "$(forged 45 | jq -c '. + {"digest": "0000000000000000000000000000000000000000000000000000000000000000"}')" >"$d/auth-wrong.json"
+fo_check "... with a wrong digest: result 1, digest: wrong" fo_says "$d/auth-wrong.json" 1 "digest: wrong"
+c s2 failover-set "$(sign "$(forged 45)" failover-set other-secret)" >"$d/auth-other.json"
+fo_check "... signed with another secret: result 1, digest: wrong" fo_says "$d/auth-other.json" 1 "digest: wrong"
+c s2 failover-remove "$(sign "$(forged 45 | jq -c 'del(."max-client-lead-time")')" failover-set "$SECRET")" >"$d/auth-cmd.json"
+fo_check "... signed as a failover-set, sent as failover-remove: result 1, digest: wrong" \
+    fo_says "$d/auth-cmd.json" 1 "digest: wrong"
+T=$(($(date +%s) - 120))
+c s2 failover-set "$(sign "$(forged 45)" failover-set "$SECRET")" >"$d/auth-old.json"
+fo_check "... signed, but 120 s old: result 1 naming time" fo_says "$d/auth-old.json" 1 "time: 12"
+fo_check "... none changed s2 (MCLT 30, rel2 there)" rel_is s2 rel2 '."max-client-lead-time" == 30'
+fo_check "... nor s1" rel_is s1 rel2 '."max-client-lead-time" == 30'
+fo_check "... s2 logged the refusals" fo_wait_log "$FO_LOG_s2" "FAILOVER_BOTH_PARTNER_REFUSED" 5
+T=$(date +%s)
+c s2 failover-set "$(sign "$(forged 35)" failover-set "$SECRET")" >"$d/auth-good.json"
+fo_check "... the same request signed with rel2's secret now: result 0 (these refusals were the checks')" \
+    fo_jqe '.result == 0 and .arguments.relationships[0]."max-client-lead-time" == 35' "$d/auth-good.json"
+c s2 failover-set "$(sign "$(forged 30)" failover-set "$SECRET")" >/dev/null
+c s2 failover-set '{"name": "rel2", "shared-secret": "not-the-same-secret", "local-only": true}' >"$d/auth-s2sec.json"
+fo_check "s2's rel2 given another secret (local-only, the operator's: no time, no digest)" \
+    fo_result_is "$d/auth-s2sec.json" 0
+change s1 failover-set '{"name": "rel2", "max-client-lead-time": 50}' >"$d/auth-differ.json"
+fo_check "failover-set rel2 on s1 while the secrets differ: failed, changed false, s2's reason: digest" \
+    fo_jqe '.result == 1 and .arguments.status == "failed" and .arguments.changed == false and
+        (.text | contains("the partner refused it")) and (.arguments.partner | startswith("digest: wrong"))' "$d/auth-differ.json"
+fo_check "... s1's MCLT is still 30" rel_is s1 rel2 '."max-client-lead-time" == 30'
+fo_check "... s2's too" rel_is s2 rel2 '."max-client-lead-time" == 30'
+c s2 failover-set "$(jq -cn --arg s "$SECRET" '{"name": "rel2", "shared-secret": $s, "local-only": true}')" >/dev/null
+change s1 failover-set '{"name": "rel2", "max-client-lead-time": 40}' >"$d/auth-same.json"
+fo_check "the secrets the same again: failover-set rel2 on s1 (signed): done on both" \
+    fo_jqe '.result == 0 and .arguments.status == "done" and .arguments.changed == true' "$d/auth-same.json"
+fo_check "... s1 40" rel_is s1 rel2 '."max-client-lead-time" == 40'
+fo_check "... s2 40" rel_is s2 rel2 '."max-client-lead-time" == 40'
+NEWSEC="fo-both-new-secret-$$-Vb5"
+FO_SECRETS="$FO_SECRETS $NEWSEC"
+change s1 failover-set "$(jq -cn --arg s "$NEWSEC" '{"name": "rel2", "shared-secret": $s}')" >"$d/auth-rekey.json"
+fo_check "failover-set rel2's shared-secret on s1 (signed with the old one): done on both" \
+    fo_jqe '.result == 0 and .arguments.status == "done"' "$d/auth-rekey.json"
+T=$(date +%s)
+c s2 failover-set "$(sign "$(forged 45)" failover-set "$SECRET")" >"$d/auth-oldkey.json"
+fo_check "... s2 now refuses a request signed with the old secret" fo_says "$d/auth-oldkey.json" 1 "digest: wrong"
+c s2 failover-set "$(sign "$(forged 40)" failover-set "$NEWSEC")" >"$d/auth-newkey.json"
+fo_check "... and takes one signed with the new one" fo_result_is "$d/auth-newkey.json" 0
 
 # ---- remove on both ----
 change s1 failover-remove '{"name": "rel2"}' >"$d/rm.json"

@@ -516,21 +516,21 @@ replicate_request(fo_engine *eng, char **out)
 	static const char args[] = "{\"name\": \"r1\", \"scope-id\": [\"10.0.0.0\"], \"mclt\": 60}";
 
 	(void)eng;
-	return fo_replicate_request(SECRET, "failover-set", args, fo_wall_at(T0), out, err,
+	return fo_signed_request(SECRET, "failover-set", args, fo_wall_at(T0), out, err,
 	    sizeof(err));
 }
 
 /* failover-replicate's signed request and its check, with the nth allocation failing. */
 START_TEST(alloc_fail_replicate)
 {
-	char hex[FO_REPLICATE_DIGEST_HEX + 1], signed_args[256];
+	char hex[FO_SIGNED_DIGEST_HEX + 1], signed_args[256];
 	size_t failures;
 	fo_engine *eng;
 	fo_status st;
 
 	failures = text_walk(NULL, replicate_request);
 	/* The receiving side: a failure never lets a request through. */
-	ck_assert_int_eq(fo_replicate_digest(SECRET, "failover-set",
+	ck_assert_int_eq(fo_signed_digest(SECRET, "failover-set",
 	    "{\"name\": \"r1\", \"time\": 1700000000}", hex, err, sizeof(err)), FO_OK);
 	snprintf(signed_args, sizeof(signed_args),
 	    "{\"name\": \"r1\", \"time\": 1700000000, \"digest\": \"%s\"}", hex);

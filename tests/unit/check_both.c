@@ -4,7 +4,10 @@
  * (no listener); no answer then the undo; this server failing after the
  * partner applied (the undo); one change at a time; a relationship without
  * partner-control-url and a change of this server's own leaves (here at
- * once); the dry run changes nothing.
+ * once); the dry run changes nothing. Under enable-auth: the requests signed
+ * (the change with the secret the partner holds before it, the undo with
+ * the one after), and the partner's check of a received request (no digest,
+ * a wrong one, a stale time; failover-add against the secret it adds).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
 #include <check.h>
@@ -19,6 +22,7 @@
 #include "fo_both.h"
 #include "fo_check_run.h"
 #include "fo_engine_int.h"
+#include "fo_signed.h"
 #include "fo_test_http.h"
 
 #define IP(a, b, c, d) ((fo_ip4)(a) << 24 | (fo_ip4)(b) << 16 | (fo_ip4)(c) << 8 | (fo_ip4)(d))
@@ -30,9 +34,12 @@ static const fo_pool_range pools[2] = {
 	{ IP(10, 1, 1, 0), IP(10, 1, 1, 49) },
 };
 
-/* r1 (10.0.0.0, load-balance 60, primary) whose partner's agent is port (0: no URL). */
+/*
+ * r1 (10.0.0.0, load-balance 60, primary) whose partner's agent is port (0:
+ * no URL), with the leaves of `extra` (",\"leaf\": value ...").
+ */
 static fo_engine *
-engine_at(unsigned port)
+engine_with(unsigned port, const char *extra)
 {
 	fo_subnet sn[2];
 	fo_engine *eng = NULL;
@@ -44,7 +51,7 @@ engine_at(unsigned port)
 	snprintf(params, sizeof(params), "{\"state-directory\": \"%s\", \"relationships\": ["
 	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"local-address\": \"10.9.0.1\","
 	    "  \"server-type\": \"primary\", \"load-balance-percent\": 60,"
-	    "  \"scope-id\": [\"10.0.0.0\"]%s}]}", dir, url);
+	    "  \"scope-id\": [\"10.0.0.0\"]%s%s}]}", dir, url, extra);
 	ck_assert_msg(fo_engine_create(&eng, params, NULL, err, sizeof(err)) == FO_OK, "%s", err);
 	memset(sn, 0, sizeof(sn));
 	for (int i = 0; i < 2; i++) {
@@ -56,6 +63,12 @@ engine_at(unsigned port)
 	}
 	ck_assert_msg(fo_engine_attach(eng, sn, 2, NOW, err, sizeof(err)) == FO_OK, "%s", err);
 	return eng;
+}
+
+static fo_engine *
+engine_at(unsigned port)
+{
+	return engine_with(port, "");
 }
 
 static void
@@ -180,9 +193,10 @@ START_TEST(set_on_both)
 	ck_assert_str_eq(r.text, "change 1 (failover-set of relationship 'r1'): changed on both");
 	ck_assert_ptr_nonnull(strstr(r.args, "\"status\":\"done\",\"changed\":true,"
 	    "\"partner\":\"changed there\""));
-	/* the partner got its side: 100 - 70, local-only, no signature */
+	/* the partner got its side: 100 - 70, local-only, the time, no signature */
 	ck_assert_ptr_nonnull(strstr(r.s.request, "{\"command\":\"failover-set\",\"service\":"
-	    "[\"dhcp4\"],\"arguments\":{\"name\":\"r1\",\"load-balance-percent\":30,"
+	    "[\"dhcp4\"],\"arguments\":{\"time\":"));
+	ck_assert_ptr_nonnull(strstr(r.s.request, ",\"name\":\"r1\",\"load-balance-percent\":30,"
 	    "\"local-only\":true}}"));
 	ck_assert_ptr_null(strstr(r.s.request, "digest"));
 	ck_assert_uint_eq(fo_relationship_set_find(fo_engine_set_of(r.eng), "r1")->
@@ -258,7 +272,7 @@ START_TEST(no_answer_then_undo)
 	ck_assert_msg(strstr(r.text, "it had made the change and undid it") != NULL, "%s", r.text);
 	/* the undo sets the partner's MCLT back to its default */
 	ck_assert_ptr_nonnull(strstr(strstr(r.s.request, "\"max-client-lead-time\":900"),
-	    "\"arguments\":{\"name\":\"r1\",\"max-client-lead-time\":3600,\"local-only\":true}"));
+	    ",\"name\":\"r1\",\"max-client-lead-time\":3600,\"local-only\":true}"));
 	ck_assert_ptr_nonnull(strstr(r.args, "\"changed\":false"));
 	ck_assert_uint_eq(mclt_of(r.eng, "r1"), FO_DEFAULT_MCLT);
 	run_free(&r);
@@ -299,7 +313,8 @@ START_TEST(local_failure_is_undone)
 	ck_assert_ptr_nonnull(strstr(r.args, "\"status\":\"failed\",\"changed\":false"));
 	ck_assert_ptr_nonnull(strstr(r.args, "\"undo\":\"removed there\""));
 	ck_assert_ptr_nonnull(strstr(r.s.request, "\"command\":\"failover-remove\",\"service\":"
-	    "[\"dhcp4\"],\"arguments\":{\"name\":\"r2\",\"local-only\":true}"));
+	    "[\"dhcp4\"],\"arguments\":{\"time\":"));
+	ck_assert_ptr_nonnull(strstr(r.s.request, ",\"name\":\"r2\",\"local-only\":true}"));
 	/* the partner's side of the add: mirrored, without this server's own leaves */
 	ck_assert_ptr_nonnull(strstr(r.s.request, "\"partner-server\":\"10.9.0.1\","
 	    "\"partner-port\":6471,\"local-address\":\"10.9.0.3\",\"local-port\":647,"));
@@ -401,6 +416,166 @@ START_TEST(one_at_a_time_and_here_only)
 }
 END_TEST
 
+/* The arguments of the nth (0: first) request the agent got, into out. */
+static void
+sent_args(const char *requests, int nth, char *out, size_t outlen)
+{
+	const char *a = requests, *end;
+
+	for (int i = 0; i <= nth; i++) {
+		ck_assert_ptr_nonnull(a = strstr(a, "\"arguments\":"));
+		a += strlen("\"arguments\":");
+	}
+	end = strstr(a, "POST ");
+	end = end != NULL ? end : a + strlen(a);
+	ck_assert_ptr_eq(end[-1] == '}' ? end : NULL, end);
+	ck_assert_int_lt(snprintf(out, outlen, "%.*s", (int)(end - 1 - a), a), (int)outlen);
+}
+
+/* args of command verify with secret `good`, not with `bad`. */
+static void
+signed_by(const char *args, const char *command, const char *good, const char *bad,
+    fo_wall now)
+{
+	char err[256] = "";
+
+	ck_assert_msg(fo_signed_verify(good, command, args, now, 60, err, sizeof(err)) == FO_OK,
+	    "%s: %s", err, args);
+	ck_assert_int_eq(fo_signed_verify(bad, command, args, now, 60, err, sizeof(err)),
+	    FO_ERR_PROTO);
+}
+
+START_TEST(signed_with_the_partners_secret)
+{
+	static const char *const body[] = { NULL, "[{\"result\":0,\"text\":\"undone\"}]" };
+	static const fo_kv secret[] = { { "shared-secret", "\"new-secret\"" } };
+	char args[2048], err[256];
+	fo_wall now;
+	run r;
+
+	memset(&r, 0, sizeof(r));
+	script_of(r.buf, body, r.script, 2);
+	ck_assert_int_eq(test_server_script(&r.s, r.script, 2), 0);
+	r.eng = engine_with(r.s.port, ", \"enable-auth\": true, \"shared-secret\": \"old-secret\"");
+	ck_assert_int_eq(fo_both_create(&r.b, NULL), FO_OK);
+	ck_assert_msg(fo_engine_both_start(r.eng, r.b, &(fo_admin_req){ FO_ADMIN_SET, "r1", secret,
+	    1, NULL, 0, NULL, 0 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
+	run_end(&r);            /* no answer, then the undo */
+	now = fo_wall_at(time(NULL));
+	ck_assert_int_eq(r.result, 1);
+	/* the change: signed with the secret the partner holds before it */
+	sent_args(r.s.request, 0, args, sizeof(args));
+	ck_assert_ptr_nonnull(strstr(args, "\"digest\":\""));
+	signed_by(args, "failover-set", "old-secret", "new-secret", now);
+	ck_assert_int_eq(fo_signed_verify("old-secret", "failover-remove", args, now, 60, err,
+	    sizeof(err)), FO_ERR_PROTO);
+	/* the undo: with the one it holds after the change */
+	sent_args(r.s.request, 1, args, sizeof(args));
+	ck_assert_ptr_nonnull(strstr(args, "\"shared-secret\":\"old-secret\""));
+	signed_by(args, "failover-set", "new-secret", "old-secret", now);
+	ck_assert_str_eq(fo_relationship_set_find(fo_engine_set_of(r.eng), "r1")->shared_secret,
+	    "old-secret");
+	run_free(&r);
+}
+END_TEST
+
+/* fo_engine_both_check of args signed with secret (NULL: time only) at t. */
+static fo_status
+check_signed(fo_engine *eng, const fo_admin_req *req, const char *secret, const char *args,
+    int64_t t, fo_wall now, char *msg, size_t msglen)
+{
+	char *body = NULL, sent[2048];
+	fo_status st;
+
+	ck_assert_int_eq(fo_signed_request(secret, fo_admin_op_command(req->op), args,
+	    fo_wall_at(t), &body, msg, msglen), FO_OK);
+	sent_args(body, 0, sent, sizeof(sent));
+	free(body);
+	msg[0] = '\0';
+	st = fo_engine_both_check(eng, req, sent, now, msg, msglen);
+	return st;
+}
+
+START_TEST(partner_checks_the_digest)
+{
+	static const char set_args[] = "{\"name\":\"r1\",\"max-client-lead-time\":900,"
+	    "\"local-only\":true}";
+	static const fo_kv r2[] = { { "name", "\"r2\"" }, { "partner-server", "\"10.9.0.3\"" },
+		{ "local-address", "\"10.9.0.1\"" }, { "server-type", "\"secondary\"" },
+		{ "scope-id", "[\"10.1.0.0\"]" }, { "enable-auth", "true" },
+		{ "shared-secret", "\"r2-secret\"" } };
+	static const char add_args[] = "{\"name\":\"r2\",\"partner-server\":\"10.9.0.3\","
+	    "\"local-address\":\"10.9.0.1\",\"server-type\":\"secondary\",\"scope-id\":"
+	    "[\"10.1.0.0\"],\"enable-auth\":true,\"shared-secret\":\"r2-secret\","
+	    "\"local-only\":true}";
+	fo_admin_req add = { FO_ADMIN_ADD, NULL, r2, 7, NULL, 0, NULL, 0 };
+	fo_engine *eng = engine_with(0, ", \"enable-auth\": true, \"shared-secret\": \"s3cret\"");
+	fo_engine *plain;
+	char msg[512], keep[sizeof(dir)];
+
+	/* signed with r1's secret, within 60 s: accepted */
+	ck_assert_msg(check_signed(eng, &set900, "s3cret", set_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_int_eq(check_signed(eng, &set900, "s3cret", set_args, 1000, fo_wall_at(940),
+	    msg, sizeof(msg)), FO_OK);
+	/* no digest, another secret, a stale or future time: refused, naming the member */
+	ck_assert_int_eq(check_signed(eng, &set900, NULL, set_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_PROTO);
+	ck_assert_msg(strncmp(msg, "digest: missing", 15) == 0, "%s", msg);
+	ck_assert_int_eq(check_signed(eng, &set900, "other", set_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_PROTO);
+	ck_assert_msg(strncmp(msg, "digest: wrong", 13) == 0, "%s", msg);
+	ck_assert_int_eq(check_signed(eng, &set900, "s3cret", set_args, 1000, fo_wall_at(1061),
+	    msg, sizeof(msg)), FO_ERR_RANGE);
+	ck_assert_msg(strncmp(msg, "time: 61 s away", 15) == 0, "%s", msg);
+	ck_assert_int_eq(check_signed(eng, &set900, "s3cret", set_args, 1000, fo_wall_at(939),
+	    msg, sizeof(msg)), FO_ERR_RANGE);
+	/* failover-remove signed as such: accepted; a bad digest, or one made for another
+	 * command (the command is in the digest): refused */
+	ck_assert_int_eq(check_signed(eng, &(fo_admin_req){ FO_ADMIN_REMOVE, "r1", NULL, 0, NULL,
+	    0, NULL, 0 }, "s3cret", set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_both_check(eng, &(fo_admin_req){ FO_ADMIN_REMOVE, "r1", NULL,
+	    0, NULL, 0, NULL, 0 }, "{\"time\":1000,\"digest\":\"00\"}", fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_PROTO);
+	{
+		char *body = NULL, sent[2048];
+
+		ck_assert_int_eq(fo_signed_request("s3cret", "failover-set", set_args,
+		    fo_wall_at(1000), &body, msg, sizeof(msg)), FO_OK);
+		sent_args(body, 0, sent, sizeof(sent));
+		free(body);
+		ck_assert_int_eq(fo_engine_both_check(eng, &(fo_admin_req){ FO_ADMIN_SCOPE_ADD, "r1",
+		    NULL, 0, NULL, 0, NULL, 0 }, sent, fo_wall_at(1001), msg, sizeof(msg)),
+		    FO_ERR_PROTO);
+	}
+	/* the check changed nothing */
+	ck_assert_uint_eq(mclt_of(eng, "r1"), FO_DEFAULT_MCLT);
+	/* failover-add: checked with the secret it adds */
+	ck_assert_msg(check_signed(eng, &add, "r2-secret", add_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_int_eq(check_signed(eng, &add, "s3cret", add_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_PROTO);
+	ck_assert_int_eq(check_signed(eng, &add, NULL, add_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_ERR_PROTO);
+	ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(eng), "r2"));
+	/* unknown relationship: the change itself answers */
+	ck_assert_int_eq(check_signed(eng, &(fo_admin_req){ FO_ADMIN_SET, "nope", mclt900, 1, NULL,
+	    0, NULL, 0 }, NULL, set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_both_check(NULL, &set900, "{}", NOW, msg, sizeof(msg)),
+	    FO_ERR_INVAL);
+	/* without enable-auth: the time alone does */
+	snprintf(keep, sizeof(keep), "%s", dir);
+	ck_assert_int_lt(snprintf(dir, sizeof(dir), "%.200s/plain", keep), (int)sizeof(dir));
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	plain = engine_at(0);
+	snprintf(dir, sizeof(dir), "%s", keep);
+	ck_assert_int_eq(check_signed(plain, &set900, NULL, set_args, 1000, fo_wall_at(1001), msg,
+	    sizeof(msg)), FO_OK);
+	fo_engine_destroy(plain);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -415,6 +590,8 @@ main(void)
 	tcase_add_test(tc, no_answer_then_undo);
 	tcase_add_test(tc, local_failure_is_undone);
 	tcase_add_test(tc, one_at_a_time_and_here_only);
+	tcase_add_test(tc, signed_with_the_partners_secret);
+	tcase_add_test(tc, partner_checks_the_digest);
 	suite_add_tcase(s, tc);
 	return fo_check_run(s);
 }

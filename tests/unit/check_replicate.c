@@ -154,28 +154,28 @@ static const char args_kea[] = "{ \"relationship\": \"rel1\", \"subnet4\": [ { \
 
 START_TEST(test_digest_known_answer)
 {
-	char hex[FO_REPLICATE_DIGEST_HEX + 1], err[128];
+	char hex[FO_SIGNED_DIGEST_HEX + 1], err[128];
 
 	/* Python: hmac.new(b"s3cret-k3y", b"kea-failover-replicate\nfailover-replicate-apply\n"
 	 * + canonical, hashlib.sha256).hexdigest() */
-	ck_assert_int_eq(fo_replicate_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
 	ck_assert_str_eq(hex, "8af01d993fa2e7053de1ec646610100e030921d0d975b06c8dde05677020cb4f");
 	/* The same data in another order and spacing, with a digest member: same digest. */
-	ck_assert_int_eq(fo_replicate_digest(SECRET, APPLY, "{\"time\":1700000000,\"digest\":"
+	ck_assert_int_eq(fo_signed_digest(SECRET, APPLY, "{\"time\":1700000000,\"digest\":"
 	    "\"x\",\"subnet4\":[{\"subnet\":\"10.0.0.0/16\",\"id\":1}],\"relationship\":\"rel1\"}",
 	    hex, err, sizeof(err)), FO_OK);
 	ck_assert_str_eq(hex, "8af01d993fa2e7053de1ec646610100e030921d0d975b06c8dde05677020cb4f");
 	/* Another command, secret or value: another digest. */
-	ck_assert_int_eq(fo_replicate_digest(SECRET, "failover-replicate-commit", args_kea, hex,
+	ck_assert_int_eq(fo_signed_digest(SECRET, "failover-replicate-commit", args_kea, hex,
 	    err, sizeof(err)), FO_OK);
 	ck_assert_str_ne(hex, "8af01d993fa2e7053de1ec646610100e030921d0d975b06c8dde05677020cb4f");
-	ck_assert_int_eq(fo_replicate_digest("other", APPLY, args_kea, hex, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_digest("other", APPLY, args_kea, hex, err, sizeof(err)),
 	    FO_OK);
 	ck_assert_str_ne(hex, "8af01d993fa2e7053de1ec646610100e030921d0d975b06c8dde05677020cb4f");
-	ck_assert_int_eq(fo_replicate_digest(SECRET, APPLY, "[1]", hex, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_digest(SECRET, APPLY, "[1]", hex, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	ck_assert_ptr_nonnull(strstr(err, "arguments: must be a map"));
-	ck_assert_int_eq(fo_replicate_digest("", APPLY, args_kea, hex, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_digest("", APPLY, args_kea, hex, err, sizeof(err)),
 	    FO_ERR_INVAL);
 }
 END_TEST
@@ -190,46 +190,46 @@ signed_args(char *out, size_t len, const char *hex, long long t)
 
 START_TEST(test_verify)
 {
-	char hex[FO_REPLICATE_DIGEST_HEX + 1], args[512], err[256];
+	char hex[FO_SIGNED_DIGEST_HEX + 1], args[512], err[256];
 	fo_wall now = fo_wall_at(1700000000);
 
-	ck_assert_int_eq(fo_replicate_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
 	signed_args(args, sizeof(args), hex, 1700000000);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)), FO_OK);
 	/* 60 s either way is still fine; 61 is not. */
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, fo_wall_at(1700000060), 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, fo_wall_at(1700000060), 60, err,
 	    sizeof(err)), FO_OK);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, fo_wall_at(1699999940), 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, fo_wall_at(1699999940), 60, err,
 	    sizeof(err)), FO_OK);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, fo_wall_at(1700000061), 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, fo_wall_at(1700000061), 60, err,
 	    sizeof(err)), FO_ERR_RANGE);
 	ck_assert_msg(strstr(err, "time: 61 s away") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, fo_wall_at(1699999939), 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, fo_wall_at(1699999939), 60, err,
 	    sizeof(err)), FO_ERR_RANGE);
 	/* Wrong secret, other command, a changed value, a changed time: wrong digest. */
-	ck_assert_int_eq(fo_replicate_verify("other", APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify("other", APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	ck_assert_msg(strstr(err, "digest: wrong") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, "failover-replicate-commit", args, now, 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, "failover-replicate-commit", args, now, 60, err,
 	    sizeof(err)), FO_ERR_PROTO);
 	signed_args(args, sizeof(args), hex, 1700000001);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	snprintf(args, sizeof(args), "{\"relationship\":\"rel2\",\"subnet4\":[{\"id\":1,\"subnet\":"
 	    "\"10.0.0.0/16\"}],\"time\":1700000000,\"digest\":\"%s\"}", hex);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	/* A digest of another length, in upper case, or not a string. */
 	hex[0] = hex[0] == 'a' ? 'b' : 'a';
 	signed_args(args, sizeof(args), hex, 1700000000);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	signed_args(args, sizeof(args), "8af0", 1700000000);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	signed_args(args, sizeof(args),
 	    "8AF01D993FA2E7053DE1EC646610100E030921D0D975B06C8DDE05677020CB4F", 1700000000);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 }
 END_TEST
@@ -239,19 +239,19 @@ START_TEST(test_verify_missing)
 	char err[256];
 	fo_wall now = fo_wall_at(1700000000);
 
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args_kea, now, 60, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args_kea, now, 60, err, sizeof(err)),
 	    FO_ERR_PROTO);
 	ck_assert_msg(strstr(err, "digest: missing") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, "{\"digest\":\"ab\"}", now, 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, "{\"digest\":\"ab\"}", now, 60, err,
 	    sizeof(err)), FO_ERR_RANGE);
 	ck_assert_msg(strstr(err, "time: missing") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, "{\"time\":\"1700000000\",\"digest\":"
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, "{\"time\":\"1700000000\",\"digest\":"
 	    "\"ab\"}", now, 60, err, sizeof(err)), FO_ERR_RANGE);
 	ck_assert_msg(strstr(err, "time: must be an integer") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, "{\"time\":1700000000,\"digest\":7}",
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, "{\"time\":1700000000,\"digest\":7}",
 	    now, 60, err, sizeof(err)), FO_ERR_PROTO);
 	ck_assert_msg(strstr(err, "digest: must be a string") != NULL, "%s", err);
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, "{\"time\":", now, 60, err,
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, "{\"time\":", now, 60, err,
 	    sizeof(err)), FO_ERR_PROTO);
 	ck_assert_msg(strstr(err, "arguments: not JSON") != NULL, "%s", err);
 }
@@ -263,7 +263,7 @@ START_TEST(test_request)
 	fo_jv *v = NULL;
 	fo_wall now = fo_wall_at(1700000000);
 
-	ck_assert_int_eq(fo_replicate_request(SECRET, APPLY, "{ \"relationship\": \"rel1\" }", now,
+	ck_assert_int_eq(fo_signed_request(SECRET, APPLY, "{ \"relationship\": \"rel1\" }", now,
 	    &req, err, sizeof(err)), FO_OK);
 	ck_assert_int_eq(fo_jv_parse(req, strlen(req), &v, err, sizeof(err)), FO_OK);
 	ck_assert_str_eq(fo_jv_string(fo_jv_get(v, "command"), NULL), APPLY);
@@ -271,16 +271,16 @@ START_TEST(test_request)
 	/* Time and digest were added, and the digest checks. */
 	ck_assert_ptr_nonnull(strstr(args, "\"time\":1700000000"));
 	ck_assert_ptr_nonnull(strstr(args, "\"digest\":\""));
-	ck_assert_int_eq(fo_replicate_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_verify(SECRET, APPLY, args, now, 60, err, sizeof(err)), FO_OK);
 	free(args);
 	fo_jv_free(v);
 	free(req);
 	/* Without a secret: a time, no digest; an empty object works too. */
-	ck_assert_int_eq(fo_replicate_request(NULL, APPLY, "{}", now, &req, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_request(NULL, APPLY, "{}", now, &req, err, sizeof(err)), FO_OK);
 	ck_assert_str_eq(req, "{\"command\":\"failover-replicate-apply\",\"service\":[\"dhcp4\"],"
 	    "\"arguments\":{\"time\":1700000000}}");
 	free(req);
-	ck_assert_int_eq(fo_replicate_request(NULL, APPLY, "[]", now, &req, err, sizeof(err)),
+	ck_assert_int_eq(fo_signed_request(NULL, APPLY, "[]", now, &req, err, sizeof(err)),
 	    FO_ERR_PROTO);
 }
 END_TEST
@@ -417,12 +417,12 @@ END_TEST
 START_TEST(test_engine_check)
 {
 	fo_engine *eng = NULL;
-	char err[512] = "", hex[FO_REPLICATE_DIGEST_HEX + 1], args[512];
+	char err[512] = "", hex[FO_SIGNED_DIGEST_HEX + 1], args[512];
 	fo_wall now = fo_wall_at(1700000000);
 
 	ck_assert_msg(make_engine(&eng, ", \"enable-auth\": true, \"shared-secret\": \"" SECRET "\"",
 	    err, sizeof(err)) == FO_OK, "%s", err);
-	ck_assert_int_eq(fo_replicate_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
+	ck_assert_int_eq(fo_signed_digest(SECRET, APPLY, args_kea, hex, err, sizeof(err)), FO_OK);
 	signed_args(args, sizeof(args), hex, 1700000000);
 	ck_assert_int_eq(fo_engine_replicate_check(eng, "rel1", APPLY, args, now, err, sizeof(err)),
 	    FO_OK);
