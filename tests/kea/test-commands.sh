@@ -50,6 +50,15 @@ logged() {
 	grep -E 'FAILOVER_|HOOKS_LIBRARY' "$1" | head -12 | cut -c1-300 | sed 's/^/#     /'
 	return 1
 }
+# agent_answer_with FILE FILTER: answer_with, for an answer through
+# kea-ctrl-agent; when not, also how long it took and the ends of the logs.
+agent_answer_with() {
+	answer_with "$@" && return 0
+	echo "#   answered after $(($(date +%s) - t0)) s; agent.log, then kea-dhcp4's commands and hook lines:"
+	tail -4 "$FO_TMP/s1/agent.log" | cut -c1-250 | sed 's/^/#     /'
+	grep -E 'COMMAND_|FAILOVER_' "$FO_LOG_s1" | tail -8 | cut -c1-250 | sed 's/^/#     /'
+	return 1
+}
 file_mode_600() { [ "$(stat -c %a "$1" 2>/dev/null)" = 600 ]; }
 state_is() { fo_jqe --arg s "$3" '.arguments.relationships[] | select(.name == "'"$2"'") | .state.state == $s' "$1"; }
 
@@ -199,10 +208,11 @@ run() {
 
 	# Through kea-ctrl-agent and kea-shell.
 	if fo_agent_start s1 "$PORT"; then
+		t0=$(date +%s)
 		fo_agent_cmd s1 '{"command": "failover-set", "service": ["dhcp4"], "arguments": {"name": "rel2", "max-response-delay": 30}}' |
 		    tee -a "$OUT" >"$d/agent-set.json"
 		fo_check "$tag: agent: failover-set rel2 max-response-delay 30: result 0" \
-		    answer_with "$d/agent-set.json" '.relationships[0]["max-response-delay"] == 30'
+		    agent_answer_with "$d/agent-set.json" '.relationships[0]["max-response-delay"] == 30'
 		fo_agent_cmd s1 '{"command": "failover-remove", "service": ["dhcp4"], "arguments": {"name": "nope"}}' |
 		    tee -a "$OUT" >"$d/agent-rm-unknown.json"
 		fo_check "$tag: agent: failover-remove unknown: result 3" fo_jqe '.[0].result == 3' "$d/agent-rm-unknown.json"
