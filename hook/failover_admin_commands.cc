@@ -195,7 +195,13 @@ failover_add(CalloutHandle& handle) {
     return (guarded(handle, "failover-add", [&]() {
         ConstElementPtr args = arguments_of(handle, {}, true);
         std::string name = name_arg(args);
-        Members m(args, {"partner-side"});
+        Members m(args, {"partner-side", "restore-state"});
+        ConstElementPtr restore = args->get("restore-state");
+        if (restore && (restore->getType() != Element::boolean || !args->get("time") ||
+                        !local_only_arg(args))) {
+            throw BadArgument("restore-state: only in the partner's undo of a failover-remove "
+                              "(a boolean, with local-only and time)");
+        }
         ConstElementPtr side = args->get("partner-side");
         if (side && side->getType() != Element::map) {
             throw BadArgument("partner-side: must be a map (the partner's own leaves: "
@@ -206,14 +212,13 @@ failover_add(CalloutHandle& handle) {
         }
         Members own(side ? side : Element::createMap(), {});
         fo_admin_req req{FO_ADMIN_ADD, nullptr, m.kv.data(), m.kv.size(), nullptr, 0,
-                         own.kv.data(), own.kv.size()};
+                         own.kv.data(), own.kv.size(), restore && restore->boolValue()};
         if (on_both(handle, req, args, name, true)) {
             return;
         }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
-        fo_status st = fo_engine_admin_add(engine, m.kv.data(), m.kv.size(), wall_now(),
-                                           msg, sizeof(msg));
+        fo_status st = fo_engine_admin(engine, &req, wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, true);
     }));
 }
@@ -226,7 +231,7 @@ failover_set(CalloutHandle& handle) {
         std::string name = name_arg(args);
         Members m(args, {"name"});
         fo_admin_req req{FO_ADMIN_SET, name.c_str(), m.kv.data(), m.kv.size(), nullptr, 0, nullptr,
-                         0};
+                         0, false};
         if (on_both(handle, req, args, name, true)) {
             return;
         }
@@ -244,7 +249,8 @@ failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
         ConstElementPtr args = arguments_of(handle, {"name", "local-only", "time", "digest"}, true);
         std::string name = name_arg(args);
-        fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0, nullptr, 0};
+        fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0, nullptr, 0,
+                         false};
         if (on_both(handle, req, args, name, false)) {
             return;
         }
@@ -264,7 +270,7 @@ scope_change(CalloutHandle& handle, bool add) {
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scope_ids_arg(args);
         fo_admin_req req{add ? FO_ADMIN_SCOPE_ADD : FO_ADMIN_SCOPE_REMOVE, name.c_str(),
-                         nullptr, 0, scopes.data(), scopes.size(), nullptr, 0};
+                         nullptr, 0, scopes.data(), scopes.size(), nullptr, 0, false};
         if (on_both(handle, req, args, name, true)) {
             return;
         }

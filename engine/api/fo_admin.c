@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "fo_admin.h"
@@ -191,6 +192,41 @@ set_aside(fo_engine *eng, const char *path, fo_wall now)
 		fo_log(fo_engine_host(eng), FO_EVT_STATE_SET_ASIDE, FO_S(path), FO_S(to));
 }
 
+/*
+ * The newest state of `dir` set aside (set_aside) at most
+ * FO_ADMIN_RESTORE_WINDOW seconds before now, into from; false: none.
+ */
+static bool
+newest_aside(const char *dir, fo_wall now, char *from, size_t len)
+{
+	const char *base = strrchr(dir, '/');
+	char parent[PATH_MAX], prefix[PATH_MAX];
+	int64_t best = -1;
+	struct dirent *e;
+	DIR *d;
+
+	if (base == NULL)
+		return false;
+	snprintf(parent, sizeof(parent), "%.*s", (int)(base - dir), dir);
+	snprintf(prefix, sizeof(prefix), "%s.removed-", base + 1);
+	if ((d = opendir(parent)) == NULL)
+		return false;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long long t;
+
+		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		t = strtoll(e->d_name + strlen(prefix), &end, 10);
+		if (*end == '\0' && t <= now.sec && now.sec - t <= FO_ADMIN_RESTORE_WINDOW &&
+		    t > best)
+			best = t;
+	}
+	closedir(d);
+	return best >= 0 && snprintf(from, len, "%s.removed-%lld", dir, (long long)best) <
+	    (int)len;
+}
+
 static void
 rel_dir(const fo_relationship_set *set, const char *name, char *out, size_t len)
 {
@@ -206,11 +242,12 @@ rel_dir(const fo_relationship_set *set, const char *name, char *out, size_t len)
 }
 
 static fo_status
-admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now, fo_relationship_set *dry,
-    char *msg, size_t msglen)
+admin_add(fo_engine *eng, const fo_kv *kv, size_t n, bool restore, fo_wall now,
+    fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
-	char name[FO_NAME_MAX * 4 + 1], dir[PATH_MAX];
+	char name[FO_NAME_MAX * 4 + 1], dir[PATH_MAX], from[PATH_MAX + 40];
+	bool restored = false;
 	ssize_t ni = -1;
 	size_t m;
 	fo_relfile_entry *es;
@@ -250,8 +287,14 @@ admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now, fo_relationshi
 	rel_dir(cur, name, dir, sizeof(dir));
 	if (dry == NULL && stat(dir, &sb) == 0)
 		set_aside(eng, dir, now);
+	else if (dry == NULL && restore && newest_aside(dir, now, from, sizeof(from)))
+		restored = rename(from, dir) == 0;
 	st = commit(eng, es, m + 1, now, dry, msg, msglen);
 	fo_relfile_entries_free(es, m + 1);
+	if (restored && st != FO_OK)
+		(void)rename(dir, from);        /* aside again, as it was */
+	else if (restored)
+		fo_log(fo_engine_host(eng), FO_EVT_STATE_RESTORED, FO_S(from), FO_S(dir));
 	if (st == FO_OK && dry == NULL) {
 		const fo_relationship *r = fo_relationship_set_find(fo_engine_set_of(eng), name);
 
@@ -475,7 +518,7 @@ fo_status
 fo_engine_admin_add(fo_engine *eng, const fo_kv *kv, size_t n, fo_wall now,
     char *msg, size_t msglen)
 {
-	return admin_add(eng, kv, n, now, NULL, msg, msglen);
+	return admin_add(eng, kv, n, false, now, NULL, msg, msglen);
 }
 
 fo_status
@@ -512,6 +555,12 @@ fo_admin_op_command(fo_admin_op op)
 }
 
 fo_status
+fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg, size_t msglen)
+{
+	return fo_admin_apply(eng, req, now, NULL, msg, msglen);
+}
+
+fo_status
 fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relationship_set *dry,
     char *msg, size_t msglen)
 {
@@ -519,7 +568,7 @@ fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relation
 		return FO_ERR_INVAL;
 	switch (req->op) {
 	case FO_ADMIN_ADD:
-		return admin_add(eng, req->kv, req->n, now, dry, msg, msglen);
+		return admin_add(eng, req->kv, req->n, req->restore_state, now, dry, msg, msglen);
 	case FO_ADMIN_SET:
 		return admin_set(eng, req->name, req->kv, req->n, now, dry, msg, msglen);
 	case FO_ADMIN_REMOVE:

@@ -348,7 +348,8 @@ fo_engine_both_commit(fo_engine *eng, fo_both *b, fo_wall now)
 		pthread_mutex_unlock(&b->t.mu);
 		return;
 	}
-	req = (fo_admin_req){ c->op, c->name, c->kv, c->n, c->scopes, c->n_scopes, NULL, 0 };
+	req = (fo_admin_req){ c->op, c->name, c->kv, c->n, c->scopes, c->n_scopes, NULL, 0,
+	    false };
 	pthread_mutex_unlock(&b->t.mu);
 	/* The thread waits: the request is not touched meanwhile. */
 	st = fo_admin_apply(eng, &req, now, NULL, msg, sizeof(msg));
@@ -407,6 +408,28 @@ scope_args(const char *name, const fo_ip4 *scopes, size_t n)
 	return out;
 }
 
+/* The members kv (and the text tail, may be NULL) added to the JSON object *args. */
+static fo_status
+add_members(char **args, const fo_kv *kv, size_t n, const char *tail)
+{
+	fo_sbuf b = { 0 };
+
+	fo_sbuf_add(&b, *args, strlen(*args) - 1);      /* without its closing brace */
+	for (size_t i = 0; i < n; i++) {
+		fo_sbuf_cat(&b, ",");
+		fo_sbuf_json_text(&b, kv[i].key, strlen(kv[i].key), 0);
+		fo_sbuf_cat(&b, ":");
+		fo_sbuf_cat(&b, kv[i].json);
+	}
+	if (tail != NULL)
+		fo_sbuf_cat(&b, tail);
+	fo_sbuf_cat(&b, "}");
+	fo_free_secret(*args);
+	if ((*args = fo_sbuf_take(&b)) == NULL)
+		return FO_ERR_NOMEM;
+	return FO_OK;
+}
+
 /*
  * The partner's arguments (*args; NULL: nothing changes there) and those of
  * the undo (*undo; NULL: none can be made).
@@ -433,6 +456,8 @@ partner_args(const fo_admin_req *req, const fo_relationship *before,
 		if ((st = fo_mirror_args(before, NULL, args, msg, msglen)) == FO_OK &&
 		    fo_mirror_args(NULL, before, undo, NULL, 0) == FO_ERR_NOMEM)
 			st = FO_ERR_NOMEM;
+		if (st == FO_OK && *undo != NULL)
+			st = add_members(undo, NULL, 0, ",\"restore-state\":true");
 		return st;
 	case FO_ADMIN_SET:
 		if ((st = fo_mirror_args(before, after, args, msg, msglen)) == FO_OK &&
@@ -452,9 +477,6 @@ partner_args(const fo_admin_req *req, const fo_relationship *before,
 static fo_status
 add_own(char **args, const fo_kv *kv, size_t n, char *msg, size_t msglen)
 {
-	fo_sbuf b = { 0 };
-	size_t len = strlen(*args);
-
 	for (size_t i = 0; i < n; i++) {
 		const fo_mirror_rule *m = fo_mirror_rule_of(kv[i].key);
 
@@ -465,18 +487,7 @@ add_own(char **args, const fo_kv *kv, size_t n, char *msg, size_t msglen)
 			return FO_ERR_CONFIG;
 		}
 	}
-	fo_sbuf_add(&b, *args, len - 1);        /* without its closing brace */
-	for (size_t i = 0; i < n; i++) {
-		fo_sbuf_cat(&b, ",");
-		fo_sbuf_json_text(&b, kv[i].key, strlen(kv[i].key), 0);
-		fo_sbuf_cat(&b, ":");
-		fo_sbuf_cat(&b, kv[i].json);
-	}
-	fo_sbuf_cat(&b, "}");
-	fo_free_secret(*args);
-	if ((*args = fo_sbuf_take(&b)) == NULL)
-		return FO_ERR_NOMEM;
-	return FO_OK;
+	return add_members(args, kv, n, NULL);
 }
 
 /* r's shared secret into out when it has enable-auth, else "". */

@@ -114,8 +114,20 @@ typedef struct fo_admin_req {
 	size_t n_scopes;
 	const fo_kv *partner;           /* ADD on both partners: the partner's own leaves */
 	size_t n_partner;               /* (server-name, partner-control-*), sent as they are */
+	/*
+	 * ADD: the partner's undo of a failover-remove: the state the removal set
+	 * aside (<name>.removed-<time>, the newest of the last
+	 * FO_ADMIN_RESTORE_WINDOW seconds) is taken back instead of starting afresh.
+	 */
+	bool restore_state;
 } fo_admin_req;
 
+#define FO_ADMIN_RESTORE_WINDOW 120     /* seconds */
+
 const char *fo_admin_op_command(fo_admin_op op);   /* "failover-add", ... */
+
+/* The change req here only, as fo_engine_admin_add & co. (with restore_state). */
+fo_status fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg,
+    size_t msglen);
 
 #endif /* FO_ADMIN_H */

@@ -25,8 +25,9 @@
 # or time and change nothing; the same signed with rel2's secret is taken;
 # s2 with another secret refuses s1's failover-set (failed, changed false);
 # a new secret set on both is signed with the old one, then only the new one
-# is taken. remove -> gone from both. The agent's password and the secrets
-# are in no answer and no log.
+# is taken. remove -> gone from both; the partner's undo of it (an add with
+# restore-state) takes s2's state directory back. The agent's password and
+# the secrets are in no answer and no log.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
@@ -319,12 +320,30 @@ c s2 failover-set "$(sign "$(forged 45)" failover-set "$SECRET")" >"$d/auth-oldk
 fo_check "... s2 now refuses a request signed with the old secret" fo_says "$d/auth-oldkey.json" 1 "digest: wrong"
 c s2 failover-set "$(sign "$(forged 40)" failover-set "$NEWSEC")" >"$d/auth-newkey.json"
 fo_check "... and takes one signed with the new one" fo_result_is "$d/auth-newkey.json" 0
+rel s2 rel2 >"$d/s2-rel2.json"      # for the undo of the remove, below
 
 # ---- remove on both ----
 change s1 failover-remove '{"name": "rel2"}' >"$d/rm.json"
 fo_check "failover-remove rel2 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/rm.json"
 fo_check "... gone from s1" absent s1 rel2
 fo_check "... gone from s2" absent s2 rel2
+
+# ---- the undo of a remove takes the partner's state back ----
+aside() { ls -d "$FO_TMP/s2/state/rel2.removed-"* >/dev/null 2>&1; }
+fo_check "s2 set rel2's state aside (rel2.removed-<time>)" aside
+T=$(date +%s)
+UNDO=$(jq -c --argjson t "$T" --arg s "$NEWSEC" '. + {"shared-secret": $s, "local-only": true,
+    "restore-state": true, "time": $t}' "$d/s2-rel2.json")
+c s2 failover-add "$(sign "$UNDO" failover-add "$NEWSEC")" >"$d/undo-rm.json"
+fo_check "the partner's undo of that remove (failover-add with restore-state, signed) on s2: result 0" \
+    fo_result_is "$d/undo-rm.json" 0
+restored() { [ -d "$FO_TMP/s2/state/rel2" ] && ! aside; }
+fo_check "... rel2's state is back in s2's state directory, none left aside" restored
+fo_check "... s2 logged FAILOVER_STATE_RESTORED" fo_wait_log "$FO_LOG_s2" "FAILOVER_STATE_RESTORED" 5
+c s2 failover-remove '{"name": "rel2", "local-only": true}' >/dev/null
+c s1 failover-add '{"name": "rel9", "restore-state": true, "local-only": true}' >"$d/restore-bad.json"
+fo_check "restore-state without a partner's time: result 1 naming restore-state" \
+    fo_says "$d/restore-bad.json" 1 "restore-state: only in the partner's undo"
 c s1 failover-change-status '{"id": 999}' >"$d/st-unknown.json"
 fo_check "failover-change-status of an unknown id: result 3" fo_result_is "$d/st-unknown.json" 3
 c s1 failover-change-status '{"id": "x"}' >"$d/st-bad.json"

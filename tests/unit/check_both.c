@@ -132,7 +132,7 @@ mclt_of(fo_engine *eng, const char *name)
 }
 
 static const fo_kv mclt900[] = { { "max-client-lead-time", "900" } };
-static const fo_admin_req set900 = { FO_ADMIN_SET, "r1", mclt900, 1, NULL, 0, NULL, 0 };
+static const fo_admin_req set900 = { FO_ADMIN_SET, "r1", mclt900, 1, NULL, 0, NULL, 0, false };
 
 /* One change against a scripted agent (bodies: its answers in turn). */
 typedef struct run {
@@ -181,7 +181,7 @@ START_TEST(set_on_both)
 {
 	static const char *const body[] = { "[{\"result\":0,\"text\":\"changed there\"}]" };
 	static const fo_kv lb[] = { { "load-balance-percent", "70" } };
-	fo_admin_req req = { FO_ADMIN_SET, "r1", lb, 1, NULL, 0, NULL, 0 };
+	fo_admin_req req = { FO_ADMIN_SET, "r1", lb, 1, NULL, 0, NULL, 0, false };
 	char *text = NULL, *args = NULL;
 	run r;
 
@@ -300,7 +300,7 @@ START_TEST(local_failure_is_undone)
 	snprintf(url, sizeof(url), "\"http://127.0.0.1:%u/\"", (unsigned)r.s.port);
 	r2u[6] = (fo_kv){ "partner-control-url", url };
 	ck_assert_msg(fo_engine_both_start(r.eng, r.b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r2u, 7,
-	    NULL, 0, own, 2 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
+	    NULL, 0, own, 2, false }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
 	/* Before the commit here, 10.1.0.0 goes to r3 (as a crossing change would). */
 	while (!fo_both_due(r.b))
 		nanosleep(&(struct timespec){ .tv_nsec = 5000000 }, NULL);
@@ -350,10 +350,10 @@ START_TEST(one_at_a_time_and_here_only)
 	ck_assert_uint_eq(mclt_of(eng, "r1"), FO_DEFAULT_MCLT);
 	fo_relationship_set_clear(&dry);
 	ck_assert_int_eq(fo_admin_apply(eng, &(fo_admin_req){ FO_ADMIN_SET, "nope", mclt900, 1,
-	    NULL, 0, NULL, 0 }, NOW, &dry, msg, sizeof(msg)), FO_ERR_NOTFOUND);
+	    NULL, 0, NULL, 0, false }, NOW, &dry, msg, sizeof(msg)), FO_ERR_NOTFOUND);
 	/* this server's own leaf only: made here at once */
 	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1", own, 1,
-	    NULL, 0, NULL, 0 }, NOW, &id, msg, sizeof(msg)), FO_OK);
+	    NULL, 0, NULL, 0, false }, NOW, &id, msg, sizeof(msg)), FO_OK);
 	ck_assert_uint_eq(id, 0);
 	ck_assert_msg(strstr(msg, "(this server only: no leaf the partner has changes)") != NULL,
 	    "%s", msg);
@@ -383,7 +383,7 @@ START_TEST(one_at_a_time_and_here_only)
 	ck_assert_uint_eq(mclt_of(plain, "r1"), 900);
 	/* a relationship the partner could not reach back: refused before anything */
 	ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1",
-	    (const fo_kv[]){ { "local-address", "null" } }, 1, NULL, 0, NULL, 0 }, NOW, &id, msg,
+	    (const fo_kv[]){ { "local-address", "null" } }, 1, NULL, 0, NULL, 0, false }, NOW, &id, msg,
 	    sizeof(msg)), FO_ERR_CONFIG);
 	ck_assert_ptr_nonnull(strstr(msg, "local-address: not set"));
 	/* partner-side: the partner's own leaves only, with failover-add only, a URL needed */
@@ -395,14 +395,14 @@ START_TEST(one_at_a_time_and_here_only)
 			{ "partner-control-url", "\"http://127.0.0.1:9/\"" } };
 
 		ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r5,
-		    7, NULL, 0, bad, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		    7, NULL, 0, bad, 1, false }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
 		ck_assert_msg(strstr(msg, "partner-side/mode: not one of the partner's own leaves")
 		    != NULL, "%s", msg);
 		ck_assert_int_eq(fo_engine_both_start(eng, b, &(fo_admin_req){ FO_ADMIN_SET, "r1",
-		    mclt900, 1, NULL, 0, r5, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		    mclt900, 1, NULL, 0, r5, 1, false }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
 		ck_assert_ptr_nonnull(strstr(msg, "partner-side: only with failover-add"));
 		ck_assert_int_eq(fo_engine_both_start(plain, b, &(fo_admin_req){ FO_ADMIN_ADD, NULL, r5,
-		    6, NULL, 0, r5 + 6, 1 }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
+		    6, NULL, 0, r5 + 6, 1, false }, NOW, &id, msg, sizeof(msg)), FO_ERR_CONFIG);
 		ck_assert_ptr_nonnull(strstr(msg, "partner-side: relationship 'r5' has no "
 		    "partner-control-url"));
 		ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(eng), "r5"));
@@ -459,7 +459,7 @@ START_TEST(signed_with_the_partners_secret)
 	r.eng = engine_with(r.s.port, ", \"enable-auth\": true, \"shared-secret\": \"old-secret\"");
 	ck_assert_int_eq(fo_both_create(&r.b, NULL), FO_OK);
 	ck_assert_msg(fo_engine_both_start(r.eng, r.b, &(fo_admin_req){ FO_ADMIN_SET, "r1", secret,
-	    1, NULL, 0, NULL, 0 }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
+	    1, NULL, 0, NULL, 0, false }, NOW, &r.id, r.msg, sizeof(r.msg)) == FO_OK, "%s", r.msg);
 	run_end(&r);            /* no answer, then the undo */
 	now = fo_wall_at(time(NULL));
 	ck_assert_int_eq(r.result, 1);
@@ -508,7 +508,7 @@ START_TEST(partner_checks_the_digest)
 	    "\"local-address\":\"10.9.0.1\",\"server-type\":\"secondary\",\"scope-id\":"
 	    "[\"10.1.0.0\"],\"enable-auth\":true,\"shared-secret\":\"r2-secret\","
 	    "\"local-only\":true}";
-	fo_admin_req add = { FO_ADMIN_ADD, NULL, r2, 7, NULL, 0, NULL, 0 };
+	fo_admin_req add = { FO_ADMIN_ADD, NULL, r2, 7, NULL, 0, NULL, 0, false };
 	fo_engine *eng = engine_with(0, ", \"enable-auth\": true, \"shared-secret\": \"s3cret\"");
 	fo_engine *plain;
 	char msg[512], keep[sizeof(dir)];
@@ -533,9 +533,9 @@ START_TEST(partner_checks_the_digest)
 	/* failover-remove signed as such: accepted; a bad digest, or one made for another
 	 * command (the command is in the digest): refused */
 	ck_assert_int_eq(check_signed(eng, &(fo_admin_req){ FO_ADMIN_REMOVE, "r1", NULL, 0, NULL,
-	    0, NULL, 0 }, "s3cret", set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
+	    0, NULL, 0, false }, "s3cret", set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
 	ck_assert_int_eq(fo_engine_both_check(eng, &(fo_admin_req){ FO_ADMIN_REMOVE, "r1", NULL,
-	    0, NULL, 0, NULL, 0 }, "{\"time\":1000,\"digest\":\"00\"}", fo_wall_at(1001), msg,
+	    0, NULL, 0, NULL, 0, false }, "{\"time\":1000,\"digest\":\"00\"}", fo_wall_at(1001), msg,
 	    sizeof(msg)), FO_ERR_PROTO);
 	{
 		char *body = NULL, sent[2048];
@@ -545,7 +545,7 @@ START_TEST(partner_checks_the_digest)
 		sent_args(body, 0, sent, sizeof(sent));
 		free(body);
 		ck_assert_int_eq(fo_engine_both_check(eng, &(fo_admin_req){ FO_ADMIN_SCOPE_ADD, "r1",
-		    NULL, 0, NULL, 0, NULL, 0 }, sent, fo_wall_at(1001), msg, sizeof(msg)),
+		    NULL, 0, NULL, 0, NULL, 0, false }, sent, fo_wall_at(1001), msg, sizeof(msg)),
 		    FO_ERR_PROTO);
 	}
 	/* the check changed nothing */
@@ -560,7 +560,7 @@ START_TEST(partner_checks_the_digest)
 	ck_assert_ptr_null(fo_relationship_set_find(fo_engine_set_of(eng), "r2"));
 	/* unknown relationship: the change itself answers */
 	ck_assert_int_eq(check_signed(eng, &(fo_admin_req){ FO_ADMIN_SET, "nope", mclt900, 1, NULL,
-	    0, NULL, 0 }, NULL, set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
+	    0, NULL, 0, false }, NULL, set_args, 1000, fo_wall_at(1001), msg, sizeof(msg)), FO_OK);
 	ck_assert_int_eq(fo_engine_both_check(NULL, &set900, "{}", NOW, msg, sizeof(msg)),
 	    FO_ERR_INVAL);
 	/* without enable-auth: the time alone does */
@@ -572,6 +572,65 @@ START_TEST(partner_checks_the_digest)
 	ck_assert_int_eq(check_signed(plain, &set900, NULL, set_args, 1000, fo_wall_at(1001), msg,
 	    sizeof(msg)), FO_OK);
 	fo_engine_destroy(plain);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* path (under dir) exists. */
+static bool
+there(const char *path)
+{
+	char p[512];
+	struct stat sb;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, path);
+	return stat(p, &sb) == 0;
+}
+
+START_TEST(remove_undo_takes_the_state_back)
+{
+	static const char *const body[] = { NULL, "[{\"result\":0,\"text\":\"added again\"}]" };
+	static const fo_kv r1[] = { { "name", "\"r1\"" }, { "partner-server", "\"10.9.0.2\"" },
+		{ "local-address", "\"10.9.0.1\"" }, { "server-type", "\"primary\"" },
+		{ "load-balance-percent", "60" }, { "scope-id", "[\"10.0.0.0\"]" } };
+	fo_admin_req add = { FO_ADMIN_ADD, NULL, r1, 6, NULL, 0, NULL, 0, true };
+	const fo_admin_req rm = { FO_ADMIN_REMOVE, "r1", NULL, 0, NULL, 0, NULL, 0, false };
+	char msg[1024], mark[512];
+	fo_engine *eng;
+	FILE *f;
+	run r;
+
+	/* the undo of a remove the partner made asks it to take its state back */
+	run_start(&r, body, 2, true, &rm);
+	run_end(&r);
+	ck_assert_msg(strstr(r.text, "it had made the change and undid it") != NULL, "%s", r.text);
+	ck_assert_ptr_nonnull(strstr(r.s.request, "\"command\":\"failover-add\""));
+	ck_assert_ptr_nonnull(strstr(r.s.request, ",\"local-only\":true,\"restore-state\":true}"));
+	run_free(&r);
+	/* the partner: its state set aside by the remove is taken back by that add */
+	eng = engine_at(0);
+	ck_assert(there("r1"));
+	snprintf(mark, sizeof(mark), "%s/r1/mark", dir);
+	ck_assert_ptr_nonnull(f = fopen(mark, "w"));
+	fclose(f);
+	ck_assert_msg(fo_engine_admin(eng, &rm, fo_wall_at(1010), msg, sizeof(msg)) == FO_OK, "%s",
+	    msg);
+	ck_assert(!there("r1") && there("r1.removed-1010"));
+	ck_assert_msg(fo_engine_admin(eng, &add, fo_wall_at(1020), msg, sizeof(msg)) == FO_OK,
+	    "%s", msg);
+	ck_assert(there("r1/mark") && !there("r1.removed-1010"));
+	/* not without restore-state: a new relationship starts afresh */
+	ck_assert_int_eq(fo_engine_admin(eng, &rm, fo_wall_at(1030), msg, sizeof(msg)), FO_OK);
+	add.restore_state = false;
+	ck_assert_int_eq(fo_engine_admin(eng, &add, fo_wall_at(1031), msg, sizeof(msg)), FO_OK);
+	ck_assert(!there("r1/mark") && there("r1.removed-1030/mark"));
+	/* nor from a removal more than FO_ADMIN_RESTORE_WINDOW s old */
+	ck_assert_int_eq(fo_engine_admin(eng, &rm, fo_wall_at(1040), msg, sizeof(msg)), FO_OK);
+	add.restore_state = true;
+	ck_assert_int_eq(fo_engine_admin(eng, &add, fo_wall_at(1040 + FO_ADMIN_RESTORE_WINDOW +
+	    1), msg, sizeof(msg)), FO_OK);
+	ck_assert(there("r1.removed-1030/mark") && there("r1.removed-1040"));
+	ck_assert(!there("r1/mark"));
 	fo_engine_destroy(eng);
 }
 END_TEST
@@ -592,6 +651,7 @@ main(void)
 	tcase_add_test(tc, one_at_a_time_and_here_only);
 	tcase_add_test(tc, signed_with_the_partners_secret);
 	tcase_add_test(tc, partner_checks_the_digest);
+	tcase_add_test(tc, remove_undo_takes_the_state_back);
 	suite_add_tcase(s, tc);
 	return fo_check_run(s);
 }
