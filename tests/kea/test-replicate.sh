@@ -312,7 +312,8 @@ refused_by_config_test() {
 	    .["client-classes"] = [{"name": "fo-class-a", "test": "substring(option[60].hex,0,4) == '"'MSFT'"'",
 	        "option-data": [{"name": "fo-test-opt", "data": "from-class"}]}] |
 	    .subnet4[1]["require-client-classes"] = ["fo-class-a"] |
-	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}]')" >"$d/cs2.json"
+	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}] |
+	    .subnet4[1]["user-context"] = {"site": "Zürich-Süd", "note": "東京 Ελλάδα"}')" >"$d/cs2.json"
 	fo_check "$tag: config-set on s1 (option-def code 224, class, 10.1.0.0 uses them): result 0" fo_result_is "$d/cs2.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 	config_of s2 >"$d/s2-before.json"
@@ -324,7 +325,9 @@ refused_by_config_test() {
 	fo_check "$tag: ... s2's configuration unchanged (config-get before and after)" cmp -s "$d/s2-before.json" "$d/s2-after.json"
 }
 
-# Code 225; by scope-id through s1's kea-ctrl-agent; kea-shell.
+# Code 225; by scope-id through s1's kea-ctrl-agent; kea-shell. 10.1.0.0's
+# user-context has text in three scripts: the signed payload's digest must be
+# the same on both sides (over the UTF-8 bytes, whatever escapes Kea writes).
 by_scope_id() {
 	CS3='.subnet4[0].pools = [{"pool": "10.0.1.0 - 10.0.1.149"}] |
 	    .subnet4[0]["option-data"] = [{"name": "routers", "data": "10.0.0.252"}] |
@@ -332,7 +335,8 @@ by_scope_id() {
 	    .["client-classes"] = [{"name": "fo-class-a", "test": "substring(option[60].hex,0,4) == '"'MSFT'"'",
 	        "option-data": [{"name": "fo-test-opt", "data": "from-class"}]}] |
 	    .subnet4[1]["require-client-classes"] = ["fo-class-a"] | .subnet4[1]["valid-lifetime"] = 3600 |
-	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}]'
+	    .subnet4[1]["option-data"] = [{"name": "fo-test-opt", "data": "hello"}] |
+	    .subnet4[1]["user-context"] = {"site": "Zürich-Süd", "note": "東京 Ελλάδα"}'
 	raw s1 "$(config_set_s1 "$CS3")" >"$d/cs3.json"
 	fo_check "$tag: config-set on s1 (option code 225; routers of 10.0.0.0 now 10.0.0.252): result 0" fo_result_is "$d/cs3.json" 0
 	fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
