@@ -118,6 +118,12 @@ failover_get(CalloutHandle& handle) {
                                                      "limit"}, false);
         std::string name = string_arg(args, "name", false);
         fo_ip4 scope = address_arg(args, "scope-id", false);
+        if (args->get("name") && name.empty()) {        // else "" would select them all
+            throw BadArgument("name: must be a non-empty string");
+        }
+        if (args->get("scope-id") && scope == 0) {
+            throw BadArgument("scope-id: must be a scope's IPv4 address, not empty or 0.0.0.0");
+        }
         bool bindings = false;
         if (ConstElementPtr b = args->get("bindings")) {
             if (b->getType() != Element::boolean) {

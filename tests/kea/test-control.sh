@@ -116,7 +116,8 @@ run() {
 	fo_check "$tag: failover-get without bindings has no bindings-page" fo_jqe '.arguments["bindings-page"] == null' "$d/all.json"
 	for bad in '{"bindings": true, "limit": 0}:limit' '{"bindings": true, "limit": 1001}:limit' \
 	    '{"bindings": true, "limit": "5"}:limit' '{"bindings": true, "from": "10.0.0.300"}:from' \
-	    '{"from": "start"}:bindings' '{"bindings": false, "limit": 5}:bindings'; do
+	    '{"from": "start"}:bindings' '{"bindings": false, "limit": 5}:bindings' \
+	    '{"name": ""}:name' '{"scope-id": ""}:scope-id' '{"scope-id": "0.0.0.0"}:scope-id'; do
 		fget "${bad%:*}" >"$d/bad-page.json"
 		fo_check "$tag: failover-get ${bad%:*}: result 1, the text names '${bad##*:}'" fo_says "$d/bad-page.json" 1 "${bad##*:}"
 	done
