@@ -94,18 +94,31 @@ echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99kea-fail
 
 # The checkout: tracked and untracked-but-not-ignored files (a plain copy of
 # the tree when this is not a git checkout).
-# Copied over the previous copy, times kept: what did not change is not rebuilt
-# (and configure not regenerated); FO_FRESH=1 starts from an empty copy.
+# Unpacked beside the previous copy, then only the files whose content differs
+# are copied over it, with this moment's time: what did not change is not
+# rebuilt (and configure not regenerated), and what changed is rebuilt even
+# when the build there is newer than the checkout's own times (a build of
+# another checkout: keeping the checkout's times left it in place, and the
+# tests ran the other checkout's library). FO_FRESH=1 starts from an empty copy.
 echo "== copying $top to $root/src/kea-failover"
 [ "${FO_FRESH:-0}" = 0 ] || rm -rf "$root/src/kea-failover" "$root/src/build"
 mkdir -p "$root/src/kea-failover"
+stage="$root/src/.kea-failover.new"
+rm -rf "$stage" && mkdir -p "$stage"
 if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
 	    xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
-	    tar --null -T - -cf -) | tar -C "$root/src/kea-failover" -xf -
+	    tar --null -T - -cf -) | tar -C "$stage" -xf -
 else
-	(cd "$top" && tar --exclude=./build --exclude='./build-*' -cf - .) | tar -C "$root/src/kea-failover" -xf -
+	(cd "$top" && tar --exclude=./build --exclude='./build-*' -cf - .) | tar -C "$stage" -xf -
 fi
+(cd "$stage" && find . -type f) | while IFS= read -r f; do
+	cmp -s "$stage/$f" "$root/src/kea-failover/$f" && continue
+	mkdir -p "$(dirname "$root/src/kea-failover/$f")"
+	rm -f "$root/src/kea-failover/$f"
+	cp "$stage/$f" "$root/src/kea-failover/$f"
+done
+rm -rf "$stage"
 
 in_root() { chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
