@@ -405,6 +405,13 @@ fo_perfdhcp_bg() {
 	FO_PIDS="$FO_PIDS $FO_PERF_PID"
 }
 
+# fo_perf_stats FILE: "ANSWERS MAX_DELAY_MS" of a perfdhcp output (answers:
+# every received packet; the longest DISCOVER-OFFER or REQUEST-ACK delay).
+fo_perf_stats() {
+	awk '/max delay:/ { if ($3 + 0 > m) m = $3 + 0 } /received packets:/ { n += $3 }
+	    END { printf "%d %s\n", n + 0, m + 0 }' "$1"
+}
+
 # fo_leases NAME: Kea's leases (lease4-get-all): JSON lines {address, hw, state, expire}.
 fo_leases() {
 	fo_kea_cmd "$1" '{"command": "lease4-get-all"}' |

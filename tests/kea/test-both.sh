@@ -181,10 +181,6 @@ fo_check "... s2's too" rel_is s2 rel2 '."scope-id" == ["10.1.0.0"]'
 change s1 failover-set '{"name": "rel2", "max-client-lead-time": 30}' >"$d/set-30.json"
 fo_check "failover-set rel2 MCLT 30 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/set-30.json"
 fo_wait_state s1 rel2 Normal 60 Normal >/dev/null
-perf_stats() {
-	awk '/max delay:/ { if ($3 + 0 > m) m = $3 + 0 } /received packets:/ { n += $3 }
-	    END { printf "%d %s\n", n + 0, m + 0 }' "$1"
-}
 fo_perfdhcp_bg "$d/perf-base.txt" -r 50 -p 12 -R 500
 wait "$FO_PERF_PID" 2>/dev/null
 ip netns exec "$FO_NS_s2" python3 -c 'import socket, time
@@ -206,7 +202,7 @@ fo_check "failover-set to a partner that never answers: failed after both timeou
 fo_check "... s1's MCLT is still 30" rel_is s1 rel2 '."max-client-lead-time" == 30'
 fo_check "... s2's too (the request never reached its Kea)" rel_is s2 rel2 '."max-client-lead-time" == 30'
 served_meanwhile() {
-	set -- $(perf_stats "$d/perf-base.txt") $(perf_stats "$d/perf.txt")
+	set -- $(fo_perf_stats "$d/perf-base.txt") $(fo_perf_stats "$d/perf.txt")
 	echo "#   perfdhcp, 12 s: $1 answers, longest delay $2 ms without a change;" \
 	    "$3 answers, longest delay $4 ms during the change"
 	[ "$1" -gt 0 ] && [ "$3" -ge $(($1 * 8 / 10)) ] &&

@@ -110,8 +110,9 @@ rep_wait() {
 rep() { rep_wait sock "$1" "$(c "$1" failover-replicate "$2")"; }
 # The longest delay perfdhcp saw (ms, DISCOVER-OFFER and REQUEST-ACK) in FILE, and that it got answers.
 max_delay_ok() {
-	_m=$(awk '/max delay:/ { if ($3 + 0 > m) m = $3 + 0 } END { print m + 0 }' "$1")
-	_r=$(awk '/received packets:/ { n += $3 } END { print n + 0 }' "$1")
+	read -r _r _m <<EOF_STATS
+$(fo_perf_stats "$1")
+EOF_STATS
 	echo "#   perfdhcp during the replication: $_r answers received, longest delay $_m ms (bound $2 ms)"
 	[ "$_r" -gt 0 ] && awk -v m="$_m" -v b="$2" 'BEGIN { exit !(m < b) }'
 }
