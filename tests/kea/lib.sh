@@ -62,11 +62,12 @@ fo_netns_veth() {
 	ip -n "$1" link set "$2-p" up
 }
 
-# fo_wait_log FILE PATTERN SECONDS: wait until FILE has a line matching PATTERN.
+# fo_wait_log FILE PATTERN SECONDS [SKIP]: wait until FILE has a line matching
+# PATTERN (after its first SKIP lines: those a previous run of the process wrote).
 fo_wait_log() {
 	end=$(($(date +%s) + $3))
 	while [ "$(date +%s)" -lt "$end" ]; do
-		grep -q -E "$2" "$1" 2>/dev/null && return 0
+		tail -n "+$((${4:-0} + 1))" "$1" 2>/dev/null | grep -q -E "$2" && return 0
 		sleep 0.1
 	done
 	return 1

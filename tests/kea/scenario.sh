@@ -353,8 +353,13 @@ fo_agent_start() {
 	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
 	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
 	                 "severity": "INFO"}]}}' >"$_dir/agent.json"
+	# Emptied here, not by the child's redirection: the wait below would
+	# otherwise find a previous agent's start line in the file before the
+	# child truncates it, and the commands go to a port nobody listens on yet
+	# (test-commands check 99, seen under load).
+	: >"$_dir/agent.log"
 	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
-	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >"$_dir/agent.log" 2>&1 &
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
 	_pid=$!
 	eval "FO_AGENT_PID_$1=\$_pid FO_AGENT_PORT_$1=\$2"
 	FO_PIDS="$FO_PIDS $_pid"

@@ -60,11 +60,13 @@ agent_up() {
 	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
 	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
 	    >"$_dir/agent.json"
+	# The log keeps every run of the agent: wait for this run's start line.
+	_seen=$(cat "$_dir/agent.log" 2>/dev/null | wc -l)
 	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
 	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
 	eval "FO_AGENT_PID_$1=$!"
 	FO_PIDS="$FO_PIDS $!"
-	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15 "$_seen"
 }
 # change NAME COMMAND ARGS: the command, then (when it started a change) the
 # answer of failover-change-status {id} once done or failed (within 40 s).

@@ -172,8 +172,9 @@ agent_start() {
 	    + (if $tls == 1 then {"trust-anchor": ($pki + "/ca.pem"), "cert-file": ($pki + "/server.pem"),
 	       "key-file": ($pki + "/server.key"), "cert-required": true} else {} end))}' \
 	    >"$_dir/agent$_sfx.json"
+	: >"$_dir/agent$_sfx.log"   # here: the wait below must not see a previous agent's lines
 	env KEA_PIDFILE_DIR="$_dir/agent$_sfx-run" KEA_LOCKFILE_DIR="$_dir/agent$_sfx-run" $(fo_kea_dirs "$_dir") \
-	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent$_sfx.json" >"$_dir/agent$_sfx.log" 2>&1 &
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent$_sfx.json" >>"$_dir/agent$_sfx.log" 2>&1 &
 	_apid=$!
 	FO_PIDS="$FO_PIDS $_apid"
 	AGENT_PIDS="$AGENT_PIDS $_apid"
