@@ -5,6 +5,9 @@
 #   tools/kea-root.sh trixie                    Kea 2.6: build, then the smoke set
 #   tools/kea-root.sh sid 'make check'          Kea 3.0: build, then COMMAND in the build dir
 #   tools/kea-root.sh sid shell                 an interactive shell in the tree
+#   FO_ROOTS=/var/tmp/new tools/kea-root.sh trixie readme
+#                                               the README's quick start as a user
+#                                               runs it on a fresh machine
 #
 # The tree /var/lib/kea-failover/roots/RELEASE ($FO_ROOTS/RELEASE) is made with
 # `debootstrap --variant=minbase` from the Debian mirror apt uses on this host
@@ -128,6 +131,14 @@ in_root() { chroot "$root" /usr/bin/env -i HOME=/root TERM="${TERM:-dumb}" \
 # start theirs; the tests start their own): Debian's policy-rc.d convention.
 [ -e "$root/usr/sbin/policy-rc.d" ] || printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
 chmod 755 "$root/usr/sbin/policy-rc.d"
+
+# readme: the README's first command as written, in the checkout, with nothing
+# installed or built before it (a new FO_ROOTS makes the tree a fresh
+# minimal Debian): it must install, build and run the main job by itself.
+if [ "${1:-}" = readme ]; then
+	in_root /bin/sh -c 'cd /src/kea-failover && exec tools/quickstart.sh demo'
+	exit
+fi
 
 # Packages (quickstart installs the release's names), then the build.
 in_root /bin/sh /src/kea-failover/tools/quickstart.sh install
