@@ -35,6 +35,9 @@
 #   fo_fget NAME [ARGS_JSON]             failover-get; prints .arguments
 #   fo_fget_all NAME [ARGS_JSON]         the same with every page of bindings, merged
 #   fo_stat NAME STAT                    a Kea statistic's current value
+#   fo_kea_http / fo_config_http NAME IN OUT ADDR PORT [USER PW] / fo_http_cmd NAME JSON
+#                                        Kea >= 2.7: kea-dhcp4's own HTTP control socket
+#   fo_cmd NAME JSON                     a command over $FO_VIA (sock, http), the answer unwrapped
 # Command answers (a file holding one; an agent's one-element list too):
 #   fo_jqe JQ_ARGS...                    jq -e, quiet: the filter's truth
 #   fo_result_is FILE RESULT             the answer's result
@@ -373,11 +376,52 @@ fo_agent_stop() {
 	eval "FO_AGENT_PID_$1="
 }
 
+# _fo_post NAMESPACE URL JSON [USER:PASSWORD]: an HTTP POST of a command from NAMESPACE.
+_fo_post() {
+	if [ -n "${4:-}" ]; then set -- "$1" "$2" "$3" -u "$4"; else set -- "$1" "$2" "$3"; fi
+	_pns=$1 _purl=$2 _pjson=$3; shift 3
+	ip netns exec "$_pns" curl -s -m 15 "$@" -X POST -H 'Content-Type: application/json' \
+	    --data-binary "$_pjson" "$_purl"
+}
+
 # fo_agent_cmd NAME JSON: POST to NAME's agent; prints the answer (a list).
 fo_agent_cmd() {
 	eval "_ns=\$FO_NS_$1 _port=\$FO_AGENT_PORT_$1"
-	ip netns exec "$_ns" curl -s -m 15 -X POST -H 'Content-Type: application/json' \
-	    --data-binary "$2" "http://127.0.0.1:$_port/"
+	_fo_post "$_ns" "http://127.0.0.1:$_port/" "$2"
+}
+
+# Kea >= 2.7 serves the control API over HTTP itself (kea-ctrl-agent is
+# deprecated from 3.0 on): "control-sockets", a list of unix and http sockets.
+# fo_kea_http: 0 when this kea-dhcp4 can.
+fo_kea_http() { "$KEA_DHCP4" -v 2>/dev/null | awk -F. '{ exit !($1 * 100 + $2 >= 207) }'; }
+# fo_config_http NAME IN OUT ADDRESS PORT [USER PASSWORD]: IN (a fo_config
+# file of server NAME) with kea-dhcp4's own HTTP control socket on
+# ADDRESS:PORT beside its unix socket, with basic authentication when USER
+# is given; fo_http_cmd NAME then goes there.
+fo_config_http() {
+	jq --arg a "$4" --argjson p "$5" --arg u "${6:-}" --arg pw "${7:-}" '.Dhcp4["control-sockets"] =
+	      [.Dhcp4["control-socket"], ({"socket-type": "http", "socket-address": $a, "socket-port": $p}
+	       + (if $u == "" then {} else {"authentication": {"type": "basic", "realm": "kea-failover-test",
+	          "clients": [{"user": $u, "password": $pw}]}} end))]
+	    | del(.Dhcp4["control-socket"])' "$2" >"$3" || return 1
+	eval "FO_HTTP_URL_$1=http://$4:$5/ FO_HTTP_AUTH_$1=\${6:+\$6:\$7}"
+}
+# fo_http_cmd NAME JSON: POST to NAME's own HTTP control socket; prints the
+# answer (a one-element list, as the agent's).
+fo_http_cmd() {
+	eval "_ns=\$FO_NS_$1 _url=\$FO_HTTP_URL_$1 _auth=\${FO_HTTP_AUTH_$1:-}"
+	_fo_post "$_ns" "$_url" "$2" "$_auth"
+}
+# fo_cmd NAME JSON: a command over $FO_VIA: NAME's unix socket (sock, the
+# default) or its own HTTP control socket (http: the answer must be a
+# one-element list, which is unwrapped); prints the answer.
+fo_cmd() {
+	if [ "${FO_VIA:-sock}" = http ]; then
+		fo_http_cmd "$1" "$2" |
+		    jq -c 'if type == "array" and length == 1 then .[0] else {"not-one-element-list": .} end'
+	else
+		fo_kea_cmd "$1" "$2"
+	fi
 }
 
 # fo_kea_shell NAME COMMAND: kea-shell through NAME's agent, no arguments.

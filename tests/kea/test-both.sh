@@ -28,12 +28,20 @@
 # is taken. remove -> gone from both; the partner's undo of it (an add with
 # restore-state) takes s2's state directory back. The agent's password and
 # the secrets are in no answer and no log.
+# Kea >= 2.7: each kea-dhcp4 also has its own HTTP control socket (s1
+# 10.0.0.1:8010; s2 10.0.0.2:8010 with basic authentication, which refuses a
+# command without it); with both agents stopped, rel5 (as rel2, each side's
+# partner-control-url the other's HTTP socket) is added, set from s2,
+# scope-added and -removed and removed, every command and
+# failover-change-status sent to the servers' HTTP sockets: each done, the
+# effect checked on both over the unix sockets.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat curl kea-ctrl-agent perfdhcp openssl
-fo_deadline 240
+HTTP_PASS=0; fo_kea_http && HTTP_PASS=1
+fo_deadline $((240 + 60 * HTTP_PASS))   # Kea >= 2.7: the commands once more over the http sockets
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 SECRET="fo-both-secret-$$-Qw3"
@@ -44,8 +52,9 @@ OUT="$FO_TMP/all-output.txt"
 : >"$OUT"
 d="$FO_TMP"
 
+# c NAME COMMAND ARGS: over FO_VIA (NAME's unix socket; http: its own HTTP socket).
 c() {
-	fo_kea_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "arguments": $a}')" |
+	fo_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "arguments": $a}')" |
 	    tee -a "$OUT"
 }
 # agent_up NAME AUTH: kea-ctrl-agent on NAME's address, port 8000.
@@ -115,6 +124,10 @@ SUBNETS='[{"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0
 D4=$(jq -cn --argjson s "$SUBNETS" '{"subnet4": $s}')
 fo_pair_config s1 "$d/s1.json" '{}' "$D4"
 fo_pair_config s2 "$d/s2.json" '{}' "$D4"
+if [ "$HTTP_PASS" = 1 ]; then
+	fo_config_http s1 "$d/s1.json" "$d/s1-http.json" 10.0.0.1 8010 && mv "$d/s1-http.json" "$d/s1.json"
+	fo_config_http s2 "$d/s2.json" "$d/s2-http.json" 10.0.0.2 8010 "$AGENT_USER" "$PW" && mv "$d/s2-http.json" "$d/s2.json"
+fi
 fo_check "s1 and s2 start" fo_pair_start 0 "$d/s1.json" "$d/s2.json"
 fo_check "s2's kea-ctrl-agent on 10.0.0.2:8000 (basic authentication)" agent_up s2 1
 fo_check "s1's kea-ctrl-agent on 10.0.0.1:8000" agent_up s1 0
@@ -163,14 +176,19 @@ fo_check "... s2" rel_is s2 rel2 '."max-response-delay" == 8'
 c s1 failover-add '{"name": "rel9", "partner-side": 5}' >"$d/side-bad.json"
 fo_check "partner-side: 5: result 1 naming partner-side" fo_says "$d/side-bad.json" 1 "partner-side: must be a map"
 
-change s1 failover-scope-add '{"name": "rel2", "scope-id": "10.2.0.0"}' >"$d/sadd.json"
-fo_check "failover-scope-add rel2 10.2.0.0 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/sadd.json"
-fo_check "... s1's rel2 has 10.1.0.0 and 10.2.0.0" rel_is s1 rel2 '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
-fo_check "... s2's too" rel_is s2 rel2 '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
-change s1 failover-scope-remove '{"name": "rel2", "scope-id": ["10.2.0.0"]}' >"$d/srem.json"
-fo_check "failover-scope-remove rel2 10.2.0.0 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/srem.json"
-fo_check "... s1's rel2 back to 10.1.0.0 only" rel_is s1 rel2 '."scope-id" == ["10.1.0.0"]'
-fo_check "... s2's too" rel_is s2 rel2 '."scope-id" == ["10.1.0.0"]'
+# scopes_both TAG REL: failover-scope-add of 10.2.0.0 to REL (over 10.1.0.0) on
+# s1, then failover-scope-remove of it: each done, on both servers.
+scopes_both() {
+	change s1 failover-scope-add "{\"name\": \"$2\", \"scope-id\": \"10.2.0.0\"}" >"$d/sadd-$2.json"
+	fo_check "${1}failover-scope-add $2 10.2.0.0 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/sadd-$2.json"
+	fo_check "... s1's $2 has 10.1.0.0 and 10.2.0.0" rel_is s1 "$2" '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
+	fo_check "... s2's too" rel_is s2 "$2" '."scope-id" == ["10.1.0.0", "10.2.0.0"]'
+	change s1 failover-scope-remove "{\"name\": \"$2\", \"scope-id\": [\"10.2.0.0\"]}" >"$d/srem-$2.json"
+	fo_check "${1}failover-scope-remove $2 10.2.0.0 on s1: done" jqe '.result == 0 and .arguments.status == "done"' "$d/srem-$2.json"
+	fo_check "... s1's $2 back to 10.1.0.0 only" rel_is s1 "$2" '."scope-id" == ["10.1.0.0"]'
+	fo_check "... s2's too" rel_is s2 "$2" '."scope-id" == ["10.1.0.0"]'
+}
+scopes_both "" rel2
 
 # ---- DHCP is served while a change runs (issue 13 section 3) ----
 # A partner whose control channel takes the request and never answers holds
@@ -346,6 +364,47 @@ c s1 failover-change-status '{"id": 999}' >"$d/st-unknown.json"
 fo_check "failover-change-status of an unknown id: result 3" fo_result_is "$d/st-unknown.json" 3
 c s1 failover-change-status '{"id": "x"}' >"$d/st-bad.json"
 fo_check "failover-change-status {id: \"x\"}: result 1 naming id" fo_says "$d/st-bad.json" 1 "id:"
+
+# ---- Kea >= 2.7: the same through kea-dhcp4's own HTTP control sockets ----
+http_both() {
+	fo_agent_stop s1
+	fo_agent_stop s2
+	FO_VIA=http
+	REL5=$(echo "$REL2" | jq -c '.name = "rel5" | ."local-port" = 6481 | ."partner-port" = 6482
+	    | ."partner-control-url" = "http://10.0.0.2:8010/" | ."partner-side"."partner-control-url" = "http://10.0.0.1:8010/"')
+	_fo_post "$FO_NS_s2" http://10.0.0.2:8010/ '{"command": "failover-get"}' >"$d/h-noauth.json"
+	fo_check "http: s2's http socket refuses a command without its credentials (401)" \
+	    jqe '(if type == "array" then .[0] else . end).result == 401' "$d/h-noauth.json"
+	change s1 failover-add "$REL5" >"$d/h-add.json"
+	fo_check "http: failover-add rel5 to s1's http socket (partner-control-url s2's): answers at once with an id" started_ok
+	fo_check "http: failover-change-status {id} over s1's http socket: result 0, done, changed" \
+	    jqe '.result == 0 and .arguments.status == "done" and .arguments.changed == true and
+	        .arguments.relationship == "rel5"' "$d/h-add.json"
+	fo_check "http: s1 has rel5 as given" rel_is s1 rel5 '."server-type" == "primary" and ."load-balance-percent" == 60
+	    and ."partner-control-url" == "http://10.0.0.2:8010/"'
+	fo_check "http: s2 has rel5 mirrored, its partner-control-url s1's http socket" \
+	    rel_is s2 rel5 '."server-type" == "secondary" and ."load-balance-percent" == 40 and
+	        ."local-port" == 6482 and ."partner-control-url" == "http://10.0.0.1:8010/"'
+	fo_check "http: s1 reaches Normal in rel5 with s2" fo_wait_state s1 rel5 Normal 60 Normal
+	change s2 failover-set '{"name": "rel5", "max-client-lead-time": 45}' >"$d/h-set.json"
+	fo_check "http: failover-set rel5 MCLT 45 to s2's http socket (with credentials; s2 sends it to s1's): done" \
+	    jqe '.result == 0 and .arguments.status == "done" and .arguments.changed == true' "$d/h-set.json"
+	fo_check "... s1 45" rel_is s1 rel5 '."max-client-lead-time" == 45'
+	fo_check "... s2 45" rel_is s2 rel5 '."max-client-lead-time" == 45'
+	scopes_both "http: " rel5
+	c s1 failover-get '{"name": "rel5"}' >"$d/h-get.json"
+	fo_check "http: failover-get {name: rel5} on s1: rel5 in Normal" \
+	    jqe '.result == 0 and .arguments.relationships[0].name == "rel5" and .arguments.relationships[0].state.state == "Normal"' "$d/h-get.json"
+	c s2 status-get '{}' >"$d/h-status.json"
+	fo_check "http: status-get on s2: its failover section has rel1 and rel5" \
+	    jqe '.result == 0 and ([.arguments.failover[].name] == ["rel1", "rel5"])' "$d/h-status.json"
+	change s1 failover-remove '{"name": "rel5"}' >"$d/h-rm.json"
+	fo_check "http: failover-remove rel5 on s1: done" jqe '.result == 0 and .arguments.status == "done" and .arguments.changed == true' "$d/h-rm.json"
+	fo_check "... gone from s1" absent s1 rel5
+	fo_check "... gone from s2" absent s2 rel5
+	FO_VIA=sock
+}
+[ "$HTTP_PASS" = 0 ] || http_both
 
 fo_check "the secret and the agent's password are in no answer and no log" \
     fo_no_secret "$OUT" "$FO_LOG_s1" "$FO_LOG_s2" "$FO_TMP"/*/agent.log

@@ -12,27 +12,34 @@
 # 0600) and in config-get, survives a restart of kea-dhcp4; a removed one is
 # gone after a restart.
 # failover-partner-down: refused in Normal, accepted in
-# CommunicationInterrupted (-> PartnerDown). The same commands through
-# kea-ctrl-agent and kea-shell. The shared secret given to failover-set is in
-# no answer and no log. With multi-threading off and on (FO_MT_LIST).
+# CommunicationInterrupted (-> PartnerDown). status-get lists the
+# relationships. Some of the commands through kea-ctrl-agent and kea-shell.
+# The shared secret given to failover-set is in no answer and no log. With
+# multi-threading off and on (FO_MT_LIST), over the unix socket; on Kea >= 2.7
+# once more (MT on), every command over kea-dhcp4's own HTTP control socket
+# (the answer a one-element list), the checks on the effects over the unix
+# socket (failover-test-set-state) and through restarts as in the other passes.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat curl yanglint kea-ctrl-agent kea-shell
-fo_deadline 170
+HTTP_PASS=0; fo_kea_http && HTTP_PASS=1
+fo_deadline $((170 + 90 * HTTP_PASS))   # Kea >= 2.7: one more pass, over the http socket
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 MODULE="$srcdir/yang/kea-dhcp-failover@2026-11-21.yang"
 SECRET="fo-cmd-secret-$$-Zq8Lm"
 FO_SECRETS=$SECRET
 PORT=8005
+HTTP_PORT=8015
 OUT="$FO_TMP/all-output.txt"
 : >"$OUT"
 
-# c COMMAND ARGS_JSON: over the unix socket; every answer kept for the secret check.
+# c COMMAND ARGS_JSON: over the pass's transport (FO_VIA: the unix socket, or
+# kea-dhcp4's own http socket); every answer kept for the secret check.
 c() {
-	fo_kea_cmd s1 "$(jq -cn --arg c "$1" --argjson a "$2" '{"command": $c, "service": ["dhcp4"], "arguments": $a}')" |
+	fo_cmd s1 "$(jq -cn --arg c "$1" --argjson a "$2" '{"command": $c, "service": ["dhcp4"], "arguments": $a}')" |
 	    tee -a "$OUT"
 }
 # bad FILE RESULT WORDS: result RESULT and the text contains WORDS.
@@ -68,18 +75,25 @@ REL2='{"name": "rel2", "partner-server": "10.0.0.2", "local-address": "10.0.0.1"
        "server-type": "primary", "mode": "hot-standby", "server-role": "active",
        "reserve-percent": 10, "scope-id": ["10.1.0.0"], "max-client-lead-time": 900}'
 
+# run MT VIA: every command with multi-threading MT, over VIA (sock, http).
 run() {
-	mt=$1 tag="$(fo_mt_name "$1")"
+	mt=$1 FO_VIA=$2 tag="$(fo_mt_name "$1")"
 	fo_kea_wipe s1
-	fo_config s1 "$FO_TMP/cmd.json" '{}' '{"subnet4": [
+	CFG="$FO_TMP/cmd.json"
+	fo_config s1 "$CFG" '{}' '{"subnet4": [
 	    {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]},
 	    {"id": 2, "subnet": "10.1.0.0/16", "pools": [{"pool": "10.1.1.0 - 10.1.1.99"}]},
 	    {"id": 3, "subnet": "10.2.0.0/16", "pools": [{"pool": "10.2.1.0 - 10.2.1.49"}]}]}'
-	if ! fo_kea_start s1 "$FO_TMP/cmd.json" "$mt"; then fo_not_ok "$tag: kea-dhcp4 starts"; return; fi
-	d="$FO_TMP/ans-$mt"; mkdir -p "$d"
+	if [ "$FO_VIA" = http ]; then
+		tag="http, $tag"
+		fo_config_http s1 "$CFG" "$FO_TMP/cmd-http.json" 127.0.0.1 "$HTTP_PORT"
+		CFG="$FO_TMP/cmd-http.json"
+	fi
+	if ! fo_kea_start s1 "$CFG" "$mt"; then fo_not_ok "$tag: kea-dhcp4 starts"; return; fi
+	d="$FO_TMP/ans-$mt-$FO_VIA"; mkdir -p "$d"
 	LIVE="$FO_TMP/s1/state/relationships.json"
 
-	fo_kea_cmd s1 '{"command": "list-commands"}' >"$d/list.json"
+	c list-commands '{}' >"$d/list.json"
 	fo_check "$tag: list-commands has failover-add/-set/-remove/-scope-add/-scope-remove/-partner-down" \
 	    fo_jqe '.arguments as $a | ["failover-get", "failover-add", "failover-set", "failover-remove",
 	        "failover-scope-add", "failover-scope-remove", "failover-partner-down"] | all(. as $c | $a | index($c) != null)' "$d/list.json"
@@ -95,6 +109,9 @@ run() {
 	fo_check "$tag: rel2's scope 10.1.0.0 has a binding table (100 pool addresses)" \
 	    fo_jqe '.arguments.relationships[1].state.scope[0].total == 100' "$d/get-added.json"
 	fo_check "$tag: $LIVE written with mode 0600" file_mode_600 "$LIVE"
+	c status-get '{}' >"$d/status.json"
+	fo_check "$tag: status-get: result 0, its failover section lists rel1 and rel2" \
+	    answer_with "$d/status.json" '[.failover[].name] == ["rel1", "rel2"]'
 	c failover-add "$REL2" >"$d/add-dup.json"
 	fo_check "$tag: failover-add rel2 again: result 1, names 'name'" fo_says "$d/add-dup.json" 1 "name"
 	c failover-add '{"name": "rel3", "partner-server": "10.0.0.2", "scope-id": ["10.2.0.0"]}' >"$d/add-missing.json"
@@ -176,11 +193,11 @@ run() {
 	fo_check "$tag: failover-scope-remove unknown relationship: result 3" fo_result_is "$d/srm-unknown.json" 3
 
 	# Restart: the live set comes back from relationships.json.
-	fo_kea_cmd s1 '{"command": "config-get"}' >"$d/config-get.json"
+	c config-get '{}' >"$d/config-get.json"
 	fo_check "$tag: config-get shows the relationships as they run (rel1 rel2; test-live-config.sh has more)" \
 	    fo_jqe '[.arguments.Dhcp4["hooks-libraries"][] | .parameters.relationships? // empty | .[].name] == ["rel1", "rel2"]' "$d/config-get.json"
 	fo_kea_stop s1
-	if fo_kea_start s1 "$FO_TMP/cmd.json" "$mt"; then
+	if fo_kea_start s1 "$CFG" "$mt"; then
 		c failover-get '{}' >"$d/get-restart.json"
 		fo_check "$tag: after a restart: rel1 rel2 (from relationships.json)" names_are "$d/get-restart.json" "rel1 rel2"
 		fo_check "$tag: after a restart: rel2 kept MCLT 1200, auth on, state-switch-interval 300" \
@@ -206,8 +223,10 @@ run() {
 	c failover-partner-down '{"name": "rel1"}' >"$d/pd-again.json"
 	fo_check "$tag: failover-partner-down in PartnerDown: result 1 with the reason" fo_says "$d/pd-again.json" 1 "already in PartnerDown"
 
-	# Through kea-ctrl-agent and kea-shell.
-	if fo_agent_start s1 "$PORT"; then
+	# Through kea-ctrl-agent and kea-shell (the passes over the unix socket).
+	if [ "$FO_VIA" = http ]; then
+		:
+	elif fo_agent_start s1 "$PORT"; then
 		t0=$(date +%s)
 		fo_agent_cmd s1 '{"command": "failover-set", "service": ["dhcp4"], "arguments": {"name": "rel2", "max-response-delay": 30}}' |
 		    tee -a "$OUT" >"$d/agent-set.json"
@@ -242,7 +261,7 @@ run() {
 	fo_check "$tag: the removed relationship's state directory is kept aside (rel2.removed-*)" \
 	    sh -c "ls -d '$FO_TMP/s1/state'/rel2.removed-* >/dev/null 2>&1"
 	fo_kea_stop s1
-	if fo_kea_start s1 "$FO_TMP/cmd.json" "$mt"; then
+	if fo_kea_start s1 "$CFG" "$mt"; then
 		c failover-get '{}' >"$d/get-restart2.json"
 		fo_check "$tag: after a restart: rel1 only (the removal persisted)" names_are "$d/get-restart2.json" rel1
 		fo_kea_stop s1
@@ -255,7 +274,12 @@ run() {
 }
 
 for mt in ${FO_MT_LIST:-0 1}; do
-	run "$mt"
+	run "$mt" sock
 done
+if [ "$HTTP_PASS" = 1 ]; then
+	run 1 http
+else
+	echo "# kea-dhcp4 $("$KEA_DHCP4" -v 2>/dev/null): no http control socket of its own before Kea 2.7 (kea-ctrl-agent above)"
+fi
 
 fo_summary

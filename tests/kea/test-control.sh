@@ -17,7 +17,7 @@
 #   - Kea's statistics failover.<rel>.<leaf> (statistic-get) carry the same
 #     address counts as failover-get, and the counters exist;
 #   - the same through kea-ctrl-agent (a one-element list) and kea-shell;
-#   - on Kea >= 3.0, the same through kea-dhcp4's own http control socket.
+#   - on Kea >= 2.7, the same through kea-dhcp4's own http control socket.
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
@@ -179,21 +179,16 @@ for mt in ${FO_MT_LIST:-0 1}; do
 	run "$mt"
 done
 
-# Kea >= 3.0: kea-dhcp4 serves the control API over HTTP itself (kea-ctrl-agent
-# is deprecated there); the hook's commands answer through it as through the
+# Kea >= 2.7: kea-dhcp4 serves the control API over HTTP itself (kea-ctrl-agent
+# is deprecated from 3.0 on); the hook's commands answer through it as through the
 # unix socket and the agent. Its answer is a one-element list, as the agent's.
 http_socket() {
 	HTTP_PORT=8014
 	d="$FO_TMP/ans-http"; mkdir -p "$d"
 	fo_kea_wipe s1
-	jq --argjson port "$HTTP_PORT" '.Dhcp4["control-sockets"] = [.Dhcp4["control-socket"],
-	      {"socket-type": "http", "socket-address": "127.0.0.1", "socket-port": $port}]
-	    | del(.Dhcp4["control-socket"])' "$FO_TMP/ctl.json" >"$FO_TMP/ctl-http.json"
+	fo_config_http s1 "$FO_TMP/ctl.json" "$FO_TMP/ctl-http.json" 127.0.0.1 "$HTTP_PORT"
 	if ! fo_kea_start s1 "$FO_TMP/ctl-http.json" 0; then fo_not_ok "http: kea-dhcp4 starts with an http control socket"; return; fi
-	post() {
-		ip netns exec "$FO_NS_s1" curl -s -m 15 -X POST -H 'Content-Type: application/json' \
-		    --data-binary "$1" "http://127.0.0.1:$HTTP_PORT/" | tee -a "$OUT"
-	}
+	post() { fo_http_cmd s1 "$1" | tee -a "$OUT"; }
 	one() { jq '(if type == "array" then .[0] else . end)' "$1"; }
 	post '{"command": "list-commands"}' >"$d/list.raw"; one "$d/list.raw" >"$d/list.json"
 	fo_check "http: list-commands over kea-dhcp4's own http socket contains failover-get" \
@@ -211,10 +206,10 @@ http_socket() {
 	fo_kea_stop s1
 	fo_check "http: the shared secret is in no answer over the http socket" fo_no_secret "$OUT" "$d"/*.json
 }
-if [ "$("$KEA_DHCP4" -v 2>/dev/null | cut -d. -f1)" -ge 3 ] 2>/dev/null; then
+if fo_kea_http; then
 	http_socket
 else
-	echo "# kea-dhcp4 $("$KEA_DHCP4" -v 2>/dev/null): no http control socket of its own before Kea 3.0 (kea-ctrl-agent above)"
+	echo "# kea-dhcp4 $("$KEA_DHCP4" -v 2>/dev/null): no http control socket of its own before Kea 2.7 (kea-ctrl-agent above)"
 fi
 
 fo_summary

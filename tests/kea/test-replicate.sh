@@ -30,15 +30,15 @@
 # the right CA and its client certificate it replicates (result 0, s2 has the
 # change); failover-get shows the three paths, never the key. The secret and
 # the agent's password are in no answer and no log; s2's configuration file
-# is not rewritten. With multi-threading off and on (FO_MT_LIST). On Kea >= 3.0
+# is not rewritten. With multi-threading off and on (FO_MT_LIST). On Kea >= 2.7
 # also through s2's own HTTP control socket (with basic authentication).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat curl yanglint kea-ctrl-agent kea-shell "$PYTHON"
-KEA3=0; [ "$("$KEA_DHCP4" -v 2>/dev/null | cut -d. -f1)" -ge 3 ] 2>/dev/null && KEA3=1
-fo_deadline $((200 + 60 * KEA3))   # Kea >= 3.0: one more pair, over the http socket
+KEA_HTTP=0; fo_kea_http && KEA_HTTP=1
+fo_deadline $((200 + 60 * KEA_HTTP))   # Kea >= 2.7: one more pair, over the http socket
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 SECRET="fo-rep-secret-$$-Kx7Qp"
@@ -574,7 +574,7 @@ if command -v openssl >/dev/null 2>&1; then
 	if make_pki; then PKI_OK=1; else fo_not_ok "the certificates of the https case (openssl)"; sed 's/^/#   /' "$PKI/openssl.log" | tail -5; fi
 fi
 
-# Kea >= 3.0: the replication goes to kea-dhcp4's own HTTP control socket (no
+# Kea >= 2.7: the replication goes to kea-dhcp4's own HTTP control socket (no
 # kea-ctrl-agent; ISC deprecates it there), with basic authentication.
 http_socket() {
 	tag=http d="$FO_TMP/ans-http"; mkdir -p "$d"
@@ -583,11 +583,7 @@ http_socket() {
 	rel1=$(echo "$REL1" | jq -c '."partner-control-url" = "http://10.0.0.2:8010/"')
 	fo_pair_config s1 "$FO_TMP/s1.json" "$rel1" "{\"subnet4\": $SUBNETS1}"
 	fo_pair_config s2 "$FO_TMP/s2u.json" "$REL" "{\"subnet4\": $SUBNETS2}"
-	jq --arg u "$AGENT_USER" --arg pw "$PW" '.Dhcp4["control-sockets"] = [.Dhcp4["control-socket"],
-	      {"socket-type": "http", "socket-address": "10.0.0.2", "socket-port": 8010,
-	       "authentication": {"type": "basic", "realm": "kea-failover-test",
-	                          "clients": [{"user": $u, "password": $pw}]}}]
-	    | del(.Dhcp4["control-socket"])' "$FO_TMP/s2u.json" >"$FO_TMP/s2.json"
+	fo_config_http s2 "$FO_TMP/s2u.json" "$FO_TMP/s2.json" 10.0.0.2 8010 "$AGENT_USER" "$PW"
 	if ! fo_pair_start 0 "$FO_TMP/s1.json" "$FO_TMP/s2.json"; then
 		fo_not_ok "$tag: both kea-dhcp4 start (s2 with an http control socket)"; fo_kea_stop s1; fo_kea_stop s2; return
 	fi
@@ -609,6 +605,6 @@ http_socket() {
 for mt in ${FO_MT_LIST:-0 1}; do
 	run "$mt"
 done
-[ "$KEA3" = 0 ] || http_socket
+[ "$KEA_HTTP" = 0 ] || http_socket
 
 fo_summary
