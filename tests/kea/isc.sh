@@ -49,11 +49,12 @@ isc_wait_state() {
 	_log="$FO_TMP/isc-$1/dhcpd.log"
 	_pat="failover peer $ISC_PEER: I move from [a-z-]* to $2\$"
 	_end=$(($(date +%s) + $3))
-	while [ "$(date +%s)" -lt "$_end" ]; do
+	while :; do   # the log read first and at the end (fo_wait_log)
 		if tail -n +"${4:-1}" "$_log" | grep -q "$_pat"; then
 			echo "#   dhcpd $1: $(tail -n +"${4:-1}" "$_log" | grep "$_pat" | tail -1)"
 			return 0
 		fi
+		[ "$(date +%s)" -lt "$_end" ] || break
 		sleep 0.25
 	done
 	echo "#   dhcpd $1 did not move to $2 within $3 s; last state lines:"

@@ -64,13 +64,17 @@ fo_netns_veth() {
 
 # fo_wait_log FILE PATTERN SECONDS [SKIP]: wait until FILE has a line matching
 # PATTERN (after its first SKIP lines: those a previous run of the process wrote).
+# FILE is read first and once more when the time is up: a wait that tested the
+# clock first never read it when the second changed between the two `date`s
+# (2 of 500 one-second waits at load 12), and a line that was there was "not
+# logged" (test-commands check 38, FAILOVER_RELFILE_REPLACES_PARAMETERS, with 1 s).
 fo_wait_log() {
 	end=$(($(date +%s) + $3))
-	while [ "$(date +%s)" -lt "$end" ]; do
+	while :; do
 		tail -n "+$((${4:-0} + 1))" "$1" 2>/dev/null | grep -q -E "$2" && return 0
+		[ "$(date +%s)" -lt "$end" ] || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # fo_kea_env: the directories Kea writes its PID and lock files to.
