@@ -242,7 +242,14 @@ apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_inf
 	}
 	flag_count(&s->n_pending, FO_BF_UPDATE_PENDING, old->flags, nw->flags);
 	flag_count(&s->n_tentative, FO_BF_TENTATIVE, old->flags, nw->flags);
-	if (nw->flags & FO_BF_UPDATE_PENDING)
+	/*
+	 * A tentative binding (lease4_select, before Kea commits) is queued when
+	 * Kea commits it (leases4_committed), when the ACK goes out without a
+	 * commit (fo_scope_ack) or when the tick frees it: queued at once, it was
+	 * sent on its own whenever the protocol thread took it before the commit
+	 * (0.41-0.46 BNDUPD per DORA more), then again unchanged with the commit.
+	 */
+	if ((nw->flags & FO_BF_UPDATE_PENDING) && !(nw->flags & FO_BF_TENTATIVE))
 		(void)q_push(s, addr);
 done:
 	return st;
@@ -789,6 +796,9 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		*vd = FO_V_DROP;
 		goto done;
 	}
+	/* Kea did not commit it (apply() holds a tentative binding back): the partner must learn it. */
+	if (cur.flags & FO_BF_TENTATIVE)
+		(void)q_push(s, a->addr);
 	if ((int64_t)cur.expiry < now.sec + (int64_t)t) {
 		/* The binding (and the partner, told next) must cover what the client is told. */
 		uint32_t pexp = fo_wall_to_proto(fo_mclt_potential_expiry(now, a->lease_time, t));

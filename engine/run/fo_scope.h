@@ -164,7 +164,8 @@ uint32_t fo_scope_subnet_id(const fo_scope *s);
  * or released ones fo_serve allows); FO_V_REFUSE when there is none or the
  * state gives no lease. The lifetime follows fo_serve_lease_time(). A
  * non-fake select records the binding (ACTIVE, FO_BF_TENTATIVE,
- * FO_BF_UPDATE_PENDING) and journals it before returning; if the journal
+ * FO_BF_UPDATE_PENDING) and journals it before returning, without queuing
+ * it for the partner (Kea's commit, or the ACK without one, does); if the journal
  * write fails the table is restored and the select is refused. An address
  * outside the pools: FO_V_PASS, untouched.
  */
@@ -178,7 +179,8 @@ fo_verdict fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_w
  * this scope's pools. Otherwise *vd: FO_V_DROP when the binding is not the
  * client's ACTIVE lease; else the binding is extended to cover the time told
  * when the MCLT rule allows it (journaled, queued for the partner), or the
- * times are cut to what the binding and the rule allow (FO_V_CHANGED).
+ * times are cut to what the binding and the rule allow (FO_V_CHANGED). A
+ * binding still tentative (Kea did not commit it) is queued for the partner.
  */
 bool fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now,
     fo_verdict *vd);
