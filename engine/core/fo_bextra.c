@@ -44,6 +44,20 @@ bx_free(const fo_alloc *a, void *p)
 		fo_free(p);
 }
 
+void
+fo_extra_copy(fo_lease_extra *dst, const fo_lease_extra *src)
+{
+	uint16_t cl = src->context_len <= FO_USER_CONTEXT_MAX ? src->context_len : 0;
+
+	dst->fqdn = src->fqdn;
+	dst->hostname_len = src->hostname_len;     /* at most 255 = FO_HOSTNAME_MAX */
+	dst->context_len = cl;
+	memcpy(dst->hostname, src->hostname, src->hostname_len);
+	dst->hostname[src->hostname_len] = '\0';
+	memcpy(dst->context, src->context, cl);
+	dst->context[cl] = '\0';
+}
+
 bool
 fo_extra_same(const fo_lease_extra *a, const fo_lease_extra *b)
 {

@@ -75,6 +75,8 @@ fo_extra_clear(fo_lease_extra *x)
 	x->hostname[0] = '\0';
 	x->context[0] = '\0';
 }
+/* *dst = *src, the bytes in use only (not the 1.3 KB), each text NUL-terminated. */
+void fo_extra_copy(fo_lease_extra *dst, const fo_lease_extra *src);
 /* Whether a and b say the same (lengths and bytes, not what follows). */
 bool fo_extra_same(const fo_lease_extra *a, const fo_lease_extra *b);
 

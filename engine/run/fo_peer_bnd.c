@@ -216,13 +216,15 @@ fo_peer_bnd_pump(fo_peer *p, fo_wall now)
 static void
 incoming(const fo_wire_binding *wb, fo_binding_info *in)
 {
-	memset(in, 0, sizeof(*in));
+	/* Field by field: a memset of the 1.6 KB cost more than all of this. */
 	in->state = wb->status;
 	in->client = wb->client;
 	in->expiry = wb->expiry;
 	in->pexp_sent = wb->pexp;
+	in->pexp_acked = 0;
 	in->cltt = wb->cltt;
 	in->stos = wb->stos;
+	in->flags = 0;
 	fo_extra_clear(&in->extra);
 	if (wb->present & FO_WIRE_BIT(FO_O_DDNS)) {
 		/* The codec bounds the name to FO_HOSTNAME_MAX bytes. */

@@ -1253,6 +1253,35 @@ START_TEST(test_extras_alloc_failure)
 }
 END_TEST
 
+/* fo_extra_copy: the bytes in use, NUL-terminated, whatever the target held before. */
+START_TEST(test_extra_copy)
+{
+	fo_lease_extra a, b;
+
+	memset(&a, 'x', sizeof(a));
+	memset(&b, 'y', sizeof(b));
+	a.fqdn = FO_FQDN_FWD;
+	a.hostname_len = 4;
+	memcpy(a.hostname, "host", 4);          /* no NUL after it in a */
+	a.context_len = FO_USER_CONTEXT_MAX;
+	memset(a.context, '1', FO_USER_CONTEXT_MAX);
+	fo_extra_copy(&b, &a);
+	ck_assert(fo_extra_same(&a, &b));
+	ck_assert_str_eq(b.hostname, "host");
+	ck_assert_uint_eq(strlen(b.context), FO_USER_CONTEXT_MAX);
+	/* Nothing: empty texts. */
+	fo_extra_clear(&a);
+	fo_extra_copy(&b, &a);
+	ck_assert(!fo_extra_present(&b));
+	ck_assert_str_eq(b.hostname, "");
+	ck_assert_str_eq(b.context, "");
+	/* A length beyond the bound (never made by the engine) is not followed past the buffer. */
+	a.context_len = FO_USER_CONTEXT_MAX + 1;
+	fo_extra_copy(&b, &a);
+	ck_assert_uint_eq(b.context_len, 0);
+}
+END_TEST
+
 static Suite *
 binding_suite(void)
 {
@@ -1279,6 +1308,7 @@ binding_suite(void)
 	tcase_add_test(tc, test_clients_reserve);
 	tcase_add_test(tc, test_extras);
 	tcase_add_test(tc, test_extras_alloc_failure);
+	tcase_add_test(tc, test_extra_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }
