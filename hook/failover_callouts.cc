@@ -136,6 +136,27 @@ nak_check(CalloutHandle& handle, const Pkt4Ptr& query) {
     return (0);
 }
 
+// The value of a uint32 option of `pkt` (read in place); false when it has none.
+bool
+uint32_of(const Pkt4Ptr& pkt, uint16_t code, uint32_t& value) {
+    OptionUint32Ptr o = boost::dynamic_pointer_cast<OptionUint32>(option_of(pkt, code));
+    if (!o) {
+        return (false);
+    }
+    value = o->getValue();
+    return (true);
+}
+
+// Set a uint32 option of `pkt` that uint32_of found, through Kea's getOption:
+// the copy it gives a callout is what goes out.
+void
+set_uint32(const Pkt4Ptr& pkt, uint16_t code, uint32_t value) {
+    OptionUint32Ptr o = boost::dynamic_pointer_cast<OptionUint32>(pkt->getOption(code));
+    if (o) {
+        o->setValue(value);
+    }
+}
+
 // lease4_select and lease4_renew: what the engine decided, written back to Kea
 // (the address changes only for a substitute; SKIP: no lease).
 void
@@ -398,32 +419,27 @@ pkt4_send(CalloutHandle& handle) {
         if (response->getType() != DHCPACK || response->getYiaddr().isV4Zero()) {
             return (0);
         }
-        OptionUint32Ptr lt = boost::dynamic_pointer_cast<OptionUint32>(
-            response->getOption(DHO_DHCP_LEASE_TIME));
-        if (!lt) {
+        // Read in place (option_of): Kea hands a callout a copy of each option
+        // it retrieves with getOption, which only a change needs (set_times).
+        fo_ack a = {};
+        if (!uint32_of(response, DHO_DHCP_LEASE_TIME, a.lease_time)) {
             return (0);
         }
-        OptionUint32Ptr t1 = boost::dynamic_pointer_cast<OptionUint32>(
-            response->getOption(DHO_DHCP_RENEWAL_TIME));
-        OptionUint32Ptr t2 = boost::dynamic_pointer_cast<OptionUint32>(
-            response->getOption(DHO_DHCP_REBINDING_TIME));
-        fo_ack a = {};
+        bool has_t1 = uint32_of(response, DHO_DHCP_RENEWAL_TIME, a.t1);
+        bool has_t2 = uint32_of(response, DHO_DHCP_REBINDING_TIME, a.t2);
         a.addr = response->getYiaddr().toUint32();
         a.client = client_of(query);
-        a.lease_time = lt->getValue();
-        a.t1 = t1 ? t1->getValue() : 0;
-        a.t2 = t2 ? t2->getValue() : 0;
         switch (fo_engine_ack_check(engine, &a, wall_now())) {
         case FO_V_PASS:
         case FO_V_REFUSE:
             break;
         case FO_V_CHANGED:
-            lt->setValue(a.lease_time);
-            if (t1) {
-                t1->setValue(a.t1);
+            set_uint32(response, DHO_DHCP_LEASE_TIME, a.lease_time);
+            if (has_t1) {
+                set_uint32(response, DHO_DHCP_RENEWAL_TIME, a.t1);
             }
-            if (t2) {
-                t2->setValue(a.t2);
+            if (has_t2) {
+                set_uint32(response, DHO_DHCP_REBINDING_TIME, a.t2);
             }
             break;
         case FO_V_DROP:
