@@ -63,7 +63,11 @@ config() {
 leases_cover() {
 	_end=$(($(date +%s) + 20))
 	while ! leases_cover_now "$1" "$2" >"$FO_TMP/cover.out"; do
-		[ "$(date +%s)" -lt "$_end" ] || { cat "$FO_TMP/cover.out"; return 1; }
+		if [ "$(date +%s)" -ge "$_end" ]; then
+			cat "$FO_TMP/cover.out"
+			evidence "$1" $(sort -u "$FO_TMP/missing.$2".s?)
+			return 1
+		fi
 		sleep 0.5
 	done
 	cat "$FO_TMP/cover.out"
@@ -91,11 +95,42 @@ leases_cover_now() {
 		     db_missing: bad($d), get_missing: bad($g)}
 		    | .ok = (.acked > 0 and .db_active == .acked and (.db_missing | length) == 0
 		             and (.get_missing | length) == 0)
+		    | .missing = ([.db_missing[], .get_missing[] | keys[]] | unique)
 		    | .db_missing |= .[:4] | .get_missing |= .[:4]')
+		echo "$_r" | jq -r '.missing[]' >"$FO_TMP/missing.$2.$_s"
+		_r=$(echo "$_r" | jq -c 'del(.missing)')
 		echo "#   $_s: $_r"
 		[ "$(echo "$_r" | jq .ok)" = true ] && _ok=$((_ok + 1))
 	done
 	[ $_ok = 2 ]
+}
+
+# evidence FILE ADDRESS...: what a failed check has to say about these
+# addresses (at most 4): the probe's records of the clients acknowledged them
+# in FILE, each server's binding of the address (failover-get) and Kea's lease
+# (lease4-get), and every line of either server's logs (every start) naming
+# the address or one of those clients' hardware addresses.
+evidence() {
+	_f=$1; shift
+	for _a in $(printf '%s\n' "$@" | head -4); do
+		echo "# evidence for $_a:"
+		jq -c --arg a "$_a" 'select(.acked == $a or .offered == $a)' "$_f" | sed 's/^/#   probe: /'
+		_hw=$(jq -r --arg a "$_a" 'select(.acked == $a or .offered == $a) | .chaddr' "$_f" | sort -u)
+		_prev=$(echo "$_a" | awk -F. '{ n = (($1 * 256 + $2) * 256 + $3) * 256 + $4 - 1;
+		    printf "%d.%d.%d.%d", n / 16777216 % 256, n / 65536 % 256, n / 256 % 256, n % 256 }')
+		for _s in s1 s2; do
+			fo_kea_cmd "$_s" "{\"command\": \"failover-get\", \"arguments\": {\"bindings\": true,
+			    \"from\": \"$_prev\", \"limit\": 1}}" | jq -c --arg a "$_a" \
+			    '[.arguments.relationships[].state.scope[]?.binding[]? | select(.address == $a)]' |
+			    sed "s/^/#   $_s binding: /"
+			fo_kea_cmd "$_s" "{\"command\": \"lease4-get\", \"arguments\": {\"ip-address\": \"$_a\"}}" |
+			    jq -c '.arguments // .text' | sed "s/^/#   $_s lease4-get: /"
+			_pat=$(printf '%s\n' "$_a" $_hw | paste -sd'|' | sed 's/\./\\./g')
+			for _l in $(ls "$FO_TMP/$_s"/kea.*.log 2>/dev/null | sort -t. -k2 -n); do
+				grep -Ew "$_pat" "$_l" | tail -40 | sed "s|^|#   $_s $(basename "$_l"): |"
+			done
+		done
+	done
 }
 
 # not_shortened TAG_BEFORE TAG_AFTER: no address's expiry in either database
@@ -121,7 +156,13 @@ kept() {
 	       moved: [$b[] | select(.acked != $was[.chaddr]) | .chaddr][:6], naks: ($b | map(select(.nak)) | length)}
 	    | .ok = (.clients == ($a | length) and .acked == .clients and (.moved | length) == 0)')
 	echo "#   $_r"
-	[ "$(echo "$_r" | jq .ok)" = true ]
+	[ "$(echo "$_r" | jq .ok)" = true ] && return 0
+	# The moved clients: their records now, and the evidence of the address each had.
+	for _c in $(echo "$_r" | jq -r '.moved[]' | head -4); do
+		jq -c --arg c "$_c" 'select(.chaddr == $c)' "$2" | sed 's/^/#   asking again: /'
+		evidence "$1" $(jq -r --arg c "$_c" 'select(.chaddr == $c) | .acked // empty' "$1")
+	done
+	return 1
 }
 
 run() {
