@@ -6,8 +6,10 @@
 #include <cc/data.h>
 #include <dhcp/duid.h>
 #include <dhcp/hwaddr.h>
+#include <dhcpsrv/dhcpsrv_exceptions.h>
 #include <dhcpsrv/lease.h>
 #include <dhcpsrv/lease_mgr_factory.h>
+#include <exceptions/exceptions.h>
 
 #include <algorithm>
 #include <ctime>
@@ -96,28 +98,68 @@ current(const fo_lease_change& queued, fo_lease_change& c) {
     c.only_if_missing = queued.only_if_missing;
 }
 
-// ACTIVE: Kea gets the lease unless it has it (kea_has_it); any other state:
-// Kea's record goes. The lookup comes first, not an add that may be refused:
-// an SQL lease database logs every refused INSERT as an error on its server.
-void
-apply(const fo_lease_change& queued) {
-    LeaseMgr& mgr = LeaseMgrFactory::instance();
+// One attempt at Kea's record of the address: ACTIVE: Kea gets the lease
+// unless it has it (kea_has_it); any other state: Kea's record goes. The
+// lookup comes first, not an add that may be refused: an SQL lease database
+// logs every refused INSERT as an error on its server.
+//
+// Kea's record is read BEFORE the binding. A packet thread records a binding
+// (lease4_select, lease4_renew) before Kea writes the lease it stands for, so
+// a record read here is never newer than the binding read after it: the
+// other order could read a free binding, then the lease a packet thread had
+// just given (binding and record written in between), and delete an
+// acknowledged lease from Kea's database while the binding kept it.
+// False when Kea's record or the binding changed meanwhile (a refused add or
+// update, a delete that found another record, an address given while its
+// record went): the caller tries again with both read afresh.
+bool
+apply_once(LeaseMgr& mgr, const fo_lease_change& queued) {
+    isc::asiolink::IOAddress addr(queued.addr);
+    Lease4Ptr existing = mgr.getLease4(addr);
     fo_lease_change c;
     current(queued, c);
-    Lease4Ptr existing = mgr.getLease4(isc::asiolink::IOAddress(c.addr));
     if (c.state == FO_BS_ACTIVE) {
         Lease4Ptr lease = lease_from(c);
         if (!existing) {
-            mgr.addLease(lease);
-        } else if (!kea_has_it(existing, lease, c)) {
+            return (mgr.addLease(lease));
+        }
+        if (!kea_has_it(existing, lease, c)) {
             // SQL backends update only the record they expect (its expiry as
             // read): a new Lease4 must say what the existing one holds.
             Lease::syncCurrentExpirationTime(*existing, *lease);
-            mgr.updateLease4(lease);
+            try {
+                mgr.updateLease4(lease);
+            } catch (const NoSuchLease&) {
+                return (false);
+            }
         }
-    } else if (existing) {
-        mgr.deleteLease(existing);
+        return (true);
     }
+    if (!existing) {
+        return (true);
+    }
+    // A delete names the record read (its expiry, on SQL): false when Kea
+    // changed it meanwhile. Given again meanwhile: written back next time.
+    if (!mgr.deleteLease(existing)) {
+        return (false);
+    }
+    fo_binding_info b;
+    return (fo_engine_get_binding(engine, queued.subnet_id, queued.addr, &b) != FO_OK ||
+            b.state != FO_BS_ACTIVE);
+}
+
+const int APPLY_ATTEMPTS = 3;
+
+void
+apply(const fo_lease_change& queued) {
+    LeaseMgr& mgr = LeaseMgrFactory::instance();
+    for (int i = 0; i < APPLY_ATTEMPTS; i++) {
+        if (apply_once(mgr, queued)) {
+            return;
+        }
+    }
+    isc_throw(isc::Unexpected, "Kea's record changed under each of " << APPLY_ATTEMPTS
+              << " attempts");
 }
 
 void
