@@ -91,7 +91,13 @@ requests_dropped_early() {
 	want=$(jq -s --arg p "$(eval echo "\$FO_IP_$2")" 'map(select(.acked_by == $p)) | length' \
 	    "$FO_TMP/dora.json")
 	echo "#   $1: requests-for-partner-at-receive $got, clients acked by $2 $want"
-	[ "$want" -gt 0 ] && [ "$got" -ge "$want" ]
+	[ "$want" -gt 0 ] && [ "$got" -ge "$want" ] && return 0
+	# Evidence: the REQUESTs are counted only in Normal, and only those that reach the socket.
+	echo "#   $1's states: $(fo_states "$1")"
+	eval "_ns=\$FO_NS_$1"
+	echo "#   $1's UDP counters (its namespace, the whole test): $(ip netns exec "$_ns" awk \
+	    '/^Udp:/ { if (!h) { split($0, k); h = 1 } else for (i = 2; i <= NF; i++) printf "%s %s ", k[i], $i }' /proc/net/snmp)"
+	return 1
 }
 
 part_lb() {
