@@ -9,7 +9,8 @@
 // made on both partners (fo_both.h, failover_both.cc): the answer is then
 // the change's id, and failover-change-status {id} its outcome. A
 // local-only change carrying time or digest is the partner's: checked
-// first (fo_engine_both_check: the digest under enable-auth).
+// first (fo_engine_both_check: the digest under enable-auth) and made as
+// the partner's side (fo_engine_admin_partner: a removal retires the scopes).
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
@@ -115,12 +116,18 @@ answer(CalloutHandle& handle, fo_status st, const char* msg, const std::string& 
     }
 }
 
+// The partner's request (checked by partner_ok): a local-only change with time or digest.
+bool
+from_partner(const ConstElementPtr& args) {
+    return (args->get("time") || args->get("digest"));
+}
+
 // A request from the partner carries time (and digest under enable-auth):
 // checked (fo_engine_both_check); false when refused (answered).
 bool
 partner_ok(CalloutHandle& handle, const fo_admin_req& req, const ConstElementPtr& args,
            bool local_only) {
-    if (!args->get("time") && !args->get("digest")) {
+    if (!from_partner(args)) {
         return (true);
     }
     if (!local_only) {
@@ -256,8 +263,9 @@ failover_remove(CalloutHandle& handle) {
         }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
-        fo_status st = fo_engine_admin_remove(engine, name.c_str(), wall_now(), msg,
-                                              sizeof(msg));
+        fo_status st = from_partner(args) ?
+            fo_engine_admin_partner(engine, &req, wall_now(), msg, sizeof(msg)) :
+            fo_engine_admin_remove(engine, name.c_str(), wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, false);
     }));
 }
@@ -276,9 +284,10 @@ scope_change(CalloutHandle& handle, bool add) {
         }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
-        fo_status st = fo_engine_admin_scopes(engine, name.c_str(), scopes.data(),
-                                              scopes.size(), add, wall_now(), msg,
-                                              sizeof(msg));
+        fo_status st = from_partner(args) ?
+            fo_engine_admin_partner(engine, &req, wall_now(), msg, sizeof(msg)) :
+            fo_engine_admin_scopes(engine, name.c_str(), scopes.data(), scopes.size(), add,
+                                   wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, true);
     }));
 }
@@ -308,6 +317,27 @@ failover_partner_down(CalloutHandle& handle) {
     }));
 }
 
+// failover-retired-get: the scopes retired here (the partner's side of a
+// removal on both partners), no arguments.
+int
+failover_retired_get(CalloutHandle& handle) {
+    return (guarded(handle, "failover-retired-get", [&]() {
+        char* json = fo_engine_retired_get_json(engine);
+        if (json == nullptr) {
+            throw std::runtime_error("out of memory");
+        }
+        std::string text(json);
+        free(json);
+        ConstElementPtr out = Element::fromJSON(text);
+        size_t n = out->get("scopes") ? out->get("scopes")->size() : 0;
+        bool damaged = out->get("damaged") && out->get("damaged")->boolValue();
+        reply(handle, damaged ? CONTROL_RESULT_ERROR : CONTROL_RESULT_SUCCESS,
+              damaged ? "the list of retired scopes is damaged: every subnet in no failover "
+                        "relationship answers no client (FAILOVER_RETIRED_DAMAGED)" :
+                        std::to_string(n) + " retired scope(s)", out);
+    }));
+}
+
 } // namespace
 
 void
@@ -318,6 +348,7 @@ register_admin_commands(LibraryHandle& handle) {
     handle.registerCommandCallout("failover-scope-add", failover_scope_add);
     handle.registerCommandCallout("failover-scope-remove", failover_scope_remove);
     handle.registerCommandCallout("failover-partner-down", failover_partner_down);
+    handle.registerCommandCallout("failover-retired-get", failover_retired_get);
     register_both_commands(handle);
 }
 

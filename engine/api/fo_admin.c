@@ -395,15 +395,66 @@ admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n, fo_wall n
 	return st;
 }
 
+/*
+ * Retire the n scopes of relationship rel (the partner's side of a removal
+ * on both partners), saved before the change; FAILOVER_SCOPE_RETIRED each.
+ */
 static fo_status
-admin_remove(fo_engine *eng, const char *name, fo_wall now, fo_relationship_set *dry,
+retire_scopes(fo_engine *eng, const fo_ip4 *scopes, size_t n, const char *rel, fo_wall now,
     char *msg, size_t msglen)
+{
+	char err[PATH_MAX + 300] = "", a[16];
+	fo_status st;
+
+	if ((st = fo_retired_add(fo_engine_retired(eng), scopes, n, rel, now, err, sizeof(err)))
+	    != FO_OK) {
+		fo_errf(msg, msglen, "the retirement of the scopes could not be saved, nothing "
+		    "changed: %s", err[0] != '\0' ? err : fo_status_name(st));
+		return st == FO_ERR_NOMEM ? st : FO_ERR_IO;
+	}
+	for (size_t k = 0; k < n; k++) {
+		fo_ip4_str(scopes[k], a, sizeof(a));
+		fo_log(fo_engine_host(eng), FO_EVT_SCOPE_RETIRED, FO_S(a), FO_S(rel));
+	}
+	return FO_OK;
+}
+
+char *
+fo_engine_retired_get_json(fo_engine *eng)
+{
+	return eng != NULL ? fo_retired_json(fo_engine_retired(eng)) : NULL;
+}
+
+/*
+ * The partner's side of a removal on both partners (retire): the scopes are
+ * retired (saved) before the change, and taken back if it fails.
+ */
+static fo_status
+commit_retiring(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall now,
+    fo_relationship_set *dry, const char *rel, const fo_ip4 *scopes, size_t n_scopes,
+    bool retire, char *msg, size_t msglen)
+{
+	fo_status st;
+
+	if (retire && dry == NULL &&
+	    (st = retire_scopes(eng, scopes, n_scopes, rel, now, msg, msglen)) != FO_OK)
+		return st;
+	st = commit(eng, es, n, now, dry, msg, msglen);
+	if (retire && dry == NULL && st != FO_OK)
+		fo_engine_retired_sync(eng);    /* lifts those still in the relationship */
+	return st;
+}
+
+static fo_status
+admin_remove(fo_engine *eng, const char *name, bool retire, fo_wall now,
+    fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	char dir[PATH_MAX], keep[FO_NAME_MAX + 1];
+	fo_ip4 *scopes;
 	ssize_t idx;
 	fo_relfile_entry *es;
-	size_t m;
+	size_t m, ns;
 	fo_status st;
 
 	if (eng == NULL)
@@ -412,26 +463,37 @@ admin_remove(fo_engine *eng, const char *name, fo_wall now, fo_relationship_set 
 		return FO_ERR_NOTFOUND;
 	cur = fo_engine_set_of(eng);
 	m = cur->n;
+	ns = cur->rel[idx].n_scopes;
 	snprintf(keep, sizeof(keep), "%s", name);
 	rel_dir(cur, keep, dir, sizeof(dir));
-	if ((es = fo_relfile_entries_of(cur, 0)) == NULL)
+	if ((scopes = fo_calloc(ns ? ns : 1, sizeof(*scopes))) == NULL)
 		return FO_ERR_NOMEM;
+	for (size_t k = 0; k < ns; k++)
+		scopes[k] = cur->rel[idx].scopes[k].scope_id;
+	if ((es = fo_relfile_entries_of(cur, 0)) == NULL) {
+		fo_free(scopes);
+		return FO_ERR_NOMEM;
+	}
 	fo_relfile_entry_free(&es[idx]);
 	memmove(&es[idx], &es[idx + 1], (m - (size_t)idx - 1) * sizeof(*es));
 	memset(&es[m - 1], 0, sizeof(*es));
-	st = commit(eng, es, m - 1, now, dry, msg, msglen);
+	st = commit_retiring(eng, es, m - 1, now, dry, keep, scopes, ns, retire, msg, msglen);
 	fo_relfile_entries_free(es, m - 1);
+	fo_free(scopes);
 	if (st == FO_OK && dry == NULL) {
 		set_aside(eng, dir, now);
-		fo_errf(msg, msglen, "failover relationship '%s' removed; its scopes are served "
-		    "without failover", keep);
+		fo_errf(msg, msglen, retire ? "failover relationship '%s' removed; its scopes are "
+		    "retired on this server, which answers none of their clients (the partner "
+		    "serves them): delete them from this server's Kea configuration" :
+		    "failover relationship '%s' removed; its scopes are served without failover "
+		    "(by this server, and by the partner unless it removed them too)", keep);
 	}
 	return st;
 }
 
 static fo_status
 admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
-    bool add, fo_wall now, fo_relationship_set *dry, char *msg, size_t msglen)
+    bool add, bool retire, fo_wall now, fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	const fo_relationship *r;
@@ -498,7 +560,7 @@ admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
 	fo_relfile_put_scopes(&es[idx], list, cnt);
 	fo_free(list);
 	rel_dir(cur, name, dir, sizeof(dir));
-	st = commit(eng, es, m, now, dry, msg, msglen);
+	st = commit_retiring(eng, es, m, now, dry, name, scopes, n, retire && !add, msg, msglen);
 	fo_relfile_entries_free(es, m);
 	if (st != FO_OK || dry != NULL)
 		return st;
@@ -508,9 +570,12 @@ admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
 		set_aside(eng, path, now);
 	}
 	fo_ip4_str(scopes[0], a, sizeof(a));
-	fo_errf(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s); the failover "
+	fo_errf(msg, msglen, "%zu scope(s) %s relationship '%s' (%s%s)%s; the failover "
 	    "connections were re-established", n, add ? "added to" : "removed from", name, a,
-	    n > 1 ? ", ..." : "");
+	    n > 1 ? ", ..." : "", add ? "" : retire ? ", retired on this server, which answers "
+	    "none of their clients (the partner serves them): delete them from this server's Kea "
+	    "configuration" : ", served without failover (by this server, and by the partner "
+	    "unless it removed them too)");
 	return FO_OK;
 }
 
@@ -531,14 +596,14 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 fo_status
 fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg, size_t msglen)
 {
-	return admin_remove(eng, name, now, NULL, msg, msglen);
+	return admin_remove(eng, name, false, now, NULL, msg, msglen);
 }
 
 fo_status
 fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
     bool add, fo_wall now, char *msg, size_t msglen)
 {
-	return admin_scopes(eng, name, scopes, n, add, now, NULL, msg, msglen);
+	return admin_scopes(eng, name, scopes, n, add, false, now, NULL, msg, msglen);
 }
 
 const char *
@@ -554,15 +619,9 @@ fo_admin_op_command(fo_admin_op op)
 	return "?";
 }
 
-fo_status
-fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg, size_t msglen)
-{
-	return fo_admin_apply(eng, req, now, NULL, msg, msglen);
-}
-
-fo_status
-fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relationship_set *dry,
-    char *msg, size_t msglen)
+static fo_status
+admin_apply(fo_engine *eng, const fo_admin_req *req, bool retire, fo_wall now,
+    fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	if (eng == NULL || req == NULL)
 		return FO_ERR_INVAL;
@@ -572,13 +631,33 @@ fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relation
 	case FO_ADMIN_SET:
 		return admin_set(eng, req->name, req->kv, req->n, now, dry, msg, msglen);
 	case FO_ADMIN_REMOVE:
-		return admin_remove(eng, req->name, now, dry, msg, msglen);
+		return admin_remove(eng, req->name, retire, now, dry, msg, msglen);
 	case FO_ADMIN_SCOPE_ADD:
 	case FO_ADMIN_SCOPE_REMOVE:
 		return admin_scopes(eng, req->name, req->scopes, req->n_scopes,
-		    req->op == FO_ADMIN_SCOPE_ADD, now, dry, msg, msglen);
+		    req->op == FO_ADMIN_SCOPE_ADD, retire, now, dry, msg, msglen);
 	}
 	return FO_ERR_INVAL;
+}
+
+fo_status
+fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relationship_set *dry,
+    char *msg, size_t msglen)
+{
+	return admin_apply(eng, req, false, now, dry, msg, msglen);
+}
+
+fo_status
+fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg, size_t msglen)
+{
+	return admin_apply(eng, req, false, now, NULL, msg, msglen);
+}
+
+fo_status
+fo_engine_admin_partner(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg,
+    size_t msglen)
+{
+	return admin_apply(eng, req, true, now, NULL, msg, msglen);
 }
 
 fo_status

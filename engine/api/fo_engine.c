@@ -21,6 +21,7 @@
 #include "fo_relationship.h"
 #include "fo_relfile.h"
 #include "fo_report.h"
+#include "fo_retired.h"
 #include "fo_runtime.h"
 #include "fo_select.h"
 
@@ -59,6 +60,9 @@ struct fo_engine {
 	fo_note *notes;                 /* of the last attach */
 	size_t n_notes;
 	uint32_t configured_crc;        /* of the hook's parameters (fo_relfile_params_crc) */
+	fo_retired retired;             /* the scopes retired here (run/fo_retired.h) */
+	uint32_t *retired_ids;          /* their Kea subnets, sorted (the packet path's lookup) */
+	size_t n_retired_ids;
 };
 
 static void
@@ -128,6 +132,10 @@ fo_engine_create(fo_engine **out, const char *params_json, const fo_host *host,
 	}
 	for (size_t i = 0; i < eng->rels.n; i++)
 		fo_engine_log_relationship(eng, &eng->rels.rel[i]);
+	/* The scopes retired here: a damaged list closes every subnet in no relationship. */
+	if (fo_retired_load(&eng->retired, eng->rels.state_directory, NULL, 0) != FO_OK)
+		fo_log(&eng->host, FO_EVT_RETIRED_DAMAGED, FO_S(eng->retired.path),
+		    FO_S(eng->retired.why));
 	*out = eng;
 	return FO_OK;
 }
@@ -262,6 +270,8 @@ fo_engine_destroy(fo_engine *eng)
 	fo_relationship_set_clear(&eng->rels);
 	fo_select_free(&eng->select);
 	free_subnets(eng->subnets, eng->n_subnets);
+	fo_retired_clear(&eng->retired);
+	fo_free(eng->retired_ids);
 	fo_free(eng);
 }
 
@@ -684,6 +694,7 @@ fo_engine_attach(fo_engine *eng, const fo_subnet *subnets, size_t n, fo_wall now
 	fo_free(o);
 	if (st == FO_OK) {
 		eng->attached = true;
+		fo_engine_retired_sync(eng);
 		return FO_OK;
 	}
 fail:
@@ -734,13 +745,75 @@ lookup(const fo_engine *eng, uint32_t subnet_id)
 static bool
 maybe_failover(const fo_engine *eng, uint32_t subnet_id)
 {
-	if (eng == NULL || eng->rels.n == 0)
+	if (eng == NULL || (eng->rels.n == 0 && eng->retired.n == 0 && !eng->retired.damaged))
 		return false;
 	for (size_t i = 0; i < eng->n_subnets; i++)
 		if (eng->subnets[i].subnet_id == subnet_id)
 			return fo_relationship_set_find_scope(&eng->rels,
-			    eng->subnets[i].prefix) != NULL;
+			    eng->subnets[i].prefix) != NULL || eng->retired.damaged ||
+			    fo_retired_has(&eng->retired, eng->subnets[i].prefix);
 	return true;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A subnet in no relationship: retired here (fo_engine_retired_sync's ids)?
+ * Nothing but a length test when none is.
+ */
+static bool
+retired(const fo_engine *eng, uint32_t subnet_id)
+{
+	return eng != NULL && eng->n_retired_ids > 0 && bsearch(&subnet_id, eng->retired_ids,
+	    eng->n_retired_ids, sizeof(*eng->retired_ids), id_cmp) != NULL;
+}
+
+fo_retired *
+fo_engine_retired(fo_engine *eng)
+{
+	return &eng->retired;
+}
+
+#define LIFT_MAX 64                     /* lifted retirements logged by one sync */
+
+void
+fo_engine_retired_sync(fo_engine *eng)
+{
+	fo_ip4 gone[LIFT_MAX];
+	char err[PATH_MAX + 300] = "", a[16];
+	uint32_t *ids;
+	size_t n = 0;
+
+	if (fo_retired_sync(&eng->retired, &eng->rels, eng->subnets, eng->n_subnets, gone,
+	    LIFT_MAX, &n, err, sizeof(err)) != FO_OK)
+		fo_log(&eng->host, FO_EVT_RETIRED_NOT_SAVED, FO_S(err));
+	for (size_t i = 0; i < n && i < LIFT_MAX; i++) {
+		const fo_relationship *r = fo_relationship_set_find_scope(&eng->rels, gone[i]);
+
+		fo_ip4_str(gone[i], a, sizeof(a));
+		if (r != NULL)
+			fo_log(&eng->host, FO_EVT_SCOPE_RETIREMENT_LIFTED, FO_S(a), FO_S(r->name));
+		else
+			fo_log(&eng->host, FO_EVT_SCOPE_RETIREMENT_MOOT, FO_S(a));
+	}
+	if (fo_retired_subnet_ids(&eng->retired, &eng->rels, eng->subnets, eng->n_subnets, &ids,
+	    &n) != FO_OK) {
+		/* The previous ids stay: logged, as a list that cannot be used. */
+		fo_log(&eng->host, FO_EVT_RETIRED_DAMAGED, FO_S(eng->retired.path),
+		    FO_S("out of memory"));
+		return;
+	}
+	if (ids != NULL)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+	fo_free(eng->retired_ids);
+	eng->retired_ids = ids;
+	eng->n_retired_ids = n;
 }
 
 fo_verdict
@@ -754,7 +827,14 @@ fo_engine_query(fo_engine *eng, uint32_t subnet_id, fo_msg msg, uint16_t secs,
 	(void)now;
 	if (m == NULL && eng != NULL && !eng->attached)
 		return maybe_failover(eng, subnet_id) ? FO_V_DROP : FO_V_PASS;
-	if (m == NULL || client == NULL)
+	if (m == NULL && !retired(eng, subnet_id))
+		return FO_V_PASS;
+	if (m == NULL) {
+		if (eng->host.stat_add != NULL)
+			eng->host.stat_add(eng->host.ctx, FO_RETIRED_STAT, 1);
+		return FO_V_DROP;
+	}
+	if (client == NULL)
 		return FO_V_PASS;
 	if (m->scope == NULL) {
 		fo_counter_inc(&m->rt->ctr, FO_CTR_DROPPED_CLOSED);
@@ -826,6 +906,8 @@ refused(const fo_engine *eng, const fo_scope_map *m, const fo_lease *l)
 {
 	if (m != NULL)
 		return m->scope == NULL;
+	if (l != NULL && eng != NULL && eng->attached)
+		return retired(eng, l->subnet_id);
 	return l != NULL && eng != NULL && !eng->attached && maybe_failover(eng, l->subnet_id);
 }
 

@@ -11,6 +11,7 @@
 #include "fo_engine.h"
 #include "fo_peer.h"
 #include "fo_relationship.h"
+#include "fo_retired.h"
 #include "fo_runtime.h"
 
 /* The live set (read-only: change it with fo_engine_replace_set). */
@@ -35,5 +36,18 @@ uint32_t fo_engine_configured_crc(const fo_engine *eng);
  */
 fo_status fo_engine_replace_set(fo_engine *eng, fo_relationship_set *set, fo_wall now,
     char *err, size_t errlen);
+
+/* Kea's statistic of the queries dropped in retired scopes (fo_engine_query). */
+#define FO_RETIRED_STAT "failover-retired.queries-dropped"
+
+/* The scopes retired here (read at create; fo_admin.c retires them). */
+fo_retired *fo_engine_retired(fo_engine *eng);
+/*
+ * After every attach (fo_engine_attach runs it) and a failed change: lift
+ * the retirements a relationship took back or whose Kea subnet is gone
+ * (logged), and make the packet path's retired subnet ids (a damaged list:
+ * every subnet in no relationship).
+ */
+void fo_engine_retired_sync(fo_engine *eng);
 
 #endif /* FO_ENGINE_INT_H */

@@ -130,4 +130,24 @@ const char *fo_admin_op_command(fo_admin_op op);   /* "failover-add", ... */
 fo_status fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg,
     size_t msglen);
 
+/*
+ * The partner's side of a change on both partners (a local-only request
+ * carrying time or digest, checked by fo_engine_both_check): as
+ * fo_engine_admin, but failover-remove and failover-scope-remove RETIRE the
+ * scopes here instead of leaving them served without failover (Windows
+ * deletes them from the partner server): the retirement is saved before
+ * the change (fo_retired.h), this server then answers none of their
+ * clients (Kea's statistic failover-retired.queries-dropped counts them)
+ * until a relationship takes them again or they are no Kea subnet.
+ */
+fo_status fo_engine_admin_partner(fo_engine *eng, const fo_admin_req *req, fo_wall now,
+    char *msg, size_t msglen);
+
+/*
+ * failover-retired-get's arguments: {"scopes": [{"scope-id", "relationship",
+ * "retired-at"}], "file", "damaged", "damaged-reason" (when damaged)};
+ * malloc'd, NULL when out of memory.
+ */
+char *fo_engine_retired_get_json(fo_engine *eng);
+
 #endif /* FO_ADMIN_H */

@@ -369,6 +369,56 @@ fo_agent_start() {
 	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
 }
 
+# fo_run NAME COMMAND ARGS_JSON: the command with its arguments over $FO_VIA
+# (fo_cmd); the answer on stdout and appended to FO_CMD_LOG (when set).
+fo_run() {
+	fo_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "arguments": $a}')" |
+	    tee -a "${FO_CMD_LOG:-/dev/null}"
+}
+
+# fo_change NAME COMMAND ARGS_JSON: a change on both partners from NAME; when
+# it started (an id), the answer of failover-change-status {id} once done or
+# failed (within 40 s), otherwise the command's answer. The start's answer
+# is in $FO_TMP/last-start.json.
+fo_change() {
+	_a=$(fo_run "$1" "$2" "$3")
+	printf '%s\n' "$_a" >"$FO_TMP/last-start.json"
+	_id=$(printf '%s' "$_a" | jq -r 'if .result == 0 and (.arguments.id | type) == "number"
+	    and .arguments.status == "sending" then .arguments.id else empty end' 2>/dev/null)
+	[ -n "$_id" ] || { printf '%s\n' "$_a"; return; }
+	_end=$(($(date +%s) + 40))
+	while :; do
+		_s=$(fo_run "$1" failover-change-status "{\"id\": $_id}")
+		_st=$(printf '%s' "$_s" | jq -r '.arguments.status // empty')
+		{ [ "$_st" = done ] || [ "$_st" = failed ] || [ "$(date +%s)" -ge "$_end" ]; } && break
+		sleep 0.2
+	done
+	printf '%s\n' "$_s"
+}
+
+# fo_agent_up NAME AUTH: kea-ctrl-agent on NAME's address (FO_IP_NAME), port
+# 8000 (a partner-control-url), AUTH 1: basic authentication of
+# FO_AGENT_USER with FO_AGENT_PW.
+fo_agent_up() {
+	_dir="$FO_TMP/$1"
+	eval "_ns=\$FO_NS_$1 _ip=\$FO_IP_$1"
+	mkdir -p "$_dir/agent-run"
+	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --arg user "${FO_AGENT_USER:-}" --arg pw "${FO_AGENT_PW:-}" \
+	    --argjson auth "$2" '{"Control-agent": ({"http-host": $ip, "http-port": 8000,
+	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
+	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
+	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
+	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
+	    >"$_dir/agent.json"
+	# The log keeps every run of the agent: wait for this run's start line.
+	_seen=$(cat "$_dir/agent.log" 2>/dev/null | wc -l)
+	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
+	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
+	eval "FO_AGENT_PID_$1=$!"
+	FO_PIDS="$FO_PIDS $!"
+	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15 "$_seen"
+}
+
 fo_agent_stop() {
 	eval "_pid=\${FO_AGENT_PID_$1:-}"
 	[ -n "$_pid" ] || return 0

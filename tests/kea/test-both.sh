@@ -47,53 +47,16 @@ fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 SECRET="fo-both-secret-$$-Qw3"
 PW="fo-both-agent-pw-$$-Zt8"
 FO_SECRETS="$SECRET $PW"
-AGENT_USER=fo-admin
+FO_AGENT_USER=fo-admin
+FO_AGENT_PW=$PW
 OUT="$FO_TMP/all-output.txt"
 : >"$OUT"
 d="$FO_TMP"
 
-# c NAME COMMAND ARGS: over FO_VIA (NAME's unix socket; http: its own HTTP socket).
-c() {
-	fo_cmd "$1" "$(jq -cn --arg c "$2" --argjson a "$3" '{"command": $c, "arguments": $a}')" |
-	    tee -a "$OUT"
-}
-# agent_up NAME AUTH: kea-ctrl-agent on NAME's address, port 8000.
-agent_up() {
-	_dir="$FO_TMP/$1"
-	eval "_ns=\$FO_NS_$1 _ip=\$FO_IP_$1"
-	mkdir -p "$_dir/agent-run"
-	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --arg user "$AGENT_USER" --arg pw "$PW" \
-	    --argjson auth "$2" '{"Control-agent": ({"http-host": $ip, "http-port": 8000,
-	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
-	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
-	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
-	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
-	    >"$_dir/agent.json"
-	# The log keeps every run of the agent: wait for this run's start line.
-	_seen=$(cat "$_dir/agent.log" 2>/dev/null | wc -l)
-	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
-	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
-	eval "FO_AGENT_PID_$1=$!"
-	FO_PIDS="$FO_PIDS $!"
-	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15 "$_seen"
-}
-# change NAME COMMAND ARGS: the command, then (when it started a change) the
-# answer of failover-change-status {id} once done or failed (within 40 s).
-change() {
-	_a=$(c "$1" "$2" "$3")
-	printf '%s\n' "$_a" >"$d/last-start.json"
-	_id=$(printf '%s' "$_a" | jq -r 'if .result == 0 and (.arguments.id | type) == "number"
-	    and .arguments.status == "sending" then .arguments.id else empty end' 2>/dev/null)
-	[ -n "$_id" ] || { printf '%s\n' "$_a"; return; }
-	_end=$(($(date +%s) + 40))
-	while :; do
-		_s=$(c "$1" failover-change-status "{\"id\": $_id}")
-		_st=$(printf '%s' "$_s" | jq -r '.arguments.status // empty')
-		{ [ "$_st" = done ] || [ "$_st" = failed ] || [ "$(date +%s)" -ge "$_end" ]; } && break
-		sleep 0.2
-	done
-	printf '%s\n' "$_s"
-}
+FO_CMD_LOG=$OUT
+# c NAME COMMAND ARGS: over FO_VIA (fo_run); change: fo_change.
+c() { fo_run "$@"; }
+change() { fo_change "$@"; }
 # rel NAME REL: the relationship's configuration on NAME (failover-get), or "null".
 rel() { fo_fget "$1" "{\"name\": \"$2\"}" | jq -c '.relationships[0] // null | if . then del(.state) else . end'; }
 rel_is() {
@@ -111,7 +74,7 @@ started_ok() {
 # s1_rel NAME LOCAL_PORT PARTNER_PORT: a primary relationship of s1 over
 # 10.2.0.0 with s2's agent as partner-control-url.
 s1_rel() {
-	jq -cn --arg n "$1" --argjson lp "$2" --argjson pp "$3" --arg pw "$PW" --arg u "$AGENT_USER" '{
+	jq -cn --arg n "$1" --argjson lp "$2" --argjson pp "$3" --arg pw "$PW" --arg u "$FO_AGENT_USER" '{
 	    "name": $n, "partner-server": "10.0.0.2", "local-address": "10.0.0.1", "local-port": $lp,
 	    "partner-port": $pp, "server-type": "primary", "scope-id": ["10.2.0.0"],
 	    "partner-control-url": "http://10.0.0.2:8000/", "partner-control-user": $u,
@@ -126,14 +89,14 @@ fo_pair_config s1 "$d/s1.json" '{}' "$D4"
 fo_pair_config s2 "$d/s2.json" '{}' "$D4"
 if [ "$HTTP_PASS" = 1 ]; then
 	fo_config_http s1 "$d/s1.json" "$d/s1-http.json" 10.0.0.1 8010 && mv "$d/s1-http.json" "$d/s1.json"
-	fo_config_http s2 "$d/s2.json" "$d/s2-http.json" 10.0.0.2 8010 "$AGENT_USER" "$PW" && mv "$d/s2-http.json" "$d/s2.json"
+	fo_config_http s2 "$d/s2.json" "$d/s2-http.json" 10.0.0.2 8010 "$FO_AGENT_USER" "$PW" && mv "$d/s2-http.json" "$d/s2.json"
 fi
 fo_check "s1 and s2 start" fo_pair_start 0 "$d/s1.json" "$d/s2.json"
-fo_check "s2's kea-ctrl-agent on 10.0.0.2:8000 (basic authentication)" agent_up s2 1
-fo_check "s1's kea-ctrl-agent on 10.0.0.1:8000" agent_up s1 0
+fo_check "s2's kea-ctrl-agent on 10.0.0.2:8000 (basic authentication)" fo_agent_up s2 1
+fo_check "s1's kea-ctrl-agent on 10.0.0.1:8000" fo_agent_up s1 0
 fo_wait_state s1 rel1 Normal 60 Normal >/dev/null
 
-REL2=$(jq -cn --arg pw "$PW" --arg u "$AGENT_USER" --arg sec "$SECRET" '{"name": "rel2",
+REL2=$(jq -cn --arg pw "$PW" --arg u "$FO_AGENT_USER" --arg sec "$SECRET" '{"name": "rel2",
     "partner-server": "10.0.0.2", "local-address": "10.0.0.1", "local-port": 6471,
     "partner-port": 6472, "server-type": "primary", "mode": "load-balance",
     "load-balance-percent": 60, "scope-id": ["10.1.0.0"], "max-client-lead-time": 30,
@@ -254,7 +217,7 @@ fo_check "s2's agent down: failover-set rel2 on s1: result 1, failed, unreachabl
 fo_check "... the text says unreachable" fo_says "$d/down.json" 1 "unreachable"
 fo_check "... s1's MCLT is still 30" rel_is s1 rel2 '."max-client-lead-time" == 30'
 fo_check "... s2's too" rel_is s2 rel2 '."max-client-lead-time" == 30'
-fo_check "s2's agent back" agent_up s2 1
+fo_check "s2's agent back" fo_agent_up s2 1
 
 # ---- s1 cannot commit after s2 did: s2 undoes it ----
 change s1 failover-add "$(s1_rel rel4 8000 6475)" >"$d/local-fail.json"

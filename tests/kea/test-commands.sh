@@ -94,9 +94,9 @@ run() {
 	LIVE="$FO_TMP/s1/state/relationships.json"
 
 	c list-commands '{}' >"$d/list.json"
-	fo_check "$tag: list-commands has failover-add/-set/-remove/-scope-add/-scope-remove/-partner-down" \
+	fo_check "$tag: list-commands has failover-add/-set/-remove/-scope-add/-scope-remove/-partner-down/-retired-get" \
 	    fo_jqe '.arguments as $a | ["failover-get", "failover-add", "failover-set", "failover-remove",
-	        "failover-scope-add", "failover-scope-remove", "failover-partner-down"] | all(. as $c | $a | index($c) != null)' "$d/list.json"
+	        "failover-scope-add", "failover-scope-remove", "failover-partner-down", "failover-retired-get"] | all(. as $c | $a | index($c) != null)' "$d/list.json"
 
 	# failover-add
 	c failover-add "$REL2" >"$d/add.json"

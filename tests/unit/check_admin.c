@@ -54,15 +54,15 @@ on_changed(void *ctx, const char *params)
 	n_published++;
 }
 
+/* An engine of `params` with `host`, attached to the first n of Kea's subnets 10.0/10.1/10.2.0.0. */
 static fo_engine *
-engine_with(const char *params)
+engine_of(const char *params, const fo_host *host, size_t n)
 {
 	fo_subnet sn[3];
-	fo_host host = { .log = capture, .relationships_changed = on_changed };
 	fo_engine *eng = NULL;
 	char err[1024] = "";
 
-	ck_assert_msg(fo_engine_create(&eng, params, &host, err, sizeof(err)) == FO_OK, "%s", err);
+	ck_assert_msg(fo_engine_create(&eng, params, host, err, sizeof(err)) == FO_OK, "%s", err);
 	for (int i = 0; i < 3; i++) {
 		memset(&sn[i], 0, sizeof(sn[i]));
 		sn[i].subnet_id = (uint32_t)i + 1;
@@ -71,9 +71,17 @@ engine_with(const char *params)
 		sn[i].pools = &pools[i];
 		sn[i].n_pools = 1;
 	}
-	ck_assert_msg(fo_engine_attach(eng, sn, 3, fo_wall_at(1000), err, sizeof(err)) == FO_OK,
+	ck_assert_msg(fo_engine_attach(eng, sn, n, fo_wall_at(1000), err, sizeof(err)) == FO_OK,
 	    "%s", err);
 	return eng;
+}
+
+static fo_engine *
+engine_with(const char *params)
+{
+	fo_host host = { .log = capture, .relationships_changed = on_changed };
+
+	return engine_of(params, &host, 3);
 }
 
 /* The hook's parameters of these tests: r1 over 10.0.0.0. */
@@ -576,6 +584,178 @@ START_TEST(partner_down_only_where_it_makes_sense)
 }
 END_TEST
 
+/* ---- Retired scopes: the partner's side of a removal on both partners ---- */
+
+static int n_retired_drops;
+
+static void
+count_stat(void *ctx, const char *name, int64_t delta)
+{
+	(void)ctx;
+	if (strcmp(name, "failover-retired.queries-dropped") == 0)
+		n_retired_drops += (int)delta;
+}
+
+/* r1 over 10.0.0.0 and 10.1.0.0; Kea's subnets 1-3 are 10.0/10.1/10.2.0.0 (n of them). */
+static fo_engine *
+retire_engine(size_t n)
+{
+	fo_host host = { .log = capture, .stat_add = count_stat };
+	char params[1024];
+
+	snprintf(params, sizeof(params),
+	    "{\"state-directory\": \"%s\", \"relationships\": ["
+	    " {\"name\": \"r1\", \"partner-server\": \"10.9.0.2\", \"server-type\": \"primary\","
+	    "  \"scope-id\": [\"10.0.0.0\", \"10.1.0.0\"]}]}", dir);
+	return engine_of(params, &host, n);
+}
+
+static fo_verdict
+discover(fo_engine *eng, uint32_t subnet_id)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
+	fo_client_ref c = { NULL, 0, mac, 6, 1 };
+
+	return fo_engine_query(eng, subnet_id, FO_MSG_DISCOVER, 0, &c, fo_wall_at(1002));
+}
+
+static char *
+retired_json(fo_engine *eng)
+{
+	char *j = fo_engine_retired_get_json(eng);
+
+	ck_assert_ptr_nonnull(j);
+	return j;
+}
+
+START_TEST(partner_scope_remove_retires_and_add_lifts)
+{
+	fo_engine *eng = retire_engine(3);
+	fo_ip4 s10 = IP(10, 1, 0, 0);
+	fo_admin_req rm = { FO_ADMIN_SCOPE_REMOVE, "r1", NULL, 0, &s10, 1, NULL, 0, false };
+	fo_lease l = { .subnet_id = 2, .addr = IP(10, 1, 1, 5) };
+	char msg[1024] = "", path[512], *j;
+	struct stat sb;
+
+	n_retired_drops = 0;
+	ck_assert_msg(fo_engine_admin_partner(eng, &rm, fo_wall_at(1001), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_msg(strstr(msg, "retired on this server") != NULL, "%s", msg);
+	ck_assert_msg(strstr(logbuf, "scope 10.1.0.0 retired (relationship r1") != NULL, "%s",
+	    logbuf);
+	snprintf(path, sizeof(path), "%s/relationships.json.retired", dir);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	/* Retired: no answer (counted), no lease; the subnet in no relationship is Kea's. */
+	ck_assert_int_eq(discover(eng, 2), FO_V_DROP);
+	ck_assert_int_eq(fo_engine_lease_select(eng, &l, fo_wall_at(1002)), FO_V_REFUSE);
+	ck_assert_int_eq(n_retired_drops, 1);
+	ck_assert_int_eq(discover(eng, 3), FO_V_PASS);
+	j = retired_json(eng);
+	ck_assert_msg(strstr(j, "{\"scope-id\":\"10.1.0.0\",\"relationship\":\"r1\","
+	    "\"retired-at\":1001}") != NULL && strstr(j, "\"damaged\":false") != NULL, "%s", j);
+	free(j);
+	/* A restart (kill -9: nothing else is saved at exit) keeps it. */
+	fo_engine_destroy(eng);
+	eng = retire_engine(3);
+	ck_assert_int_eq(discover(eng, 2), FO_V_DROP);
+	/* Added to a relationship again: lifted, saved. */
+	logbuf[0] = '\0';
+	ck_assert_msg(fo_engine_admin_scopes(eng, "r1", &s10, 1, true, fo_wall_at(1003), msg,
+	    sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_msg(strstr(logbuf, "scope 10.1.0.0 is in failover relationship r1 again") !=
+	    NULL, "%s", logbuf);
+	j = retired_json(eng);
+	ck_assert_msg(strstr(j, "\"scopes\":[]") != NULL, "%s", j);
+	free(j);
+	fo_engine_destroy(eng);
+	eng = retire_engine(3);
+	j = retired_json(eng);
+	ck_assert_msg(strstr(j, "\"scopes\":[]") != NULL, "%s", j);
+	free(j);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(partner_remove_retires_every_scope_operator_remove_none)
+{
+	fo_engine *eng = retire_engine(3);
+	fo_admin_req rm = { FO_ADMIN_REMOVE, "r1", NULL, 0, NULL, 0, NULL, 0, false };
+	char msg[1024] = "", *j;
+
+	/* The operator's own local-only remove: served without failover, as before. */
+	ck_assert_msg(fo_engine_admin_remove(eng, "r1", fo_wall_at(1001), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_msg(strstr(msg, "by the partner unless it removed them too") != NULL, "%s", msg);
+	ck_assert_int_eq(discover(eng, 1), FO_V_PASS);
+	ck_assert_int_eq(discover(eng, 2), FO_V_PASS);
+	fo_engine_destroy(eng);
+	teardown();
+	setup();
+	eng = retire_engine(3);
+	ck_assert_msg(fo_engine_admin_partner(eng, &rm, fo_wall_at(1001), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_int_eq(discover(eng, 1), FO_V_DROP);
+	ck_assert_int_eq(discover(eng, 2), FO_V_DROP);
+	ck_assert_int_eq(discover(eng, 3), FO_V_PASS);
+	fo_engine_destroy(eng);
+	/* 10.1.0.0 deleted from Kea's configuration, as the log asked: moot, forgotten. */
+	logbuf[0] = '\0';
+	eng = retire_engine(1);
+	ck_assert_msg(strstr(logbuf, "retired scope 10.1.0.0 is no subnet of Kea's") != NULL,
+	    "%s", logbuf);
+	ck_assert_int_eq(discover(eng, 1), FO_V_DROP);
+	j = retired_json(eng);
+	ck_assert_msg(strstr(j, "10.0.0.0") != NULL && strstr(j, "10.1.0.0") == NULL, "%s", j);
+	free(j);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+START_TEST(a_damaged_list_fails_closed_and_is_not_overwritten)
+{
+	fo_admin_req rm = { FO_ADMIN_REMOVE, "r1", NULL, 0, NULL, 0, NULL, 0, false };
+	const char *bad[] = { "{\"scopes\": [{\"scope-id\": \"10.2.0.0\"", "[]",
+	    "{\"scopes\": [{\"scope-id\": \"10.2.0.x\", \"relationship\": \"r\", "
+	    "\"retired-at\": 1}]}", "{\"scopes\": [{\"scope-id\": \"10.2.0.0\"}]}" };
+	char msg[1024] = "", path[512], *j;
+	fo_engine *eng;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/relationships.json.retired", dir);
+	for (size_t i = 0; i < N(bad); i++) {
+		ck_assert_ptr_nonnull(f = fopen(path, "w"));
+		fputs(bad[i], f);
+		fclose(f);
+		logbuf[0] = '\0';
+		eng = retire_engine(3);
+		ck_assert_msg(strstr(logbuf, "relationships.json.retired is damaged") != NULL,
+		    "%zu: %s", i, logbuf);
+		/* Every subnet in no relationship: no answer. */
+		ck_assert_int_eq(discover(eng, 3), FO_V_DROP);
+		j = retired_json(eng);
+		ck_assert_msg(strstr(j, "\"damaged\":true") != NULL, "%s", j);
+		free(j);
+		/* Not written over: the partner's removal is refused, nothing changed. */
+		ck_assert_int_eq(fo_engine_admin_partner(eng, &rm, fo_wall_at(1001), msg,
+		    sizeof(msg)), FO_ERR_IO);
+		ck_assert_msg(strstr(msg, "is damaged") != NULL, "%s", msg);
+		ck_assert_int_eq(fo_engine_relationship_count(eng), 1);
+		fo_engine_destroy(eng);
+	}
+	/* The list cannot be saved: the removal is refused, nothing changed. */
+	ck_assert_int_eq(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/relationships.json.retired.tmp", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	eng = retire_engine(3);
+	ck_assert_int_eq(fo_engine_admin_partner(eng, &rm, fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_IO);
+	ck_assert_msg(strstr(msg, "could not be saved, nothing changed") != NULL, "%s", msg);
+	ck_assert_int_eq(fo_engine_relationship_count(eng), 1);
+	ck_assert_int_eq(discover(eng, 3), FO_V_PASS);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -597,6 +777,9 @@ main(void)
 	tcase_add_test(tc, changes_are_published_as_parameters);
 	tcase_add_test(tc, the_file_is_used_with_the_parameters_it_was_made_for);
 	tcase_add_test(tc, a_file_that_cannot_be_read_refuses_the_load);
+	tcase_add_test(tc, partner_scope_remove_retires_and_add_lifts);
+	tcase_add_test(tc, partner_remove_retires_every_scope_operator_remove_none);
+	tcase_add_test(tc, a_damaged_list_fails_closed_and_is_not_overwritten);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
