@@ -44,19 +44,20 @@ fo_retired_has(const fo_retired *r, fo_ip4 scope_id)
 static fo_status
 read_all(const char *path, char **text, bool *missing, char *why, size_t len)
 {
-	struct stat sb;
+	struct stat sb = { 0 };
 	char *buf;
 	int fd;
 
 	*missing = false;
+	errno = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		*missing = errno == ENOENT;
 		fo_errf(why, len, "%s", strerror(errno));
 		return *missing ? FO_OK : FO_ERR_IO;
 	}
 	if (fstat(fd, &sb) != 0 || sb.st_size > RETIRED_MAX_BYTES) {
-		fo_errf(why, len, "%s", sb.st_size > RETIRED_MAX_BYTES ? "too large" :
-		    strerror(errno));
+		fo_errf(why, len, "%s", errno != 0 && sb.st_size <= RETIRED_MAX_BYTES ?
+		    strerror(errno) : "too large");
 		close(fd);
 		return FO_ERR_IO;
 	}
