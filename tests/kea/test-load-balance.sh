@@ -29,6 +29,12 @@ fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 fo_check "dhcp_probe.py: RFC 3074 table and reference vectors" fo_probe_local selftest >/dev/null
 
 N=${FO_LB_CLIENTS:-3000}
+# The probe's DISCOVERs per second: at its default 2,000, Kea 3.0 with
+# multi-threading off on a loaded 2-core machine left 926-1,724 of the 3,000
+# unanswered (its socket overran; the sid tree, load 5-12), and the checks of
+# which clients are offered failed for clients never read. 500 a second is
+# well within one server's rate there; what is offered to whom is unchanged.
+LB_RATE=${FO_LB_RATE:-500}
 
 # lb_compare FILE MINE: the clients offered are exactly those of MINE's buckets.
 lb_compare() {
@@ -60,12 +66,12 @@ lb_case() {
 	fo_check "$tag: test seam sets state Normal" fo_set_state s1 rel1 Normal Normal
 	seed="lb-$mt-$type-$pct"
 	fo_probe discover --count "$N" --seed "$seed" $cid --primary-percent "$pp" --secs 0 \
-	    --timeout 0.7 --retries 3 >"$FO_TMP/lb0.json" 2>"$FO_TMP/probe.err"
+	    --timeout 0.7 --retries 3 --rate "$LB_RATE" >"$FO_TMP/lb0.json" 2>"$FO_TMP/probe.err"
 	sed 's/^/#   /' "$FO_TMP/probe.err"
 	fo_check "$tag: secs=0, $N clients: offered == the clients of s1's buckets (primary has < $(( (pp * 256 + 50) / 100 )))" \
 	    lb_compare "$FO_TMP/lb0.json" "$type"
 	fo_probe discover --count "$N" --seed "$seed" $cid --primary-percent "$pp" --secs 10 \
-	    --timeout 0.7 --retries 3 >"$FO_TMP/lb10.json" 2>"$FO_TMP/probe.err"
+	    --timeout 0.7 --retries 3 --rate "$LB_RATE" >"$FO_TMP/lb10.json" 2>"$FO_TMP/probe.err"
 	fo_check "$tag: secs=10 > load-balance-max-seconds: every client offered" all_offered "$FO_TMP/lb10.json"
 	fo_kea_stop s1
 }
