@@ -259,6 +259,7 @@ worker(void *arg)
 	fo_both *b = arg;
 	change *c;
 
+	fo_thread_name("fo-both");
 	pthread_mutex_lock(&b->t.mu);
 	for (;;) {
 		while (!b->t.stop && b->queued == NULL)

@@ -316,6 +316,7 @@ worker(void *arg)
 	fo_repl_sender *s = arg;
 	job *jb;
 
+	fo_thread_name("fo-replicate");
 	pthread_mutex_lock(&s->t.mu);
 	for (;;) {
 		while (!s->t.stop && s->queued == NULL)

@@ -21,6 +21,7 @@
 #include "fo_alloc.h"
 #include "fo_log.h"
 #include "fo_net.h"
+#include "fo_thread.h"
 
 #define RBUF_SIZE (64 * 1024)
 #define POLL_MAX_MS 1000
@@ -792,8 +793,8 @@ events(fo_net *net, nfds_t k, fo_wall now, fo_mono mono)
 			continue;
 		switch (w.kind) {
 		case P_WAKE:
-			while (read(net->efd, &v, sizeof(v)) > 0)
-				;
+			/* One read takes an eventfd's whole count (fo_engine's, not a semaphore). */
+			(void)!read(net->efd, &v, sizeof(v));
 			fo_wakeup_rearm(net->wk);
 			break;
 		case P_LISTEN:
@@ -819,6 +820,7 @@ loop(void *arg)
 	fo_mono mono;
 	nfds_t k;
 
+	fo_thread_name("fo-net");
 	while (!atomic_load(&net->stop)) {
 		clocks(&now, &mono);
 		turn(net, now, mono);

@@ -163,8 +163,19 @@ q_push(fo_scope *s, fo_ip4 a)
 	}
 	s->q[q_slot(s, s->q_head + s->q_len++)] = a;
 	q_set_mark(s, a, true);
-	fo_wakeup_signal(s->wakeup);
+	s->q_wake = true;               /* fo_sc_unlock() wakes the driver */
 	return true;
+}
+
+void
+fo_sc_unlock(fo_scope *s)
+{
+	bool wake = s->q_wake;
+
+	s->q_wake = false;
+	pthread_mutex_unlock(&s->lock);
+	if (wake)
+		fo_wakeup_signal(s->wakeup);
 }
 
 static fo_ip4
@@ -552,7 +563,7 @@ fo_scope_seed(fo_scope *s, const fo_lease *l, bool declined, fo_wall now)
 	nw.flags &= ~(FO_BF_OFFERED | FO_BF_TENTATIVE | FO_BF_UPDATE_PENDING);
 	st = apply(s, l->addr, &cur, &nw);
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return st;
 }
 
@@ -691,7 +702,7 @@ refuse:
 	fo_counter_inc(s->ctr, FO_CTR_ALLOC_REFUSED);
 	vd = FO_V_REFUSE;
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return vd;
 }
 
@@ -756,7 +767,7 @@ times:
 		vd = FO_V_CHANGED;
 	l->valid_lft = granted;
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return vd;
 }
 
@@ -791,7 +802,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 	*vd = FO_V_PASS;
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, a->addr, &cur) != FO_OK) {
-		pthread_mutex_unlock(&s->lock);
+		fo_sc_unlock(s);
 		return false;                   /* not this scope's address */
 	}
 	if (cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me) ||
@@ -829,7 +840,7 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		*vd = FO_V_CHANGED;
 	}
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return true;
 }
 
@@ -845,7 +856,7 @@ fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr, const fo_client_r
 	fo_sc_client(client, &me);
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, addr, &cur) != FO_OK) {
-		pthread_mutex_unlock(&s->lock);
+		fo_sc_unlock(s);
 		return false;
 	}
 	/* Known not to be this client's: another client's live lease, abandoned, or ours and free. */
@@ -855,7 +866,7 @@ fo_scope_nak(fo_scope *s, const fo_serve_view *v, fo_ip4 addr, const fo_client_r
 	*vd = known ? FO_V_PASS : FO_V_DROP;
 	if (!known)
 		fo_counter_inc(s->ctr, FO_CTR_NAKS_WITHHELD);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return true;
 }
 
@@ -971,7 +982,7 @@ fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 	else if (event_binding(ev, l, &me, &cur, &nw, now))
 		(void)apply(s, l->addr, &cur, &nw);
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return vd;
 }
 
@@ -1023,7 +1034,7 @@ fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
 		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_COMPACT_FAILED, FO_S(s->rel_name),
 		    FO_S(fo_journal_error(s->jnl)));
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 }
 
 void
@@ -1036,7 +1047,7 @@ fo_scope_counts_get(fo_scope *s, fo_scope_counts *out)
 		out->by_state[i] = (uint32_t)fo_bt_count(s->bt, (fo_bstate)i);
 	out->pending = s->n_pending;
 	out->tentative = s->n_tentative;
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 }
 
 void
@@ -1054,7 +1065,7 @@ fo_scope_visit_bindings(fo_scope *s, fo_scope_visit_fn fn, void *ctx)
 		if (fo_bt_get(s->bt, a, &info) == FO_OK)
 			fn(ctx, a, &info);
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 }
 
 size_t
@@ -1075,7 +1086,7 @@ fo_scope_visit_range(fo_scope *s, fo_ip4 first, fo_ip4 last, unsigned states, si
 		fn(ctx, a, &info);
 		n++;
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1086,7 +1097,7 @@ fo_scope_get(fo_scope *s, fo_ip4 addr, fo_binding_info *out)
 
 	pthread_mutex_lock(&s->lock);
 	st = fo_bt_get(s->bt, addr, out);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return st;
 }
 
@@ -1105,7 +1116,7 @@ fo_scope_take_updates(fo_scope *s, fo_scope_update *out, size_t max)
 		if (fo_bt_get(s->bt, out[n].addr, &out[n].b) == FO_OK)
 			n++;
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1116,7 +1127,7 @@ fo_scope_queued(fo_scope *s)
 
 	pthread_mutex_lock(&s->lock);
 	n = s->q_len;
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1128,7 +1139,7 @@ fo_scope_requeue(fo_scope *s, fo_ip4 addr)
 	pthread_mutex_lock(&s->lock);
 	if ((found = fo_bt_lookup(s->bt, addr) != NULL))
 		(void)q_push(s, addr);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return found;
 }
 
@@ -1139,7 +1150,7 @@ fo_scope_queue_pending(fo_scope *s)
 
 	pthread_mutex_lock(&s->lock);
 	n = q_pending(s);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1155,7 +1166,7 @@ fo_scope_queue_all(fo_scope *s)
 	while (fo_bt_iter_next(s->bt, &it, &a, &b))
 		if (q_push(s, a))
 			n++;
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1189,7 +1200,7 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 	    nw.expiry != cur.expiry) && apply(s, addr, &cur, &nw) == FO_OK && extended)
 		fo_scope_tell_kea(s, NULL, addr, &nw);
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return found;
 }
 
@@ -1209,7 +1220,7 @@ fo_scope_rejected(fo_scope *s, fo_ip4 addr, bool *first)
 		if (nw.flags != cur.flags)
 			(void)apply(s, addr, &cur, &nw);
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return found;
 }
 
@@ -1227,7 +1238,7 @@ fo_scope_foreach_active(fo_scope *s, void (*fn)(void *ctx, fo_ip4 addr,
 		if (fo_bt_get(s->bt, a, &info) == FO_OK)
 			fn(ctx, a, &info);
 	}
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 }
 
 static bool
@@ -1305,7 +1316,7 @@ fo_scope_receive(fo_scope *s, fo_ip4 addr, const fo_binding_info *in, fo_server_
 	if (applied != NULL)
 		*applied = nw;
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return why;
 }
 
@@ -1358,7 +1369,7 @@ fo_scope_giveback(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall n
 	if (imb < 0 && (size_t)-imb > share / 10 + 1)
 		want = (size_t)-imb < max ? (size_t)-imb : max;
 	n = move_free(s, FO_BS_BACKUP, FO_BS_FREE, want, now);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }
 
@@ -1373,6 +1384,6 @@ fo_scope_rebalance(fo_scope *s, unsigned secondary_percent, size_t max, fo_wall 
 	imb = fo_own_imbalance(s->bt, secondary_percent);
 	want = imb <= 0 ? 0 : (uint64_t)imb < max ? (size_t)imb : max;
 	n = move_free(s, FO_BS_FREE, FO_BS_BACKUP, want, now);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return n;
 }

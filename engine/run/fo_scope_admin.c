@@ -123,7 +123,7 @@ fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char *why, size
 	l->valid_lft = granted;
 	fo_scope_tell_kea(s, NULL, l->addr, &nw);      /* Kea's times are the binding's */
 done:
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return vd;
 }
 
@@ -140,6 +140,6 @@ fo_scope_contradicts(fo_scope *s, const fo_lease *l, fo_wall now)
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, l->addr, &cur) == FO_OK)
 		stale = cur.state != FO_BS_ACTIVE || !fo_client_same(&cur.client, &me);
-	pthread_mutex_unlock(&s->lock);
+	fo_sc_unlock(s);
 	return stale;
 }

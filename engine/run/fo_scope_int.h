@@ -32,6 +32,7 @@ struct fo_scope {
 	fo_ip4 q_lo;
 	uint64_t q_span;
 	bool q_lost;                    /* an enqueue failed (no memory): rescan */
+	bool q_wake;                    /* queued under the lock: wake the driver at unlock */
 	/* Operators' leases cut by the MCLT rule, extended when the partner acks. */
 	struct fo_admin_ext *ext;
 	size_t n_ext, cap_ext;
@@ -45,6 +46,13 @@ struct fo_admin_ext {
 };
 #define FO_ADMIN_EXT_MAX 65536
 
+/*
+ * Release the scope's lock, then wake the protocol driver if an update was
+ * queued meanwhile. Woken under the lock, the driver (on the other core) ran
+ * into the lock still held by the packet thread that queued the update and
+ * slept on it: a futex wait and wake per DORA (perf, bench_pair.sh).
+ */
+void fo_sc_unlock(fo_scope *s);
 void fo_sc_client(const fo_client_ref *r, fo_client_id *id);
 uint32_t fo_sc_client_hash(const fo_client_id *id);
 /* Is this free binding offered to another client, and the hold not over? */

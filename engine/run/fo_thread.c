@@ -2,6 +2,10 @@
  * fo_thread.c - a worker thread's start and stop (fo_thread.h).
  * Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
  */
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include "fo_thread.h"
 
 fo_status
@@ -28,4 +32,14 @@ fo_thread_stop(fo_thread *t)
 	pthread_join(t->th, NULL);
 	pthread_cond_destroy(&t->cv);
 	pthread_mutex_destroy(&t->mu);
+}
+
+void
+fo_thread_name(const char *name)
+{
+#ifdef __linux__
+	(void)prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
+#else
+	(void)name;
+#endif
 }

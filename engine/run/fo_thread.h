@@ -24,5 +24,11 @@ typedef struct fo_thread {
 fo_status fo_thread_start(fo_thread *t, void *(*fn)(void *), void *arg);
 /* Set stop, wake the worker, join it, destroy mu and cv. */
 void fo_thread_stop(fo_thread *t);
+/*
+ * Name the calling thread (at most 15 bytes; Linux: what top -H, ps -L and
+ * /proc/PID/task/TID/comm show), so that an operator and bench/bench_pair.sh
+ * can tell the hook's threads from Kea's. Best effort: nothing on failure.
+ */
+void fo_thread_name(const char *name);
 
 #endif /* FO_THREAD_H */
