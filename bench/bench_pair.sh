@@ -51,7 +51,11 @@
 #    Printed: each round, then the medians and P/A (budget >= BENCH_BUDGET,
 #    0.90) with the spread of the per-round ratios, P/H, Pmt/H and P/Hhs,
 #    and the CPU time the servers used per 1,000 DORAs (/proc/PID/stat, both
-#    servers for the pairs).
+#    servers for the pairs), split by thread: Kea's main thread, Kea's other
+#    threads (packet threads, receiver; HA's listener and clients) and the
+#    hook's (named fo-*). BENCH_PERF=1 adds each run's context switches and
+#    futex calls per DORA (perf stat; where multi-threading waits).
+#    BENCH_PIN=1 pins perfdhcp to CPU 0 and the servers to CPU 1.
 #    The run fails when the median P/A < BENCH_FAIL_BELOW (0.65: on the
 #    shared 2-core machine perfdhcp and the servers compete for the CPU and
 #    single rounds were seen from 0.61 to 1.45); between that and the budget
@@ -93,6 +97,16 @@ FO_TEST=pair
 : "${BENCH_CG_CASES:=A P H}"
 : "${BENCH_THREADS:=2}"
 FO_KEA_THREADS=$BENCH_THREADS
+# BENCH_PIN=1: the timed runs with perfdhcp on CPU 0 and every server on
+# CPU 1 (taskset), so that each case's servers get one core, no more, no
+# less, whatever the load generator takes: their DORA/s then compare what
+# each case does per lease on equal cores.
+: "${BENCH_PIN:=0}"
+PERF_PIN=
+if [ "$BENCH_PIN" = 1 ]; then
+	fo_need taskset
+	FO_KEA_WRAPPER="taskset -c 1" PERF_PIN="taskset -c 0"
+fi
 : "${BENCH_DEADLINE:=$((180 + BENCH_ROUNDS * (6 * BENCH_SECONDS + 280) + (BENCH_CALLGRIND == 1 ? 2400 : 0)))}"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
@@ -158,11 +172,34 @@ ha_config s2 "$FO_TMP/cgH2.json" load-balancing "$HSMALL"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
+# split_begin PID...: from now on, the CPU of the servers' threads by class
+# and (BENCH_PERF=1) their context switches and futex calls.
+split_begin() {
+	SPLIT_PIDS="$*"
+	SPLIT0=$(bench_thread_ticks "$@")
+	bench_perf_start "$FO_TMP/perfstat.out" "$@"
+}
+
+# split_end ACKS: SPLIT, "MAIN OTHER HOOK": the CPU ms per 1,000 DORAs since
+# split_begin of Kea's main threads, Kea's other threads (packet threads,
+# receiver; HA's listener and clients) and the hook's threads (fo-*), and
+# SPLIT_LINE, the same in words with the perf counts.
+split_end() {
+	bench_perf_stop "$FO_TMP/perfstat.out" "$1"
+	_pc=$BENCH_PERF_LINE
+	# shellcheck disable=SC2086
+	set -- "$1" $SPLIT0 $(bench_thread_ticks $SPLIT_PIDS)
+	SPLIT=$(awk -v a="$1" -v t="$TICK" -v m=$(($5 - $2)) -v o=$(($6 - $3)) -v h=$(($7 - $4)) \
+	    'BEGIN { if (a > 0) printf "%.0f %.0f %.0f", m * 1e6 / t / a, o * 1e6 / t / a, h * 1e6 / t / a; else print "0 0 0" }')
+	set -- $SPLIT
+	SPLIT_LINE="CPU ms per 1,000 DORAs by thread: Kea's main $1, Kea's other threads $2, the hook's $3${_pc:+; $_pc}"
+}
+
 # perf_bg OUT ARGS...: perfdhcp broadcasting on the client's bridge port, in
 # the background ($PERF_PID); perf_wait waits for it.
 perf_bg() {
 	_o=$1; shift
-	( exec timeout $((BENCH_SECONDS + 120)) ip netns exec "$FO_NS_CL" "$PERFDHCP" -4 -l fo-cl \
+	( exec timeout $((BENCH_SECONDS + 120)) ip netns exec "$FO_NS_CL" $PERF_PIN "$PERFDHCP" -4 -l fo-cl \
 	    -R 10000000 "$@" >"$_o" 2>&1 ) &
 	PERF_PID=$!
 	FO_PIDS="$FO_PIDS $PERF_PID"
@@ -236,12 +273,14 @@ run_single() {
 	fo_kea_wipe s1
 	fo_kea_start s1 "$FO_TMP/A.json" "${1:-0}" || return 1
 	c0=$(bench_cpu_ticks "$FO_KEA_PID_s1")
+	split_begin "$FO_KEA_PID_s1"
 	perf_bg "$FO_TMP/perf-A.out" -p "$BENCH_SECONDS"
 	sleep $((BENCH_SECONDS / 2))
 	for pr_k in 1 2 3 4 5; do fo_stat s1 pkt4-ack-sent >/dev/null; sleep 0.2; done   # as P's samples
 	perf_wait
 	acks=$(fo_stat s1 pkt4-ack-sent)
 	c1=$(bench_cpu_ticks "$FO_KEA_PID_s1")
+	split_end "$acks"
 	fo_kea_stop s1
 	RATE=$(awk -v a="$acks" -v s="$BENCH_SECONDS" 'BEGIN { printf "%.0f", a / s }')
 	CPU_MS=$(awk -v c=$((c1 - c0)) -v t="$TICK" -v a="$acks" 'BEGIN { printf "%.0f", (a > 0 ? c * 1000 / t * 1000 / a : 0) }')
@@ -267,11 +306,13 @@ run_ha() {
 	RATE=0 CPU_MS=0 CHECK="did not start"
 	start_ha "$1" "$2" "$3" || { fo_kea_stop s1; fo_kea_stop s2; return 1; }
 	c0=$(($(bench_cpu_ticks "$FO_KEA_PID_s1") + $(bench_cpu_ticks "$FO_KEA_PID_s2")))
+	split_begin "$FO_KEA_PID_s1" "$FO_KEA_PID_s2"
 	perf_bg "$FO_TMP/perf-H.out" -p "$BENCH_SECONDS"
 	perf_wait
 	a1=$(fo_stat s1 pkt4-ack-sent)
 	a2=$(fo_stat s2 pkt4-ack-sent)
 	c1=$(($(bench_cpu_ticks "$FO_KEA_PID_s1") + $(bench_cpu_ticks "$FO_KEA_PID_s2")))
+	split_end $((a1 + a2))
 	st="$(ha_state s1) / $(ha_state s2)"
 	fo_kea_stop s1
 	fo_kea_stop s2
@@ -289,6 +330,7 @@ run_pair() {
 	set -- $(counters s1 s2)
 	u0=$1 m0=$2
 	c0=$(($(bench_cpu_ticks "$FO_KEA_PID_s1") + $(bench_cpu_ticks "$FO_KEA_PID_s2")))
+	split_begin "$FO_KEA_PID_s1" "$FO_KEA_PID_s2"
 	perf_bg "$FO_TMP/perf-P.out" -p "$BENCH_SECONDS"
 	sleep $((BENCH_SECONDS / 2))
 	# Five failover-get of s1 under load: the largest unacked-updates is kept.
@@ -308,6 +350,7 @@ run_pair() {
 	ok_sync=$?
 	c1=$(($(bench_cpu_ticks "$FO_KEA_PID_s1") + $(bench_cpu_ticks "$FO_KEA_PID_s2")))
 	acks=$((a1 + a2))
+	split_end "$acks"
 	set -- $(counters s1 s2)
 	upd=$(awk -v u=$(($1 - u0)) -v m=$(($2 - m0)) -v a="$acks" 'BEGIN { if (a > 0) printf "%.2f binding updates in %.2f messages", u / a, m / a }')
 	RATE=$(awk -v a="$acks" -v s="$BENCH_SECONDS" -v d="$DRAIN_MS" 'BEGIN { printf "%.0f", a / (s + d / 1000) }')
@@ -334,7 +377,7 @@ run_pair() {
 
 # run_case CASE ROUND: one timed run of CASE; RATE, CPU_MS, CHECK, PLINE.
 run_case() {
-	CHECK=ok PLINE=""
+	CHECK=ok PLINE="" SPLIT="" SPLIT_LINE=""
 	case $1 in
 	A) run_single 0 || CHECK="did not start" ;;
 	Amt) run_single 1 || CHECK="did not start" ;;
@@ -362,6 +405,11 @@ if [ "$BENCH_ROUNDS" -gt 0 ]; then
 			run_case "$c" "$r"
 			eval "rate_$c=\"\${rate_$c:-} $RATE\"; cpu_$c=\"\${cpu_$c:-} $CPU_MS\""
 			line="$line $c $RATE"
+			if [ -n "$SPLIT" ]; then
+				echo "  $c: $SPLIT_LINE"
+				set -- $SPLIT
+				eval "thm_$c=\"\${thm_$c:-} $1\"; tho_$c=\"\${tho_$c:-} $2\"; thh_$c=\"\${thh_$c:-} $3\""
+			fi
 			case $c in
 			P|Pmt)
 				echo "  $c: $PLINE"
@@ -383,6 +431,8 @@ if [ "$BENCH_ROUNDS" -gt 0 ]; then
 		eval "_r=\$rate_$c _c=\$cpu_$c"
 		eval "med_$c=$(echo "$_r" | bench_median)"
 		eval "echo \"median: $c \$med_$c DORA/s ($(echo "$_r" | bench_range)), CPU $(echo "$_c" | bench_median) ms per 1000 DORAs ($(echo "$_c" | bench_range))\""
+		eval "_m=\${thm_$c:-} _o=\${tho_$c:-} _h=\${thh_$c:-}"
+		[ -z "$_m" ] || echo "median: $c CPU ms per 1000 DORAs by thread: Kea's main $(echo "$_m" | bench_median), Kea's other threads $(echo "$_o" | bench_median), the hook's $(echo "$_h" | bench_median)"
 	done
 	rl=""
 	for pr in "P A" "P H" "Pmt H" "P Hhs" "Pmt P" "Amt A"; do
