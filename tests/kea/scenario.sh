@@ -345,28 +345,37 @@ fo_stat() {
 
 fo_stats_reset() { fo_kea_cmd "$1" '{"command": "statistic-reset-all"}' >/dev/null; }
 
-# fo_agent_start NAME PORT: kea-ctrl-agent in NAME's namespace on
-# 127.0.0.1:PORT, forwarding "dhcp4" to NAME's unix socket.
-fo_agent_start() {
+# _fo_agent_run NAME HOST PORT EXTRA_JSON: kea-ctrl-agent in NAME's namespace
+# on HOST:PORT, forwarding "dhcp4" to NAME's unix socket (EXTRA_JSON added to
+# its Control-agent map), once it logged its start. The log keeps what it
+# holds: the wait counts only start lines after its present ones, so that an
+# earlier run's line does not send commands to a port nobody listens on yet
+# (test-commands check 99, seen under load).
+_fo_agent_run() {
 	_dir="$FO_TMP/$1"
 	eval "_ns=\$FO_NS_$1"
 	mkdir -p "$_dir/agent-run"
-	jq -n --arg sock "$_dir/kea4.sock" --argjson port "$2" '{"Control-agent": {
-	    "http-host": "127.0.0.1", "http-port": $port,
+	jq -n --arg sock "$_dir/kea4.sock" --arg host "$2" --argjson port "$3" --argjson extra "$4" \
+	    '{"Control-agent": ({"http-host": $host, "http-port": $port,
 	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
 	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
-	                 "severity": "INFO"}]}}' >"$_dir/agent.json"
-	# Emptied here, not by the child's redirection: the wait below would
-	# otherwise find a previous agent's start line in the file before the
-	# child truncates it, and the commands go to a port nobody listens on yet
-	# (test-commands check 99, seen under load).
-	: >"$_dir/agent.log"
+	                 "severity": "INFO"}]} + $extra)}' >"$_dir/agent.json"
+	_seen=$(cat "$_dir/agent.log" 2>/dev/null | wc -l)
 	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
 	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
 	_pid=$!
-	eval "FO_AGENT_PID_$1=\$_pid FO_AGENT_PORT_$1=\$2"
+	eval "FO_AGENT_PID_$1=\$_pid"
 	FO_PIDS="$FO_PIDS $_pid"
-	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15
+	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15 "$_seen"
+}
+
+# fo_agent_start NAME PORT: kea-ctrl-agent in NAME's namespace on
+# 127.0.0.1:PORT (fo_agent_cmd), its log emptied first.
+fo_agent_start() {
+	mkdir -p "$FO_TMP/$1"
+	: >"$FO_TMP/$1/agent.log"
+	eval "FO_AGENT_PORT_$1=\$2"
+	_fo_agent_run "$1" 127.0.0.1 "$2" '{}'
 }
 
 # fo_run NAME COMMAND ARGS_JSON: the command with its arguments over $FO_VIA
@@ -398,25 +407,14 @@ fo_change() {
 
 # fo_agent_up NAME AUTH: kea-ctrl-agent on NAME's address (FO_IP_NAME), port
 # 8000 (a partner-control-url), AUTH 1: basic authentication of
-# FO_AGENT_USER with FO_AGENT_PW.
+# FO_AGENT_USER with FO_AGENT_PW. The log keeps every run of the agent.
 fo_agent_up() {
-	_dir="$FO_TMP/$1"
-	eval "_ns=\$FO_NS_$1 _ip=\$FO_IP_$1"
-	mkdir -p "$_dir/agent-run"
-	jq -n --arg sock "$_dir/kea4.sock" --arg ip "$_ip" --arg user "${FO_AGENT_USER:-}" --arg pw "${FO_AGENT_PW:-}" \
-	    --argjson auth "$2" '{"Control-agent": ({"http-host": $ip, "http-port": 8000,
-	    "control-sockets": {"dhcp4": {"socket-type": "unix", "socket-name": $sock}},
-	    "loggers": [{"name": "kea-ctrl-agent", "output_options": [{"output": "stdout"}],
-	                 "severity": "INFO"}]} + (if $auth == 1 then {"authentication": {"type": "basic",
-	    "realm": "kea-failover-test", "clients": [{"user": $user, "password": $pw}]}} else {} end))}' \
-	    >"$_dir/agent.json"
-	# The log keeps every run of the agent: wait for this run's start line.
-	_seen=$(cat "$_dir/agent.log" 2>/dev/null | wc -l)
-	env KEA_PIDFILE_DIR="$_dir/agent-run" KEA_LOCKFILE_DIR="$_dir/agent-run" $(fo_kea_dirs "$_dir") \
-	    ip netns exec "$_ns" "${KEA_CTRL_AGENT:-kea-ctrl-agent}" -c "$_dir/agent.json" >>"$_dir/agent.log" 2>&1 &
-	eval "FO_AGENT_PID_$1=$!"
-	FO_PIDS="$FO_PIDS $!"
-	fo_wait_log "$_dir/agent.log" 'CTRL_AGENT_HTTP_SERVICE_STARTED|CTRL_AGENT_STARTED' 15 "$_seen"
+	eval "_ip=\$FO_IP_$1"
+	_auth='{}'
+	[ "$2" = 1 ] && _auth=$(jq -cn --arg user "${FO_AGENT_USER:-}" --arg pw "${FO_AGENT_PW:-}" \
+	    '{"authentication": {"type": "basic", "realm": "kea-failover-test",
+	      "clients": [{"user": $user, "password": $pw}]}}')
+	_fo_agent_run "$1" "$_ip" 8000 "$_auth"
 }
 
 fo_agent_stop() {
