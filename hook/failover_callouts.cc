@@ -136,25 +136,44 @@ nak_check(CalloutHandle& handle, const Pkt4Ptr& query) {
     return (0);
 }
 
-// The value of a uint32 option of `pkt` (read in place); false when it has none.
+// The value of a uint32 option of `pkt` (read in place): Kea's own
+// OptionUint32, or any option whose data is 4 bytes (another hook library,
+// flex_option say, may have replaced Kea's with a generic Option); false when
+// it has none or its data is not 4 bytes.
 bool
 uint32_of(const Pkt4Ptr& pkt, uint16_t code, uint32_t& value) {
-    OptionUint32Ptr o = boost::dynamic_pointer_cast<OptionUint32>(option_of(pkt, code));
-    if (!o) {
+    OptionPtr opt = option_of(pkt, code);
+    if (!opt) {
         return (false);
     }
-    value = o->getValue();
+    OptionUint32Ptr o = boost::dynamic_pointer_cast<OptionUint32>(opt);
+    if (o) {
+        value = o->getValue();
+        return (true);
+    }
+    const OptionBuffer& d = opt->getData();
+    if (d.size() != 4) {
+        return (false);
+    }
+    value = (uint32_t(d[0]) << 24) | (uint32_t(d[1]) << 16) | (uint32_t(d[2]) << 8) | d[3];
     return (true);
 }
 
-// Set a uint32 option of `pkt` that uint32_of found, through Kea's getOption:
-// the copy it gives a callout is what goes out.
+// Set a uint32 option of `pkt`: Kea's OptionUint32 through getOption (the
+// copy Kea gives a callout is what goes out); any other option under `code`
+// (another library's), or none, is replaced by one of 4 bytes.
 void
 set_uint32(const Pkt4Ptr& pkt, uint16_t code, uint32_t value) {
     OptionUint32Ptr o = boost::dynamic_pointer_cast<OptionUint32>(pkt->getOption(code));
     if (o) {
         o->setValue(value);
+        return;
     }
+    while (pkt->delOption(code)) {
+    }
+    OptionBuffer d = {uint8_t(value >> 24), uint8_t(value >> 16), uint8_t(value >> 8),
+                      uint8_t(value)};
+    pkt->addOption(OptionPtr(new Option(Option::V4, code, d)));
 }
 
 // lease4_select and lease4_renew: what the engine decided, written back to Kea
@@ -423,7 +442,7 @@ pkt4_send(CalloutHandle& handle) {
         // it retrieves with getOption, which only a change needs (set_times).
         fo_ack a = {};
         if (!uint32_of(response, DHO_DHCP_LEASE_TIME, a.lease_time)) {
-            return (0);
+            a.lease_time = FO_ACK_NO_LEASE_TIME;    // the engine decides (fo_host.h)
         }
         bool has_t1 = uint32_of(response, DHO_DHCP_RENEWAL_TIME, a.t1);
         bool has_t2 = uint32_of(response, DHO_DHCP_REBINDING_TIME, a.t2);

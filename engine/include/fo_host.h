@@ -262,11 +262,19 @@ typedef struct fo_lease {
 	                                   record, so the address must not be changed; refuse) */
 } fo_lease;
 
+/*
+ * option 51 of an ACK that has none, or none of 4 bytes (a hook library
+ * before this one may have removed or replaced Kea's): checked as the
+ * infinite lease a client may then assume, so that an address of a failover
+ * scope always goes out with the lease time its binding covers (CHANGED).
+ */
+#define FO_ACK_NO_LEASE_TIME UINT32_MAX
+
 /* A DHCPACK about to be sent (pkt4_send). */
 typedef struct fo_ack {
 	fo_ip4 addr;                    /* yiaddr */
 	fo_client_ref client;           /* the query's client */
-	uint32_t lease_time;            /* option 51: in, and out when cut */
+	uint32_t lease_time;            /* option 51 (or FO_ACK_NO_LEASE_TIME): in, and out when cut */
 	uint32_t t1, t2;                /* options 58 and 59, 0 when absent: in/out */
 } fo_ack;
 

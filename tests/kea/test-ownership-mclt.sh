@@ -17,12 +17,20 @@
 #      11th gets nothing;
 #    - PartnerDown: the 11th still gets nothing before MCLT has passed since
 #      entering PartnerDown, and gets one of the partner's addresses after.
+# C. pkt4_send's check, the last word on what a client is told: Kea's
+#    libdhcp_flex_option, loaded BEFORE the failover hook, supersedes option
+#    51 of every response with 86,400 s (as an operator's option rule could):
+#    every ACK of 20 clients and of their renewals still carries the 600 s the
+#    binding holds (MCLT), and the hook counts each cut (ack-lease-times-cut);
+#    the control: loaded AFTER the hook, flex_option's 86,400 s reaches the
+#    clients (what the check prevents; docs/operation.md: load the failover
+#    hook last).
 # Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 . "$(dirname "$0")/scenario.sh"
 
 [ -f "$FO_HOOK" ] || { echo "hook not built: $FO_HOOK"; exit 99; }
 fo_need jq socat busybox
-fo_deadline 175
+fo_deadline 240
 fo_topology_up || { fo_not_ok "topology up"; fo_summary; exit 1; }
 
 same_address() {
@@ -107,9 +115,63 @@ part_b() {
 	fo_kea_stop s1
 }
 
+# acks_time FILE SECONDS: every client acked, every ACK's lease time SECONDS.
+acks_time() {
+	r=$(jq -s -c '{clients: length, acked: map(select(.acked != null)) | length,
+	    ack_times: (map(select(.acked != null) | .lease_time) | unique)}' "$1")
+	echo "#   $r"
+	[ "$(echo "$r" | jq --argjson w "$2" '.clients > 0 and .acked == .clients and .ack_times == [$w]')" = true ]
+}
+
+# cuts_are N: s1's ack-lease-times-cut is N.
+cuts_are() {
+	c=$(fo_fget s1 | jq -c '[.relationships[].state.counters["ack-lease-times-cut"] | tonumber] | add')
+	echo "#   ack-lease-times-cut: $c (want $1)"
+	[ "$c" = "$1" ]
+}
+
+# flex_config OUT ORDER: part A's configuration with libdhcp_flex_option
+# superseding option 51 (86,400 s) before ("first") or after ("last") the hook.
+flex_config() {
+	fo_config s1 "$1.base" '{"load-balance-percent": 50, "max-client-lead-time": 600}' \
+	    '{"valid-lifetime": 7200, "subnet4": [{"id": 1, "subnet": "10.0.0.0/16",
+	      "pools": [{"pool": "10.0.1.0 - 10.0.1.199"}]}]}'
+	jq --arg lib "$KEA_HOOKS_DIR/libdhcp_flex_option.so" --arg order "$2" '
+	    {"library": $lib, "parameters": {"options": [{"code": 51, "supersede": "0x00015180"}]}} as $f
+	    | .Dhcp4["hooks-libraries"] |= (if $order == "first" then [$f] + . else . + [$f] end)' \
+	    "$1.base" >"$1"
+}
+
+part_c() {
+	mt=$1 tag="$(fo_mt_name "$1"), flex_option"
+	[ -f "$KEA_HOOKS_DIR/libdhcp_flex_option.so" ] || { echo "# $tag: no libdhcp_flex_option.so: part C skipped"; return; }
+	fo_kea_wipe s1
+	flex_config "$FO_TMP/flex1.json" first
+	if ! fo_kea_start s1 "$FO_TMP/flex1.json" "$mt"; then fo_not_ok "$tag: kea-dhcp4 starts (flex_option first)"; return; fi
+	fo_set_state s1 rel1 Normal Normal >/dev/null
+	fo_probe dora --nak-restart 2 --count 20 --seed "flex-$mt" --only primary --primary-percent 50 \
+	    >"$FO_TMP/c1.json" 2>"$FO_TMP/err"; sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag first: 20 clients, every ACK says 600 s (the binding's), not flex_option's 86400" \
+	    acks_time "$FO_TMP/c1.json" 600
+	fo_probe renew --from "$FO_TMP/c1.json" --seed "flex-$mt" >"$FO_TMP/c2.json" 2>"$FO_TMP/err"; sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag first: their renewals' ACKs say 600 s too" acks_time "$FO_TMP/c2.json" 600
+	fo_check "$tag first: the hook counted a cut per ACK (40)" cuts_are 40
+	fo_kea_stop s1
+	fo_kea_wipe s1
+	flex_config "$FO_TMP/flex2.json" last
+	if ! fo_kea_start s1 "$FO_TMP/flex2.json" "$mt"; then fo_not_ok "$tag: kea-dhcp4 starts (flex_option last)"; return; fi
+	fo_set_state s1 rel1 Normal Normal >/dev/null
+	fo_probe dora --nak-restart 2 --count 5 --seed "flex2-$mt" --only primary --primary-percent 50 \
+	    >"$FO_TMP/c3.json" 2>"$FO_TMP/err"; sed 's/^/#   /' "$FO_TMP/err"
+	fo_check "$tag last (control): flex_option's 86400 s reaches the clients, after the hook's check" \
+	    acks_time "$FO_TMP/c3.json" 86400
+	fo_kea_stop s1
+}
+
 for mt in ${FO_MT_LIST:-0 1}; do
 	part_a "$mt"
 	part_b "$mt"
+	part_c "$mt"
 done
 
 fo_summary

@@ -947,6 +947,17 @@ START_TEST(ack_never_tells_more_than_the_binding)
 	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_DROP);
 	k = ack_for(mac, a == POOL_FIRST ? POOL_FIRST + 1 : POOL_FIRST, 60);
 	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_DROP);
+	/*
+	 * An ACK without an option 51 of 4 bytes (a hook library before this one
+	 * removed or replaced Kea's): checked as infinite, so it is cut to what
+	 * the binding covers (the shim then writes option 51).
+	 */
+	k = ack_for(mac, a, FO_ACK_NO_LEASE_TIME);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 30)), FO_V_CHANGED);
+	ck_assert_uint_le(k.lease_time, 60);
+	ck_assert_uint_gt(k.lease_time, 0);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, a, &b), FO_OK);
+	ck_assert_uint_ge(b.expiry, T0 + 30 + k.lease_time);
 	/* Outside every failover scope: Kea's business. */
 	k = ack_for(mac, IP(10, 9, 0, 1), 7200);
 	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0)), FO_V_PASS);
