@@ -77,7 +77,10 @@ unmount_all() {
 	MOUNTED=""
 }
 
-exec 9>"$roots.$release.lock" 2>/dev/null || { mkdir -p "$roots"; exec 9>"$roots.$release.lock"; }
+# Made first: a redirection that fails on `exec` ends a POSIX shell at once,
+# before any `||` (a fresh machine has no /var/lib/kea-failover).
+mkdir -p "$roots"
+exec 9>"$roots.$release.lock"
 flock -w 3600 9 || { echo "kea-root.sh: $root is busy (another run holds $roots.$release.lock)" >&2; exit 1; }
 [ -x "$root/bin/sh" ] || make_tree
 
