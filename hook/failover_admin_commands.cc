@@ -11,6 +11,9 @@
 // local-only change carrying time or digest is the partner's: checked
 // first (fo_engine_both_check: the digest under enable-auth) and made as
 // the partner's side (fo_engine_admin_partner: a removal retires the scopes).
+// Any other local-only change is the operator's (fo_engine_admin): the
+// engine refuses a removal while the partner may serve the scopes unless
+// "force": true (failover-remove, failover-scope-remove) is given.
 // Copyright (c) 2026 the kea-failover authors. SPDX-License-Identifier: MPL-2.0
 #include "kea_compat.h"  // first: Kea 3.0 wants its config.h before its headers
 
@@ -122,6 +125,26 @@ from_partner(const ConstElementPtr& args) {
     return (args->get("time") || args->get("digest"));
 }
 
+// "force" (failover-remove, failover-scope-remove): false when absent; only
+// in the operator's local-only removal (fo_engine_admin decides when it is
+// needed).
+bool
+force_arg(const ConstElementPtr& args) {
+    ConstElementPtr v = args->get("force");
+    if (!v) {
+        return (false);
+    }
+    if (v->getType() != Element::boolean) {
+        throw BadArgument("force: must be a boolean");
+    }
+    if (!local_only_arg(args) || from_partner(args)) {
+        throw BadArgument("force: only in the operator's local-only removal (without "
+                          "local-only the removal is made on both partners, the partner "
+                          "retires the scopes, and no force is needed)");
+    }
+    return (v->boolValue());
+}
+
 // A request from the partner carries time (and digest under enable-auth):
 // checked (fo_engine_both_check); false when refused (answered).
 bool
@@ -225,7 +248,7 @@ failover_add(CalloutHandle& handle) {
         }
         char msg[1024] = "";
         isc::util::MultiThreadingCriticalSection cs;
-        fo_status st = fo_engine_admin(engine, &req, wall_now(), msg, sizeof(msg));
+        fo_status st = fo_engine_admin(engine, &req, false, wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, true);
     }));
 }
@@ -254,8 +277,10 @@ failover_set(CalloutHandle& handle) {
 int
 failover_remove(CalloutHandle& handle) {
     return (guarded(handle, "failover-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "local-only", "time", "digest"}, true);
+        ConstElementPtr args = arguments_of(handle, {"name", "local-only", "force", "time",
+                                                      "digest"}, true);
         std::string name = name_arg(args);
+        bool force = force_arg(args);
         fo_admin_req req{FO_ADMIN_REMOVE, name.c_str(), nullptr, 0, nullptr, 0, nullptr, 0,
                          false};
         if (on_both(handle, req, args, name, false)) {
@@ -265,7 +290,7 @@ failover_remove(CalloutHandle& handle) {
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = from_partner(args) ?
             fo_engine_admin_partner(engine, &req, wall_now(), msg, sizeof(msg)) :
-            fo_engine_admin_remove(engine, name.c_str(), wall_now(), msg, sizeof(msg));
+            fo_engine_admin(engine, &req, force, wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, false);
     }));
 }
@@ -273,10 +298,14 @@ failover_remove(CalloutHandle& handle) {
 int
 scope_change(CalloutHandle& handle, bool add) {
     return (guarded(handle, add ? "failover-scope-add" : "failover-scope-remove", [&]() {
-        ConstElementPtr args = arguments_of(handle, {"name", "scope-id", "local-only", "time",
-                                                      "digest"}, true);
+        std::set<std::string> allowed{"name", "scope-id", "local-only", "time", "digest"};
+        if (!add) {
+            allowed.insert("force");
+        }
+        ConstElementPtr args = arguments_of(handle, allowed, true);
         std::string name = name_arg(args);
         std::vector<fo_ip4> scopes = scope_ids_arg(args);
+        bool force = !add && force_arg(args);
         fo_admin_req req{add ? FO_ADMIN_SCOPE_ADD : FO_ADMIN_SCOPE_REMOVE, name.c_str(),
                          nullptr, 0, scopes.data(), scopes.size(), nullptr, 0, false};
         if (on_both(handle, req, args, name, true)) {
@@ -286,8 +315,7 @@ scope_change(CalloutHandle& handle, bool add) {
         isc::util::MultiThreadingCriticalSection cs;
         fo_status st = from_partner(args) ?
             fo_engine_admin_partner(engine, &req, wall_now(), msg, sizeof(msg)) :
-            fo_engine_admin_scopes(engine, name.c_str(), scopes.data(), scopes.size(), add,
-                                   wall_now(), msg, sizeof(msg));
+            fo_engine_admin(engine, &req, force, wall_now(), msg, sizeof(msg));
         answer(handle, st, msg, name, true);
     }));
 }

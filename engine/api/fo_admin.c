@@ -23,10 +23,29 @@
 #include "fo_relfile.h"
 #include "fo_canon.h"
 #include "fo_config.h"
+#include "fo_report.h"
 #include "fo_sbuf.h"
 #include "fo_store.h"
 
 #define YANG_REL "/" FO_YANG_TOP "/relationships[name='%s']"
+
+/*
+ * Who asks for a change decides how a removal is made:
+ * - BY_BOTH: a change on both partners (fo_admin_apply, fo_both.h: its dry
+ *   run, this server's side once the partner made its own, or a
+ *   relationship without partner-control-url): as asked.
+ * - BY_PARTNER: the partner's side of one (fo_engine_admin_partner): a
+ *   removal retires the scopes here.
+ * - BY_OPERATOR, BY_OPERATOR_FORCED: the operator's change on this server
+ *   only (fo_engine_admin): a removal only when local_removal_safe(), or
+ *   when forced.
+ */
+typedef enum admin_by {
+	BY_BOTH,
+	BY_PARTNER,
+	BY_OPERATOR,
+	BY_OPERATOR_FORCED,
+} admin_by;
 
 /* ---- Applying a new set -------------------------------------------------- */
 
@@ -445,12 +464,130 @@ commit_retiring(fo_engine *eng, const fo_relfile_entry *es, size_t n, fo_wall no
 	return st;
 }
 
+/*
+ * May scopes of relationship idx be taken out of failover on this server
+ * only (the operator's local-only removal, without force)? Only when the
+ * partner cannot be serving them any more, as this server's state of the
+ * relationship tells:
+ * - PARTNER-DOWN since at least the MCLT (the one in force), the partner
+ *   not connected: the partner was declared down (failover-partner-down,
+ *   or auto-state-transition after state-switch-interval) and serves
+ *   nobody; every lease it may have given that this server does not know
+ *   has ended (it gives none longer than the MCLT beyond what this server
+ *   acknowledged: draft-12's MCLT rule), and this server already gives
+ *   addresses from the whole pool (fo_serve_may_allocate): serving without
+ *   failover adds no overlap. Within the MCLT it would: clients this
+ *   server does not know may hold the partner's free addresses. A partner
+ *   connected again is not down: it comes back (RECOVER) to serve again.
+ * Every other state refuses, the partner serves or may:
+ * - NORMAL, COMMUNICATIONS-INTERRUPTED, RESOLUTION-INTERRUPTED,
+ *   POTENTIAL-CONFLICT, CONFLICT-DONE, RECOVER-WAIT, RECOVER-DONE: it serves
+ *   its own free addresses, or will once the states settle;
+ * - RECOVER: the partner is in PARTNER-DOWN, serving the whole pool. A
+ *   relationship that never reached its partner is in RECOVER too, and
+ *   this server cannot tell whether that partner has served the pool all
+ *   along (an ISC dhcpd being migrated, say);
+ * - PAUSED, SHUTDOWN: the partner takes over (COMMUNICATIONS-INTERRUPTED,
+ *   PARTNER-DOWN) when told, and this server comes back to it;
+ * - NOSTATE, INIT, STARTUP, or no state here: not known yet.
+ * False with the reason in why.
+ */
+static bool
+local_removal_safe(fo_engine *eng, size_t idx, fo_wall now, const char **state, char *why,
+    size_t len)
+{
+	fo_runtime *rt = fo_engine_runtime_at(eng, idx);
+	char since[32], from[32];
+	fo_runtime_snap sn;
+	uint32_t mclt;
+	int64_t owns;
+
+	*state = "unknown";
+	if (rt == NULL) {
+		snprintf(why, len, "has no state on this server yet: the partner may still serve "
+		    "its scopes");
+		return false;
+	}
+	fo_runtime_snapshot(rt, &sn);
+	mclt = atomic_load_explicit(&rt->mclt, memory_order_relaxed);
+	*state = fo_state_name(sn.state);
+	if (sn.state != FO_STATE_PARTNER_DOWN) {
+		snprintf(why, len, "is in %s on this server: the partner may still serve its "
+		    "scopes", *state);
+		return false;
+	}
+	if (sn.connected) {
+		snprintf(why, len, "is in PartnerDown on this server but the partner is connected "
+		    "again: it is coming back to serve its scopes");
+		return false;
+	}
+	owns = sn.state_since.sec > INT64_MAX - (int64_t)mclt ? INT64_MAX :
+	    sn.state_since.sec + (int64_t)mclt;
+	if (now.sec >= owns)
+		return true;
+	fo_report_time(sn.state_since, since, sizeof(since));
+	fo_report_time(fo_wall_at(owns), from, sizeof(from));
+	snprintf(why, len, "is in PartnerDown only since %s: until %s (the MCLT, %u s, later) "
+	    "clients this server does not know may hold the partner's free addresses", since,
+	    from, (unsigned)mclt);
+	return false;
+}
+
+/*
+ * A removal of scopes of relationship idx asked by `by`: FO_OK to make it
+ * (*forced: the state of the relationship, only because the operator
+ * forced it; else NULL), or FO_ERR_STATE, msg saying why and what to do.
+ */
 static fo_status
-admin_remove(fo_engine *eng, const char *name, bool retire, fo_wall now,
+local_removal_ok(fo_engine *eng, size_t idx, const char *name, admin_by by, fo_wall now,
+    const char **forced, char *msg, size_t msglen)
+{
+	const char *state;
+	char why[320];
+
+	*forced = NULL;
+	if (by != BY_OPERATOR && by != BY_OPERATOR_FORCED)
+		return FO_OK;
+	if (local_removal_safe(eng, idx, now, &state, why, sizeof(why)))
+		return FO_OK;
+	if (by == BY_OPERATOR_FORCED) {
+		*forced = state;
+		return FO_OK;
+	}
+	fo_errf(msg, msglen, "refused, nothing changed: relationship '%s' %s; taking them out "
+	    "of failover on this server only would let both servers give the same free "
+	    "addresses to different clients. Remove them on both partners (the same command "
+	    "without local-only), or declare the partner down first (failover-partner-down, "
+	    "then wait the MCLT), or add \"force\": true if the partner is gone for good", name,
+	    why);
+	return FO_ERR_STATE;
+}
+
+/* FAILOVER_LOCAL_REMOVAL_FORCED: the scopes of rel, removed in `state` because forced. */
+static void
+log_forced(fo_engine *eng, const char *rel, const fo_ip4 *scopes, size_t n, const char *state)
+{
+	fo_sbuf b = { 0 };
+	char a[16];
+
+	for (size_t k = 0; k < n; k++) {
+		fo_ip4_str(scopes[k], a, sizeof(a));
+		fo_sbuf_cat(&b, k > 0 ? ", " : "");
+		fo_sbuf_cat(&b, a);
+	}
+	fo_log(fo_engine_host(eng), FO_EVT_LOCAL_REMOVAL_FORCED, FO_S(rel),
+	    FO_S(b.s != NULL && !b.oom ? b.s : "?"), FO_S(state));
+	fo_free(b.s);
+}
+
+static fo_status
+admin_remove(fo_engine *eng, const char *name, admin_by by, fo_wall now,
     fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	char dir[PATH_MAX], keep[FO_NAME_MAX + 1];
+	const char *forced = NULL;
+	bool retire = by == BY_PARTNER;
 	fo_ip4 *scopes;
 	ssize_t idx;
 	fo_relfile_entry *es;
@@ -461,6 +598,9 @@ admin_remove(fo_engine *eng, const char *name, bool retire, fo_wall now,
 		return FO_ERR_INVAL;
 	if ((idx = index_of(eng, name, msg, msglen)) < 0)
 		return FO_ERR_NOTFOUND;
+	if ((st = local_removal_ok(eng, (size_t)idx, name, by, now, &forced, msg, msglen)) !=
+	    FO_OK)
+		return st;
 	cur = fo_engine_set_of(eng);
 	m = cur->n;
 	ns = cur->rel[idx].n_scopes;
@@ -479,6 +619,8 @@ admin_remove(fo_engine *eng, const char *name, bool retire, fo_wall now,
 	memset(&es[m - 1], 0, sizeof(*es));
 	st = commit_retiring(eng, es, m - 1, now, dry, keep, scopes, ns, retire, msg, msglen);
 	fo_relfile_entries_free(es, m - 1);
+	if (st == FO_OK && dry == NULL && forced != NULL)
+		log_forced(eng, keep, scopes, ns, forced);
 	fo_free(scopes);
 	if (st == FO_OK && dry == NULL) {
 		set_aside(eng, dir, now);
@@ -493,10 +635,12 @@ admin_remove(fo_engine *eng, const char *name, bool retire, fo_wall now,
 
 static fo_status
 admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
-    bool add, bool retire, fo_wall now, fo_relationship_set *dry, char *msg, size_t msglen)
+    bool add, admin_by by, fo_wall now, fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	const fo_relationship_set *cur;
 	const fo_relationship *r;
+	const char *forced = NULL;
+	bool retire = by == BY_PARTNER;
 	fo_scope_ref *list;
 	char a[16], dir[PATH_MAX], path[PATH_MAX + 32];
 	size_t cnt, m;
@@ -553,6 +697,11 @@ admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
 		fo_free(list);
 		return FO_ERR_CONFIG;
 	}
+	if (!add && (st = local_removal_ok(eng, (size_t)idx, name, by, now, &forced, msg,
+	    msglen)) != FO_OK) {
+		fo_free(list);
+		return st;
+	}
 	if ((es = fo_relfile_entries_of(cur, 0)) == NULL) {
 		fo_free(list);
 		return FO_ERR_NOMEM;
@@ -564,6 +713,8 @@ admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
 	fo_relfile_entries_free(es, m);
 	if (st != FO_OK || dry != NULL)
 		return st;
+	if (forced != NULL)
+		log_forced(eng, name, scopes, n, forced);
 	for (size_t k = 0; !add && k < n; k++) {
 		fo_ip4_str(scopes[k], a, sizeof(a));
 		snprintf(path, sizeof(path), "%s/scope-%s.jnl", dir, a);
@@ -596,14 +747,14 @@ fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *kv, size_t n,
 fo_status
 fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now, char *msg, size_t msglen)
 {
-	return admin_remove(eng, name, false, now, NULL, msg, msglen);
+	return admin_remove(eng, name, BY_OPERATOR, now, NULL, msg, msglen);
 }
 
 fo_status
 fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes, size_t n,
     bool add, fo_wall now, char *msg, size_t msglen)
 {
-	return admin_scopes(eng, name, scopes, n, add, false, now, NULL, msg, msglen);
+	return admin_scopes(eng, name, scopes, n, add, BY_OPERATOR, now, NULL, msg, msglen);
 }
 
 const char *
@@ -620,7 +771,7 @@ fo_admin_op_command(fo_admin_op op)
 }
 
 static fo_status
-admin_apply(fo_engine *eng, const fo_admin_req *req, bool retire, fo_wall now,
+admin_apply(fo_engine *eng, const fo_admin_req *req, admin_by by, fo_wall now,
     fo_relationship_set *dry, char *msg, size_t msglen)
 {
 	if (eng == NULL || req == NULL)
@@ -631,11 +782,11 @@ admin_apply(fo_engine *eng, const fo_admin_req *req, bool retire, fo_wall now,
 	case FO_ADMIN_SET:
 		return admin_set(eng, req->name, req->kv, req->n, now, dry, msg, msglen);
 	case FO_ADMIN_REMOVE:
-		return admin_remove(eng, req->name, retire, now, dry, msg, msglen);
+		return admin_remove(eng, req->name, by, now, dry, msg, msglen);
 	case FO_ADMIN_SCOPE_ADD:
 	case FO_ADMIN_SCOPE_REMOVE:
 		return admin_scopes(eng, req->name, req->scopes, req->n_scopes,
-		    req->op == FO_ADMIN_SCOPE_ADD, retire, now, dry, msg, msglen);
+		    req->op == FO_ADMIN_SCOPE_ADD, by, now, dry, msg, msglen);
 	}
 	return FO_ERR_INVAL;
 }
@@ -644,20 +795,28 @@ fo_status
 fo_admin_apply(fo_engine *eng, const fo_admin_req *req, fo_wall now, fo_relationship_set *dry,
     char *msg, size_t msglen)
 {
-	return admin_apply(eng, req, false, now, dry, msg, msglen);
+	return admin_apply(eng, req, BY_BOTH, now, dry, msg, msglen);
 }
 
 fo_status
-fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg, size_t msglen)
+fo_engine_admin(fo_engine *eng, const fo_admin_req *req, bool force, fo_wall now, char *msg,
+    size_t msglen)
 {
-	return admin_apply(eng, req, false, now, NULL, msg, msglen);
+	if (eng == NULL || req == NULL)
+		return FO_ERR_INVAL;
+	if (force && req->op != FO_ADMIN_REMOVE && req->op != FO_ADMIN_SCOPE_REMOVE) {
+		fo_errf(msg, msglen, "force: only with failover-remove and failover-scope-remove");
+		return FO_ERR_CONFIG;
+	}
+	return admin_apply(eng, req, force ? BY_OPERATOR_FORCED : BY_OPERATOR, now, NULL, msg,
+	    msglen);
 }
 
 fo_status
 fo_engine_admin_partner(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg,
     size_t msglen)
 {
-	return admin_apply(eng, req, true, now, NULL, msg, msglen);
+	return admin_apply(eng, req, BY_PARTNER, now, NULL, msg, msglen);
 }
 
 fo_status

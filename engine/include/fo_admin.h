@@ -70,7 +70,9 @@ fo_status fo_engine_admin_add(fo_engine *eng, const fo_kv *entry, size_t n, fo_w
 fo_status fo_engine_admin_set(fo_engine *eng, const char *name, const fo_kv *changes, size_t n,
     fo_wall now, char *msg, size_t msglen);
 
-/* failover-remove. The relationship's state directory is kept, renamed
+/* failover-remove, the operator's on this server only (fo_engine_admin
+ * without force: refused while the partner may serve the scopes). The
+ * relationship's state directory is kept, renamed
  * <dir>.removed-<unix time>, so that a later relationship of the same name
  * starts afresh. */
 fo_status fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now,
@@ -80,7 +82,9 @@ fo_status fo_engine_admin_remove(fo_engine *eng, const char *name, fo_wall now,
  * failover-scope-add / failover-scope-remove: scope-ids (network addresses
  * of Kea subnets) into or out of relationship `name`. Adding a scope that
  * is already there, or removing one that is not: FO_ERR_CONFIG. A removed
- * scope's journal is renamed scope-<a.b.c.d>.jnl.removed-<unix time>.
+ * scope's journal is renamed scope-<a.b.c.d>.jnl.removed-<unix time>. A
+ * removal is the operator's on this server only (fo_engine_admin without
+ * force).
  */
 fo_status fo_engine_admin_scopes(fo_engine *eng, const char *name, const fo_ip4 *scopes,
     size_t n, bool add, fo_wall now, char *msg, size_t msglen);
@@ -126,9 +130,27 @@ typedef struct fo_admin_req {
 
 const char *fo_admin_op_command(fo_admin_op op);   /* "failover-add", ... */
 
-/* The change req here only, as fo_engine_admin_add & co. (with restore_state). */
-fo_status fo_engine_admin(fo_engine *eng, const fo_admin_req *req, fo_wall now, char *msg,
-    size_t msglen);
+/*
+ * The operator's change req on this server only (a local-only command
+ * without time or digest), as fo_engine_admin_add & co. (with restore_state).
+ *
+ * A removal (REMOVE, SCOPE_REMOVE) takes scopes out of failover here only:
+ * this server then serves them without failover, from the whole pool, while
+ * a partner that still has them keeps giving its own free addresses: two
+ * servers would give one address to two clients. So it is refused,
+ * FO_ERR_STATE, nothing changed, the text saying why and what to do (remove
+ * on both partners; failover-partner-down and the MCLT; or force), unless
+ * - the partner cannot be serving them: this server's state of the
+ *   relationship is PARTNER-DOWN since at least the MCLT (fo_admin.c,
+ *   local_removal_safe, says why only that state), or
+ * - force is true: the operator knows the partner is gone for good or
+ *   removes them there too; FAILOVER_LOCAL_REMOVAL_FORCED (WARN) is logged
+ *   when the removal was made only because of it.
+ * The input is checked first (unknown relationship: FO_ERR_NOTFOUND; a
+ * scope not in it: FO_ERR_CONFIG). force with another op: FO_ERR_CONFIG.
+ */
+fo_status fo_engine_admin(fo_engine *eng, const fo_admin_req *req, bool force, fo_wall now,
+    char *msg, size_t msglen);
 
 /*
  * The partner's side of a change on both partners (a local-only request

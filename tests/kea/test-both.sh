@@ -13,8 +13,10 @@
 # partner-control-*) and both reach Normal in rel2. set (load-balance 70,
 # MCLT 900) -> s2 30 and 900; scope-add / scope-remove 10.2.0.0 -> both.
 # Refused by s2 (a rel3 of its own exists there): result 1 naming s2's
-# reason, no rel3 on s1. s2's agent stopped: failover-set -> failed,
-# unreachable, nothing changed on s1 nor s2. s1 cannot commit after s2 did
+# reason, no rel3 on s1; s2's rel3 removed local-only: refused without
+# force (the partner may serve), made with it (FAILOVER_LOCAL_REMOVAL_FORCED).
+# s2's agent stopped: failover-set -> failed, unreachable, nothing changed
+# on s1 nor s2. s1 cannot commit after s2 did
 # (rel4's local-port is s1's agent's port): s2 undoes it, neither has rel4.
 # local-only: only s1 changes. rel1 has no partner-control-url: s1 only,
 # at once, the answer says so. perfdhcp runs against s1 while a change
@@ -207,7 +209,17 @@ fo_check "failover-add rel3 on s1 while s2 has one: result 1, failed, names s2's
 fo_check "... the partner refused it, nothing changed (changed false)" \
     jqe '.arguments.status == "failed" and .arguments.changed == false' "$d/refused.json"
 fo_check "... s1 has no rel3" absent s1 rel3
-c s2 failover-remove '{"name": "rel3", "local-only": true}' >/dev/null
+# rel3 is s2's alone (s1 never had it): an operator's local-only removal
+# is refused while the partner may serve the scope, and made with force.
+c s2 failover-remove '{"name": "rel3", "local-only": true}' >"$d/rel3-rm.json"
+fo_check "local-only failover-remove rel3 on s2 without force: result 1, refused, nothing changed" \
+    fo_says "$d/rel3-rm.json" 1 "refused, nothing changed: relationship 'rel3' is in"
+fo_check "... s2 still has rel3" rel_is s2 rel3 '.name == "rel3"'
+c s2 failover-remove '{"name": "rel3", "local-only": true, "force": true}' >"$d/rel3-rm-force.json"
+fo_check "... with \"force\": true: result 0" fo_result_is "$d/rel3-rm-force.json" 0
+fo_check "... s2 has no rel3" absent s2 rel3
+fo_check "... s2 logged FAILOVER_LOCAL_REMOVAL_FORCED" \
+    fo_wait_log "$FO_LOG_s2" "FAILOVER_LOCAL_REMOVAL_FORCED relationship rel3: scope.s. 10.2.0.0 removed locally with force" 5
 
 # ---- partner unreachable: nothing changes ----
 fo_agent_stop s2
@@ -319,7 +331,9 @@ fo_check "the partner's undo of that remove (failover-add with restore-state, si
 restored() { [ -d "$FO_TMP/s2/state/rel2" ] && ! aside; }
 fo_check "... rel2's state is back in s2's state directory, none left aside" restored
 fo_check "... s2 logged FAILOVER_STATE_RESTORED" fo_wait_log "$FO_LOG_s2" "FAILOVER_STATE_RESTORED" 5
-c s2 failover-remove '{"name": "rel2", "local-only": true}' >/dev/null
+c s2 failover-remove '{"name": "rel2", "local-only": true, "force": true}' >"$d/undo-rm-force.json"
+fo_check "... s2's rel2 (s1 has none) removed again, local-only with force: result 0" \
+    fo_result_is "$d/undo-rm-force.json" 0
 c s1 failover-add '{"name": "rel9", "restore-state": true, "local-only": true}' >"$d/restore-bad.json"
 fo_check "restore-state without a partner's time: result 1 naming restore-state" \
     fo_says "$d/restore-bad.json" 1 "restore-state: only in the partner's undo"

@@ -11,6 +11,9 @@
 # answer validates against the YANG module), in relationships.json (mode
 # 0600) and in config-get, survives a restart of kea-dhcp4; a removed one is
 # gone after a restart.
+# A local-only failover-scope-remove without force is refused (the partner
+# may serve the scope), force must be a boolean and comes only with
+# local-only (and not with failover-scope-add).
 # failover-partner-down: refused in Normal, accepted in
 # CommunicationInterrupted (-> PartnerDown). status-get lists the
 # relationships. Some of the commands through kea-ctrl-agent and kea-shell.
@@ -184,6 +187,23 @@ run() {
 	fo_check "$tag: failover-scope-add 10.0.0.300: result 1, names scope-id" fo_says "$d/sadd-bad.json" 1 scope-id
 	c failover-scope-add '{"name": "nope", "scope-id": "10.2.0.0"}' >"$d/sadd-unknown.json"
 	fo_check "$tag: failover-scope-add unknown relationship: result 3" fo_result_is "$d/sadd-unknown.json" 3
+	# local-only: the operator's removal on this server only, refused while the
+	# partner may serve the scope (rel2 never reached one); force is its own argument.
+	c failover-scope-remove '{"name": "rel2", "scope-id": "10.2.0.0", "local-only": true}' >"$d/srm-lo.json"
+	fo_check "$tag: failover-scope-remove local-only without force: result 1, refused, nothing changed" \
+	    fo_says "$d/srm-lo.json" 1 "refused, nothing changed: relationship 'rel2' is in"
+	c failover-get '{"name": "rel2"}' >"$d/get-srm-lo.json"
+	fo_check "$tag: ... rel2 keeps 10.1.0.0 and 10.2.0.0" \
+	    answer_with "$d/get-srm-lo.json" '(.relationships[0]["scope-id"] | sort) == ["10.1.0.0", "10.2.0.0"]'
+	c failover-scope-remove '{"name": "rel2", "scope-id": "10.2.0.0", "local-only": true, "force": "yes"}' >"$d/srm-force-bad.json"
+	fo_check "$tag: failover-scope-remove force \"yes\": result 1, force: must be a boolean" \
+	    fo_says "$d/srm-force-bad.json" 1 "force: must be a boolean"
+	c failover-scope-remove '{"name": "rel2", "scope-id": "10.2.0.0", "force": true}' >"$d/srm-force-both.json"
+	fo_check "$tag: failover-scope-remove force without local-only: result 1, says where force belongs" \
+	    fo_says "$d/srm-force-both.json" 1 "force: only in the operator's local-only removal"
+	c failover-scope-add '{"name": "rel2", "scope-id": "10.2.0.0", "local-only": true, "force": true}' >"$d/sadd-force.json"
+	fo_check "$tag: failover-scope-add with force (an unknown argument there): result 1, names it" \
+	    fo_says "$d/sadd-force.json" 1 force
 	c failover-scope-remove '{"name": "rel2", "scope-id": "10.2.0.0"}' >"$d/srm.json"
 	fo_check "$tag: failover-scope-remove rel2 10.2.0.0: result 0, rel2 keeps 10.1.0.0" \
 	    fo_jqe '.result == 0 and .arguments.relationships[0]["scope-id"] == ["10.1.0.0"]' "$d/srm.json"
@@ -256,8 +276,11 @@ run() {
 	fo_check "$tag: failover-remove rel2 again: result 3" fo_result_is "$d/rm-again.json" 3
 	c failover-remove '{"name": 5}' >"$d/rm-bad.json"
 	fo_check "$tag: failover-remove {name: 5}: result 1, names 'name'" fo_says "$d/rm-bad.json" 1 name
-	c failover-remove '{"name": "rel1", "force": true}' >"$d/rm-extra.json"
-	fo_check "$tag: failover-remove with an unknown argument: result 1, names it" fo_says "$d/rm-extra.json" 1 force
+	c failover-remove '{"name": "rel1", "bogus": true}' >"$d/rm-extra.json"
+	fo_check "$tag: failover-remove with an unknown argument: result 1, names it" fo_says "$d/rm-extra.json" 1 bogus
+	c failover-remove '{"name": "rel1", "force": true}' >"$d/rm-force.json"
+	fo_check "$tag: failover-remove force without local-only: result 1, says where force belongs" \
+	    fo_says "$d/rm-force.json" 1 "force: only in the operator's local-only removal"
 	fo_check "$tag: the removed relationship's state directory is kept aside (rel2.removed-*)" \
 	    sh -c "ls -d '$FO_TMP/s1/state'/rel2.removed-* >/dev/null 2>&1"
 	fo_kea_stop s1

@@ -12,6 +12,11 @@
 #    answers none of 20 new clients (its statistic counts them); the undo
 #    (failover-add with restore-state and time) lifts it: both Normal again,
 #    every earlier client renews its own address, no duplicate.
+#    An operator's local-only failover-remove on either server of the
+#    connected pair (Normal) is refused, result 1 saying why and what to do
+#    (both partners, failover-partner-down, force), as are force without
+#    local-only and a force that is no boolean; after them both still have
+#    rel1 as it was, in Normal, and 10 new clients of the pair are acked.
 # 2. failover-remove rel1 on s1 (both partners): done, gone from both; 30
 #    new clients at s1 and 30 at s2: s1 acks all, s2 none (retired); s1's
 #    lease database holds every lease made before the removal (s2's clients
@@ -91,6 +96,36 @@ fo_check "no address held by two clients (probes, leases, bindings)" \
     fo_no_duplicates "$d/before.json" "$d/renew.json"
 fo_check "both in sync" fo_wait_synced 20
 
+# ---- 1b. an operator's local-only removal on the connected pair: refused ----
+# refused_why FILE: the refusal says why (Normal here) and the three ways out.
+refused_why() {
+	fo_says "$1" 1 "refused, nothing changed: relationship 'rel1' is in Normal on this server" &&
+	    fo_says "$1" 1 "give the same free addresses to different clients" &&
+	    fo_says "$1" 1 "the same command without local-only" &&
+	    fo_says "$1" 1 "failover-partner-down" && fo_says "$1" 1 '"force": true'
+}
+for s in s1 s2; do
+	fo_run $s failover-remove '{"name": "rel1", "local-only": true}' >"$d/lo-rm-$s.json"
+	fo_check "an operator's local-only failover-remove on $s (pair in Normal): result 1, says why and what to do" \
+	    refused_why "$d/lo-rm-$s.json"
+done
+fo_run s1 failover-remove '{"name": "rel1", "force": true}' >"$d/force-both.json"
+fo_check "force without local-only: result 1, says where force belongs" \
+    fo_says "$d/force-both.json" 1 "force: only in the operator's local-only removal"
+fo_run s1 failover-remove '{"name": "rel1", "local-only": true, "force": 1}' >"$d/force-bad.json"
+fo_check "force 1: result 1, force: must be a boolean" fo_says "$d/force-bad.json" 1 "force: must be a boolean"
+unchanged() {
+	_g=$(fo_fget "$1" '{"name": "rel1"}' | jq -c '.relationships[0] | del(.state)')
+	[ -n "$_g" ] && [ "$_g" = "$(cat "$d/$1-rel1.json")" ] || { echo "#   $1: $_g"; return 1; }
+}
+fo_check "... s1 still has rel1 as it was (failover-get)" unchanged s1
+fo_check "... s2 too" unchanged s2
+fo_check "... both still Normal" fo_pair_normal
+unretired() { retired_is s1 '[]' && retired_is s2 '[]'; }
+fo_check "... nothing retired on either" unretired
+fo_probe_pair dora --count 10 --start-index 700 >"$d/refused.json" 2>"$d/refused.err"
+fo_check "... 10 new clients of the pair: all acked" fo_all_acked "$d/refused.json"
+
 # ---- 2. failover-remove on both partners ----
 fo_change s1 failover-remove '{"name": "rel1"}' >"$d/rm.json"
 fo_check "failover-remove rel1 on s1 (both partners): done" \
@@ -117,7 +152,8 @@ fo_check "30 new clients at s1 after the removal: all acked" fo_all_acked "$d/af
 fo_check "30 new clients at s2 after the removal: none offered" fo_none_offered "$d/after-s2.json"
 fo_snapshot after
 fo_check "no address held by two clients (every probe, leases and bindings of both)" \
-    fo_no_duplicates "$d/before.json" "$d/renew.json" "$d/after-s1.json" "$d/after-s2.json"
+    fo_no_duplicates "$d/before.json" "$d/renew.json" "$d/refused.json" "$d/after-s1.json" \
+    "$d/after-s2.json"
 
 # ---- 3. kill -9, restart, a damaged file, the add that lifts it ----
 fo_kea_kill9 s2
@@ -147,6 +183,6 @@ fo_probe_pair dora --count 20 --start-index 5000 >"$d/readded.json" 2>"$d/readde
 fo_check "20 new clients of the pair: all acked" fo_all_acked "$d/readded.json"
 fo_snapshot readded
 fo_check "no address held by two clients, over the whole run" \
-    fo_no_duplicates "$d/before.json" "$d/renew.json" "$d/after-s1.json" "$d/after-s2.json" \
-    "$d/readded.json"
+    fo_no_duplicates "$d/before.json" "$d/renew.json" "$d/refused.json" "$d/after-s1.json" \
+    "$d/after-s2.json" "$d/readded.json"
 fo_summary

@@ -127,6 +127,18 @@ static const fo_kv rel2[] = {
 };
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The operator's local-only removal with force: these tests are about what
+ * a removal does, not about when it is allowed (local_removal_* below).
+ */
+static fo_status
+forced_remove(fo_engine *eng, const char *name, int64_t t, char *msg, size_t len)
+{
+	const fo_admin_req rm = { FO_ADMIN_REMOVE, name, NULL, 0, NULL, 0, NULL, 0, false };
+
+	return fo_engine_admin(eng, &rm, true, fo_wall_at(t), msg, len);
+}
+
 static char *
 get(fo_engine *eng, const char *name)
 {
@@ -263,8 +275,9 @@ START_TEST(scopes_add_and_remove)
 	    sizeof(msg)), FO_ERR_CONFIG);
 	ck_assert_int_eq(fo_engine_admin_scopes(eng, "zz", &s2, 1, false, fo_wall_at(1001), msg,
 	    sizeof(msg)), FO_ERR_NOTFOUND);
-	ck_assert_msg(fo_engine_admin_scopes(eng, "r1", &s2, 1, false, fo_wall_at(1001), msg,
-	    sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_msg(fo_engine_admin(eng, &(fo_admin_req){ FO_ADMIN_SCOPE_REMOVE, "r1", NULL, 0,
+	    &s2, 1, NULL, 0, false }, true, fo_wall_at(1001), msg, sizeof(msg)) == FO_OK, "%s",
+	    msg);
 	/* the last scope cannot go */
 	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s0, 1, false, fo_wall_at(1001), msg,
 	    sizeof(msg)), FO_ERR_CONFIG);
@@ -281,8 +294,7 @@ START_TEST(the_file_replaces_the_parameters_at_load)
 
 	ck_assert_msg(fo_engine_admin_add(eng, rel2, N(rel2), fo_wall_at(1001), msg, sizeof(msg))
 	    == FO_OK, "%s", msg);
-	ck_assert_msg(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002), msg, sizeof(msg))
-	    == FO_OK, "%s", msg);
+	ck_assert_msg(forced_remove(eng, "r1", 1002, msg, sizeof(msg)) == FO_OK, "%s", msg);
 	ck_assert_int_eq(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002), msg, sizeof(msg)),
 	    FO_ERR_NOTFOUND);
 	fo_engine_shutdown(eng, fo_wall_at(1003));
@@ -382,10 +394,8 @@ START_TEST(names_in_any_script)
 	fo_engine_destroy(eng);
 	eng = engine();
 	ck_assert_uint_eq(fo_engine_relationship_count(eng), 3);
-	ck_assert_msg(fo_engine_admin_remove(eng, TOKYO, fo_wall_at(1004), msg, sizeof(msg))
-	    == FO_OK, "%s", msg);
-	ck_assert_msg(fo_engine_admin_remove(eng, ZURICH, fo_wall_at(1004), msg, sizeof(msg))
-	    == FO_OK, "%s", msg);
+	ck_assert_msg(forced_remove(eng, TOKYO, 1004, msg, sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_msg(forced_remove(eng, ZURICH, 1004, msg, sizeof(msg)) == FO_OK, "%s", msg);
 	/* not UTF-8: refused, the leaf named */
 	kv[0].json = "\"s\xff\"";
 	kv[5].json = "[\"10.2.0.0\"]";
@@ -434,8 +444,11 @@ START_TEST(changes_are_published_as_parameters)
 	ck_assert_int_eq(fo_engine_admin_remove(eng, "nope", fo_wall_at(1003), msg, sizeof(msg)),
 	    FO_ERR_NOTFOUND);
 	ck_assert_int_eq(n_published, 2);
-	ck_assert_msg(fo_engine_admin_remove(eng, "r2", fo_wall_at(1004), msg, sizeof(msg))
-	    == FO_OK, "%s", msg);
+	/* refused while the partner may serve r2: nothing published */
+	ck_assert_int_eq(fo_engine_admin_remove(eng, "r2", fo_wall_at(1004), msg, sizeof(msg)),
+	    FO_ERR_STATE);
+	ck_assert_int_eq(n_published, 2);
+	ck_assert_msg(forced_remove(eng, "r2", 1004, msg, sizeof(msg)) == FO_OK, "%s", msg);
 	ck_assert_int_eq(n_published, 3);
 	ck_assert_ptr_null(strstr(published, "\"r2\""));
 	fo_engine_destroy(eng);
@@ -600,7 +613,8 @@ count_stat(void *ctx, const char *name, int64_t delta)
 static fo_engine *
 retire_engine(size_t n)
 {
-	fo_host host = { .log = capture, .stat_add = count_stat };
+	fo_host host = { .log = capture, .stat_add = count_stat,
+	    .relationships_changed = on_changed };
 	char params[1024];
 
 	snprintf(params, sizeof(params),
@@ -682,9 +696,8 @@ START_TEST(partner_remove_retires_every_scope_operator_remove_none)
 	fo_admin_req rm = { FO_ADMIN_REMOVE, "r1", NULL, 0, NULL, 0, NULL, 0, false };
 	char msg[1024] = "", *j;
 
-	/* The operator's own local-only remove: served without failover, as before. */
-	ck_assert_msg(fo_engine_admin_remove(eng, "r1", fo_wall_at(1001), msg, sizeof(msg)) ==
-	    FO_OK, "%s", msg);
+	/* The operator's own local-only remove, forced: served without failover. */
+	ck_assert_msg(forced_remove(eng, "r1", 1001, msg, sizeof(msg)) == FO_OK, "%s", msg);
 	ck_assert_msg(strstr(msg, "by the partner unless it removed them too") != NULL, "%s", msg);
 	ck_assert_int_eq(discover(eng, 1), FO_V_PASS);
 	ck_assert_int_eq(discover(eng, 2), FO_V_PASS);
@@ -756,6 +769,190 @@ START_TEST(a_damaged_list_fails_closed_and_is_not_overwritten)
 }
 END_TEST
 
+/* ---- The operator's local-only removal: refused while the partner may serve ---- */
+
+static const fo_ip4 s10_0 = IP(10, 1, 0, 0);
+static const fo_admin_req rm_r1 = { FO_ADMIN_REMOVE, "r1", NULL, 0, NULL, 0, NULL, 0, false };
+static const fo_admin_req srm_r1 = { FO_ADMIN_SCOPE_REMOVE, "r1", NULL, 0, &s10_0, 1, NULL, 0,
+	false };
+
+/* retire_engine(3) with the test seam, nothing published yet. */
+static fo_engine *
+seam_engine(void)
+{
+	fo_engine *eng = retire_engine(3);
+
+	fo_engine_enable_test_seam(eng);
+	n_published = 0;
+	return eng;
+}
+
+static void
+set_state(fo_engine *eng, fo_state mine, fo_state partner, int64_t t)
+{
+	char err[256] = "";
+
+	ck_assert_msg(fo_engine_test_set_state(eng, "r1", mine, partner, fo_wall_at(t), err,
+	    sizeof(err)) == FO_OK, "%s", err);
+}
+
+/* r1 is there with both its scopes, served with failover; nothing was published. */
+static void
+r1_untouched(fo_engine *eng, const char *when)
+{
+	char *j = get(eng, "r1");
+
+	ck_assert_msg(strstr(j, "\"scope-id\":[\"10.0.0.0\",\"10.1.0.0\"]") != NULL, "%s: %s",
+	    when, j);
+	free(j);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 1);
+	ck_assert_int_eq(n_published, 0);
+	ck_assert_msg(strstr(logbuf, "with force") == NULL, "%s: %s", when, logbuf);
+}
+
+/* A refusal's text: the state, why, and the three ways out. */
+static void
+says_refused(const char *msg, const char *state)
+{
+	ck_assert_msg(strstr(msg, "refused, nothing changed: relationship 'r1' ") == msg, "%s",
+	    msg);
+	ck_assert_msg(strstr(msg, state) != NULL, "%s (want %s)", msg, state);
+	ck_assert_msg(strstr(msg, "give the same free addresses to different clients") != NULL,
+	    "%s", msg);
+	ck_assert_msg(strstr(msg, "without local-only") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "failover-partner-down") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "\"force\": true") != NULL, "%s", msg);
+}
+
+START_TEST(local_removal_refused_while_the_partner_may_serve)
+{
+	static const fo_state states[] = { FO_STATE_NORMAL, FO_STATE_COMM_INTERRUPTED,
+		FO_STATE_POTENTIAL_CONFLICT, FO_STATE_CONFLICT_DONE,
+		FO_STATE_RESOLUTION_INTERRUPTED, FO_STATE_RECOVER, FO_STATE_RECOVER_WAIT,
+		FO_STATE_RECOVER_DONE, FO_STATE_PAUSED, FO_STATE_SHUTDOWN, FO_STATE_STARTUP };
+	fo_engine *eng = seam_engine();
+	fo_ip4 s9 = IP(10, 9, 9, 0);
+	char msg[1024] = "";
+
+	/* As attached, before the protocol ran (Startup). */
+	ck_assert_int_eq(fo_engine_admin(eng, &rm_r1, false, fo_wall_at(1001), msg, sizeof(msg)),
+	    FO_ERR_STATE);
+	says_refused(msg, "is in Startup on this server");
+	for (size_t i = 0; i < N(states); i++) {
+		const char *name = fo_state_name(states[i]);
+
+		set_state(eng, states[i], states[i] == FO_STATE_NORMAL ? FO_STATE_NORMAL :
+		    FO_STATE_NOSTATE, 1002 + (int64_t)i);
+		logbuf[0] = '\0';
+		ck_assert_int_eq(fo_engine_admin(eng, &rm_r1, false, fo_wall_at(1002 + (int64_t)i),
+		    msg, sizeof(msg)), FO_ERR_STATE);
+		says_refused(msg, name);
+		ck_assert_int_eq(fo_engine_admin(eng, &srm_r1, false, fo_wall_at(1002 + (int64_t)i),
+		    msg, sizeof(msg)), FO_ERR_STATE);
+		says_refused(msg, name);
+		ck_assert_int_eq(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002), msg,
+		    sizeof(msg)), FO_ERR_STATE);
+		ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s10_0, 1, false,
+		    fo_wall_at(1002), msg, sizeof(msg)), FO_ERR_STATE);
+		r1_untouched(eng, name);
+	}
+	/* The input is checked first: an unknown name 3, a scope not in it 1 naming scope-id. */
+	ck_assert_int_eq(fo_engine_admin_remove(eng, "nope", fo_wall_at(1020), msg, sizeof(msg)),
+	    FO_ERR_NOTFOUND);
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s9, 1, false, fo_wall_at(1020), msg,
+	    sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "scope-id: 10.9.9.0 is not a scope") != NULL, "%s", msg);
+	/* force means nothing but with a removal: refused */
+	ck_assert_int_eq(fo_engine_admin(eng, &(fo_admin_req){ FO_ADMIN_SCOPE_ADD, "r1", NULL, 0,
+	    &s9, 1, NULL, 0, false }, true, fo_wall_at(1020), msg, sizeof(msg)), FO_ERR_CONFIG);
+	ck_assert_msg(strstr(msg, "force: only with failover-remove") != NULL, "%s", msg);
+	r1_untouched(eng, "input errors");
+	/* Normal, with force: made, logged at WARN with the state. */
+	set_state(eng, FO_STATE_NORMAL, FO_STATE_NORMAL, 1030);
+	logbuf[0] = '\0';
+	ck_assert_msg(fo_engine_admin(eng, &srm_r1, true, fo_wall_at(1031), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_msg(strstr(logbuf, "relationship r1: scope(s) 10.1.0.0 removed locally with "
+	    "force while the partner may serve them (state here Normal)") != NULL, "%s", logbuf);
+	ck_assert_int_eq(discover(eng, 2), FO_V_PASS);  /* now Kea's alone */
+	logbuf[0] = '\0';
+	ck_assert_msg(fo_engine_admin(eng, &rm_r1, true, fo_wall_at(1032), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_msg(strstr(logbuf, "relationship r1: scope(s) 10.0.0.0 removed locally with "
+	    "force") != NULL, "%s", logbuf);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 0);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* PartnerDown since the MCLT (r1's: 3600 s): the partner serves nobody, nothing to force. */
+START_TEST(local_removal_in_partner_down_once_the_mclt_passed)
+{
+	fo_engine *eng = seam_engine();
+	char msg[1024] = "";
+
+	set_state(eng, FO_STATE_COMM_INTERRUPTED, FO_STATE_NOSTATE, 1001);
+	ck_assert_msg(fo_engine_admin_partner_down(eng, "r1", fo_wall_at(1002), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	/* within the MCLT: refused, the text says until when */
+	logbuf[0] = '\0';
+	ck_assert_int_eq(fo_engine_admin(eng, &rm_r1, false, fo_wall_at(1003), msg, sizeof(msg)),
+	    FO_ERR_STATE);
+	says_refused(msg, "is in PartnerDown only since 1970-01-01T00:16:42Z: until "
+	    "1970-01-01T01:16:42Z (the MCLT, 3600 s, later)");
+	ck_assert_int_eq(fo_engine_admin_scopes(eng, "r1", &s10_0, 1, false, fo_wall_at(1002 +
+	    3599), msg, sizeof(msg)), FO_ERR_STATE);
+	r1_untouched(eng, "PartnerDown within the MCLT");
+	/* the partner connected again (coming back through Recover): not down, refused */
+	{
+		fo_fsm_input in = { .event = FO_EV_COMM_OK, .now = fo_wall_at(4600),
+			.partner_state = FO_STATE_RECOVER, .partner_since = fo_wall_at(4600) };
+		fo_runtime *rt = fo_engine_runtime_at(eng, 0);
+		char err[256] = "";
+
+		ck_assert_msg(fo_runtime_event(rt, &in, "test", NULL, err, sizeof(err)) == FO_OK,
+		    "%s", err);
+		ck_assert_int_eq(fo_runtime_state(rt), FO_STATE_PARTNER_DOWN);
+		ck_assert_int_eq(fo_engine_admin(eng, &rm_r1, false, fo_wall_at(1002 + 3600), msg,
+		    sizeof(msg)), FO_ERR_STATE);
+		says_refused(msg, "is in PartnerDown on this server but the partner is connected "
+		    "again");
+		in = (fo_fsm_input){ .event = FO_EV_COMM_FAILED, .now = fo_wall_at(4601) };
+		ck_assert_msg(fo_runtime_event(rt, &in, "test", NULL, err, sizeof(err)) == FO_OK,
+		    "%s", err);
+		ck_assert_int_eq(fo_runtime_state(rt), FO_STATE_PARTNER_DOWN);
+	}
+	r1_untouched(eng, "PartnerDown, the partner connected");
+	/* from then on, the partner not connected: made without force, no word of force */
+	ck_assert_msg(fo_engine_admin_scopes(eng, "r1", &s10_0, 1, false, fo_wall_at(1002 +
+	    3600), msg, sizeof(msg)) == FO_OK, "%s", msg);
+	ck_assert_msg(fo_engine_admin_remove(eng, "r1", fo_wall_at(1002 + 3601), msg, sizeof(msg))
+	    == FO_OK, "%s", msg);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 0);
+	ck_assert_msg(strstr(logbuf, "with force") == NULL, "%s", logbuf);
+	ck_assert_int_eq(discover(eng, 1), FO_V_PASS);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/* The partner's side of a removal on both (signed, time) is not the operator's: never refused. */
+START_TEST(partner_removal_taken_in_normal)
+{
+	fo_engine *eng = seam_engine();
+	char msg[1024] = "";
+
+	set_state(eng, FO_STATE_NORMAL, FO_STATE_NORMAL, 1001);
+	ck_assert_msg(fo_engine_admin_partner(eng, &srm_r1, fo_wall_at(1002), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_msg(strstr(msg, "retired on this server") != NULL, "%s", msg);
+	ck_assert_msg(fo_engine_admin_partner(eng, &rm_r1, fo_wall_at(1003), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
+	ck_assert_uint_eq(fo_engine_relationship_count(eng), 0);
+	ck_assert_msg(strstr(logbuf, "with force") == NULL, "%s", logbuf);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -780,6 +977,9 @@ main(void)
 	tcase_add_test(tc, partner_scope_remove_retires_and_add_lifts);
 	tcase_add_test(tc, partner_remove_retires_every_scope_operator_remove_none);
 	tcase_add_test(tc, a_damaged_list_fails_closed_and_is_not_overwritten);
+	tcase_add_test(tc, local_removal_refused_while_the_partner_may_serve);
+	tcase_add_test(tc, local_removal_in_partner_down_once_the_mclt_passed);
+	tcase_add_test(tc, partner_removal_taken_in_normal);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

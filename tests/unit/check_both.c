@@ -613,22 +613,26 @@ START_TEST(remove_undo_takes_the_state_back)
 	snprintf(mark, sizeof(mark), "%s/r1/mark", dir);
 	ck_assert_ptr_nonnull(f = fopen(mark, "w"));
 	fclose(f);
-	ck_assert_msg(fo_engine_admin(eng, &rm, fo_wall_at(1010), msg, sizeof(msg)) == FO_OK, "%s",
-	    msg);
-	ck_assert(!there("r1") && there("r1.removed-1010"));
-	ck_assert_msg(fo_engine_admin(eng, &add, fo_wall_at(1020), msg, sizeof(msg)) == FO_OK,
+	/* (the operator's removal, forced: the state it sets aside is what is tested) */
+	ck_assert_msg(fo_engine_admin(eng, &rm, true, fo_wall_at(1010), msg, sizeof(msg)) == FO_OK,
 	    "%s", msg);
+	ck_assert(!there("r1") && there("r1.removed-1010"));
+	ck_assert_msg(fo_engine_admin(eng, &add, false, fo_wall_at(1020), msg, sizeof(msg)) ==
+	    FO_OK, "%s", msg);
 	ck_assert(there("r1/mark") && !there("r1.removed-1010"));
 	/* not without restore-state: a new relationship starts afresh */
-	ck_assert_int_eq(fo_engine_admin(eng, &rm, fo_wall_at(1030), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin(eng, &rm, true, fo_wall_at(1030), msg, sizeof(msg)),
+	    FO_OK);
 	add.restore_state = false;
-	ck_assert_int_eq(fo_engine_admin(eng, &add, fo_wall_at(1031), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin(eng, &add, false, fo_wall_at(1031), msg, sizeof(msg)),
+	    FO_OK);
 	ck_assert(!there("r1/mark") && there("r1.removed-1030/mark"));
 	/* nor from a removal more than FO_ADMIN_RESTORE_WINDOW s old */
-	ck_assert_int_eq(fo_engine_admin(eng, &rm, fo_wall_at(1040), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin(eng, &rm, true, fo_wall_at(1040), msg, sizeof(msg)),
+	    FO_OK);
 	add.restore_state = true;
-	ck_assert_int_eq(fo_engine_admin(eng, &add, fo_wall_at(1040 + FO_ADMIN_RESTORE_WINDOW +
-	    1), msg, sizeof(msg)), FO_OK);
+	ck_assert_int_eq(fo_engine_admin(eng, &add, false, fo_wall_at(1040 +
+	    FO_ADMIN_RESTORE_WINDOW + 1), msg, sizeof(msg)), FO_OK);
 	ck_assert(there("r1.removed-1030/mark") && there("r1.removed-1040"));
 	ck_assert(!there("r1/mark"));
 	fo_engine_destroy(eng);
