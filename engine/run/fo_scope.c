@@ -103,25 +103,74 @@ flag_count(uint32_t *n, unsigned bit, unsigned before, unsigned after)
 
 /* ---- The update queue (under the scope's lock) ---- */
 
+/* Bit `a` of one of the scope's bitmaps over the pools' span (q_mark, q_hold). */
 static bool
-q_marked(const fo_scope *s, fo_ip4 a)
+q_bit(const fo_scope *s, const uint8_t *map, fo_ip4 a)
 {
 	uint64_t i = (uint64_t)(a - s->q_lo);
 
-	return i < s->q_span && (s->q_mark[i >> 3] & (1u << (i & 7))) != 0;
+	return i < s->q_span && (map[i >> 3] & (1u << (i & 7))) != 0;
+}
+
+/* Set or clear bit `a`; true when it changed. */
+static bool
+q_set_bit(fo_scope *s, uint8_t *map, fo_ip4 a, bool on)
+{
+	uint64_t i = (uint64_t)(a - s->q_lo);
+
+	if (i >= s->q_span || q_bit(s, map, a) == on)
+		return false;
+	if (on)
+		map[i >> 3] |= (uint8_t)(1u << (i & 7));
+	else
+		map[i >> 3] &= (uint8_t)~(1u << (i & 7));
+	return true;
+}
+
+static bool
+q_marked(const fo_scope *s, fo_ip4 a)
+{
+	return q_bit(s, s->q_mark, a);
 }
 
 static void
 q_set_mark(fo_scope *s, fo_ip4 a, bool on)
 {
-	uint64_t i = (uint64_t)(a - s->q_lo);
+	(void)q_set_bit(s, s->q_mark, a, on);
+}
 
-	if (i >= s->q_span)
+/*
+ * A renewal recorded and not queued yet (fo_sc_record, FO_REC_AT_COMMIT):
+ * Kea's commit queues it, or the ACK when Kea did not commit, or the tick
+ * after FO_HOLD_SECONDS. apply() does not queue a held binding; q_push()
+ * ends the hold.
+ */
+static bool
+q_held(const fo_scope *s, fo_ip4 a)
+{
+	return q_bit(s, s->q_hold, a);
+}
+
+static void
+q_set_hold(fo_scope *s, fo_ip4 a, bool on)
+{
+	if (!q_set_bit(s, s->q_hold, a, on))
 		return;
 	if (on)
-		s->q_mark[i >> 3] |= (uint8_t)(1u << (i & 7));
+		s->n_held++;
 	else
-		s->q_mark[i >> 3] &= (uint8_t)~(1u << (i & 7));
+		s->n_held--;
+}
+
+/*
+ * The partner answered a version of `a` older than the binding: a newer one
+ * is queued, or held for Kea's commit, so the binding stays pending (a
+ * restart sends it).
+ */
+static bool
+q_newer(const fo_scope *s, fo_ip4 a)
+{
+	return q_marked(s, a) || q_held(s, a);
 }
 
 /* Position i of the ring (q_cap is a power of two). */
@@ -151,10 +200,11 @@ q_grow(fo_scope *s)
 	return true;
 }
 
-/* Queue `a` once; false only when it could not be queued (no memory). */
+/* Queue `a` once (a hold ends); false only when it could not be queued (no memory). */
 static bool
 q_push(fo_scope *s, fo_ip4 a)
 {
+	q_set_hold(s, a, false);
 	if (q_marked(s, a))
 		return true;
 	if (s->q_len == s->q_cap && !q_grow(s)) {
@@ -220,7 +270,8 @@ q_init(fo_scope *s, const fo_subnet *sn)
 		return FO_ERR_INVAL;
 	s->q_lo = lo;
 	s->q_span = (uint64_t)hi - lo + 1;
-	if ((s->q_mark = fo_calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL)
+	if ((s->q_mark = fo_calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL ||
+	    (s->q_hold = fo_calloc((size_t)((s->q_span + 7) / 8), 1)) == NULL)
 		return FO_ERR_NOMEM;
 	return FO_OK;
 }
@@ -263,8 +314,10 @@ apply(fo_scope *s, fo_ip4 addr, const fo_binding_info *old, const fo_binding_inf
 	 * commit (fo_scope_ack) or when the tick frees it: queued at once, it was
 	 * sent on its own whenever the protocol thread took it before the commit
 	 * (0.41-0.46 BNDUPD per DORA more), then again unchanged with the commit.
+	 * A held renewal (q_held) waits the same way.
 	 */
-	if ((nw->flags & FO_BF_UPDATE_PENDING) && !(nw->flags & FO_BF_TENTATIVE))
+	if ((nw->flags & FO_BF_UPDATE_PENDING) && !(nw->flags & FO_BF_TENTATIVE) &&
+	    !q_held(s, addr))
 		(void)q_push(s, addr);
 done:
 	return st;
@@ -433,6 +486,7 @@ scope_alloc(fo_scope **out, const fo_scope_config *cfg)
 	s->wakeup = cfg->wakeup;
 	if (q_init(s, cfg->subnet) != FO_OK) {
 		pthread_mutex_destroy(&s->lock);
+		fo_free(s->q_mark);
 		fo_free(s);
 		return FO_ERR_NOMEM;
 	}
@@ -530,6 +584,7 @@ fo_scope_close(fo_scope *s)
 	pthread_mutex_destroy(&s->lock);
 	fo_free(s->q);
 	fo_free(s->q_mark);
+	fo_free(s->q_hold);
 	fo_free(s->ext);
 	fo_free(s);
 }
@@ -570,12 +625,13 @@ done:
 fo_ip4 fo_scope_id(const fo_scope *s) { return s->scope_id; }
 uint32_t fo_scope_subnet_id(const fo_scope *s) { return s->subnet_id; }
 
-/* Record a binding given or renewed to `me` (select, renew). */
+/* Record a binding given or renewed to `me` (select, renew, an operator's lease). */
 fo_status
 fo_sc_record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_client_id *me,
-    uint32_t desired, uint32_t granted, bool tentative, fo_wall now)
+    uint32_t desired, uint32_t granted, fo_sc_rec how, fo_wall now)
 {
 	fo_binding_info nw = *cur;
+	bool held = q_held(s, addr);
 	fo_status st;
 
 	nw.state = FO_BS_ACTIVE;
@@ -586,12 +642,20 @@ fo_sc_record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur, const fo_clie
 		nw.stos = fo_wall_to_proto(now);
 	nw.pexp_sent = fo_wall_to_proto(fo_mclt_potential_expiry(now, desired, granted));
 	nw.flags = (nw.flags | FO_BF_UPDATE_PENDING) & ~FO_BF_OFFERED;
-	if (tentative)
+	if (how == FO_REC_TENTATIVE)
 		nw.flags |= FO_BF_TENTATIVE;
 	else
 		nw.flags &= ~FO_BF_TENTATIVE;
+	/*
+	 * A renewal is queued by Kea's commit (or the ACK, or the tick), not
+	 * here: queued here, the protocol thread sent it on its own whenever it
+	 * took it before the commit, then again with the commit (issue 14).
+	 */
+	q_set_hold(s, addr, how == FO_REC_AT_COMMIT);
 	if ((st = apply(s, addr, cur, &nw)) == FO_OK)
 		fo_counter_inc(s->ctr, FO_CTR_BINDINGS_RECORDED);
+	else
+		q_set_hold(s, addr, held);      /* the table is as it was: so is the hold */
 	return st;
 }
 
@@ -693,7 +757,8 @@ fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now)
 	if (granted != l->valid_lft)
 		vd = FO_V_CHANGED;
 	if (!l->fake && fo_sc_record(s, addr, &cur, &me, l->valid_lft, granted,
-	    !held || (cur.flags & FO_BF_TENTATIVE), now) != FO_OK)
+	    (!held || (cur.flags & FO_BF_TENTATIVE)) ? FO_REC_TENTATIVE : FO_REC_AT_COMMIT,
+	    now) != FO_OK)
 		goto refuse;
 	l->addr = addr;
 	l->valid_lft = granted;
@@ -759,7 +824,8 @@ times:
 		goto done;
 	}
 	/* Kea 2.2 calls lease4_renew for a DISCOVER too: an offer records nothing. */
-	if (!l->fake && fo_sc_record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK) {
+	if (!l->fake && fo_sc_record(s, l->addr, &cur, &me, l->valid_lft, granted, FO_REC_AT_COMMIT,
+	    now) != FO_OK) {
 		vd = FO_V_REFUSE;
 		goto done;
 	}
@@ -811,8 +877,8 @@ fo_scope_ack(fo_scope *s, const fo_serve_view *v, fo_ack *a, fo_wall now, fo_ver
 		*vd = FO_V_DROP;
 		goto done;
 	}
-	/* Kea did not commit it (apply() holds a tentative binding back): the partner must learn it. */
-	if (cur.flags & FO_BF_TENTATIVE)
+	/* Kea did not commit it (apply() holds it back: tentative, or a held renewal): the partner must learn it. */
+	if ((cur.flags & FO_BF_TENTATIVE) || q_held(s, a->addr))
 		(void)q_push(s, a->addr);
 	if ((int64_t)cur.expiry < now.sec + (int64_t)t) {
 		/* The binding (and the partner, told next) must cover what the client is told. */
@@ -977,10 +1043,12 @@ fo_scope_event(fo_scope *s, fo_lease_event ev, const fo_lease *l, fo_wall now)
 	pthread_mutex_lock(&s->lock);
 	if (fo_bt_get(s->bt, l->addr, &cur) != FO_OK)
 		goto done;
-	if (ev == FO_LE_EXPIRE && stale_expiry(s, l->addr, &cur, now))
+	if (ev == FO_LE_EXPIRE && stale_expiry(s, l->addr, &cur, now)) {
 		vd = FO_V_REFUSE;
-	else if (event_binding(ev, l, &me, &cur, &nw, now))
+	} else if (event_binding(ev, l, &me, &cur, &nw, now)) {
+		q_set_hold(s, l->addr, false);  /* Kea committed (or ended) it: queued now */
 		(void)apply(s, l->addr, &cur, &nw);
+	}
 done:
 	fo_sc_unlock(s);
 	return vd;
@@ -1016,6 +1084,35 @@ free_stale_tentatives(fo_scope *s, fo_bstate own_free, fo_wall now)
 	}
 }
 
+/*
+ * Renewals held for Kea's commit that neither the commit nor an ACK queued
+ * within FO_HOLD_SECONDS (Kea failed the query between lease4_renew and
+ * its commit): queued, so that every pending binding reaches the partner.
+ */
+static void
+queue_stale_holds(fo_scope *s, fo_wall now)
+{
+	size_t bytes = (size_t)((s->q_span + 7) / 8);
+	fo_binding_info b;
+	uint32_t cutoff;
+
+	if (now.sec < FO_HOLD_SECONDS)
+		return;
+	cutoff = fo_wall_to_proto(fo_wall_at(now.sec - FO_HOLD_SECONDS));
+	for (size_t i = 0; i < bytes && s->n_held > 0; i++) {
+		for (unsigned k = 0; s->q_hold[i] != 0 && k < 8; k++) {
+			fo_ip4 a = s->q_lo + (fo_ip4)(i * 8 + k);
+
+			if (!q_held(s, a))
+				continue;
+			if (fo_bt_get(s->bt, a, &b) != FO_OK)
+				q_set_hold(s, a, false);
+			else if (b.cltt <= cutoff)
+				(void)q_push(s, a);
+		}
+	}
+}
+
 void
 fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
 {
@@ -1024,6 +1121,8 @@ fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now)
 	pthread_mutex_lock(&s->lock);
 	if (s->n_tentative > 0)
 		free_stale_tentatives(s, own_free, now);
+	if (s->n_held > 0)
+		queue_stale_holds(s, now);
 	if ((st = fo_journal_sync(s->jnl)) != FO_OK) {
 		fo_counter_inc(s->ctr, FO_CTR_STORE_ERRORS);
 		fo_log(&s->host, FO_EVT_SCOPE_JOURNAL_SYNC_FAILED, FO_S(s->rel_name),
@@ -1182,7 +1281,7 @@ fo_scope_acked(fo_scope *s, fo_ip4 addr, fo_bstate sent, uint32_t pexp, fo_bstat
 		goto done;
 	found = true;
 	nw = cur;
-	again = q_marked(s, addr);
+	again = q_newer(s, addr);
 	if (pexp > nw.pexp_acked)
 		nw.pexp_acked = pexp;
 	if (!again)
@@ -1213,7 +1312,7 @@ fo_scope_rejected(fo_scope *s, fo_ip4 addr, bool *first)
 	*first = false;
 	pthread_mutex_lock(&s->lock);
 	found = fo_bt_get(s->bt, addr, &cur) == FO_OK;
-	if (found && !q_marked(s, addr)) {
+	if (found && !q_newer(s, addr)) {
 		nw = cur;
 		nw.flags = (nw.flags & ~FO_BF_UPDATE_PENDING) | FO_BF_REFUSED;
 		*first = !(cur.flags & FO_BF_REFUSED);

@@ -43,6 +43,12 @@
 #define FO_BF_REFUSED 0x10u
 #define FO_OFFER_HOLD 5
 #define FO_TENTATIVE_SECONDS 60
+/*
+ * A renewal (lease4_renew) is queued for the partner by Kea's commit, or by
+ * its ACK when Kea did not commit it; the tick queues one that neither
+ * queued within FO_HOLD_SECONDS.
+ */
+#define FO_HOLD_SECONDS 5
 
 /*
  * Event counters of a relationship (the YANG module's state/counters, in
@@ -171,7 +177,12 @@ uint32_t fo_scope_subnet_id(const fo_scope *s);
  */
 fo_verdict fo_scope_select(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now);
 
-/* lease4_renew: the MCLT rule with the acked potential expiration; records and journals. */
+/*
+ * lease4_renew: the MCLT rule with the acked potential expiration; records
+ * and journals, without queuing it for the partner: Kea's commit does (or
+ * the ACK without one, or fo_scope_tick after FO_HOLD_SECONDS), so that a
+ * renewal is sent once, as Kea committed it.
+ */
 fo_verdict fo_scope_renew(fo_scope *s, const fo_serve_view *v, fo_lease *l, fo_wall now);
 
 /*
@@ -231,7 +242,8 @@ void fo_scope_tell_kea(fo_scope *s, const fo_host *h, fo_ip4 addr, const fo_bind
  * due (fo_journal_maybe_compact: a bounded piece of the table per tick);
  * bindings tentative for FO_TENTATIVE_SECONDS or more go back to this
  * server's free state
- * (own_free: FO_BS_FREE on the primary, FO_BS_BACKUP on the secondary).
+ * (own_free: FO_BS_FREE on the primary, FO_BS_BACKUP on the secondary);
+ * renewals no commit or ACK queued within FO_HOLD_SECONDS are queued.
  */
 void fo_scope_tick(fo_scope *s, fo_bstate own_free, fo_wall now);
 

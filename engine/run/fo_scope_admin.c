@@ -103,7 +103,7 @@ fo_scope_admin(fo_scope *s, const fo_serve_view *v, fo_lease *l, char *why, size
 	if ((no = admin_refusal(v, &cur, &me, l, now)) == NULL &&
 	    (granted = fo_sc_lease_time(s, v, &cur, l, now)) == 0 && l->valid_lft > 0)
 		no = "the relationship's state gives no lease now";
-	if (no == NULL && fo_sc_record(s, l->addr, &cur, &me, l->valid_lft, granted, false, now) != FO_OK)
+	if (no == NULL && fo_sc_record(s, l->addr, &cur, &me, l->valid_lft, granted, FO_REC_NOW, now) != FO_OK)
 		no = "its binding could not be journaled";
 	if (no != NULL) {
 		fo_errf(why, whylen, "%s: %s (binding %s, server state %s)", a, no,

@@ -33,6 +33,8 @@ struct fo_scope {
 	uint64_t q_span;
 	bool q_lost;                    /* an enqueue failed (no memory): rescan */
 	bool q_wake;                    /* queued under the lock: wake the driver at unlock */
+	uint8_t *q_hold;                /* renewals awaiting Kea's commit (q_held), a bit per address */
+	uint32_t n_held;
 	/* Operators' leases cut by the MCLT rule, extended when the partner acks. */
 	struct fo_admin_ext *ext;
 	size_t n_ext, cap_ext;
@@ -65,9 +67,15 @@ uint32_t fo_sc_lease_time(fo_scope *s, const fo_serve_view *v, const fo_binding_
 /* May `l` have the address Kea picked? (held, reserved, or fo_serve allows it) */
 bool fo_sc_select_keeps(const fo_serve_view *v, const fo_binding_info *cur,
     const fo_client_id *me, const fo_lease *l, fo_wall now);
+/* When fo_sc_record's binding is queued for the partner. */
+typedef enum fo_sc_rec {
+	FO_REC_NOW,             /* at once: an operator's lease (no commit follows) */
+	FO_REC_AT_COMMIT,       /* a renewal: by Kea's commit, the ACK, or the tick (held) */
+	FO_REC_TENTATIVE,       /* a new binding (FO_BF_TENTATIVE): by the commit, the ACK, or the tick */
+} fo_sc_rec;
 /* Record a binding given or renewed to `me` (select, renew, an operator's lease): journaled. */
 fo_status fo_sc_record(fo_scope *s, fo_ip4 addr, const fo_binding_info *cur,
-    const fo_client_id *me, uint32_t desired, uint32_t granted, bool tentative, fo_wall now);
+    const fo_client_id *me, uint32_t desired, uint32_t granted, fo_sc_rec how, fo_wall now);
 /* fo_scope_acked: an operator's lease gets its time once acknowledged (fo_scope_admin.c). */
 bool fo_sc_ext_on_ack(fo_scope *s, fo_ip4 addr, fo_binding_info *nw);
 

@@ -1070,9 +1070,15 @@ START_TEST(refused_binding_not_resent_until_it_changes)
 	ck_assert_uint_eq(fo_scope_receive(s, l.addr, &in, FO_PRIMARY, 0, fo_wall_at(T0 + 5), NULL),
 	    15);
 	ck_assert_uint_eq(fo_scope_queued(s), 0);
-	/* A renewal changes the binding: it may be sent, and answers a refusal again. */
+	/*
+	 * A renewal changes the binding: it may be sent (once Kea committed it,
+	 * issue 14), and answers a refusal again.
+	 */
 	r = lease_for(mac, l.addr, 300, false);
 	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 6)), FO_V_REFUSE);
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	r.cltt = fo_wall_at(T0 + 6);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &r, fo_wall_at(T0 + 6));
 	ck_assert_uint_eq(fo_scope_queued(s), 1);
 	while (fo_scope_take_updates(s, u, 256) > 0)
 		;
@@ -1123,6 +1129,89 @@ START_TEST(tentative_binding_is_queued_by_the_commit_or_the_ack)
 	ck_assert_uint_eq(fo_scope_take_updates(s, u, 256), 1);
 	ck_assert_uint_eq(u[0].addr, l2.addr);
 	ck_assert_int_eq(u[0].b.state, FO_BS_ACTIVE);
+	fo_engine_destroy(eng);
+}
+END_TEST
+
+/*
+ * A renewal goes to the partner once, as Kea committed it (issue 14): like a
+ * new binding, lease4_renew's (and a REQUEST's lease4_select of the client's
+ * own binding) is journaled and held, not queued: the protocol thread would
+ * send it on its own whenever it took it before the commit, then again with
+ * the commit. The commit queues it; a renewal Kea did not commit is queued
+ * by its ACK, or by the tick after FO_HOLD_SECONDS; a BNDACK of the version
+ * before leaves it pending.
+ */
+START_TEST(renewal_is_queued_by_the_commit_the_ack_or_the_tick)
+{
+	fo_engine *eng = make_normal("primary", "");
+	fo_scope *s = fo_engine_runtime_at(eng, 0)->scopes[0];
+	uint8_t mac[3][6] = { { 1, 2, 3, 4, 5, 6 }, { 1, 2, 3, 4, 5, 7 }, { 1, 2, 3, 4, 5, 8 } };
+	fo_lease l[3], r;
+	fo_scope_update u[256];
+	fo_binding_info b;
+	fo_ack k;
+
+	for (int i = 0; i < 3; i++) {
+		l[i] = lease_for(mac[i], POOL_FIRST + (fo_ip4)i, 300, false);
+		ck_assert_int_ne(fo_engine_lease_select(eng, &l[i], fo_wall_at(T0)), FO_V_REFUSE);
+		l[i].cltt = fo_wall_at(T0);
+		fo_engine_lease_event(eng, FO_LE_COMMIT, &l[i], fo_wall_at(T0));
+	}
+	while (fo_scope_take_updates(s, u, 256) > 0)
+		;
+	/* Renewed, journaled, pending, not queued; the commit queues it, once. */
+	r = lease_for(mac[0], l[0].addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 100)), FO_V_REFUSE);
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, r.addr, &b), FO_OK);
+	ck_assert_uint_eq(b.cltt, T0 + 100);
+	ck_assert(b.flags & FO_BF_UPDATE_PENDING);
+	ck_assert(!(b.flags & FO_BF_TENTATIVE));
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	r.cltt = fo_wall_at(T0 + 100);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &r, fo_wall_at(T0 + 100));
+	ck_assert_uint_eq(fo_scope_take_updates(s, u, 256), 1);
+	ck_assert_uint_eq(u[0].addr, r.addr);
+	ck_assert_uint_eq(u[0].b.cltt, T0 + 100);
+	ck_assert_uint_eq(u[0].b.expiry, T0 + 100 + r.valid_lft);
+	k = ack_for(mac[0], r.addr, r.valid_lft);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 100)), FO_V_PASS);
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	/* A REQUEST's lease4_select of the client's own committed binding: the same. */
+	r = lease_for(mac[0], l[0].addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_select(eng, &r, fo_wall_at(T0 + 110)), FO_V_REFUSE);
+	ck_assert_uint_eq(r.addr, l[0].addr);
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	r.cltt = fo_wall_at(T0 + 110);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &r, fo_wall_at(T0 + 110));
+	ck_assert_uint_eq(fo_scope_take_updates(s, u, 256), 1);
+	/* No commit: the BNDACK of the version before keeps it pending; the ACK queues it, once. */
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, l[1].addr, &b), FO_OK);
+	r = lease_for(mac[1], l[1].addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 100)), FO_V_REFUSE);
+	ck_assert(fo_scope_acked(s, r.addr, FO_BS_ACTIVE, b.pexp_sent, FO_BS_FREE,
+	    fo_wall_at(T0 + 100)));
+	ck_assert_int_eq(fo_engine_get_binding(eng, SUBNET_ID, r.addr, &b), FO_OK);
+	ck_assert(b.flags & FO_BF_UPDATE_PENDING);
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	k = ack_for(mac[1], r.addr, r.valid_lft);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 100)), FO_V_PASS);
+	ck_assert_int_eq(fo_engine_ack_check(eng, &k, fo_wall_at(T0 + 100)), FO_V_PASS);
+	ck_assert_uint_eq(fo_scope_take_updates(s, u, 256), 1);
+	ck_assert_uint_eq(u[0].addr, r.addr);
+	ck_assert_uint_eq(u[0].b.cltt, T0 + 100);
+	/* Neither commit nor ACK: the tick queues it after FO_HOLD_SECONDS. */
+	r = lease_for(mac[2], l[2].addr, 300, false);
+	ck_assert_int_ne(fo_engine_lease_renew(eng, &r, fo_wall_at(T0 + 100)), FO_V_REFUSE);
+	fo_scope_tick(s, FO_BS_FREE, fo_wall_at(T0 + 100 + FO_HOLD_SECONDS - 1));
+	ck_assert_uint_eq(fo_scope_queued(s), 0);
+	fo_scope_tick(s, FO_BS_FREE, fo_wall_at(T0 + 100 + FO_HOLD_SECONDS));
+	ck_assert_uint_eq(fo_scope_take_updates(s, u, 256), 1);
+	ck_assert_uint_eq(u[0].addr, r.addr);
+	/* Then the commit (late) queues it again, as any change would. */
+	r.cltt = fo_wall_at(T0 + 100);
+	fo_engine_lease_event(eng, FO_LE_COMMIT, &r, fo_wall_at(T0 + 106));
+	ck_assert_uint_eq(fo_scope_queued(s), 1);
 	fo_engine_destroy(eng);
 }
 END_TEST
@@ -1488,6 +1577,7 @@ runtime_suite(void)
 	tcase_add_test(tc, stale_expiry_refused_and_kea_rewritten);
 	tcase_add_test(tc, refused_binding_not_resent_until_it_changes);
 	tcase_add_test(tc, tentative_binding_is_queued_by_the_commit_or_the_ack);
+	tcase_add_test(tc, renewal_is_queued_by_the_commit_the_ack_or_the_tick);
 	tcase_add_test(tc, partner_down_offers_own_addresses_first);
 	tcase_add_test(tc, nak_only_when_the_address_is_known_not_the_clients);
 	tcase_add_test(tc, refused_renewal_is_not_acked_and_the_offer_moves);
